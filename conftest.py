@@ -1,0 +1,149 @@
+"""The shared cast of personas every domain's tests use (see docs/testing.md).
+
+* ``citizen`` — a complainant;
+* ``officer_a`` — an officer of office A (a district office in Punjab);
+* ``supervisor_a`` — the head of A's parent office, so A is "below" them;
+* ``officer_b`` — an officer of office B (another government) who must *not* see A's items;
+* ``oversight`` — Punjab's oversight unit;
+* ``administrator`` — configuration only.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+
+from rabta.accounts.models import ComplainantProfile, RoleAssignment, User
+from rabta.accounts.roles import Role
+from rabta.directory.choices import GovernmentLevel, JurisdictionKind, OfficeLevel
+from rabta.directory.models import Department, Government, Jurisdiction
+from rabta.directory.services import office_create
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def world(db):
+    """A tiny directory: Pakistan > Punjab > Lahore and Sindh > Karachi, one department in each
+    government, with a head office, a district office below it, and a customs collectorate."""
+    pk = Jurisdiction.objects.create(code="PK", name="Pakistan", name_ur="پاکستان", kind=JurisdictionKind.COUNTRY)
+    punjab = Jurisdiction.objects.create(code="PK-PB", name="Punjab", name_ur="پنجاب", kind=JurisdictionKind.PROVINCE,
+                                         parent=pk)
+    lahore = Jurisdiction.objects.create(code="PK-PB-LHR", name="Lahore", name_ur="لاہور",
+                                         kind=JurisdictionKind.DISTRICT, parent=punjab)
+    sindh = Jurisdiction.objects.create(code="PK-SD", name="Sindh", name_ur="سندھ", kind=JurisdictionKind.PROVINCE,
+                                        parent=pk)
+    karachi = Jurisdiction.objects.create(code="PK-SD-KHI", name="Karachi South", kind=JurisdictionKind.DISTRICT,
+                                          parent=sindh)
+    federal = Government.objects.create(code="FED", name="Government of Pakistan", level=GovernmentLevel.FEDERAL,
+                                        jurisdiction=pk)
+    gov_punjab = Government.objects.create(code="PB", name="Government of the Punjab",
+                                           level=GovernmentLevel.PROVINCIAL, jurisdiction=punjab)
+    gov_sindh = Government.objects.create(code="SD", name="Government of Sindh", level=GovernmentLevel.PROVINCIAL,
+                                          jurisdiction=sindh)
+    lg_punjab = Department.objects.create(government=gov_punjab, code="PB-LG", name="Local Government Department")
+    lg_sindh = Department.objects.create(government=gov_sindh, code="SD-LG", name="Local Government Department")
+    customs = Department.objects.create(government=federal, code="FED-CUS", name="Pakistan Customs", is_customs=True)
+
+    head_a = office_create(department=lg_punjab, code="PB-LG-HQ", name="Local Government Punjab, Head Office",
+                           level=OfficeLevel.HEAD, jurisdiction=punjab)
+    office_a = office_create(department=lg_punjab, code="PB-LG-LHR", name="Local Government Lahore",
+                             level=OfficeLevel.DISTRICT, jurisdiction=lahore, parent=head_a)
+    head_b = office_create(department=lg_sindh, code="SD-LG-HQ", name="Local Government Sindh, Head Office",
+                           level=OfficeLevel.HEAD, jurisdiction=sindh)
+    office_b = office_create(department=lg_sindh, code="SD-LG-KHI", name="Local Government Karachi South",
+                             level=OfficeLevel.DISTRICT, jurisdiction=karachi, parent=head_b)
+    customs_hq = office_create(department=customs, code="FED-CUS-HQ", name="Customs Wing, FBR",
+                               level=OfficeLevel.HEAD, jurisdiction=pk)
+    collectorate = office_create(department=customs, code="FED-CUS-APP-KHI",
+                                 name="Collectorate of Customs (Appraisement-East), Karachi",
+                                 level=OfficeLevel.COLLECTORATE, jurisdiction=karachi, parent=customs_hq)
+    return SimpleNamespace(
+        pakistan=pk, punjab=punjab, lahore=lahore, sindh=sindh, karachi=karachi,
+        federal=federal, gov_punjab=gov_punjab, gov_sindh=gov_sindh,
+        lg_punjab=lg_punjab, lg_sindh=lg_sindh, customs=customs,
+        head_a=head_a, office_a=office_a, head_b=head_b, office_b=office_b,
+        customs_hq=customs_hq, collectorate=collectorate,
+    )
+
+
+def make_user(email: str, name: str, *roles: tuple, complainant_type: str | None = None) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name)
+    if complainant_type:
+        ComplainantProfile.objects.create(user=user, complainant_type=complainant_type)
+    for role, office, government in roles:
+        RoleAssignment.objects.create(user=user, role=role, office=office, government=government)
+    return user
+
+
+@pytest.fixture
+def citizen(db):
+    return make_user("citizen@example.pk", "Ayesha Khan", (Role.COMPLAINANT, None, None), complainant_type="citizen")
+
+
+@pytest.fixture
+def other_citizen(db):
+    return make_user("other@example.pk", "Bilal Ahmed", (Role.COMPLAINANT, None, None), complainant_type="citizen")
+
+
+@pytest.fixture
+def officer_a(world):
+    return make_user("officer.a@gov.pk", "Officer of A", (Role.OFFICER, world.office_a, None))
+
+
+@pytest.fixture
+def supervisor_a(world):
+    return make_user("supervisor.a@gov.pk", "Supervisor over A", (Role.SUPERVISOR, world.head_a, None))
+
+
+@pytest.fixture
+def officer_b(world):
+    return make_user("officer.b@gov.pk", "Officer of B", (Role.OFFICER, world.office_b, None))
+
+
+@pytest.fixture
+def oversight(world):
+    return make_user("oversight@gov.pk", "Punjab oversight", (Role.OVERSIGHT, None, world.gov_punjab))
+
+
+@pytest.fixture
+def administrator(world):
+    user = make_user("admin@gov.pk", "Administrator", (Role.ADMINISTRATOR, None, None))
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+@pytest.fixture
+def personas(citizen, other_citizen, officer_a, supervisor_a, officer_b, oversight, administrator):
+    return SimpleNamespace(citizen=citizen, other_citizen=other_citizen, officer_a=officer_a,
+                           supervisor_a=supervisor_a, officer_b=officer_b, oversight=oversight,
+                           administrator=administrator)
+
+
+@pytest.fixture
+def verified_client(client):
+    """A test client whose login counts as second-factor verified (staff pages need it)."""
+
+    def login(user):
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="test")
+        client.force_login(user)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        return client
+
+    return login
+
+
+@pytest.fixture
+def shared_data():
+    """Path to ../shared/data; tests that use the real data sets skip without it."""
+    path = settings.RABTA_SHARED_DATA_DIR
+    if not path.is_dir():
+        pytest.skip(f"shared data sets not found at {path} (they live beside the checkout in ../shared/data)")
+    return path

@@ -1,0 +1,3 @@
+"""Rabta: public grievance redressal and customs facilitation."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,205 @@
+"""Users, their single KYC identity documents, self-identification and roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rabta.accounts.choices import BusinessRole, ComplainantType, DocumentType, Gender, VerificationChannel
+from rabta.accounts.roles import Role
+from rabta.core.fields import EncryptedTextField
+from rabta.core.models import TimeStampedModel
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str | None = None, password: str | None = None, **extra: Any) -> User:
+        # Domain code registers users through rabta.accounts.services.user_register; this exists for
+        # Django's own tooling (createsuperuser, admin).
+        user = self.model(email=self.normalize_email(email) if email else None, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str | None = None, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Complainants and staff alike; what they may do comes from roles.
+
+    A user signs in with an email address or a phone number. The phone number is stored encrypted
+    (E.164) with a keyed hash for look-ups and uniqueness.
+    """
+
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    phone = EncryptedTextField(_("phone number"), blank=True)
+    phone_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    full_name = models.CharField(_("full name"), max_length=160)
+    preferred_language = models.CharField(max_length=5, choices=[("en", "English"), ("ur", "اردو")], default="en")
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text=_("May use the Django admin (administrators only)."))
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email__isnull=False) | models.Q(phone_hash__isnull=False),
+                name="acc_user_has_email_or_phone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or f"user #{self.pk}"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else ""
+
+    @property
+    def is_verified_contact(self) -> bool:
+        return bool(self.email_verified_at or self.phone_verified_at)
+
+    @property
+    def roles(self) -> set[str]:
+        from rabta.core.permissions import user_roles
+
+        return user_roles(self)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+class ComplainantProfile(TimeStampedModel):
+    """Who the complainant is, for routing, priority and statistics.
+
+    The self-identification flags are optional and never shown to a handling office; they drive
+    priority and the published statistics only.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="complainant_profile")
+    complainant_type = models.CharField(max_length=12, choices=ComplainantType.choices)
+    business_role = models.CharField(max_length=16, choices=BusinessRole.choices, blank=True)
+    business_name = models.CharField(max_length=200, blank=True)
+    country_of_residence = models.CharField(max_length=2, default="PK", help_text=_("ISO 3166-1 alpha-2"))
+    nationality = models.CharField(max_length=2, default="PK", help_text=_("ISO 3166-1 alpha-2"))
+    gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
+    has_disability = models.BooleanField(default=False)
+    is_minority = models.BooleanField(default=False)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    women_led_business = models.BooleanField(default=False)
+    youth_led_business = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(complainant_type=ComplainantType.BUSINESS)
+                | (models.Q(business_role="") & models.Q(women_led_business=False) & models.Q(youth_led_business=False)),
+                name="acc_profile_business_fields_only_for_business",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_complainant_type_display()})"
+
+    @property
+    def is_senior(self) -> bool:
+        return bool(self.birth_year and timezone.now().year - self.birth_year >= 60)
+
+
+class IdentityDocument(TimeStampedModel):
+    """One identity document of one person or business: the single KYC registry.
+
+    The number is encrypted; ``number_hash`` (keyed hash of the normalised number within its
+    namespace) makes it unique across all users: CNIC, NICOP and POC share NADRA's number space, so
+    a CNIC registered by one user cannot reappear as another user's NICOP.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identity_documents")
+    doc_type = models.CharField(max_length=10, choices=DocumentType.choices)
+    number = EncryptedTextField()
+    number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    number_last4 = models.CharField(max_length=4, editable=False, help_text=_("For display only: ****1234."))
+    issuing_country = models.CharField(max_length=2, default="PK", help_text=_("ISO 3166-1 alpha-2"))
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "doc_type"], name="acc_identity_one_per_type_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} ****{self.number_last4}"
+
+    @property
+    def masked(self) -> str:
+        return f"****{self.number_last4}"
+
+
+class RoleAssignment(TimeStampedModel):
+    """A role held by a user, attached to an office or a government when the role's scope needs it.
+
+    Rules on which attachment each role needs live in rabta.accounts.roles and are enforced by
+    rabta.accounts.services.role_assign.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=24, choices=Role.choices)
+    office = models.ForeignKey("directory.Office", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="role_assignments")
+    government = models.ForeignKey("directory.Government", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="role_assignments")
+    post = models.ForeignKey("directory.Post", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="role_assignments")
+    active = models.BooleanField(default=True)
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [
+            # Inbox scoping: "which offices does this user work for" on every request.
+            models.Index(fields=["user", "active", "role"], name="acc_roleassign_user_idx"),
+            models.Index(fields=["office", "role", "active"], name="acc_roleassign_office_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "office", "government"], name="acc_roleassign_unique"),
+        ]
+
+    def __str__(self) -> str:
+        where = self.office or self.government or "global"
+        return f"{self.user} — {self.get_role_display()} @ {where}"
+
+
+class VerificationCode(models.Model):
+    """A one-time code sent to verify an email address or phone number. Only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
+    channel = models.CharField(max_length=8, choices=VerificationChannel.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "channel", "used_at"], name="acc_verif_user_channel_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} code for {self.user_id}"

@@ -1,0 +1,79 @@
+"""Every role in Rabta, declared once. Pages, API, admin and tests read this table.
+
+``scope`` says what a role assignment is attached to:
+* ``own``: the user's own items (complainants);
+* ``office``: one office (``RoleAssignment.office``), and for ``office_tree`` every office below it;
+* ``government``: a government (``RoleAssignment.government``): national or provincial oversight;
+* ``collectorates``: customs offices (collectorates) under the assignment's office;
+* ``global``: configuration only, no complaint contents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMPLAINANT = "complainant", _("Complainant")
+    OFFICER = "officer", _("Officer")
+    SUPERVISOR = "supervisor", _("Supervisor / head of office")
+    OVERSIGHT = "oversight", _("Oversight unit")
+    CUSTOMS_MANAGER = "customs_manager", _("Customs management")
+    RISK_ANALYST = "risk_analyst", _("Risk analyst")
+    EXAMINING_OFFICER = "examining_officer", _("Examining officer")
+    ADMINISTRATOR = "administrator", _("System administrator")
+
+
+class Scope(models.TextChoices):
+    OWN = "own"
+    OFFICE = "office"
+    OFFICE_TREE = "office_tree"
+    GOVERNMENT = "government"
+    COLLECTORATES = "collectorates"
+    GLOBAL = "global"
+
+
+@dataclass(frozen=True)
+class RoleDefinition:
+    role: Role
+    scope: Scope
+    is_staff_role: bool  # government staff: second factor (TOTP) required
+    needs_office: bool
+    needs_government: bool
+    may_reveal_identity: bool  # may reveal a hidden complainant's identity (audited)
+    sees_complaint_contents: bool
+    description: str
+
+
+ROLE_DEFINITIONS: dict[Role, RoleDefinition] = {
+    definition.role: definition
+    for definition in [
+        RoleDefinition(Role.COMPLAINANT, Scope.OWN, False, False, False, False, True,
+                       "Lodges, follows, messages, gives feedback, reopens and appeals: only their own items."),
+        RoleDefinition(Role.OFFICER, Scope.OFFICE, True, True, False, False, True,
+                       "Works the inbox of their own office; never sees a hidden complainant's identity."),
+        RoleDefinition(Role.SUPERVISOR, Scope.OFFICE_TREE, True, True, False, False, True,
+                       "Their office and every office below it; escalations land here."),
+        RoleDefinition(Role.OVERSIGHT, Scope.GOVERNMENT, True, False, True, True, True,
+                       "Every item in their government's scope; may reveal a hidden identity, always audited."),
+        RoleDefinition(Role.CUSTOMS_MANAGER, Scope.COLLECTORATES, True, True, False, False, True,
+                       "Customs dashboards and the complaints of their collectorates."),
+        RoleDefinition(Role.RISK_ANALYST, Scope.GLOBAL, True, False, False, False, False,
+                       "Risk rules, models, inspection results and selection statistics."),
+        RoleDefinition(Role.EXAMINING_OFFICER, Scope.OFFICE, True, True, False, False, False,
+                       "The declarations assigned for examination; records the result."),
+        RoleDefinition(Role.ADMINISTRATOR, Scope.GLOBAL, True, False, False, False, False,
+                       "Configuration; no access to complaint contents by default."),
+    ]
+}
+
+assert set(ROLE_DEFINITIONS) == set(Role), "every Role needs a RoleDefinition"
+
+STAFF_ROLES = frozenset(role for role, definition in ROLE_DEFINITIONS.items() if definition.is_staff_role)
+
+
+def definition(role: str) -> RoleDefinition:
+    return ROLE_DEFINITIONS[Role(role)]

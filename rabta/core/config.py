@@ -1,0 +1,192 @@
+"""Reading configuration from the environment, with errors that name the setting at fault."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+import structlog
+from django.core.exceptions import ImproperlyConfigured
+
+# Throw-away keys for the test profile only; they protect nothing.
+_TEST_FERNET_KEY = base64.urlsafe_b64encode(b"rabta-test-key-not-for-real-use!").decode()
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}: expected true or false, got {raw!r}")
+
+
+def env_list(name: str, *, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_from_env(url: str | None, *, data_dir: Path) -> dict[str, Any]:
+    """Return a DATABASES entry: PostgreSQL (or any dj-database-url scheme) from DATABASE_URL,
+    else the embedded SQLite file in WAL mode."""
+    if url:
+        try:
+            config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        except (ValueError, KeyError) as exc:
+            raise ImproperlyConfigured(f"DATABASE_URL: cannot be parsed ({exc}); expected e.g. "
+                                       "postgres://user@127.0.0.1:5432/rabta") from exc
+        engine = config.get("ENGINE", "")
+        if engine not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+            raise ImproperlyConfigured(f"DATABASE_URL: unsupported database engine {engine!r}; use postgres:// or sqlite://")
+        if engine == "django.db.backends.postgresql" and not config.get("NAME"):
+            raise ImproperlyConfigured("DATABASE_URL: no database name given (postgres://host/NAME)")
+        if engine == "django.db.backends.sqlite3":
+            config.setdefault("OPTIONS", {}).update(_sqlite_options())
+        config.setdefault("TEST", {})
+        return config
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(data_dir / "rabta.sqlite3"),
+        "OPTIONS": _sqlite_options(),
+        # Tests use a file so that the browser tests' live server shares it with the test thread.
+        "TEST": {"NAME": str(data_dir / "test.sqlite3")},
+    }
+
+
+def _sqlite_options() -> dict[str, Any]:
+    # WAL lets readers proceed while one writer commits; IMMEDIATE transactions take the write
+    # lock up front so two writers queue (busy timeout) instead of failing with "database is locked"
+    # half-way through. synchronous=FULL keeps every acknowledged commit across a power cut.
+    return {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+
+@dataclass(frozen=True)
+class Secrets:
+    secret_key: str
+    field_encryption_keys: list[str]
+    lookup_hash_key: str
+
+
+def validate_fernet_key(name: str, key: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(key.encode())
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name}: not url-safe base64 ({exc})") from exc
+    if len(raw) != 32:
+        raise ImproperlyConfigured(f"{name}: must decode to 32 bytes (a Fernet key), got {len(raw)}; "
+                                   "generate one with `rabta generate_keys`")
+    return key
+
+
+def load_secrets(*, env: str, data_dir: Path) -> Secrets:
+    """Secrets from RABTA_SECRET_KEY, RABTA_FIELD_ENCRYPTION_KEYS and RABTA_LOOKUP_HASH_KEY.
+
+    In production all three are required. Elsewhere a missing one is generated once and kept in
+    ``var/dev-secrets.json`` so that restarting `make run` still decrypts its own demo data.
+    """
+    names = ("RABTA_SECRET_KEY", "RABTA_FIELD_ENCRYPTION_KEYS", "RABTA_LOOKUP_HASH_KEY")
+    values = {name: os.environ.get(name, "").strip() for name in names}
+    if env == "production":
+        missing = [name for name, value in values.items() if not value]
+        if missing:
+            raise ImproperlyConfigured(f"{', '.join(missing)}: required when RABTA_ENV=production")
+    elif env == "test":
+        values = {
+            "RABTA_SECRET_KEY": values["RABTA_SECRET_KEY"] or "test-secret-key-" + "x" * 40,
+            "RABTA_FIELD_ENCRYPTION_KEYS": values["RABTA_FIELD_ENCRYPTION_KEYS"] or _TEST_FERNET_KEY,
+            "RABTA_LOOKUP_HASH_KEY": values["RABTA_LOOKUP_HASH_KEY"] or "test-lookup-hash-key",
+        }
+    elif not all(values.values()):
+        values = _dev_secrets(values, data_dir)
+
+    keys = [key.strip() for key in values["RABTA_FIELD_ENCRYPTION_KEYS"].split(",") if key.strip()]
+    if not keys:
+        raise ImproperlyConfigured("RABTA_FIELD_ENCRYPTION_KEYS: no key given")
+    for index, key in enumerate(keys):
+        validate_fernet_key(f"RABTA_FIELD_ENCRYPTION_KEYS[{index}]", key)
+    if len(values["RABTA_SECRET_KEY"]) < 32:
+        raise ImproperlyConfigured("RABTA_SECRET_KEY: must be at least 32 characters")
+    if len(values["RABTA_LOOKUP_HASH_KEY"]) < 16:
+        raise ImproperlyConfigured("RABTA_LOOKUP_HASH_KEY: must be at least 16 characters")
+    return Secrets(values["RABTA_SECRET_KEY"], keys, values["RABTA_LOOKUP_HASH_KEY"])
+
+
+def generate_secrets() -> dict[str, str]:
+    return {
+        "RABTA_SECRET_KEY": secrets.token_urlsafe(50),
+        "RABTA_FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "RABTA_LOOKUP_HASH_KEY": secrets.token_urlsafe(32),
+    }
+
+
+def _dev_secrets(values: dict[str, str], data_dir: Path) -> dict[str, str]:
+    path = data_dir / "dev-secrets.json"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        stored = json.loads(path.read_text())
+    else:
+        stored = generate_secrets()
+        # Written with O_EXCL so two processes starting at once cannot end up with different keys.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            stored = json.loads(path.read_text())
+        else:
+            with os.fdopen(fd, "w") as handle:
+                json.dump(stored, handle)
+    return {name: value or stored[name] for name, value in values.items()}
+
+
+def logging_config(level: str) -> dict[str, Any]:
+    """JSON lines on stderr for every logger, through structlog's stdlib bridge."""
+    shared = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "processors": [
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info,
+                    structlog.processors.JSONRenderer(ensure_ascii=False),
+                ],
+                "foreign_pre_chain": shared,
+            },
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
+            "django.server": {"level": "WARNING"},
+        },
+    }

@@ -1,0 +1,51 @@
+"""Per-connection set-up: the switch behind the append-only trigger on core_event.
+
+In production the trigger always refuses UPDATE, DELETE and TRUNCATE. The test suite must empty
+tables between transactional tests, so the `test` profile turns on a maintenance switch on its own
+connections (RABTA_EVENTS_APPEND_ONLY = False); the trigger test turns enforcement back on with
+:func:`events_append_only`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
+
+_local = threading.local()
+
+
+def _enforced() -> bool:
+    override = getattr(_local, "enforced", None)
+    return settings.RABTA_EVENTS_APPEND_ONLY if override is None else bool(override)
+
+
+@receiver(connection_created)
+def _configure_connection(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if connection.vendor == "sqlite":
+        # The trigger calls this function; a client without it (the sqlite3 shell) gets "no such
+        # function" and the write fails: closed by default.
+        connection.connection.create_function("rabta_events_locked", 0, lambda: 1 if _enforced() else 0)
+    elif connection.vendor == "postgresql" and not settings.RABTA_EVENTS_APPEND_ONLY:
+        with connection.cursor() as cursor:
+            cursor.execute("SET rabta.events_maintenance = 'on'")
+
+
+@contextmanager
+def events_append_only() -> Iterator[None]:
+    """Enforce the trigger inside this block even where the profile relaxes it (tests)."""
+    previous = getattr(_local, "enforced", None)
+    _local.enforced = True
+    try:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL rabta.events_maintenance = 'off'")
+        yield
+    finally:
+        _local.enforced = previous

@@ -1,0 +1,76 @@
+"""Domain errors with machine-readable codes, and the one error format every interface uses.
+
+Every domain declares its codes as a ``StrEnum`` (``rabta.accounts.errors.AccountsError``...). A
+service raises ``DomainError(code, message, fields=...)``; the API, pages and commands turn it into
+``{"code": "...", "message": "...", "fields": {"field": [{"code": "...", "message": "..."}]}}``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+
+class CoreError(StrEnum):
+    VALIDATION = "validation_error"
+    NOT_FOUND = "not_found"
+    PERMISSION_DENIED = "permission_denied"
+    INVALID_TRANSITION = "invalid_transition"
+    CONFLICT = "conflict"
+    RATE_LIMITED = "rate_limited"
+    DECRYPTION_FAILED = "decryption_failed"
+
+
+class DomainError(Exception):
+    """An expected failure of a business rule. Nothing has been written when it is raised."""
+
+    status_code = 400
+
+    def __init__(self, code: str, message: str, *, fields: dict[str, list[dict[str, str]]] | None = None,
+                 status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = str(code)
+        self.message = str(message)
+        self.fields = fields or {}
+        if status_code is not None:
+            self.status_code = status_code
+
+    @classmethod
+    def for_field(cls, field: str, code: str, message: str, **kwargs: Any) -> DomainError:
+        return cls(CoreError.VALIDATION, f"{field}: {message}", fields={field: [{"code": str(code), "message": str(message)}]},
+                   **kwargs)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "fields": self.fields}
+
+
+class NotFound(DomainError):
+    """Raised for missing items *and* items outside the caller's scope: both read as 404."""
+
+    status_code = 404
+
+    def __init__(self, message: str = "Not found.") -> None:
+        super().__init__(CoreError.NOT_FOUND, message)
+
+
+class InvalidTransition(DomainError):
+    status_code = 409
+
+    def __init__(self, message: str, *, code: str = CoreError.INVALID_TRANSITION) -> None:
+        super().__init__(code, message)
+
+
+def validation_error_to_domain(exc: ValidationError) -> DomainError:
+    """Convert Django's ValidationError (from validators and model.full_clean) to the one format."""
+    fields: dict[str, list[dict[str, str]]] = {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            fields[field] = [{"code": error.code or "invalid", "message": " ".join(error.messages)} for error in errors]
+    else:
+        fields["__all__"] = [{"code": error.code or "invalid", "message": " ".join(error.messages)}
+                             for error in exc.error_list]
+    first_field, first = next(iter(fields.items()))
+    prefix = "" if first_field == "__all__" else f"{first_field}: "
+    return DomainError(CoreError.VALIDATION, prefix + first[0]["message"], fields=fields)

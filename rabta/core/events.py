@@ -1,0 +1,46 @@
+"""Writing events: the one way every domain records a state change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from rabta.core.middleware import current_request_id
+from rabta.core.models import Event
+
+
+def event_record(
+    *,
+    kind: str,
+    subject: models.Model,
+    actor: Any = None,
+    actor_role: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Append an event for ``subject``. Must be called inside the caller's transaction so that the
+    change and its event commit or roll back together; outside one it refuses."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("event_record() must run inside transaction.atomic() with the change it records")
+    user = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
+    return Event.objects.create(
+        occurred_at=timezone.now(),
+        actor=user,
+        actor_role=actor_role,
+        kind=kind,
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data or {},
+        request_id=current_request_id(),
+    )
+
+
+def event_timeline(subject: models.Model) -> models.QuerySet[Event]:
+    return Event.objects.for_subject(subject).select_related("actor").order_by("occurred_at", "id")

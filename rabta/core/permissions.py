@@ -1,0 +1,40 @@
+"""Visibility: the one rule behind every read.
+
+Each domain's queryset implements ``visible_to(user)``; selectors and views start from it, and an
+item outside the user's scope is reported as not found (404), never as forbidden, so that its
+existence does not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar
+
+from django.db import models
+
+from rabta.core.errors import NotFound
+
+M = TypeVar("M", bound=models.Model)
+
+
+class VisibleQuerySet(Protocol[M]):
+    def visible_to(self, user: Any) -> models.QuerySet[M]: ...
+
+
+def get_visible_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -> M:
+    """Fetch one item within the user's scope, or raise NotFound whether it is missing or hidden."""
+    visible = queryset.visible_to(user)  # type: ignore[attr-defined]
+    try:
+        return visible.get(**lookup)  # type: ignore[no-any-return]
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def user_roles(user: Any) -> set[str]:
+    """The role names a user holds (cached on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_rabta_roles", None)
+    if cached is None:
+        cached = set(user.role_assignments.filter(active=True).values_list("role", flat=True))
+        user._rabta_roles = cached
+    return set(cached)

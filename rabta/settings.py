@@ -1,0 +1,212 @@
+"""Rabta settings.
+
+Everything that differs between machines comes from the environment (see `.env.example`).
+`RABTA_ENV` selects the profile:
+
+* ``development`` (default): embedded SQLite in WAL mode, tasks run in-process, secrets are
+  generated once per checkout into ``var/dev-secrets.json`` so that `make run` needs nothing.
+* ``test``: like development, with fast password hashing and fixed throw-away keys.
+* ``production``: every secret must be set; a missing or malformed one stops start-up with a
+  message naming it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from rabta.core.config import (
+    database_from_env,
+    env_bool,
+    env_list,
+    load_secrets,
+    logging_config,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+RABTA_ENV = os.environ.get("RABTA_ENV", "development")
+if RABTA_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(f"RABTA_ENV: must be development, test or production, not {RABTA_ENV!r}")
+PRODUCTION = RABTA_ENV == "production"
+TESTING = RABTA_ENV == "test"
+
+DATA_DIR = Path(os.environ.get("RABTA_DATA_DIR", PROJECT_DIR / "var")).resolve()
+
+_secrets = load_secrets(env=RABTA_ENV, data_dir=DATA_DIR)
+SECRET_KEY = _secrets.secret_key
+# First key encrypts; all keys decrypt (rotation). See rabta.core.crypto.
+RABTA_FIELD_ENCRYPTION_KEYS = _secrets.field_encryption_keys
+RABTA_LOOKUP_HASH_KEY = _secrets.lookup_hash_key
+
+# The database refuses to change or delete events; only the test profile may relax it (rabta.core.db).
+RABTA_EVENTS_APPEND_ONLY = not TESTING
+
+DEBUG = env_bool("RABTA_DEBUG", default=False)
+ALLOWED_HOSTS = env_list("RABTA_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("RABTA_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "ninja",
+    "rabta.core",
+    "rabta.accounts",
+    "rabta.directory",
+    "rabta.notifications",
+]
+
+MIDDLEWARE = [
+    "rabta.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "rabta.accounts.middleware.StaffSecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "rabta.urls"
+WSGI_APPLICATION = "rabta.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "rabta.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_from_env(os.environ.get("DATABASE_URL"), data_dir=DATA_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rabta.accounts.backends.EmailOrPhoneBackend",
+]
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: argon2 costs ~50 ms a hash
+    if TESTING
+    else [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Lock-out (django-axes): five failures for the same account from the same address lock it for
+# 30 minutes. Keying on user *and* address keeps one attacker from locking out a whole office.
+AXES_FAILURE_LIMIT = int(os.environ.get("RABTA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("RABTA_LOGIN_COOLOFF_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Rabta"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ur", _("Urdu"))]
+LANGUAGES_BIDI = ["ur"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Karachi"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Uploaded files live outside the web root and are only ever served through views that check
+# visibility; there is deliberately no MEDIA_URL route.
+MEDIA_ROOT = DATA_DIR / "private"
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rabta"}
+    )
+}
+
+# Celery: with no broker configured, tasks run eagerly in-process (the embedded default).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+
+# Outgoing messages. Console by default; real relays are configured in production.
+EMAIL_BACKEND = os.environ.get("RABTA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("RABTA_FROM_EMAIL", "Rabta <no-reply@rabta.invalid>")
+RABTA_SMS_BACKEND = os.environ.get("RABTA_SMS_BACKEND", "rabta.notifications.senders.ConsoleSmsSender")
+RABTA_VERIFICATION_CODE_TTL_MINUTES = 15
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("RABTA_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+LOGGING = logging_config(os.environ.get("RABTA_LOG_LEVEL", "INFO"))
+
+# Shared data sets (read-only, never copied into the repository).
+RABTA_SHARED_DATA_DIR = Path(os.environ.get("RABTA_SHARED_DATA_DIR", PROJECT_DIR.parent / "shared" / "data"))

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the `test` profile of rabta.settings (fixed throw-away keys, fast hashing)."""
+
+import os
+
+os.environ["RABTA_ENV"] = "test"
+
+from rabta.settings import *  # noqa: E402, F403
+
+# Tests never talk to a broker: tasks run in-process even when CELERY_BROKER_URL is set.
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+RABTA_SMS_BACKEND = "rabta.notifications.senders.LocmemSmsSender"

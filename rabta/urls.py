@@ -1,0 +1,28 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from rabta.api.api import api
+from rabta.core import views as core_views
+from rabta.core.pages import home
+
+admin.site.site_header = "Rabta administration"
+admin.site.site_title = "Rabta admin"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_views.metrics, name="metrics"),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Pages carry the language in the URL (/en/..., /ur/...) so a shared link opens in the language it
+# was shared in. Unknown prefixes (/fr/...) are simply not found.
+urlpatterns += i18n_patterns(
+    path("", home, name="home"),
+    path("accounts/", include("rabta.accounts.urls")),
+    path("directory/", include("rabta.directory.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
