@@ -29,43 +29,90 @@ def world(db):
     """A tiny directory: Pakistan > Punjab > Lahore and Sindh > Karachi, one department in each
     government, with a head office, a district office below it, and a customs collectorate."""
     pk = Jurisdiction.objects.create(code="PK", name="Pakistan", name_ur="پاکستان", kind=JurisdictionKind.COUNTRY)
-    punjab = Jurisdiction.objects.create(code="PK-PB", name="Punjab", name_ur="پنجاب", kind=JurisdictionKind.PROVINCE,
-                                         parent=pk)
-    lahore = Jurisdiction.objects.create(code="PK-PB-LHR", name="Lahore", name_ur="لاہور",
-                                         kind=JurisdictionKind.DISTRICT, parent=punjab)
-    sindh = Jurisdiction.objects.create(code="PK-SD", name="Sindh", name_ur="سندھ", kind=JurisdictionKind.PROVINCE,
-                                        parent=pk)
-    karachi = Jurisdiction.objects.create(code="PK-SD-KHI", name="Karachi South", kind=JurisdictionKind.DISTRICT,
-                                          parent=sindh)
-    federal = Government.objects.create(code="FED", name="Government of Pakistan", level=GovernmentLevel.FEDERAL,
-                                        jurisdiction=pk)
-    gov_punjab = Government.objects.create(code="PB", name="Government of the Punjab",
-                                           level=GovernmentLevel.PROVINCIAL, jurisdiction=punjab)
-    gov_sindh = Government.objects.create(code="SD", name="Government of Sindh", level=GovernmentLevel.PROVINCIAL,
-                                          jurisdiction=sindh)
+    punjab = Jurisdiction.objects.create(
+        code="PK-PB", name="Punjab", name_ur="پنجاب", kind=JurisdictionKind.PROVINCE, parent=pk
+    )
+    lahore = Jurisdiction.objects.create(
+        code="PK-PB-LHR", name="Lahore", name_ur="لاہور", kind=JurisdictionKind.DISTRICT, parent=punjab
+    )
+    sindh = Jurisdiction.objects.create(
+        code="PK-SD", name="Sindh", name_ur="سندھ", kind=JurisdictionKind.PROVINCE, parent=pk
+    )
+    karachi = Jurisdiction.objects.create(
+        code="PK-SD-KHI", name="Karachi South", kind=JurisdictionKind.DISTRICT, parent=sindh
+    )
+    federal = Government.objects.create(
+        code="FED", name="Government of Pakistan", level=GovernmentLevel.FEDERAL, jurisdiction=pk
+    )
+    gov_punjab = Government.objects.create(
+        code="PB", name="Government of the Punjab", level=GovernmentLevel.PROVINCIAL, jurisdiction=punjab
+    )
+    gov_sindh = Government.objects.create(
+        code="SD", name="Government of Sindh", level=GovernmentLevel.PROVINCIAL, jurisdiction=sindh
+    )
     lg_punjab = Department.objects.create(government=gov_punjab, code="PB-LG", name="Local Government Department")
     lg_sindh = Department.objects.create(government=gov_sindh, code="SD-LG", name="Local Government Department")
     customs = Department.objects.create(government=federal, code="FED-CUS", name="Pakistan Customs", is_customs=True)
 
-    head_a = office_create(department=lg_punjab, code="PB-LG-HQ", name="Local Government Punjab, Head Office",
-                           level=OfficeLevel.HEAD, jurisdiction=punjab)
-    office_a = office_create(department=lg_punjab, code="PB-LG-LHR", name="Local Government Lahore",
-                             level=OfficeLevel.DISTRICT, jurisdiction=lahore, parent=head_a)
-    head_b = office_create(department=lg_sindh, code="SD-LG-HQ", name="Local Government Sindh, Head Office",
-                           level=OfficeLevel.HEAD, jurisdiction=sindh)
-    office_b = office_create(department=lg_sindh, code="SD-LG-KHI", name="Local Government Karachi South",
-                             level=OfficeLevel.DISTRICT, jurisdiction=karachi, parent=head_b)
-    customs_hq = office_create(department=customs, code="FED-CUS-HQ", name="Customs Wing, FBR",
-                               level=OfficeLevel.HEAD, jurisdiction=pk)
-    collectorate = office_create(department=customs, code="FED-CUS-APP-KHI",
-                                 name="Collectorate of Customs (Appraisement-East), Karachi",
-                                 level=OfficeLevel.COLLECTORATE, jurisdiction=karachi, parent=customs_hq)
+    head_a = office_create(
+        department=lg_punjab,
+        code="PB-LG-HQ",
+        name="Local Government Punjab, Head Office",
+        level=OfficeLevel.HEAD,
+        jurisdiction=punjab,
+    )
+    office_a = office_create(
+        department=lg_punjab,
+        code="PB-LG-LHR",
+        name="Local Government Lahore",
+        level=OfficeLevel.DISTRICT,
+        jurisdiction=lahore,
+        parent=head_a,
+    )
+    head_b = office_create(
+        department=lg_sindh,
+        code="SD-LG-HQ",
+        name="Local Government Sindh, Head Office",
+        level=OfficeLevel.HEAD,
+        jurisdiction=sindh,
+    )
+    office_b = office_create(
+        department=lg_sindh,
+        code="SD-LG-KHI",
+        name="Local Government Karachi South",
+        level=OfficeLevel.DISTRICT,
+        jurisdiction=karachi,
+        parent=head_b,
+    )
+    customs_hq = office_create(
+        department=customs, code="FED-CUS-HQ", name="Customs Wing, FBR", level=OfficeLevel.HEAD, jurisdiction=pk
+    )
+    collectorate = office_create(
+        department=customs,
+        code="FED-CUS-APP-KHI",
+        name="Collectorate of Customs (Appraisement-East), Karachi",
+        level=OfficeLevel.COLLECTORATE,
+        jurisdiction=karachi,
+        parent=customs_hq,
+    )
     return SimpleNamespace(
-        pakistan=pk, punjab=punjab, lahore=lahore, sindh=sindh, karachi=karachi,
-        federal=federal, gov_punjab=gov_punjab, gov_sindh=gov_sindh,
-        lg_punjab=lg_punjab, lg_sindh=lg_sindh, customs=customs,
-        head_a=head_a, office_a=office_a, head_b=head_b, office_b=office_b,
-        customs_hq=customs_hq, collectorate=collectorate,
+        pakistan=pk,
+        punjab=punjab,
+        lahore=lahore,
+        sindh=sindh,
+        karachi=karachi,
+        federal=federal,
+        gov_punjab=gov_punjab,
+        gov_sindh=gov_sindh,
+        lg_punjab=lg_punjab,
+        lg_sindh=lg_sindh,
+        customs=customs,
+        head_a=head_a,
+        office_a=office_a,
+        head_b=head_b,
+        office_b=office_b,
+        customs_hq=customs_hq,
+        collectorate=collectorate,
     )
 
 
@@ -118,9 +165,15 @@ def administrator(world):
 
 @pytest.fixture
 def personas(citizen, other_citizen, officer_a, supervisor_a, officer_b, oversight, administrator):
-    return SimpleNamespace(citizen=citizen, other_citizen=other_citizen, officer_a=officer_a,
-                           supervisor_a=supervisor_a, officer_b=officer_b, oversight=oversight,
-                           administrator=administrator)
+    return SimpleNamespace(
+        citizen=citizen,
+        other_citizen=other_citizen,
+        officer_a=officer_a,
+        supervisor_a=supervisor_a,
+        officer_b=officer_b,
+        oversight=oversight,
+        administrator=administrator,
+    )
 
 
 @pytest.fixture

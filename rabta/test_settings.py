@@ -4,7 +4,7 @@ import os
 
 os.environ["RABTA_ENV"] = "test"
 
-from rabta.settings import *  # noqa: E402, F403
+from rabta.settings import *  # noqa: F403
 
 # Tests never talk to a broker: tasks run in-process even when CELERY_BROKER_URL is set.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -43,7 +43,9 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     for item in exc.errors:
         loc = [str(part) for part in item.get("loc", []) if part not in {"body", "payload", "query", "path", "form"}]
         name = ".".join(loc) or "__all__"
-        fields.setdefault(name, []).append({"code": str(item.get("type", "invalid")), "message": str(item.get("msg", ""))})
+        fields.setdefault(name, []).append(
+            {"code": str(item.get("type", "invalid")), "message": str(item.get("msg", ""))}
+        )
     first = next(iter(fields), "__all__")
     message = f"{first}: {fields[first][0]['message']}" if fields else "Invalid input."
     return _error(request, DomainError(CoreError.VALIDATION, message, fields=fields, status_code=422))

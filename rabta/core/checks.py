@@ -14,13 +14,18 @@ def production_profile(app_configs: Any, **kwargs: Any) -> list[checks.CheckMess
     if settings.PRODUCTION and settings.DEBUG:
         errors.append(checks.Error("RABTA_DEBUG must be off when RABTA_ENV=production", id="rabta.E001"))
     if settings.PRODUCTION and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        errors.append(checks.Warning("DATABASE_URL: production runs on PostgreSQL; SQLite is the embedded default",
-                                     id="rabta.W001"))
+        errors.append(
+            checks.Warning(
+                "DATABASE_URL: production runs on PostgreSQL; SQLite is the embedded default", id="rabta.W001"
+            )
+        )
     return errors
 
 
 @checks.register(checks.Tags.database)
-def encryption_key_reads_stored_data(app_configs: Any, databases: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+def encryption_key_reads_stored_data(
+    app_configs: Any, databases: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     if not databases:
         return []
     from rabta.core.crypto import DecryptionFailed, check_key_canary

@@ -43,13 +43,16 @@ def database_from_env(url: str | None, *, data_dir: Path) -> dict[str, Any]:
     else the embedded SQLite file in WAL mode."""
     if url:
         try:
-            config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+            config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
         except (ValueError, KeyError) as exc:
-            raise ImproperlyConfigured(f"DATABASE_URL: cannot be parsed ({exc}); expected e.g. "
-                                       "postgres://user@127.0.0.1:5432/rabta") from exc
+            raise ImproperlyConfigured(
+                f"DATABASE_URL: cannot be parsed ({exc}); expected e.g. postgres://user@127.0.0.1:5432/rabta"
+            ) from exc
         engine = config.get("ENGINE", "")
         if engine not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
-            raise ImproperlyConfigured(f"DATABASE_URL: unsupported database engine {engine!r}; use postgres:// or sqlite://")
+            raise ImproperlyConfigured(
+                f"DATABASE_URL: unsupported database engine {engine!r}; use postgres:// or sqlite://"
+            )
         if engine == "django.db.backends.postgresql" and not config.get("NAME"):
             raise ImproperlyConfigured("DATABASE_URL: no database name given (postgres://host/NAME)")
         if engine == "django.db.backends.sqlite3":
@@ -90,8 +93,9 @@ def validate_fernet_key(name: str, key: str) -> str:
     except (binascii.Error, ValueError) as exc:
         raise ImproperlyConfigured(f"{name}: not url-safe base64 ({exc})") from exc
     if len(raw) != 32:
-        raise ImproperlyConfigured(f"{name}: must decode to 32 bytes (a Fernet key), got {len(raw)}; "
-                                   "generate one with `rabta generate_keys`")
+        raise ImproperlyConfigured(
+            f"{name}: must decode to 32 bytes (a Fernet key), got {len(raw)}; generate one with `rabta generate_keys`"
+        )
     return key
 
 
@@ -156,7 +160,7 @@ def _dev_secrets(values: dict[str, str], data_dir: Path) -> dict[str, str]:
 
 def logging_config(level: str) -> dict[str, Any]:
     """JSON lines on stderr for every logger, through structlog's stdlib bridge."""
-    shared = [
+    shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.stdlib.add_log_level,

@@ -28,8 +28,14 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, code: str, message: str, *, fields: dict[str, list[dict[str, str]]] | None = None,
-                 status_code: int | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        fields: dict[str, list[dict[str, str]]] | None = None,
+        status_code: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = str(code)
         self.message = str(message)
@@ -39,8 +45,12 @@ class DomainError(Exception):
 
     @classmethod
     def for_field(cls, field: str, code: str, message: str, **kwargs: Any) -> DomainError:
-        return cls(CoreError.VALIDATION, f"{field}: {message}", fields={field: [{"code": str(code), "message": str(message)}]},
-                   **kwargs)
+        return cls(
+            CoreError.VALIDATION,
+            f"{field}: {message}",
+            fields={field: [{"code": str(code), "message": str(message)}]},
+            **kwargs,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "fields": self.fields}
@@ -69,8 +79,9 @@ def validation_error_to_domain(exc: ValidationError) -> DomainError:
         for field, errors in exc.error_dict.items():
             fields[field] = [{"code": error.code or "invalid", "message": " ".join(error.messages)} for error in errors]
     else:
-        fields["__all__"] = [{"code": error.code or "invalid", "message": " ".join(error.messages)}
-                             for error in exc.error_list]
+        fields["__all__"] = [
+            {"code": error.code or "invalid", "message": " ".join(error.messages)} for error in exc.error_list
+        ]
     first_field, first = next(iter(fields.items()))
     prefix = "" if first_field == "__all__" else f"{first_field}: "
     return DomainError(CoreError.VALIDATION, prefix + first[0]["message"], fields=fields)

@@ -29,5 +29,7 @@ class EncryptedTextField(models.TextField):
 
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name not in {"isnull"}:
-            raise TypeError(f"Encrypted field {self.name!r} cannot be filtered with {lookup_name!r}; use its hash column")
+            raise TypeError(
+                f"Encrypted field {self.name!r} cannot be filtered with {lookup_name!r}; use its hash column"
+            )
         return super().get_lookup(lookup_name)

@@ -38,8 +38,9 @@ class Event(models.Model):
     id = models.BigAutoField(primary_key=True)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     occurred_at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # What the actor acted as (role name), kept because a user's roles change over time.
     actor_role = models.CharField(max_length=40, blank=True)
     kind = models.CharField(max_length=80, db_index=True)  # "<domain>.<what>", e.g. "accounts.identity_added"

@@ -7,8 +7,9 @@ existence does not leak.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from rabta.core.errors import NotFound
@@ -16,16 +17,12 @@ from rabta.core.errors import NotFound
 M = TypeVar("M", bound=models.Model)
 
 
-class VisibleQuerySet(Protocol[M]):
-    def visible_to(self, user: Any) -> models.QuerySet[M]: ...
-
-
 def get_visible_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -> M:
     """Fetch one item within the user's scope, or raise NotFound whether it is missing or hidden."""
     visible = queryset.visible_to(user)  # type: ignore[attr-defined]
     try:
-        return visible.get(**lookup)  # type: ignore[no-any-return]
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        return visible.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc
 
 

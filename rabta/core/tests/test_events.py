@@ -8,7 +8,7 @@ from rabta.core.models import Event
 
 @pytest.mark.django_db(transaction=True)
 def test_event_record_refuses_to_run_outside_a_transaction(world):
-    with pytest.raises(RuntimeError, match="inside transaction.atomic"):
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
         event_record(kind="test.thing", subject=world.office_a)
 
 
@@ -36,8 +36,12 @@ def test_events_cannot_be_updated_or_deleted_through_the_orm(world):
 def test_database_trigger_refuses_raw_update_and_delete(world):
     event = Event.objects.for_subject(world.office_a).get()
     for statement in ("UPDATE core_event SET reason = 'x' WHERE id = %s", "DELETE FROM core_event WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), events_append_only():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            events_append_only(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
     event.refresh_from_db()
     assert event.reason == ""

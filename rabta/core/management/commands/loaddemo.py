@@ -16,8 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--offices", type=int, default=7500, help="Offices to generate (default 7,500).")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed: the same seed gives the same demo.")
-        parser.add_argument("--shared-data", type=Path, default=None,
-                            help="Folder of the shared real data sets (../shared/data); imported when given.")
+        parser.add_argument(
+            "--shared-data",
+            type=Path,
+            default=None,
+            help="Folder of the shared real data sets (../shared/data); imported when given.",
+        )
 
     def handle(self, *args: Any, offices: int, seed: int, shared_data: Path | None, **options: Any) -> None:
         from rabta.accounts.demo import demo_users_create
