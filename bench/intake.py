@@ -1,0 +1,116 @@
+"""``db_insert_ceiling_rps`` and ``complaint_intake_rps`` / ``complaint_intake_p99_ms``: the same
+server, database, clients and sessions, one after the other in the same run."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from bench.figures import Figure, not_measured
+from bench.loadgen import LoadResult, Request, run_load
+
+if TYPE_CHECKING:
+    from bench.run import Context
+
+GOAL_RATIO = 0.5
+GOAL_P99_MS = 100.0
+
+
+def intake_benchmark(ctx: Context) -> list[Figure]:
+    from bench import complaints_api
+    from bench.auth import complainants_create, session_for
+    from bench.run import say
+
+    users = complainants_create(ctx.clients, prefix="bench.intake")
+    creds = [session_for(user) for user in users]
+    try:
+        intake = complaints_api.IntakeRequests(creds, run_id="intake")
+        intake_missing = ""
+    except complaints_api.NotAvailable as exc:
+        intake, intake_missing = None, str(exc)
+
+    def ceiling_request(client: int, seq: int) -> Request:
+        body = json.dumps({"text": f"ceiling {client}-{seq}"}).encode()
+        return ("POST", "/bench/ceiling", body, creds[client].headers())
+
+    figures: list[Figure] = []
+    with ctx.server("intake") as server:
+        say(f"   server on port {server.port}; ceiling for {ctx.duration_s:.0f} s")
+        ceiling = run_load(
+            port=server.port,
+            factory=ceiling_request,
+            clients=ctx.clients,
+            duration_s=ctx.duration_s,
+            warmup_s=ctx.warmup_s,
+        )
+        say(f"   ceiling: {ceiling.summary()}")
+        figures.append(
+            Figure(
+                name="db_insert_ceiling_rps",
+                value=round(ceiling.ok_rps, 1),
+                unit="requests/s",
+                notes="POST /bench/ceiling (bench/ceiling_urls.py): session + CSRF + one-row INSERT in a transaction, "
+                f"same gunicorn ({ctx.workers} workers), middleware and database as intake; "
+                f"{ctx.clients} clients on the same 2-core machine as the server",
+                details=ceiling.summary(),
+            )
+        )
+        if intake is None:
+            return [*figures, *_intake_missing(intake_missing)]
+        say(f"   intake for {ctx.duration_s:.0f} s")
+        result = run_load(
+            port=server.port,
+            factory=intake.request,
+            clients=ctx.clients,
+            duration_s=ctx.duration_s,
+            warmup_s=ctx.warmup_s,
+            on_response=intake.on_response,
+        )
+        say(f"   intake: {result.summary()}")
+    figures += _intake_figures(ctx, ceiling, result, intake)
+    return figures
+
+
+def _intake_figures(ctx: Context, ceiling: LoadResult, result: LoadResult, intake: object) -> list[Figure]:
+    ratio = round(result.ok_rps / ceiling.ok_rps, 3) if ceiling.ok_rps else None
+    failures = result.completed - result.ok
+    fail_note = f"; {failures} non-2xx responses (see details)" if failures else ""
+    first_error = getattr(intake, "first_error", "")
+    if first_error:
+        fail_note += f"; first error: {first_error[:300]}"
+    p99 = result.percentile_ms(99)
+    return [
+        Figure(
+            name="complaint_intake_rps",
+            value=round(result.ok_rps, 1),
+            unit="requests/s",
+            goal=f">= {GOAL_RATIO} x db_insert_ceiling_rps",
+            notes=f"POST {getattr(intake, 'path', '')} with a fresh Idempotency-Key, 2xx responses per second, "
+            f"{ctx.clients} closed-loop clients{fail_note}",
+            details=result.summary(),
+        ),
+        Figure(
+            name="complaint_intake_p99_ms",
+            value=p99,
+            unit="ms",
+            goal=f"< {GOAL_P99_MS:.0f} ms",
+            notes=f"p99 of all intake requests in the window (p50 {result.percentile_ms(50)} ms, "
+            f"p95 {result.percentile_ms(95)} ms); with {ctx.clients} closed-loop clients latency is at "
+            f"least clients / throughput (Little's law)",
+        ),
+        Figure(
+            name="intake_vs_ceiling_ratio",
+            value=ratio,
+            unit="ratio",
+            goal=f">= {GOAL_RATIO}",
+            notes="complaint_intake_rps / db_insert_ceiling_rps, same server run",
+        ),
+    ]
+
+
+def _intake_missing(why: str) -> list[Figure]:
+    return [
+        not_measured("complaint_intake_rps", "requests/s", why, goal=f">= {GOAL_RATIO} x db_insert_ceiling_rps"),
+        not_measured("complaint_intake_p99_ms", "ms", why, goal=f"< {GOAL_P99_MS:.0f} ms"),
+        not_measured("intake_vs_ceiling_ratio", "ratio", why, goal=f">= {GOAL_RATIO}"),
+    ]

@@ -1,0 +1,243 @@
+"""`make bench`: Rabta's figures on PostgreSQL, written to bench/results/latest.json.
+
+    .venv/bin/python -m bench.run                      # full scale (1,000,000 complaints, 7,500 offices)
+    .venv/bin/python -m bench.run --quick              # 20,000 complaints, for development
+    .venv/bin/python -m bench.run --only intake,inbox  # some benchmarks; --merge keeps the others' figures
+
+The harness creates a throw-away database, migrates it, loads the directory, starts the real
+server (gunicorn, rabta.wsgi) on a free loopback port and loads it with a bounded load generator.
+A benchmark that cannot run (a missing piece of the application) reports ``"value": null`` with
+the reason in ``notes``; no number is ever made up. See docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.db import DEFAULT_DATABASE_URL, database_drop, database_recreate, django_setup, server_version
+from bench.figures import Figure, machine_info, not_measured, results_write
+from bench.server import Server, free_port
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+SCALES: dict[str, dict[str, Any]] = {
+    "full": {"complaints": 1_000_000, "offices": 7_500, "duration_s": 20.0, "warmup_s": 3.0, "crash_s": 30.0},
+    "quick": {"complaints": 20_000, "offices": 7_500, "duration_s": 6.0, "warmup_s": 1.5, "crash_s": 12.0},
+}
+
+# Each benchmark and the figures it owes, so that a failure still reports every one of them (null).
+EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "intake": [
+        ("db_insert_ceiling_rps", "requests/s"),
+        ("complaint_intake_rps", "requests/s"),
+        ("complaint_intake_p99_ms", "ms"),
+        ("intake_vs_ceiling_ratio", "ratio"),
+    ],
+    "inbox": [
+        ("bulk_load_s", "s"),
+        ("bulk_load_rows_per_s", "rows/s"),
+        ("inbox_p95_ms", "ms"),
+        ("inbox_p50_ms", "ms"),
+        ("inbox_selector_p95_ms", "ms"),
+        ("inbox_selector_p50_ms", "ms"),
+    ],
+    "escalation": [("escalation_sweep_s", "s"), ("escalation_escalated", "complaints")],
+    "crash": [("acknowledged_lost", "complaints"), ("idempotent_duplicates", "complaints")],
+}
+BENCHMARKS = tuple(EXPECTED)
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    database_url: str
+    data_dir: Path
+    complaints: int
+    offices: int
+    duration_s: float
+    warmup_s: float
+    crash_s: float
+    clients: int
+    workers: int
+    log_dir: Path
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def server_env(self, *, settings_module: str = "bench.settings") -> dict[str, str]:
+        return {
+            "RABTA_ENV": "development",
+            "RABTA_DATA_DIR": str(self.data_dir),
+            "DATABASE_URL": self.database_url,
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "RABTA_LOG_LEVEL": "WARNING",
+        }
+
+    def server(self, name: str) -> Server:
+        return Server(
+            env=self.server_env(),
+            port=free_port(),
+            workers=self.workers,
+            log_path=self.log_dir / f"gunicorn-{name}.log",
+        )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--only",
+        default=",".join(BENCHMARKS),
+        help=f"comma-separated benchmarks to run (default all: {','.join(BENCHMARKS)})",
+    )
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full", help="preset sizes (default full)")
+    parser.add_argument("--quick", action="store_const", const="quick", dest="scale", help="same as --scale quick")
+    parser.add_argument("--complaints", type=int, help="complaints to bulk-load (overrides the scale)")
+    parser.add_argument("--offices", type=int, help="offices in the directory (overrides the scale)")
+    parser.add_argument("--duration", type=float, help="measured seconds per load run (overrides the scale)")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32, per issue 3)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=4,
+        help="gunicorn workers (default 4: 2 per core on the 2-core reference machine)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_DATABASE_URL,
+        help="PostgreSQL database to CREATE and DROP (default %(default)s); it must be throw-away",
+    )
+    parser.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="result file (default bench/results/latest.json; quick runs: bench/results/quick.json)",
+    )
+    parser.add_argument("--merge", action="store_true", help="keep figures of benchmarks not run now from --output")
+    args = parser.parse_args(argv)
+    wanted = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(wanted) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"--only: unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    args.only = [name for name in BENCHMARKS if name in wanted]
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("--database-url: the figures of issue 3 are measured on PostgreSQL (postgres://...)")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    scale = SCALES[args.scale]
+    output = args.output or RESULTS_DIR / ("latest.json" if args.scale == "full" else f"{args.scale}.json")
+    data_dir = Path(tempfile.mkdtemp(prefix="rabta-bench-"))
+    ctx = Context(
+        args=args,
+        database_url=args.database_url,
+        data_dir=data_dir,
+        complaints=args.complaints or scale["complaints"],
+        offices=args.offices or scale["offices"],
+        duration_s=args.duration or scale["duration_s"],
+        warmup_s=scale["warmup_s"],
+        crash_s=scale["crash_s"],
+        clients=args.clients,
+        workers=args.workers,
+        log_dir=data_dir / "logs",
+    )
+    ctx.log_dir.mkdir()
+    (data_dir / "staticfiles").mkdir()  # WhiteNoise warns at start-up without it; the API needs no static files
+    say(f"benchmarks: {', '.join(args.only)}; scale {args.scale}; database {args.database_url}; logs in {ctx.log_dir}")
+    started = time.monotonic()
+    figures: list[Figure] = []
+    try:
+        database_recreate(args.database_url)
+        django_setup(database_url=args.database_url, data_dir=str(data_dir))
+        from django.core.management import call_command
+
+        from bench.directory import directory_load
+
+        t0 = time.monotonic()
+        call_command("migrate", verbosity=0)
+        say(f"migrated in {time.monotonic() - t0:.1f} s")
+        t0 = time.monotonic()
+        ctx.state["directory"] = directory_load(offices=ctx.offices)
+        say(f"directory: {ctx.state['directory']} in {time.monotonic() - t0:.1f} s")
+        for name in args.only:
+            figures += run_one(name, ctx)
+    finally:
+        if not args.keep_db:
+            try:
+                from django.db import connections
+
+                connections.close_all()
+            except Exception:  # Django may not be set up if the database could not be created
+                pass
+            database_drop(args.database_url)
+        if not args.keep_db:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    machine = machine_info(
+        database=f"PostgreSQL {server_version(args.database_url)}", workers=ctx.workers, clients=ctx.clients
+    )
+    run = {
+        "scale": args.scale,
+        "complaints": ctx.complaints,
+        "offices": ctx.offices,
+        "directory": ctx.state.get("directory", {}).get("source", ""),
+        "benchmarks": args.only,
+        "took_s": round(time.monotonic() - started, 1),
+        "command": "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv),
+    }
+    document = results_write(output, machine=machine, run=run, figures=figures, merge=args.merge)
+    say(f"wrote {output}")
+    for figure in document["figures"]:
+        say(f"  {figure['name']:<28} {figure['value']!s:>12} {figure['unit']:<12} {figure.get('notes', '')[:80]}")
+    return 0
+
+
+def run_one(name: str, ctx: Context) -> list[Figure]:
+    runners: dict[str, Callable[[Context], list[Figure]]] = {
+        "intake": _lazy("bench.intake", "intake_benchmark"),
+        "inbox": _lazy("bench.inbox", "inbox_benchmark"),
+        "escalation": _lazy("bench.escalation", "escalation_benchmark"),
+        "crash": _lazy("bench.crash", "crash_benchmark"),
+    }
+    say(f"== {name}")
+    t0 = time.monotonic()
+    try:
+        produced = runners[name](ctx)
+    except Exception as exc:  # one broken benchmark must not hide the others' figures
+        traceback.print_exc()
+        produced = []
+        why = f"{type(exc).__name__}: {exc}"
+    else:
+        why = "the benchmark did not produce it"
+    have = {figure.name for figure in produced}
+    produced += [not_measured(fig, unit, why) for fig, unit in EXPECTED[name] if fig not in have]
+    say(
+        f"   {name} took {time.monotonic() - t0:.1f} s: "
+        + json.dumps({figure.name: figure.value for figure in produced})
+    )
+    return produced
+
+
+def _lazy(module: str, function: str) -> Callable[[Context], list[Figure]]:
+    def call(ctx: Context) -> list[Figure]:
+        import importlib
+
+        return list(getattr(importlib.import_module(module), function)(ctx))
+
+    return call
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}] {message}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The real server (gunicorn + rabta.wsgi) as a subprocess in its own process group.
+
+Its own process group lets the crash test SIGKILL the master and every worker at once, the way a
+machine losing power or the OOM killer would, with no chance to finish requests or flush anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, *, env: dict[str, str], port: int, workers: int, log_path: Path) -> None:
+        self.env = env
+        self.port = port
+        self.workers = workers
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def command(self) -> list[str]:
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        # Same server and options as `make run`, minus the access log (it would cost the loopback
+        # benchmark a write per request that a production deployment sends to its proxy instead).
+        return [
+            gunicorn,
+            "rabta.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--graceful-timeout",
+            "20",
+            "--timeout",
+            "60",
+            "--backlog",
+            "2048",
+        ]
+
+    def start(self, *, timeout_s: float = 60.0) -> None:
+        env = {**os.environ, **self.env, "PYTHONPATH": str(PROJECT_DIR)}
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.command(),
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        self.wait_ready(timeout_s=timeout_s)
+
+    def wait_ready(self, *, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/readyz")
+                status = conn.getresponse().status
+                conn.close()
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"gunicorn not ready on port {self.port} after {timeout_s:.0f} s; see {self.log_path}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: master and workers die mid-request."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.process = None
+
+    def __enter__(self) -> Server:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
