@@ -1,0 +1,55 @@
+"""Cheap checks of the harness's own arithmetic and result file (no server, no database).
+
+Run with: .venv/bin/pytest bench/tests -q -p no:randomly
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.figures import Figure, not_measured, results_write
+from bench.loadgen import LoadResult, percentile_ms
+from bench.run import parse_args
+
+
+def test_percentile_is_nearest_rank_of_real_samples():
+    samples = [i / 1000 for i in range(1, 101)]  # 1..100 ms
+    assert percentile_ms(samples, 50) == 50.0
+    assert percentile_ms(samples, 99) == 99.0
+    assert percentile_ms(samples, 100) == 100.0
+    assert percentile_ms([0.007], 99) == 7.0
+    assert percentile_ms([], 95) is None
+
+
+def test_throughput_counts_only_successful_answers():
+    result = LoadResult(duration_s=2.0, latencies_s=[0.01] * 10, statuses={201: 6, 500: 2, 0: 2}, errors=2)
+    assert result.ok == 6
+    assert result.ok_rps == 3.0
+
+
+def test_results_file_has_name_value_unit_and_merge_keeps_other_figures(tmp_path):
+    path = tmp_path / "latest.json"
+    results_write(
+        path,
+        machine={"cores": 2},
+        run={},
+        merge=False,
+        figures=[Figure(name="a", value=1.5, unit="s"), not_measured("b", "ms", "missing piece")],
+    )
+    results_write(path, machine={"cores": 2}, run={}, merge=True, figures=[Figure(name="a", value=2.0, unit="s")])
+    document = json.loads(path.read_text())
+    by_name = {figure["name"]: figure for figure in document["figures"]}
+    assert by_name["a"]["value"] == 2.0
+    assert by_name["b"]["value"] is None
+    assert by_name["b"]["notes"] == "not measured: missing piece"
+    assert all({"name", "value", "unit"} <= figure.keys() for figure in document["figures"])
+
+
+def test_arguments_refuse_unknown_benchmarks_and_other_databases():
+    assert parse_args(["--only", "crash,intake"]).only == ["intake", "crash"]
+    with pytest.raises(SystemExit):
+        parse_args(["--only", "nope"])
+    with pytest.raises(SystemExit):
+        parse_args(["--database-url", "sqlite:///x.db"])
