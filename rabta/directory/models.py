@@ -82,10 +82,15 @@ class Office(TimeStampedModel):
     name = models.CharField(max_length=240)
     name_ur = models.CharField(max_length=240, blank=True)
     level = models.CharField(max_length=14, choices=OfficeLevel.choices)
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="offices",
-                                     help_text=_("The main place this office serves."))
-    serves = models.ManyToManyField(Jurisdiction, blank=True, related_name="served_by",
-                                    help_text=_("Further places this office serves."))
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="offices",
+        help_text=_("The main place this office serves."),
+    )
+    serves = models.ManyToManyField(
+        Jurisdiction, blank=True, related_name="served_by", help_text=_("Further places this office serves.")
+    )
     path = models.CharField(max_length=255, blank=True, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
