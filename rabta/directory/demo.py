@@ -201,7 +201,6 @@ def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
     gens: list[list[Planned]] = [[], [], []]
     tehsil_parents: list[Planned] = []
     units: list[Planned] = []
-    # Customs first in every generation, so that even a small demo has collectorates.
     departments = sorted(
         Department.objects.select_related("government__jurisdiction"),
         key=lambda d: (not d.is_customs, d.government.level != GovernmentLevel.FEDERAL, d.code),
@@ -214,17 +213,19 @@ def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
         )
         gens[0].append(head)
         if dep.is_customs:
-            for suffix, name, district in CHIEF_COLLECTORATES:
+            for suffix, name, district_code in CHIEF_COLLECTORATES:
                 gens[1].append(
-                    Planned(f"{dep.code}-{suffix}", name, OfficeLevel.REGIONAL, dep.pk, by_code[district].pk, head.code)
+                    Planned(
+                        f"{dep.code}-{suffix}", name, OfficeLevel.REGIONAL, dep.pk, by_code[district_code].pk, head.code
+                    )
                 )
-            for suffix, chief, name, district, stations in COLLECTORATES:
+            for suffix, chief, name, district_code, stations in COLLECTORATES:
                 collectorate = Planned(
                     f"{dep.code}-{suffix}",
                     name,
                     OfficeLevel.COLLECTORATE,
                     dep.pk,
-                    by_code[district].pk,
+                    by_code[district_code].pk,
                     f"{dep.code}-{chief}",
                 )
                 gens[2].append(collectorate)
@@ -235,7 +236,7 @@ def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
                             f"{station} — {name}",
                             OfficeLevel.UNIT,
                             dep.pk,
-                            by_code[district].pk,
+                            by_code[district_code].pk,
                             collectorate.code,
                         )
                     )
@@ -315,7 +316,13 @@ def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
                 )
             )
         round_no += 1
-    generations = [*gens, units + tehsils]
+    # The customs tree (about a hundred offices) comes first as a whole, so that even a small demo
+    # has collectorates; then every other department generation by generation.
+    customs_ids = set(Department.objects.filter(is_customs=True).values_list("pk", flat=True))
+    everything = [*gens, units + tehsils]
+    generations = [[p for p in g if p.department_id in customs_ids] for g in everything] + [
+        [p for p in g if p.department_id not in customs_ids] for g in everything
+    ]
     remaining = offices
     truncated: list[list[Planned]] = []
     for generation in generations:
@@ -334,13 +341,14 @@ def _short(jurisdiction_code: str) -> str:
 
 def _posts_for(office: Office, department: Department, seed: int) -> Iterable[Post]:
     rng = random.Random(f"{seed}:{office.code}")
+    heads: dict[OfficeLevel, tuple[str, int]]
     if department.is_customs:
         heads, officers = CUSTOMS_HEAD_TITLES, CUSTOMS_OFFICER_TITLES
     elif department.code.endswith("-POL"):
         heads, officers = POLICE_HEAD_TITLES, POLICE_OFFICER_TITLES
     else:
         heads, officers = {}, OFFICER_TITLES
-    title, rank = heads.get(office.level) or HEAD_TITLES[OfficeLevel(office.level)]
+    title, rank = heads.get(OfficeLevel(office.level)) or HEAD_TITLES[OfficeLevel(office.level)]
     yield Post(office=office, title=title, rank=rank, is_head=True)
     for title, rank in rng.sample(officers, k=rng.randint(1, min(3, len(officers)))):
         yield Post(office=office, title=title, rank=rank, is_head=False)
