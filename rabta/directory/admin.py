@@ -3,6 +3,7 @@ is an autocomplete (never a giant select) and list pages join what they show."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rabta.core.errors import DomainError
+from rabta.directory.errors import DirectoryError
 from rabta.directory.models import Department, Government, Jurisdiction, Office, Post
 from rabta.directory.services import office_create, office_deactivate, office_move
 
@@ -49,8 +51,35 @@ class PostInline(admin.TabularInline):
     fields = ("title", "title_ur", "rank", "is_head")
 
 
+class OfficeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Office
+        fields = (
+            "department",
+            "parent",
+            "code",
+            "name",
+            "name_ur",
+            "level",
+            "jurisdiction",
+            "serves",
+            "email",
+            "is_active",
+        )
+
+    def clean_parent(self) -> Office | None:
+        """Refuse a loop on the form (the service refuses it too) so the administrator sees why."""
+        parent: Office | None = self.cleaned_data.get("parent")
+        if parent is not None and self.instance.pk and parent.path.startswith(self.instance.path):
+            raise forms.ValidationError(
+                _("An office cannot report to itself or to an office below it."), code=DirectoryError.OFFICE_MOVE_CYCLE
+            )
+        return parent
+
+
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
+    form = OfficeAdminForm
     list_display = ("code", "name", "level", "department", "jurisdiction", "parent", "is_active")
     list_filter = ("level", "is_active", "department__government", "department__is_customs")
     search_fields = ("code", "name", "name_ur")
