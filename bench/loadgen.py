@@ -43,6 +43,14 @@ class LoadResult:
     def ok_rps(self) -> float:
         return self.ok / self.duration_s if self.duration_s else 0.0
 
+    def add(self, other: LoadResult) -> None:
+        """Fold another run into this one (rounds of the same measurement)."""
+        self.duration_s += other.duration_s
+        self.latencies_s.extend(other.latencies_s)
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+        self.errors += other.errors
+
     def percentile_ms(self, pct: float) -> float | None:
         return percentile_ms(self.latencies_s, pct)
 

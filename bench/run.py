@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -154,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     (data_dir / "staticfiles").mkdir()  # WhiteNoise warns at start-up without it; the API needs no static files
     say(f"benchmarks: {', '.join(args.only)}; scale {args.scale}; database {args.database_url}; logs in {ctx.log_dir}")
     started = time.monotonic()
+    load_before = [round(x, 2) for x in os.getloadavg()]
     figures: list[Figure] = []
     try:
         database_recreate(args.database_url)
@@ -190,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         "offices": ctx.offices,
         "directory": ctx.state.get("directory", {}).get("source", ""),
         "benchmarks": args.only,
+        # Other processes on the machine (1, 5, 15-minute load averages) would weigh on every figure.
+        "load_average_at_start": load_before,
         "took_s": round(time.monotonic() - started, 1),
         "command": "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv),
     }
