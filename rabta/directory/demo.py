@@ -181,6 +181,12 @@ class Planned:
     department_id: int
     jurisdiction_id: int
     parent_code: str | None
+    name_ur: str = ""
+
+
+def _ur(*parts: str, template: str) -> str:
+    """An Urdu name only when every Urdu part is known: a half-English Urdu name reads worse than none."""
+    return template.format(*parts) if all(parts) else ""
 
 
 def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
@@ -199,6 +205,7 @@ def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
         return found
 
     gens: list[list[Planned]] = [[], [], []]
+    tehsil_names: dict[str, tuple[str, str, str, str]] = {}
     tehsil_parents: list[Planned] = []
     units: list[Planned] = []
     departments = sorted(
@@ -209,7 +216,13 @@ def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
         gov: Government = dep.government
         region = gov.jurisdiction
         head = Planned(
-            f"{dep.code}-HQ", f"{dep.name}, {_place(gov)} — Head Office", OfficeLevel.HEAD, dep.pk, region.pk, None
+            f"{dep.code}-HQ",
+            f"{dep.name}, {_place(gov)} — Head Office",
+            OfficeLevel.HEAD,
+            dep.pk,
+            region.pk,
+            None,
+            _ur(dep.name_ur, region.name_ur, template="{0}، {1} — صدر دفتر"),
         )
         gens[0].append(head)
         if dep.is_customs:
@@ -250,6 +263,7 @@ def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
                     dep.pk,
                     province.pk,
                     head.code,
+                    _ur(dep.name_ur, capital.name_ur, template="{0} — علاقائی دفتر {1}"),
                 )
                 gens[1].append(regional)
                 if dep.code in FEDERAL_DISTRICT_PRESENCE:
@@ -262,10 +276,12 @@ def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
                                 dep.pk,
                                 district.pk,
                                 regional.code,
+                                _ur(dep.name_ur, district.name_ur, template="{0} — {1}"),
                             )
                         )
         else:
             short = f"{dep.name}, {_place(gov)}"
+            short_ur = _ur(dep.name_ur, region.name_ur, template="{0}، {1}")
             for child in children.get(region.pk, []):
                 if child.kind == JurisdictionKind.DIVISION:
                     division = Planned(
@@ -275,6 +291,7 @@ def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
                         dep.pk,
                         child.pk,
                         head.code,
+                        _ur(short_ur, child.name_ur, template="{0} — {1}"),
                     )
                     gens[1].append(division)
                     district_gen, parent_code = gens[2], division.code
@@ -290,9 +307,11 @@ def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
                         dep.pk,
                         district.pk,
                         parent_code,
+                        _ur(short_ur, district.name_ur, template="{0} — ضلع {1}"),
                     )
                     district_gen.append(office)
                     tehsil_parents.append(office)
+                    tehsil_names[office.code] = (short, district.name, short_ur, district.name_ur)
 
     structural = sum(len(g) for g in gens) + len(units)
     tehsils: list[Planned] = []
@@ -304,15 +323,16 @@ def _plan(*, seed: int, offices: int) -> list[list[Planned]]:
         order = list(tehsil_parents)
         rng.shuffle(order)
         for parent in order:
-            district_name = parent.name.rsplit(" — District ", 1)[-1]
+            short, district_name, short_ur, district_ur = tehsil_names[parent.code]
             tehsils.append(
                 Planned(
                     f"{parent.code}-T{round_no}",
-                    f"{parent.name.rsplit(' — ', 1)[0]} — {district_name} Tehsil {round_no}",
+                    f"{short} — {district_name} Tehsil {round_no}",
                     OfficeLevel.TEHSIL,
                     parent.department_id,
                     parent.jurisdiction_id,
                     parent.code,
+                    _ur(short_ur, district_ur, template="{0} — تحصیل {1} " + str(round_no)),
                 )
             )
         round_no += 1
@@ -381,6 +401,7 @@ def demo_directory_create(*, offices: int = 7500, seed: int = 2026, progress: bo
                     Office(
                         code=spec.code,
                         name=spec.name,
+                        name_ur=spec.name_ur,
                         level=spec.level,
                         department_id=spec.department_id,
                         jurisdiction_id=spec.jurisdiction_id,

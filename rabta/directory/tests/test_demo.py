@@ -84,6 +84,10 @@ def test_full_demo_of_7500_offices_covers_every_government_and_level():
     served = set(Office.objects.filter(level="district").values_list("jurisdiction_id", flat=True))
     assert districts <= served
     assert Event.objects.filter(kind="directory.demo_loaded").count() == 1
+    lahore_police = Office.objects.get(code="PB-POL-PB-LHR")
+    assert lahore_police.name == "Police Department, Punjab — District Lahore"
+    assert lahore_police.name_ur == "محکمہ پولیس، پنجاب — ضلع لاہور"
+    assert Office.objects.filter(level="tehsil", name_ur__startswith="محکمہ").exists()
     assert_paths_match_parent_chain()
 
 
