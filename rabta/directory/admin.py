@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rabta.core.errors import DomainError
 from rabta.directory.errors import DirectoryError
 from rabta.directory.models import Department, Government, Jurisdiction, Office, Post
-from rabta.directory.services import office_create, office_deactivate, office_move
+from rabta.directory.services import office_activate, office_create, office_deactivate, office_move
 
 
 @admin.register(Jurisdiction)
@@ -140,7 +140,7 @@ class OfficeAdmin(admin.ModelAdmin):
             obj.path, obj.depth = moved.path, moved.depth
         if "is_active" in form.changed_data:
             if obj.is_active:
-                Office.objects.filter(pk=obj.pk).update(is_active=True)
+                office_activate(office=obj, actor=request.user, reason="activated in admin")
             else:
                 office_deactivate(office=obj, actor=request.user, reason="deactivated in admin")
 

@@ -16,5 +16,7 @@ class DirectoryError(StrEnum):
     UNKNOWN_REFERENCE = "unknown_reference"
     OFFICE_MOVE_CYCLE = "office_move_cycle"
     OFFICE_INACTIVE = "office_inactive"
+    OFFICE_ACTIVE = "office_active"
+    OFFICE_PARENT_INACTIVE = "office_parent_inactive"
     OFFICE_HAS_ACTIVE_CHILDREN = "office_has_active_children"
     INVALID_FILTER = "invalid_filter"

@@ -410,3 +410,28 @@ def office_deactivate(*, office: Office, actor: object = None, reason: str = "")
         reason=reason,
     )
     return office
+
+
+@transaction.atomic
+def office_activate(*, office: Office, actor: object = None, reason: str = "") -> Office:
+    """Route to ``office`` again. Refused under an inactive parent, for the reason deactivation is
+    refused above active children."""
+    office = Office.objects.select_related("parent").select_for_update(of=("self",)).get(pk=office.pk)
+    if office.is_active:
+        raise InvalidTransition(f"{office.code} is already active.", code=DirectoryError.OFFICE_ACTIVE)
+    if office.parent is not None and not office.parent.is_active:
+        raise InvalidTransition(
+            f"{office.code} reports to {office.parent.code}, which is inactive; activate it first.",
+            code=DirectoryError.OFFICE_PARENT_INACTIVE,
+        )
+    office.is_active = True
+    office.save(update_fields=["is_active", "updated_at"])
+    event_record(
+        kind="directory.office_activated",
+        subject=office,
+        actor=actor,
+        from_state="inactive",
+        to_state="active",
+        reason=reason,
+    )
+    return office

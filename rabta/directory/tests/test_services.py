@@ -10,6 +10,7 @@ from rabta.directory.services import (
     governments_load,
     jurisdictions_load,
     jurisdictions_load_result,
+    office_activate,
     office_create,
     office_deactivate,
     office_move,
@@ -143,3 +144,17 @@ def test_office_create_rejects_a_duplicate_code(world):
             parent=world.head_a,
         )
     assert "code" in caught.value.fields
+
+
+def test_office_activate_needs_an_active_parent(world):
+    office_deactivate(office=world.office_a)
+    office_deactivate(office=world.head_a)
+    with pytest.raises(InvalidTransition) as caught:
+        office_activate(office=world.office_a)
+    assert caught.value.code == "office_parent_inactive"
+    office_activate(office=world.head_a)
+    office_activate(office=world.office_a)
+    world.office_a.refresh_from_db()
+    assert world.office_a.is_active
+    with pytest.raises(InvalidTransition):
+        office_activate(office=world.office_a)
