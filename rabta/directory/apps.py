@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DirectoryConfig(AppConfig):
     name = "rabta.directory"
     label = "directory"
-    verbose_name = "Government directory"
+    verbose_name = _("Government directory")
