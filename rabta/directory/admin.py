@@ -44,6 +44,11 @@ class DepartmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("government",)
     list_select_related = ("government",)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:
+        # str(department) names its government: the office form's autocomplete would otherwise
+        # run one query per suggestion.
+        return super().get_queryset(request).select_related("government")
+
 
 class PostInline(admin.TabularInline):
     model = Post

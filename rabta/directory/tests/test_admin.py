@@ -87,3 +87,12 @@ def test_changing_the_parent_in_admin_moves_the_subtree(admin_client, world):
     assert response.status_code == 200
     world.head_b.refresh_from_db()
     assert world.head_b.parent is None
+
+
+def test_department_autocomplete_for_the_office_form(admin_client, world, django_assert_max_num_queries):
+    params = {"term": "local", "app_label": "directory", "model_name": "office", "field_name": "department"}
+    with django_assert_max_num_queries(12):
+        response = admin_client.get("/en/admin/autocomplete/", params)
+    assert response.status_code == 200
+    texts = {r["text"] for r in response.json()["results"]}
+    assert texts == {"Local Government Department (PB)", "Local Government Department (SD)"}
