@@ -21,8 +21,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         compiled = 0
-        for locale_dir in settings.LOCALE_PATHS:
-            for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+        # The project catalogue (LOCALE_PATHS) and each app's own (rabta/<app>/locale/).
+        locale_dirs = [Path(path) for path in settings.LOCALE_PATHS]
+        locale_dirs += sorted(Path(settings.BASE_DIR).glob("*/locale"))
+        for locale_dir in locale_dirs:
+            for po_path in locale_dir.glob("*/LC_MESSAGES/*.po"):
                 mo_path = po_path.with_suffix(".mo")
                 if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                     continue
