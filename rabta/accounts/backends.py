@@ -11,8 +11,9 @@ from rabta.accounts.models import User
 
 
 class EmailOrPhoneBackend(ModelBackend):
-    def authenticate(self, request: HttpRequest | None, username: str | None = None, password: str | None = None,
-                     **kwargs: Any) -> User | None:
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
         from rabta.accounts.selectors import user_by_login
 
         if not username or password is None:

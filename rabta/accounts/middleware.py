@@ -23,9 +23,14 @@ class StaffSecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and self._needs_second_factor(request):
             if request.path.startswith("/api/"):
-                return JsonResponse({"code": "second_factor_required",
-                                     "message": "Staff accounts must verify a one-time code first.",
-                                     "fields": {}}, status=403)
+                return JsonResponse(
+                    {
+                        "code": "second_factor_required",
+                        "message": "Staff accounts must verify a one-time code first.",
+                        "fields": {},
+                    },
+                    status=403,
+                )
             return HttpResponseRedirect(reverse("accounts:two_factor") + f"?next={request.path}")
         return self.get_response(request)
 

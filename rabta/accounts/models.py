@@ -112,7 +112,9 @@ class ComplainantProfile(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(complainant_type=ComplainantType.BUSINESS)
-                | (models.Q(business_role="") & models.Q(women_led_business=False) & models.Q(youth_led_business=False)),
+                | (
+                    models.Q(business_role="") & models.Q(women_led_business=False) & models.Q(youth_led_business=False)
+                ),
                 name="acc_profile_business_fields_only_for_business",
             ),
         ]
@@ -163,12 +165,15 @@ class RoleAssignment(TimeStampedModel):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=24, choices=Role.choices)
-    office = models.ForeignKey("directory.Office", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="role_assignments")
-    government = models.ForeignKey("directory.Government", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="role_assignments")
-    post = models.ForeignKey("directory.Post", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="role_assignments")
+    office = models.ForeignKey(
+        "directory.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    government = models.ForeignKey(
+        "directory.Government", null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    post = models.ForeignKey(
+        "directory.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="role_assignments"
+    )
     active = models.BooleanField(default=True)
     granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

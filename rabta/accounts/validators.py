@@ -1,16 +1,131 @@
-"""Validation and normalisation of identity numbers and phone numbers (placeholder; see issue 2)."""
+"""Validation and normalisation of identity numbers and phone numbers.
+
+Every function returns the normalised value or raises Django's ``ValidationError`` with a specific
+``code``. What can be checked offline differs by document:
+
+* CNIC, NICOP, POC: NADRA's 13-digit number (``XXXXX-XXXXXXX-X``). python-stdnum checks length,
+  digits, the province digit and the gender digit (the last). NADRA publishes no check digit.
+* Passport: only the shape. Pakistani passports are two letters and seven digits; for other
+  countries ICAO 9303 allows up to nine characters of A–Z and 0–9 (we accept six to nine).
+* NTN: seven digits and a check digit, written ``NNNNNNN-N``; since 2019 an individual's NTN may
+  also be their 13-digit CNIC. FBR does not publish the check-digit algorithm, so only the format
+  is checked; the number is confirmed against FBR's registry out of band.
+"""
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.pk import cnic as stdnum_cnic
+
+from rabta.accounts.choices import DocumentType
+
+_PASSPORT_PK = re.compile(r"^[A-Z]{2}[0-9]{7}$")
+_PASSPORT_OTHER = re.compile(r"^[A-Z0-9]{6,9}$")
+_NTN = re.compile(r"^[0-9]{7}-?[0-9]$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+# Namespaces for the keyed hash: NADRA numbers share one, so a CNIC cannot reappear as a NICOP.
+HASH_NAMESPACE = {
+    DocumentType.CNIC: "nadra",
+    DocumentType.NICOP: "nadra",
+    DocumentType.POC: "nadra",
+    DocumentType.NTN: "ntn",
+}
+
+
+def normalize_nadra_number(value: str, *, label: str = "CNIC") -> str:
+    """Return the number as ``XXXXX-XXXXXXX-X``."""
+    raw = (value or "").strip()
+    if not raw:
+        raise ValidationError(_("%(label)s is required.") % {"label": label}, code="cnic_required")
+    if not re.fullmatch(r"[0-9\- ]+", raw):
+        raise ValidationError(
+            _("%(label)s may contain only digits and dashes.") % {"label": label}, code="cnic_invalid_format"
+        )
+    try:
+        compact = stdnum_cnic.validate(raw.replace(" ", ""))
+    except stdnum_exceptions.InvalidLength as exc:
+        raise ValidationError(
+            _("%(label)s must have 13 digits (XXXXX-XXXXXXX-X).") % {"label": label}, code="cnic_invalid_length"
+        ) from exc
+    except stdnum_exceptions.InvalidFormat as exc:
+        raise ValidationError(
+            _("%(label)s must have 13 digits (XXXXX-XXXXXXX-X).") % {"label": label}, code="cnic_invalid_format"
+        ) from exc
+    except stdnum_exceptions.ValidationError as exc:
+        raise ValidationError(
+            _("%(label)s is not a valid NADRA number (unknown region or gender digit).") % {"label": label},
+            code="cnic_invalid_component",
+        ) from exc
+    return str(stdnum_cnic.format(compact))
+
+
+def normalize_country(value: str) -> str:
+    code = (value or "").strip().upper()
+    if not _COUNTRY.match(code):
+        raise ValidationError(
+            _("Give the issuing country as a two-letter ISO code, e.g. PK or GB."), code="passport_country_required"
+        )
+    return code
+
+
+def normalize_passport(value: str, *, country: str) -> str:
+    country = normalize_country(country)
+    number = re.sub(r"[\s-]", "", (value or "")).upper()
+    if not number:
+        raise ValidationError(_("Passport number is required."), code="passport_required")
+    pattern = _PASSPORT_PK if country == "PK" else _PASSPORT_OTHER
+    if not pattern.match(number):
+        message = (
+            _("A Pakistani passport number is two letters and seven digits, e.g. AB1234567.")
+            if country == "PK"
+            else _("A passport number has 6 to 9 letters and digits.")
+        )
+        raise ValidationError(message, code="passport_invalid_format")
+    return number
+
+
+def normalize_ntn(value: str) -> str:
+    raw = (value or "").strip()
+    digits = re.sub(r"[\s-]", "", raw)
+    if len(digits) == 13 and digits.isdigit():
+        return normalize_nadra_number(raw, label="NTN")
+    if not _NTN.match(raw.replace(" ", "")):
+        raise ValidationError(
+            _("An NTN is seven digits and a check digit (1234567-8), or a 13-digit CNIC."), code="ntn_invalid_format"
+        )
+    return f"{digits[:7]}-{digits[7]}"
+
+
+def normalize_document(doc_type: str, number: str, *, country: str = "PK") -> str:
+    if doc_type in {DocumentType.CNIC, DocumentType.NICOP, DocumentType.POC}:
+        return normalize_nadra_number(number, label=str(DocumentType(doc_type).label).split(" ")[0])
+    if doc_type == DocumentType.PASSPORT:
+        return normalize_passport(number, country=country)
+    if doc_type == DocumentType.NTN:
+        return normalize_ntn(number)
+    raise ValidationError(_("Unknown identity document type."), code="document_type_unknown")
+
+
+def document_hash_namespace(doc_type: str, *, country: str = "PK") -> str:
+    if doc_type == DocumentType.PASSPORT:
+        return f"passport:{country}"
+    return HASH_NAMESPACE[DocumentType(doc_type)]
 
 
 def normalize_phone(value: str, *, default_region: str = "PK") -> str:
+    """Return the number in E.164 (+923001234567)."""
+    if not (value or "").strip():
+        raise ValidationError(_("Phone number is required."), code="phone_required")
     try:
         parsed = phonenumbers.parse(value, default_region)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError("Not a phone number.", code="phone_unparseable") from exc
+        raise ValidationError(_("This is not a phone number."), code="phone_unparseable") from exc
     if not phonenumbers.is_valid_number(parsed):
-        raise ValidationError("Not a valid phone number.", code="phone_invalid")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        raise ValidationError(_("This phone number is not valid for its country."), code="phone_invalid")
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
