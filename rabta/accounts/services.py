@@ -77,7 +77,9 @@ def _normalized_documents(documents: list[DocumentInput], errors: _Errors) -> li
             continue
         seen_types.add(document.doc_type)
         try:
-            country = normalize_country(document.issuing_country or "PK")
+            # A passport must name its issuing country; NADRA and FBR documents are Pakistani.
+            default_country = "" if document.doc_type == DocumentType.PASSPORT else "PK"
+            country = normalize_country(document.issuing_country or default_country)
             number = normalize_document(document.doc_type, document.number, country=country)
         except ValidationError as exc:
             errors.add_validation(field, exc)

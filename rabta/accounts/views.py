@@ -1,12 +1,142 @@
+"""Account pages: register, verify contact, second factor (verify and enrol), my account."""
+
 from __future__ import annotations
 
+from io import BytesIO
+from urllib.parse import quote
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from rabta.accounts import services
+from rabta.accounts.choices import VerificationChannel
+from rabta.accounts.forms import SERVICE_TO_FORM_FIELD, CodeForm, RegisterForm
+from rabta.core.errors import DomainError
 
 
+def _attach_errors(form: RegisterForm | CodeForm, error: DomainError) -> None:
+    for field, problems in (error.fields or {"__all__": [{"message": error.message}]}).items():
+        name = SERVICE_TO_FORM_FIELD.get(field, field)
+        target = name if name in form.fields else None
+        for problem in problems:
+            form.add_error(target, problem["message"])
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_register(**form.service_kwargs())
+        except DomainError as error:
+            _attach_errors(form, error)
+        else:
+            auth_login(request, user, backend="rabta.accounts.backends.EmailOrPhoneBackend")
+            channel = VerificationChannel.EMAIL if user.email else VerificationChannel.SMS
+            services.verification_send(user=user, channel=channel)
+            messages.success(request, _("Welcome to Rabta. We have sent you a code to confirm your contact details."))
+            return redirect("accounts:verify", channel=channel)
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, channel: str) -> HttpResponse:
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and "resend" in request.POST:
+        services.verification_send(user=request.user, channel=channel)  # type: ignore[arg-type]
+        messages.info(request, _("A new code is on its way."))
+        return redirect("accounts:verify", channel=channel)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verification_confirm(user=request.user, channel=channel, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+        except DomainError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Thank you: your contact details are confirmed."))
+            return redirect("accounts:account")
+    return render(request, "accounts/verify.html", {"form": form, "channel": channel})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/two_factor.html")
+    """Ask a staff member for the code from their authenticator app."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return redirect(f"{_reverse('accounts:two_factor_setup')}?next={quote(_safe_next(request, '/'))}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip()):
+            otp_login(request, device)
+            return redirect(_safe_next(request, "/"))
+        form.add_error("code", _("That code is not right. Codes change every 30 seconds."))
+    return render(request, "accounts/two_factor.html", {"form": form, "next": _safe_next(request, "")})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/two_factor.html")
+    """Enrol an authenticator: show a QR code (and the key in text), then confirm with a code."""
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:two_factor")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = services.totp_device_create(user=request.user)  # type: ignore[arg-type]
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_device_confirm(device=device, token=form.cleaned_data["code"])
+        except DomainError as error:
+            _attach_errors(form, error)
+        else:
+            otp_login(request, device)
+            messages.success(request, _("Your authenticator app is set up."))
+            return redirect(_safe_next(request, "/"))
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    import base64
+
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": buffer.getvalue().decode(),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "next": _safe_next(request, ""),
+        },
+    )
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    documents = request.user.identity_documents.order_by("doc_type")  # type: ignore[union-attr]
+    return render(request, "accounts/account.html", {"documents": documents})
+
+
+def _reverse(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)

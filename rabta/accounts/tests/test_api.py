@@ -1,0 +1,66 @@
+import pytest
+
+from rabta.accounts.models import User
+
+
+@pytest.mark.django_db
+def test_register_through_the_api(client):
+    response = client.post(
+        "/api/accounts/register",
+        {
+            "full_name": "Li Wei",
+            "password": "a-long-unusual-passphrase",
+            "complainant_type": "foreigner",
+            "email": "li.wei@example.cn",
+            "nationality": "CN",
+            "country_of_residence": "PK",
+            "documents": [{"doc_type": "passport", "number": "E12345678", "issuing_country": "CN"}],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["documents"] == [
+        {"doc_type": "passport", "masked": "****5678", "issuing_country": "CN", "verified": False}
+    ]
+    assert body["roles"] == [{"role": "complainant", "office": None, "government": None}]
+
+
+@pytest.mark.django_db
+def test_api_registration_errors_name_the_field(client):
+    response = client.post(
+        "/api/accounts/register",
+        {
+            "full_name": "X",
+            "password": "a-long-unusual-passphrase",
+            "complainant_type": "foreigner",
+            "email": "x@example.com",
+            "documents": [{"doc_type": "passport", "number": "E12345678", "issuing_country": ""}],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert body["fields"]["documents.0.number"][0]["code"] == "passport_country_required"
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_missing_required_field_is_a_422_naming_it(client):
+    response = client.post("/api/accounts/register", {"password": "x"}, content_type="application/json")
+    assert response.status_code == 422
+    assert "full_name" in response.json()["fields"]
+
+
+def test_me_needs_a_session(client, citizen):
+    assert client.get("/api/accounts/me").status_code == 401
+    client.force_login(citizen)
+    assert client.get("/api/accounts/me").json()["roles"][0]["role"] == "complainant"
+
+
+@pytest.mark.django_db
+def test_roles_are_published(client):
+    roles = {item["role"]: item for item in client.get("/api/accounts/roles").json()}
+    assert roles["officer"]["second_factor_required"] is True
+    assert roles["complainant"]["second_factor_required"] is False

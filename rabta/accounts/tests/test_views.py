@@ -1,0 +1,126 @@
+import pytest
+from django.core import mail
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from conftest import PASSWORD
+from rabta.accounts.models import User
+
+
+@pytest.mark.django_db
+def test_register_page_creates_account_and_asks_for_the_code(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/en/accounts/register/",
+            {
+                "complainant_type": "overseas",
+                "full_name": "Kamran Akhtar",
+                "email": "kamran@example.com",
+                "password": "a-long-unusual-passphrase",
+                "language": "ur",
+                "document_type": "nicop",
+                "document_number": "61101-1234567-1",
+                "issuing_country": "PK",
+            },
+        )
+    assert response.status_code == 302
+    assert response["Location"] == "/en/accounts/verify/email/"
+    user = User.objects.get(email="kamran@example.com")
+    assert user.preferred_language == "ur"
+    assert user.complainant_profile.complainant_type == "overseas"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_register_page_shows_the_field_error_and_saves_nothing(client):
+    response = client.post(
+        "/en/accounts/register/",
+        {
+            "complainant_type": "citizen",
+            "full_name": "Bad Cnic",
+            "email": "bad@example.com",
+            "password": "a-long-unusual-passphrase",
+            "language": "en",
+            "document_type": "cnic",
+            "document_number": "12345",
+        },
+    )
+    assert response.status_code == 200
+    assert "13 digits" in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not User.objects.filter(email="bad@example.com").exists()
+
+
+def test_login_with_phone_number(client, citizen):
+    citizen.phone = "+923001234567"
+    from rabta.core.crypto import lookup_hash
+
+    citizen.phone_hash = lookup_hash("+923001234567", purpose="phone")
+    citizen.save()
+    response = client.post("/en/accounts/login/", {"username": "0300 1234567", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/api/accounts/me").json()["email"] == citizen.email
+
+
+def test_repeated_failures_lock_the_account_out(client, citizen, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/en/accounts/login/", {"username": citizen.email, "password": "wrong"})
+    response = client.post("/en/accounts/login/", {"username": citizen.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_must_pass_the_second_factor(client, officer_a):
+    device = TOTPDevice.objects.create(user=officer_a, name="phone", confirmed=True)
+    client.post("/en/accounts/login/", {"username": officer_a.email, "password": PASSWORD})
+    response = client.get("/en/accounts/me/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/accounts/two-factor/")
+    assert client.get("/api/accounts/me").status_code == 403
+
+    code = f"{totp(device.bin_key):06d}"
+    wrong = "000000" if code != "000000" else "111111"
+    response = client.post("/en/accounts/two-factor/", {"code": wrong, "next": "/en/accounts/me/"})
+    assert response.status_code == 200  # a wrong code keeps them out
+    assert client.get("/en/accounts/me/").status_code == 302
+    # django-otp throttles guesses after a failure (1 s, doubling); let that pass for the right code.
+    device.refresh_from_db()
+    device.throttle_reset()
+    response = client.post("/en/accounts/two-factor/", {"code": code, "next": "/en/accounts/me/"})
+    assert response.status_code == 302 and response["Location"] == "/en/accounts/me/"
+    assert client.get("/en/accounts/me/").status_code == 200
+
+
+def test_staff_without_authenticator_are_sent_to_enrol(client, officer_a):
+    client.post("/en/accounts/login/", {"username": officer_a.email, "password": PASSWORD})
+    response = client.get("/en/accounts/two-factor/")
+    assert response.status_code == 302 and "/two-factor/setup/" in response["Location"]
+    page = client.get("/en/accounts/two-factor/setup/")
+    assert b"<svg" in page.content
+    device = TOTPDevice.objects.get(user=officer_a, confirmed=False)
+    response = client.post("/en/accounts/two-factor/setup/", {"code": f"{totp(device.bin_key):06d}"})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_citizens_need_no_second_factor(client, citizen):
+    client.post("/en/accounts/login/", {"username": citizen.email, "password": PASSWORD})
+    assert client.get("/en/accounts/me/").status_code == 200
+
+
+def test_password_reset_sends_a_link(client, citizen):
+    response = client.post("/en/accounts/password-reset/", {"email": citizen.email})
+    assert response.status_code == 302
+    assert "/en/accounts/password-reset/" in mail.outbox[0].body
+
+
+def test_account_page_masks_identity_numbers(client, citizen):
+    from rabta.accounts.services import DocumentInput, identity_add
+
+    identity_add(user=citizen, document=DocumentInput("cnic", "35202-1234567-1"))
+    client.force_login(citizen)
+    body = client.get("/en/accounts/me/").content.decode()
+    assert "****67-1" in body
+    assert "35202-1234567-1" not in body and "3520212345671" not in body
