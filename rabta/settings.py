@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rabta.accounts",
     "rabta.directory",
     "rabta.notifications",
+    "rabta.complaints",
 ]
 
 MIDDLEWARE = [

@@ -34,4 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(f"directory: {summary}")
         users = demo_users_create()
         self.stdout.write(f"demo users: {users}")
+        from rabta.complaints.seed import complaint_categories_seed, demo_complaints_create
+
+        self.stdout.write(f"complaint categories: {complaint_categories_seed()} created")
+        self.stdout.write(f"complaints: {demo_complaints_create()}")
         self.stdout.write(f"demo loaded in {time.monotonic() - started:.1f} s")

@@ -1,0 +1,496 @@
+"""Complaints API: one endpoint per operation; visibility first, outside scope is 404."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from rabta.accounts.roles import Role
+from rabta.complaints import selectors
+from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection, Priority
+from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.models import Appeal, Attachment, Complaint
+from rabta.complaints.services import attachments, feedback, intake, messages, routing, work
+from rabta.core.errors import DomainError, NotFound
+from rabta.directory.models import Office
+
+router = Router(tags=["complaints"])
+WORK_ROLES = {Role.OFFICER, Role.SUPERVISOR}
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[dict[str, str]]]
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    name_ur: str
+    department: str
+    is_customs: bool
+    attributes: list[dict[str, Any]]
+
+
+class SubmitIn(Schema):
+    category: str = Field(description="category code, see /api/complaints/categories")
+    jurisdiction: str = Field(description="place code, see /api/directory/jurisdictions")
+    subject: str
+    text: str
+    kind: str = Kind.COMPLAINT
+    language: str = "en"
+    anonymity: str = Anonymity.NAME_HIDDEN_FROM_PUBLIC
+    attributes: dict[str, Any] = {}
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    declaration_number: str = ""
+    collectorate: str | None = None
+    priority: str = Priority.NORMAL
+
+
+class ComplaintOut(Schema):
+    """What a reader may see. ``complainant_name`` is empty for office readers whenever the
+    complainant's identity is hidden from the office; self-identification flags never appear."""
+
+    tracking_number: str
+    kind: str
+    status: str
+    priority: str
+    category: str
+    jurisdiction: str
+    office: str | None
+    office_name: str | None
+    subject: str
+    text: str
+    language: str
+    anonymity: str
+    complainant_name: str | None
+    outcome: str
+    outcome_reasons: str
+    reject_reason: str
+    reject_explanation: str
+    declaration_number: str
+    resolve_due_at: datetime | None
+    escalation_level: int
+    transfer_count: int
+    reopen_count: int
+    created_at: datetime
+
+
+class SubmitOut(ComplaintOut):
+    anonymous_token: str | None = Field(None, description="Shown once, for fully anonymous complaints: keep it.")
+
+
+class MessageIn(Schema):
+    body: str
+
+
+class MessageOut(Schema):
+    id: int
+    direction: str
+    author: str
+    body: str
+    created_at: datetime
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime
+    from_state: str
+    to_state: str
+    actor: str
+    reason: str
+
+
+class ResolveIn(Schema):
+    outcome: str
+    reasons: str = ""
+
+
+class RejectIn(Schema):
+    reason: str
+    explanation: str
+    duplicate_of: str | None = None
+
+
+class TransferIn(Schema):
+    to_office: str
+    reason: str
+
+
+class FeedbackIn(Schema):
+    rating: int
+    satisfied: bool
+    comment: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class AppealDecideIn(Schema):
+    decision: str
+    reasons: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+
+
+class RevealOut(Schema):
+    name: str
+    email: str
+    phone: str
+    note: str
+
+
+def _out(user: Any, complaint: Complaint, schema: type[ComplaintOut] = ComplaintOut, **extra: Any) -> ComplaintOut:
+    own = complaint.complainant_id is not None and complaint.complainant_id == getattr(user, "pk", None)
+    show_name = own or (complaint.anonymity == Anonymity.NAME_HIDDEN_FROM_PUBLIC and complaint.complainant_id)
+    office = complaint.current_office
+    return schema(
+        tracking_number=complaint.tracking_number,
+        kind=complaint.kind,
+        status=complaint.status,
+        priority=complaint.priority,
+        category=complaint.category.code,
+        jurisdiction=complaint.jurisdiction.code,
+        office=office.code if office else None,
+        office_name=office.name if office else None,
+        subject=complaint.subject,
+        text=complaint.text
+        if own or not complaint.identity_hidden_from_office
+        else messages.scrub_identity(complaint.text, complaint),
+        language=complaint.language,
+        anonymity=complaint.anonymity,
+        complainant_name=complaint.complainant.full_name if show_name and complaint.complainant else None,
+        outcome=complaint.outcome,
+        outcome_reasons=complaint.outcome_reasons,
+        reject_reason=complaint.reject_reason,
+        reject_explanation=complaint.reject_explanation,
+        declaration_number=complaint.declaration_number,
+        resolve_due_at=complaint.resolve_due_at,
+        escalation_level=complaint.escalation_level,
+        transfer_count=complaint.transfer_count,
+        reopen_count=complaint.reopen_count,
+        created_at=complaint.created_at,
+        **extra,
+    )
+
+
+def _get(request: HttpRequest, tracking_number: str) -> Complaint:
+    return selectors.complaint_get(user=request.user, tracking_number=tracking_number)
+
+
+def _staff(request: HttpRequest, complaint: Complaint, roles: set[Role] = WORK_ROLES) -> None:
+    user = request.user
+    if complaint.complainant_id == user.pk or not (user.roles & roles):  # type: ignore[union-attr]
+        raise DomainError(ComplaintsError.NOT_ALLOWED, "Only the handling office may do this.", status_code=403)
+
+
+@router.get("/categories", auth=None, response=list[CategoryOut], summary="Categories that take complaints")
+def categories(request: HttpRequest) -> list[CategoryOut]:
+    return [
+        CategoryOut(
+            code=c.code,
+            name=c.name,
+            name_ur=c.name_ur,
+            department=c.department.code,
+            is_customs=c.is_customs,
+            attributes=c.attributes,
+        )
+        for c in selectors.category_list()
+    ]
+
+
+def _submit(request: HttpRequest, payload: SubmitIn, complainant: Any, channel: str) -> tuple[int, SubmitOut]:
+    result = intake.complaint_submit(
+        complainant=complainant,
+        category_code=payload.category,
+        jurisdiction_code=payload.jurisdiction,
+        subject=payload.subject,
+        text=payload.text,
+        kind=payload.kind,
+        language=payload.language,
+        channel=channel,
+        anonymity=payload.anonymity,
+        attributes=payload.attributes,
+        idempotency_key=request.headers.get("Idempotency-Key") or None,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        declaration_number=payload.declaration_number,
+        collectorate_code=payload.collectorate,
+        priority=payload.priority,
+    )
+    complaint = Complaint.objects.select_related("category", "jurisdiction", "current_office", "complainant").get(
+        pk=result.complaint.pk
+    )
+    viewer = complainant if complainant is not None else request.user
+    return (201 if result.created else 200), _out(viewer, complaint, SubmitOut, anonymous_token=result.anonymous_token)  # type: ignore[return-value]
+
+
+@router.post(
+    "",
+    response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut},
+    summary="Lodge a complaint (send an Idempotency-Key header: a retry returns the same complaint)",
+)
+def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, SubmitOut]:
+    return _submit(request, payload, request.user, Channel.API)
+
+
+@router.post(
+    "/anonymous",
+    auth=None,
+    response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut},
+    summary="Lodge a fully anonymous complaint; the answer holds the only key to follow it",
+)
+def submit_anonymous(request: HttpRequest, payload: SubmitIn) -> tuple[int, SubmitOut]:
+    payload.anonymity = Anonymity.FULLY_ANONYMOUS
+    return _submit(request, payload, None, Channel.API)
+
+
+@router.get("/track", auth=None, response={200: ComplaintOut, 404: ErrorOut}, summary="Follow an anonymous complaint")
+def track(request: HttpRequest, token: str) -> ComplaintOut:
+    complaint = selectors.complaint_by_token(token)
+    return _out(None, complaint)
+
+
+@router.get("", response=list[ComplaintOut], summary="Complaints I may see (inbox or my own), newest first")
+def complaint_list(
+    request: HttpRequest,
+    status: str | None = None,
+    category: str | None = None,
+    priority: str | None = None,
+    overdue: bool | None = None,
+    office: str | None = None,
+    search: str | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> list[ComplaintOut]:
+    filters = selectors.ComplaintFilters(
+        status=status,
+        category=category,
+        priority=priority,
+        overdue=overdue,
+        office=office,
+        search=search,
+        before_id=before_id,
+    )
+    rows = selectors.complaint_list(user=request.user, filters=filters, limit=limit)
+    return [_out(request.user, c) for c in rows]
+
+
+@router.get("/{tracking_number}", response={200: ComplaintOut, 404: ErrorOut})
+def complaint_detail(request: HttpRequest, tracking_number: str) -> ComplaintOut:
+    return _out(request.user, _get(request, tracking_number))
+
+
+@router.get("/{tracking_number}/timeline", response={200: list[EventOut], 404: ErrorOut})
+def timeline(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
+    complaint = _get(request, tracking_number)
+    return selectors.complaint_timeline(user=request.user, complaint=complaint)
+
+
+@router.get("/{tracking_number}/messages", response={200: list[MessageOut], 404: ErrorOut})
+def message_list(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
+    complaint = _get(request, tracking_number)
+    return selectors.complaint_messages(user=request.user, complaint=complaint)
+
+
+@router.post("/{tracking_number}/messages", response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def message_create(request: HttpRequest, tracking_number: str, payload: MessageIn) -> tuple[int, dict[str, Any]]:
+    complaint = _get(request, tracking_number)
+    own = complaint.complainant_id == request.user.pk
+    if not own:
+        _staff(request, complaint, WORK_ROLES | {Role.OVERSIGHT})
+    direction = MessageDirection.TO_OFFICE if own else MessageDirection.TO_COMPLAINANT
+    message = messages.message_post(complaint=complaint, author=request.user, body=payload.body, direction=direction)
+    rows = selectors.complaint_messages(user=request.user, complaint=complaint)
+    return 201, next(row for row in rows if row["id"] == message.pk)
+
+
+@router.post("/{tracking_number}/notes", response={201: MessageOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def note_create(request: HttpRequest, tracking_number: str, payload: MessageIn) -> tuple[int, dict[str, Any]]:
+    complaint = _get(request, tracking_number)
+    _staff(request, complaint, WORK_ROLES | {Role.OVERSIGHT})
+    note = work.complaint_note_add(complaint=complaint, actor=request.user, body=payload.body)
+    return 201, {
+        "id": note.pk,
+        "direction": note.direction,
+        "author": "office",
+        "body": note.body,
+        "created_at": note.created_at,
+    }
+
+
+def _act(request: HttpRequest, tracking_number: str, action: Any, **kwargs: Any) -> ComplaintOut:
+    complaint = _get(request, tracking_number)
+    _staff(request, complaint)
+    action(complaint=complaint, actor=request.user, **kwargs)
+    return _out(request.user, _get(request, tracking_number))
+
+
+ACTION = {200: ComplaintOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+@router.post("/{tracking_number}/acknowledge", response=ACTION)
+def acknowledge(request: HttpRequest, tracking_number: str) -> ComplaintOut:
+    return _act(request, tracking_number, work.complaint_acknowledge)
+
+
+@router.post("/{tracking_number}/start", response=ACTION)
+def start(request: HttpRequest, tracking_number: str) -> ComplaintOut:
+    return _act(request, tracking_number, work.complaint_start)
+
+
+@router.post("/{tracking_number}/interim-reply", response=ACTION)
+def interim_reply(request: HttpRequest, tracking_number: str, payload: MessageIn) -> ComplaintOut:
+    return _act(request, tracking_number, work.complaint_interim_reply, body=payload.body)
+
+
+@router.post("/{tracking_number}/resolve", response=ACTION)
+def resolve(request: HttpRequest, tracking_number: str, payload: ResolveIn) -> ComplaintOut:
+    return _act(request, tracking_number, work.complaint_resolve, outcome=payload.outcome, reasons=payload.reasons)
+
+
+@router.post("/{tracking_number}/reject", response=ACTION)
+def reject(request: HttpRequest, tracking_number: str, payload: RejectIn) -> ComplaintOut:
+    duplicate_of = _get(request, payload.duplicate_of) if payload.duplicate_of else None
+    return _act(
+        request,
+        tracking_number,
+        work.complaint_reject,
+        reason=payload.reason,
+        explanation=payload.explanation,
+        duplicate_of=duplicate_of,
+    )
+
+
+@router.post("/{tracking_number}/transfer", response=ACTION)
+def transfer(request: HttpRequest, tracking_number: str, payload: TransferIn) -> ComplaintOut:
+    to_office = Office.objects.filter(code=payload.to_office, is_active=True).first()
+    if to_office is None:
+        raise DomainError.for_field("to_office", "office_unknown", "There is no such active office.")
+    complaint = _get(request, tracking_number)
+    _staff(request, complaint, WORK_ROLES | {Role.OVERSIGHT})
+    routing.complaint_transfer(complaint=complaint, to_office=to_office, reason=payload.reason, actor=request.user)
+    return _out(
+        request.user,
+        Complaint.objects.select_related("category", "jurisdiction", "current_office", "complainant").get(
+            pk=complaint.pk
+        ),
+    )
+
+
+@router.post("/{tracking_number}/duplicates/{other}", response=ACTION)
+def link_duplicate(request: HttpRequest, tracking_number: str, other: str) -> ComplaintOut:
+    return _act(request, tracking_number, work.duplicate_link, duplicate_of=_get(request, other))
+
+
+@router.post("/{tracking_number}/feedback", response=ACTION)
+def give_feedback(request: HttpRequest, tracking_number: str, payload: FeedbackIn) -> ComplaintOut:
+    complaint = _get(request, tracking_number)
+    feedback.feedback_give(
+        complaint=complaint,
+        actor=request.user,
+        rating=payload.rating,
+        satisfied=payload.satisfied,
+        comment=payload.comment,
+    )
+    return _out(request.user, _get(request, tracking_number))
+
+
+@router.post("/{tracking_number}/reopen", response=ACTION)
+def reopen(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> ComplaintOut:
+    complaint = _get(request, tracking_number)
+    feedback.complaint_reopen(complaint=complaint, actor=request.user, reason=payload.reason)
+    return _out(request.user, _get(request, tracking_number))
+
+
+@router.post("/{tracking_number}/appeal", response=ACTION)
+def appeal(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> ComplaintOut:
+    complaint = _get(request, tracking_number)
+    feedback.appeal_file(complaint=complaint, actor=request.user, reasons=payload.reason)
+    return _out(request.user, _get(request, tracking_number))
+
+
+@router.post("/{tracking_number}/appeal/decide", response=ACTION)
+def appeal_decide(request: HttpRequest, tracking_number: str, payload: AppealDecideIn) -> ComplaintOut:
+    complaint = _get(request, tracking_number)
+    pending = (
+        Appeal.objects.filter(complaint=complaint, decided_at__isnull=True).select_related("assigned_office").first()
+    )
+    if pending is None:
+        raise NotFound("No appeal is waiting for a decision.")
+    # The appeal is decided in the office it was assigned to (senior to the resolver), or by oversight.
+    # Decided in the office it was assigned to (senior to the resolver) or above it, or by oversight.
+    user: Any = request.user
+    above = _prefixes(pending.assigned_office.path)
+    allowed = (
+        Role.OVERSIGHT in user.roles
+        or user.role_assignments.filter(
+            active=True, role__in=[Role.OFFICER, Role.SUPERVISOR], office__path__in=above
+        ).exists()
+    )
+    if not allowed:
+        raise DomainError(ComplaintsError.NOT_ALLOWED, "This appeal is decided by a senior office.", status_code=403)
+    feedback.appeal_decide(appeal=pending, actor=request.user, decision=payload.decision, reasons=payload.reasons)
+    return _out(request.user, _get(request, tracking_number))
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+@router.post("/{tracking_number}/reveal", response={200: RevealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def reveal(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> dict[str, str]:
+    complaint = _get(request, tracking_number)
+    return work.identity_reveal(complaint=complaint, actor=request.user, reason=payload.reason)
+
+
+@router.post("/{tracking_number}/attachments", response={201: AttachmentOut, 400: ErrorOut, 404: ErrorOut})
+def attachment_upload(
+    request: HttpRequest,
+    tracking_number: str,
+    file: UploadedFile = File(...),  # noqa: B008  (ninja declares uploads this way)
+) -> tuple[int, AttachmentOut]:
+    complaint = _get(request, tracking_number)
+    if file.size and file.size > attachments.MAX_BYTES:
+        raise DomainError.for_field("file", ComplaintsError.ATTACHMENT_TOO_LARGE, "The file is too large.")
+    created = attachments.attachment_add(
+        complaint=complaint,
+        uploaded_by=request.user,
+        name=file.name or "file",
+        data=file.read(attachments.MAX_BYTES + 1),
+    )
+    return 201, AttachmentOut(
+        id=created.pk, name=created.original_name, content_type=created.content_type, size=created.size
+    )
+
+
+@router.get("/{tracking_number}/attachments/{attachment_id}", response={404: ErrorOut})
+def attachment_download(request: HttpRequest, tracking_number: str, attachment_id: int) -> FileResponse:
+    complaint = _get(request, tracking_number)
+    attachment = Attachment.objects.filter(complaint=complaint, pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    # Always a download, never rendered inline, and never sniffed into something else.
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

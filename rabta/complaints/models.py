@@ -1,0 +1,369 @@
+"""Complaints: categories, routing rules, deadline policies, the complaint and what hangs off it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rabta.complaints.choices import (
+    OPEN_STATUSES,
+    Anonymity,
+    Channel,
+    Kind,
+    MessageDirection,
+    Outcome,
+    Priority,
+    RejectReason,
+    Status,
+)
+from rabta.core.models import TimeStampedModel
+
+TEXT_MAX_LENGTH = 5000
+SUBJECT_MAX_LENGTH = 200
+
+
+class Category(TimeStampedModel):
+    """A category of complaint, in a tree per department. ``attributes`` lists the extra typed
+    fields the category asks for: ``[{"name", "label", "type": text|number|date|choice|declaration_number,
+    "required": bool, "choices": [...]}]``."""
+
+    department = models.ForeignKey("directory.Department", on_delete=models.PROTECT, related_name="categories")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    code = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=160)
+    name_ur = models.CharField(max_length=160, blank=True)
+    is_customs = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+    attributes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(TimeStampedModel):
+    """(category, jurisdiction) → office. The most specific rule wins: an exact place beats a
+    province, which beats a rule with no place; ties go to the higher ``priority``."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="routing_rules")
+    jurisdiction = models.ForeignKey(
+        "directory.Jurisdiction", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    office = models.ForeignKey("directory.Office", on_delete=models.PROTECT, related_name="+")
+    priority = models.SmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [
+            # routing: WHERE category_id = %s AND active AND jurisdiction_id IN (place and its ancestors)
+            models.Index(fields=["category", "active", "jurisdiction"], name="cmp_route_lookup_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} @ {self.jurisdiction or 'anywhere'} → {self.office}"
+
+
+class DeadlinePolicy(TimeStampedModel):
+    """Deadlines for (category × office × priority); blank parts match anything, the most specific
+    policy wins. Acknowledge/interim/resolve/appeal are business days; escalation days are counted
+    in calendar days from submission, as the Citizen Portal's escalation rules are."""
+
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("directory.Office", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    priority = models.CharField(max_length=8, choices=Priority.choices, blank=True)
+    acknowledge_days = models.PositiveSmallIntegerField(default=3)
+    interim_days = models.PositiveSmallIntegerField(default=7)
+    resolve_days = models.PositiveSmallIntegerField(default=15)
+    appeal_days = models.PositiveSmallIntegerField(default=30)
+    escalate_supervisor_day = models.PositiveSmallIntegerField(default=20)
+    escalate_head_day = models.PositiveSmallIntegerField(default=41)
+    feedback_days = models.PositiveSmallIntegerField(default=10, help_text=_("Closed unconfirmed after this."))
+
+    class Meta:
+        verbose_name_plural = "deadline policies"
+
+    def __str__(self) -> str:
+        return f"policy {self.category or '*'} / {self.office or '*'} / {self.priority or '*'}"
+
+
+class ComplaintQuerySet(models.QuerySet["Complaint"]):
+    def visible_to(self, user: Any) -> ComplaintQuerySet:
+        """Complainants see their own; officers their offices' inbox; supervisors their offices and
+        every office below (by path); oversight every complaint handled by an office of their
+        government; customs managers those under their collectorates. Anyone else: nothing."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        from rabta.accounts.roles import Role
+
+        scope = Q(complainant=user)
+        for assignment in user.role_assignments.filter(active=True).select_related("office"):
+            if assignment.role == Role.OFFICER and assignment.office_id:
+                scope |= Q(current_office_id=assignment.office_id)
+            elif assignment.role in (Role.SUPERVISOR, Role.CUSTOMS_MANAGER) and assignment.office:
+                scope |= Q(current_office__path__startswith=assignment.office.path)
+            elif assignment.role == Role.OVERSIGHT and assignment.government_id:
+                scope |= Q(current_office__department__government_id=assignment.government_id)
+        return self.filter(scope)
+
+    def open(self) -> ComplaintQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Complaint(TimeStampedModel):
+    """One complaint (or suggestion, violation report, guidance request).
+
+    Flags derived from the complainant's profile at intake drive priority and statistics and are
+    never shown to the handling office.
+    """
+
+    tracking_number = models.CharField(max_length=16, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMPLAINT)
+    complainant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    anonymity = models.CharField(max_length=30, choices=Anonymity.choices, default=Anonymity.NAME_HIDDEN_FROM_PUBLIC)
+    anonymous_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints")
+    jurisdiction = models.ForeignKey("directory.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    current_office = models.ForeignKey(
+        "directory.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    routing_rule = models.ForeignKey(RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    routing_reason = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    subject = models.CharField(max_length=SUBJECT_MAX_LENGTH)
+    text = models.TextField()
+    language = models.CharField(max_length=8, default="en")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Helpline operator who entered it."),
+    )
+    attributes = models.JSONField(default=dict, blank=True)
+    # Retried submissions with the same key create one complaint: "<user id or anon>:<key>".
+    idempotency_key = models.CharField(max_length=140, null=True, blank=True, unique=True)
+    # Customs complaints.
+    declaration_number = models.CharField(max_length=40, blank=True)
+    collectorate = models.ForeignKey(
+        "directory.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Derived at intake; statistics and priority only.
+    flag_woman = models.BooleanField(default=False)
+    flag_disability = models.BooleanField(default=False)
+    flag_minority = models.BooleanField(default=False)
+    flag_senior = models.BooleanField(default=False)
+    flag_overseas = models.BooleanField(default=False)
+    flag_foreigner = models.BooleanField(default=False)
+    flag_trader = models.BooleanField(default=False)
+    flag_women_led = models.BooleanField(default=False)
+    flag_youth_led = models.BooleanField(default=False)
+    # Outcome.
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    outcome_reasons = models.TextField(blank=True)
+    reject_reason = models.CharField(max_length=16, choices=RejectReason.choices, blank=True)
+    reject_explanation = models.TextField(blank=True)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Counters.
+    transfer_count = models.PositiveSmallIntegerField(default=0)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    # Deadlines and escalation.
+    acknowledge_due_at = models.DateTimeField(null=True, blank=True)
+    interim_due_at = models.DateTimeField(null=True, blank=True)
+    resolve_due_at = models.DateTimeField(null=True, blank=True)
+    appeal_due_at = models.DateTimeField(null=True, blank=True)
+    feedback_due_at = models.DateTimeField(null=True, blank=True)
+    escalate_supervisor_at = models.DateTimeField(null=True, blank=True)
+    escalate_head_at = models.DateTimeField(null=True, blank=True)
+    # The next moment the escalation sweep must look at this complaint; NULL when nothing is due.
+    next_escalation_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    escalated_to = models.ForeignKey(
+        "directory.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="escalated_complaints"
+    )
+    clock_paused_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_confirmed = models.BooleanField(
+        null=True, help_text=_("True: confirmed by the complainant; False: no answer.")
+    )
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # officer inbox: WHERE current_office_id = %s [AND status = %s] ORDER BY id DESC (keyset pages)
+            models.Index(fields=["current_office", "status", "-id"], name="cmp_inbox_idx"),
+            models.Index(fields=["current_office", "-id"], name="cmp_inbox_all_idx"),
+            # complainant's own list: WHERE complainant_id = %s ORDER BY created_at DESC
+            models.Index(fields=["complainant", "-created_at"], name="cmp_own_idx"),
+            # escalation sweep: WHERE next_escalation_at <= now (only rows with something due)
+            models.Index(
+                fields=["next_escalation_at"],
+                name="cmp_escalation_due_idx",
+                condition=Q(next_escalation_at__isnull=False),
+            ),
+            # closure sweep: resolved complaints whose feedback window ran out
+            models.Index(fields=["feedback_due_at"], name="cmp_feedback_due_idx", condition=Q(status="resolved")),
+            # duplicate suggestions: same category and place, open
+            models.Index(fields=["category", "jurisdiction", "status"], name="cmp_duplicate_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_number
+
+    @property
+    def identity_hidden_from_office(self) -> bool:
+        from rabta.complaints.choices import HIDDEN_FROM_OFFICE
+
+        return self.anonymity in HIDDEN_FROM_OFFICE
+
+
+class Message(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    direction = models.CharField(max_length=16, choices=MessageDirection.choices)
+    body = models.TextField()
+    # What the office reads when the complainant's identity is hidden from it: names scrubbed.
+    body_for_office = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["complaint", "created_at"], name="cmp_message_thread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.direction} on {self.complaint_id}"
+
+
+class Attachment(models.Model):
+    """A file attached to a complaint or a message. Stored under MEDIA_ROOT (outside the web root)
+    with a random name; only served through a view that checks visibility, as a download."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Escalation(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField()
+    to_office = models.ForeignKey("directory.Office", null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["complaint", "level"], name="cmp_escalation_once_per_level")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} level {self.level}"
+
+
+class Feedback(models.Model):
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField()
+    satisfied = models.BooleanField()
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="cmp_feedback_rating_1_5")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 on {self.complaint_id}"
+
+
+class Appeal(models.Model):
+    """An appeal against a resolution, decided by someone senior to or independent of the resolver."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="appeals")
+    reasons = models.TextField()
+    assigned_office = models.ForeignKey("directory.Office", on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField()
+    decision = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    decision_reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"appeal on {self.complaint_id}"
+
+
+class IdentityReveal(models.Model):
+    """Every time oversight reveals a hidden complainant's identity: who, when, why."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="identity_reveals")
+    revealed_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"reveal of {self.complaint_id}"
+
+
+class DuplicateLink(models.Model):
+    class LinkKind(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested at intake")
+        CONFIRMED = "confirmed", _("Confirmed by staff")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="duplicate_links")
+    duplicate_of = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=LinkKind.choices)
+    score = models.FloatField(default=0)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["complaint", "duplicate_of"], name="cmp_duplicate_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} ~ {self.duplicate_of_id}"
+
+
+class CannedReply(TimeStampedModel):
+    department = models.ForeignKey("directory.Department", on_delete=models.CASCADE, related_name="canned_replies")
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+
+    class Meta:
+        verbose_name_plural = "canned replies"
+
+    def __str__(self) -> str:
+        return self.title

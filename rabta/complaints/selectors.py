@@ -1,0 +1,122 @@
+"""Reads of complaints. Every read starts from Complaint.objects.visible_to(user)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, MessageDirection
+from rabta.complaints.models import Category, Complaint, Message
+from rabta.core.errors import NotFound
+from rabta.core.models import Event
+from rabta.core.permissions import get_visible_or_404
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ComplaintFilters:
+    status: str | None = None
+    category: str | None = None
+    priority: str | None = None
+    overdue: bool | None = None
+    office: str | None = None
+    search: str | None = None
+    before_id: int | None = None  # keyset pagination: rows with a smaller id than this
+
+
+def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit: int = PAGE_SIZE) -> list[Complaint]:
+    """The inbox (or own list), newest first, keyset-paginated by id so page 1,000 costs what page 1 does."""
+    filters = filters or ComplaintFilters()
+    qs = Complaint.objects.visible_to(user).select_related("category", "current_office")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.category:
+        qs = qs.filter(category__code=filters.category)
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
+    if filters.office:
+        qs = qs.filter(current_office__code=filters.office)
+    if filters.overdue:
+        qs = qs.filter(status__in=OPEN_STATUSES, resolve_due_at__lt=timezone.now())
+    if filters.search:
+        qs = qs.filter(Q(subject__icontains=filters.search) | Q(tracking_number=filters.search.upper()))
+    if filters.before_id:
+        qs = qs.filter(id__lt=filters.before_id)
+    return list(qs.order_by("-id")[: max(1, min(limit, 200))])
+
+
+def complaint_get(*, user: Any, tracking_number: str) -> Complaint:
+    return get_visible_or_404(
+        Complaint.objects.select_related("category", "current_office", "complainant"),
+        user,
+        tracking_number=tracking_number,
+    )
+
+
+def is_office_view(user: Any, complaint: Complaint) -> bool:
+    """True when the reader is staff rather than the complainant: what they see is filtered."""
+    return complaint.complainant_id != getattr(user, "pk", None)
+
+
+def complaint_messages(*, user: Any, complaint: Complaint) -> list[dict[str, Any]]:
+    office_view = is_office_view(user, complaint)
+    hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
+    rows = []
+    for message in Message.objects.filter(complaint=complaint).select_related("author"):
+        if message.direction == MessageDirection.INTERNAL and not office_view:
+            continue
+        from_complainant = message.direction == MessageDirection.TO_OFFICE
+        author = "complainant" if from_complainant else "office"
+        rows.append(
+            {
+                "id": message.pk,
+                "direction": message.direction,
+                "author": author,
+                "body": message.body_for_office if (office_view and hidden) else message.body,
+                "created_at": message.created_at,
+            }
+        )
+    return rows
+
+
+def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any]]:
+    """The events of a complaint. Office readers never learn who a hidden complainant is: actions
+    by the complainant are shown as 'complainant', and event data is limited to states."""
+    office_view = is_office_view(user, complaint)
+    rows = []
+    for event in Event.objects.for_subject(complaint).select_related("actor").order_by("occurred_at", "id"):
+        by_complainant = event.actor_id is not None and event.actor_id == complaint.complainant_id
+        if by_complainant or event.actor_role == "complainant":
+            actor = "complainant"
+        elif event.actor is None:
+            actor = "system"
+        else:
+            actor = "office" if not office_view else event.actor.full_name
+        rows.append(
+            {
+                "kind": event.kind,
+                "at": event.occurred_at,
+                "from_state": event.from_state,
+                "to_state": event.to_state,
+                "actor": actor,
+                "reason": event.reason,
+            }
+        )
+    return rows
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(active=True).select_related("department").order_by("code")
+
+
+def complaint_by_token(token: str) -> Complaint:
+    from rabta.complaints.services.intake import anonymous_token_lookup
+
+    complaint = anonymous_token_lookup(token)
+    if complaint is None:
+        raise NotFound()
+    return complaint

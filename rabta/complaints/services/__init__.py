@@ -1,0 +1,1 @@
+"""Writes to complaints, one module per part of the lifecycle."""

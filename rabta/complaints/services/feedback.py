@@ -1,0 +1,166 @@
+"""After resolution: feedback, reopening, appeal, and closing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rabta.complaints.choices import Outcome, Status
+from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.models import Appeal, Complaint, Feedback
+from rabta.complaints.services.deadlines import add_business_days, deadlines_set, policy_for
+from rabta.complaints.transitions import transition
+from rabta.core.errors import DomainError
+
+CLOSURE_BATCH = 2000
+
+
+def _own(complaint: Complaint, actor: Any) -> None:
+    if complaint.complainant_id is None or complaint.complainant_id != getattr(actor, "pk", None):
+        raise DomainError(ComplaintsError.NOT_ALLOWED, _("Only the complainant can do this."), status_code=403)
+
+
+@transaction.atomic
+def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: bool, comment: str = "") -> Feedback:
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    _own(complaint, actor)
+    if complaint.status != Status.RESOLVED:
+        raise DomainError(
+            ComplaintsError.FEEDBACK_NOT_RESOLVED,
+            _("Feedback is given once the complaint is resolved."),
+            status_code=409,
+        )
+    if Feedback.objects.filter(complaint=complaint).exists():
+        raise DomainError(
+            ComplaintsError.FEEDBACK_ALREADY_GIVEN, _("You have already given feedback."), status_code=409
+        )
+    if not 1 <= int(rating) <= 5:
+        raise DomainError.for_field("rating", ComplaintsError.RATING_OUT_OF_RANGE, _("Rate from 1 to 5."))
+    feedback = Feedback.objects.create(complaint=complaint, rating=rating, satisfied=satisfied, comment=comment.strip())
+    if satisfied:
+        complaint.closed_at, complaint.closed_confirmed = timezone.now(), True
+        transition(
+            complaint,
+            Status.CLOSED,
+            actor=actor,
+            kind="complaints.closed_confirmed",
+            data={"rating": rating},
+            extra_fields=("closed_at", "closed_confirmed"),
+        )
+    return feedback
+
+
+@transaction.atomic
+def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Complaint:
+    """Dissatisfied: back to the same office, counted and capped, with fresh deadlines."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    _own(complaint, actor)
+    if not (reason or "").strip():
+        raise DomainError.for_field("reason", ComplaintsError.REASON_REQUIRED, _("Say what is still wrong."))
+    cap = getattr(settings, "RABTA_MAX_REOPENS", 2)
+    if complaint.reopen_count >= cap:
+        raise DomainError(
+            ComplaintsError.REOPEN_CAP_REACHED,
+            _("This complaint was reopened %(cap)s times; you can appeal instead.") % {"cap": cap},
+            status_code=409,
+        )
+    complaint.reopen_count += 1
+    complaint.escalation_level = 0
+    fields = deadlines_set(complaint)
+    complaint.resolved_at = None
+    complaint.feedback_due_at = None
+    return transition(
+        complaint,
+        Status.REOPENED,
+        actor=actor,
+        reason=reason.strip(),
+        extra_fields=("reopen_count", "escalation_level", "resolved_at", "feedback_due_at", *fields),
+    )
+
+
+@transaction.atomic
+def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
+    """Appeal to an office senior to the one that resolved it: the next office up the reporting line
+    (or, at the top, the same department's head office is the resolver, so oversight decides)."""
+    complaint = Complaint.objects.select_for_update().select_related("current_office").get(pk=complaint.pk)
+    _own(complaint, actor)
+    if not (reasons or "").strip():
+        raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("Give the reasons for the appeal."))
+    if complaint.status != Status.RESOLVED:
+        raise DomainError(
+            ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only a resolved complaint can be appealed."), status_code=409
+        )
+    if complaint.appeal_due_at and timezone.now() > complaint.appeal_due_at:
+        raise DomainError(ComplaintsError.APPEAL_DEADLINE_PASSED, _("The time to appeal has passed."), status_code=409)
+    reviewer = complaint.current_office.parent if complaint.current_office else None
+    if reviewer is None:
+        raise DomainError(
+            ComplaintsError.APPEAL_NO_REVIEWER,
+            _("No office above this one can hear the appeal; contact the oversight unit."),
+            status_code=409,
+        )
+    policy = policy_for(complaint)
+    appeal = Appeal.objects.create(
+        complaint=complaint,
+        reasons=reasons.strip(),
+        assigned_office=reviewer,
+        due_at=add_business_days(timezone.now(), policy.appeal_days),
+    )
+    transition(
+        complaint,
+        Status.APPEALED,
+        actor=actor,
+        reason=reasons.strip(),
+        data={"appeal": appeal.pk, "assigned_office": reviewer.code},
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) -> Appeal:
+    appeal = Appeal.objects.select_for_update().select_related("complaint").get(pk=appeal.pk)
+    if decision not in (Outcome.RELIEF_GRANTED, Outcome.PARTIAL_RELIEF, Outcome.NO_RELIEF):
+        raise DomainError.for_field("decision", ComplaintsError.OUTCOME_UNKNOWN, _("Choose a decision."))
+    if not (reasons or "").strip():
+        raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("A decision must give its reasons."))
+    if appeal.complaint.resolved_by_id == getattr(actor, "pk", None):
+        raise DomainError(
+            ComplaintsError.NOT_ALLOWED, _("The officer who resolved it cannot decide its appeal."), status_code=403
+        )
+    appeal.decision, appeal.decision_reasons = decision, reasons.strip()
+    appeal.decided_by, appeal.decided_at = actor, timezone.now()
+    appeal.save(update_fields=["decision", "decision_reasons", "decided_by", "decided_at"])
+    transition(
+        appeal.complaint, Status.APPEAL_DECIDED, actor=actor, reason=reasons.strip(), data={"decision": decision}
+    )
+    return appeal
+
+
+def closure_sweep(*, now: Any = None) -> int:
+    """Resolved complaints whose feedback window ran out are closed as unconfirmed (counted
+    separately from confirmed closures). Idempotent: only RESOLVED rows are claimed."""
+    now = now or timezone.now()
+    closed = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Complaint.objects.filter(status=Status.RESOLVED, feedback_due_at__lte=now).values_list("id", flat=True)[
+                    :CLOSURE_BATCH
+                ]
+            )
+            if not ids:
+                return closed
+            for complaint in Complaint.objects.select_for_update().filter(pk__in=ids, status=Status.RESOLVED):
+                complaint.closed_at, complaint.closed_confirmed = now, False
+                transition(
+                    complaint,
+                    Status.CLOSED,
+                    actor=None,
+                    kind="complaints.closed_unconfirmed",
+                    extra_fields=("closed_at", "closed_confirmed"),
+                )
+                closed += 1

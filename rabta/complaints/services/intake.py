@@ -1,0 +1,309 @@
+"""Intake: validating and lodging a complaint, idempotently, then routing it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rabta.accounts.choices import ComplainantType, Gender
+from rabta.complaints.choices import OPEN_STATUSES, Anonymity, Channel, Kind, Priority
+from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Category, Complaint, DuplicateLink
+from rabta.complaints.services.deadlines import deadlines_set
+from rabta.complaints.services.routing import complaint_route
+from rabta.core.crypto import lookup_hash
+from rabta.core.errors import CoreError, DomainError
+from rabta.core.events import event_record
+from rabta.directory.models import Jurisdiction, Office
+
+# Crockford-style alphabet without 0/O, 1/I/L and U: unambiguous when read aloud over the phone.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+DUPLICATE_SIMILARITY = 0.5
+DUPLICATE_CANDIDATES = 200
+
+
+def tracking_number_new() -> str:
+    """RB-XXXX-XXXX-C: eight random characters and a check character (weighted sum mod 30), so a
+    mistyped number is caught before it is looked up."""
+    body = "".join(secrets.choice(ALPHABET) for _ in range(8))
+    check = ALPHABET[sum((i + 1) * ALPHABET.index(c) for i, c in enumerate(body)) % len(ALPHABET)]
+    return f"RB-{body[:4]}-{body[4:]}-{check}"
+
+
+def tracking_number_is_valid(value: str) -> bool:
+    match = re.fullmatch(r"RB-([2-9A-HJKMNP-TV-Z]{4})-([2-9A-HJKMNP-TV-Z]{4})-([2-9A-HJKMNP-TV-Z])", value or "")
+    if not match:
+        return False
+    body = match.group(1) + match.group(2)
+    return ALPHABET[sum((i + 1) * ALPHABET.index(c) for i, c in enumerate(body)) % len(ALPHABET)] == match.group(3)
+
+
+@dataclass(frozen=True)
+class Submission:
+    complaint: Complaint
+    created: bool
+    anonymous_token: str | None = None  # returned once, for fully anonymous complaints
+
+
+def _check_attributes(
+    category: Category, attributes: dict[str, Any], fields: dict[str, list[dict[str, str]]]
+) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for spec in category.attributes or []:
+        name = spec["name"]
+        value = attributes.get(name)
+        key = f"attributes.{name}"
+        if value in (None, ""):
+            if spec.get("required"):
+                fields.setdefault(key, []).append(
+                    {"code": ComplaintsError.ATTRIBUTE_MISSING, "message": _("This category needs this detail.")}
+                )
+            continue
+        kind = spec.get("type", "text")
+        try:
+            if kind == "number":
+                value = float(str(value))
+            elif kind == "date":
+                value = date.fromisoformat(str(value)).isoformat()
+            elif (kind == "choice" and value not in spec.get("choices", [])) or (
+                kind == "declaration_number" and not re.fullmatch(r"[A-Z0-9\-/]{6,40}", str(value).upper())
+            ):
+                raise ValueError
+            else:
+                value = str(value)[:500]
+        except (TypeError, ValueError):
+            fields.setdefault(key, []).append(
+                {
+                    "code": ComplaintsError.ATTRIBUTE_INVALID,
+                    "message": _("This value is not a valid %(type)s.") % {"type": kind},
+                }
+            )
+            continue
+        clean[name] = value
+    return clean
+
+
+def _flags(user: Any) -> dict[str, bool]:
+    profile = getattr(user, "complainant_profile", None) if user is not None else None
+    if profile is None:
+        return {}
+    return {
+        "flag_woman": profile.gender == Gender.WOMAN,
+        "flag_disability": profile.has_disability,
+        "flag_minority": profile.is_minority,
+        "flag_senior": profile.is_senior,
+        "flag_overseas": profile.complainant_type == ComplainantType.OVERSEAS,
+        "flag_foreigner": profile.complainant_type == ComplainantType.FOREIGNER,
+        "flag_trader": profile.complainant_type == ComplainantType.BUSINESS,
+        "flag_women_led": profile.women_led_business,
+        "flag_youth_led": profile.youth_led_business,
+    }
+
+
+def _priority(flags: dict[str, bool], requested: str) -> str:
+    # People who most need a quick answer are served first: disability and seniority raise priority.
+    if requested == Priority.URGENT:
+        return Priority.URGENT
+    if flags.get("flag_disability") or flags.get("flag_senior"):
+        return Priority.HIGH
+    return requested or Priority.NORMAL
+
+
+def complaint_submit(
+    *,
+    complainant: Any,
+    category_code: str,
+    jurisdiction_code: str,
+    subject: str,
+    text: str,
+    kind: str = Kind.COMPLAINT,
+    language: str = "en",
+    channel: str = Channel.WEB,
+    anonymity: str = Anonymity.NAME_HIDDEN_FROM_PUBLIC,
+    attributes: dict[str, Any] | None = None,
+    idempotency_key: str | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    declaration_number: str = "",
+    collectorate_code: str | None = None,
+    priority: str = Priority.NORMAL,
+    entered_by: Any = None,
+) -> Submission:
+    """Lodge a complaint. Every input is checked before anything is written. A repeated
+    ``idempotency_key`` from the same complainant returns the first complaint, created once,
+    even when two retries race."""
+    is_anonymous = anonymity == Anonymity.FULLY_ANONYMOUS
+    owner = complainant.pk if complainant is not None and not is_anonymous else "anon"
+    scoped_key = f"{owner}:{idempotency_digest(idempotency_key)}" if idempotency_key else None
+    if scoped_key:
+        existing = Complaint.objects.filter(idempotency_key=scoped_key).first()
+        if existing is not None:
+            return Submission(existing, created=False)
+
+    fields: dict[str, list[dict[str, str]]] = {}
+
+    def bad(field: str, code: str, message: str) -> None:
+        fields.setdefault(field, []).append({"code": str(code), "message": str(message)})
+
+    category = Category.objects.select_related("department").filter(code=category_code).first()
+    if category is None:
+        bad("category", ComplaintsError.CATEGORY_UNKNOWN, _("There is no such category."))
+    elif not category.active:
+        bad("category", ComplaintsError.CATEGORY_INACTIVE, _("This category no longer takes complaints."))
+    jurisdiction = Jurisdiction.objects.filter(code=jurisdiction_code).first()
+    if jurisdiction is None:
+        bad("jurisdiction", ComplaintsError.PLACE_UNKNOWN, _("This place is not in any jurisdiction Rabta serves."))
+    subject = (subject or "").strip()
+    text = (text or "").strip()
+    if not subject:
+        bad("subject", ComplaintsError.TEXT_EMPTY, _("Give a short subject."))
+    if len(subject) > SUBJECT_MAX_LENGTH:
+        bad("subject", ComplaintsError.TEXT_TOO_LONG, _("At most %(n)s characters.") % {"n": SUBJECT_MAX_LENGTH})
+    if not text:
+        bad("text", ComplaintsError.TEXT_EMPTY, _("Describe the complaint."))
+    if len(text) > TEXT_MAX_LENGTH:
+        bad("text", ComplaintsError.TEXT_TOO_LONG, _("At most %(n)s characters.") % {"n": TEXT_MAX_LENGTH})
+    if kind not in Kind.values:
+        bad("kind", ComplaintsError.KIND_UNKNOWN, _("Unknown kind."))
+    if anonymity not in Anonymity.values:
+        bad("anonymity", ComplaintsError.ANONYMITY_UNKNOWN, _("Unknown anonymity choice."))
+    if language not in dict(settings.LANGUAGES) and language not in {"ur-Latn"}:
+        bad("language", ComplaintsError.LANGUAGE_UNKNOWN, _("Unknown language."))
+    if channel not in Channel.values:
+        bad("channel", "channel_unknown", _("Unknown channel."))
+    if priority not in Priority.values:
+        bad("priority", "priority_unknown", _("Unknown priority."))
+    if complainant is None and not is_anonymous:
+        bad("complainant", ComplaintsError.COMPLAINANT_REQUIRED, _("Sign in, or choose to be fully anonymous."))
+    if latitude is not None and not (Decimal(-90) <= Decimal(latitude) <= Decimal(90)):
+        bad("latitude", "latitude_out_of_range", _("Latitude must be between -90 and 90."))
+    if longitude is not None and not (Decimal(-180) <= Decimal(longitude) <= Decimal(180)):
+        bad("longitude", "longitude_out_of_range", _("Longitude must be between -180 and 180."))
+    collectorate = None
+    if collectorate_code:
+        collectorate = Office.objects.filter(code=collectorate_code, level="collectorate").first()
+        if collectorate is None:
+            bad("collectorate", "collectorate_unknown", _("There is no such customs collectorate."))
+    clean_attributes = _check_attributes(category, attributes or {}, fields) if category else {}
+    if fields:
+        name = next(iter(fields))
+        raise DomainError(CoreError.VALIDATION, f"{name}: {fields[name][0]['message']}", fields=fields)
+
+    assert category is not None and jurisdiction is not None  # checked above
+    flags = {} if is_anonymous else _flags(complainant)
+    token = secrets.token_urlsafe(24) if is_anonymous else None
+    try:
+        with transaction.atomic():
+            complaint = Complaint.objects.create(
+                tracking_number=tracking_number_new(),
+                kind=kind,
+                complainant=None if is_anonymous else complainant,
+                anonymity=anonymity,
+                anonymous_token_hash=lookup_hash(token, purpose="anonymous-token") if token else "",
+                category=category,
+                jurisdiction=jurisdiction,
+                latitude=latitude,
+                longitude=longitude,
+                subject=subject,
+                text=text,
+                language=language,
+                channel=channel,
+                entered_by=entered_by if getattr(entered_by, "pk", None) else None,
+                attributes=clean_attributes,
+                idempotency_key=scoped_key,
+                declaration_number=(declaration_number or "").strip().upper(),
+                collectorate=collectorate,
+                priority=_priority(flags, priority),
+                **flags,
+            )
+            event_record(
+                kind="complaints.submitted",
+                subject=complaint,
+                actor=complainant if not is_anonymous else None,
+                actor_role="complainant",
+                to_state=complaint.status,
+                data={"channel": channel, "kind": kind, "category": category_code},
+            )
+            complaint_route(complaint=complaint, actor=None)
+            complaint.save(update_fields=deadlines_set(complaint, start=complaint.created_at))
+            duplicates_suggest(complaint)
+            _notify_submitted(complaint)
+    except IntegrityError:
+        # Two retries with the same key raced: the other one won; return its complaint.
+        if scoped_key:
+            existing = Complaint.objects.filter(idempotency_key=scoped_key).first()
+            if existing is not None:
+                return Submission(existing, created=False)
+        raise
+    return Submission(complaint, created=True, anonymous_token=token)
+
+
+def _tokens(text: str) -> set[str]:
+    return {word for word in re.findall(r"\w+", text.lower()) if len(word) > 2}
+
+
+def duplicates_suggest(complaint: Complaint) -> list[DuplicateLink]:
+    """Likely duplicates: same category, same place, still open, and similar words (Jaccard of
+    word sets ≥ DUPLICATE_SIMILARITY). Only suggested; staff confirm or dismiss."""
+    mine = _tokens(f"{complaint.subject} {complaint.text}")
+    if not mine:
+        return []
+    candidates = (
+        Complaint.objects.filter(
+            category_id=complaint.category_id, jurisdiction_id=complaint.jurisdiction_id, status__in=OPEN_STATUSES
+        )
+        .exclude(pk=complaint.pk)
+        .order_by("-created_at")
+        .only("id", "subject", "text")[:DUPLICATE_CANDIDATES]
+    )
+    links = []
+    for other in candidates:
+        theirs = _tokens(f"{other.subject} {other.text}")
+        score = len(mine & theirs) / len(mine | theirs) if theirs else 0.0
+        if score >= DUPLICATE_SIMILARITY:
+            links.append(
+                DuplicateLink(
+                    complaint=complaint,
+                    duplicate_of=other,
+                    kind=DuplicateLink.LinkKind.SUGGESTED,
+                    score=round(score, 3),
+                )
+            )
+    return DuplicateLink.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def _notify_submitted(complaint: Complaint) -> None:
+    if complaint.complainant_id is None:
+        return
+    from rabta.notifications.services import notification_enqueue
+
+    notification_enqueue(
+        user=complaint.complainant,
+        template="complaint_submitted",
+        context={
+            "tracking_number": complaint.tracking_number,
+            "office": complaint.current_office.name if complaint.current_office else "",
+            "due": timezone.localtime(complaint.resolve_due_at).date().isoformat() if complaint.resolve_due_at else "",
+        },
+    )
+
+
+def anonymous_token_lookup(token: str) -> Complaint | None:
+    if not token:
+        return None
+    digest = lookup_hash(token, purpose="anonymous-token")
+    return Complaint.objects.filter(anonymous_token_hash=digest).first()
+
+
+def idempotency_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()[:64]

@@ -1,0 +1,73 @@
+"""Two-way messages between the complainant and the office."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rabta.complaints.choices import HIDDEN_FROM_OFFICE, MessageDirection, Status
+from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.models import TEXT_MAX_LENGTH, Complaint, Message
+from rabta.core.errors import DomainError
+from rabta.core.events import event_record
+
+PLACEHOLDER = "[complainant]"
+
+
+def scrub_identity(text: str, complaint: Complaint) -> str:
+    """Remove the complainant's name (whole and each part of three letters or more), email and
+    phone number from text the office will read, whatever the letter case."""
+    person = complaint.complainant
+    if person is None:
+        return text
+    needles: list[str] = []
+    if person.full_name:
+        needles.append(person.full_name)
+        needles += [part for part in re.split(r"\s+", person.full_name) if len(part) >= 3]
+    if person.email:
+        needles.append(person.email)
+    if person.phone:
+        digits = person.phone.lstrip("+")
+        needles += [person.phone, digits, "0" + digits[2:] if digits.startswith("92") else digits]
+    for needle in sorted(set(needles), key=len, reverse=True):
+        text = re.sub(re.escape(needle), PLACEHOLDER, text, flags=re.IGNORECASE)
+    return text
+
+
+@transaction.atomic
+def message_post(*, complaint: Complaint, author: Any, body: str, direction: str) -> Message:
+    body = (body or "").strip()
+    if not body:
+        raise DomainError.for_field("body", ComplaintsError.MESSAGE_EMPTY, _("Write a message."))
+    if len(body) > TEXT_MAX_LENGTH:
+        raise DomainError.for_field("body", ComplaintsError.TEXT_TOO_LONG, _("The message is too long."))
+    if complaint.status in (Status.CLOSED, Status.REJECTED):
+        raise DomainError(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This complaint is closed."), status_code=409)
+    hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
+    for_office = scrub_identity(body, complaint) if hidden and direction == MessageDirection.TO_OFFICE else body
+    message = Message.objects.create(
+        complaint=complaint,
+        author=author if getattr(author, "pk", None) else None,
+        direction=direction,
+        body=body,
+        body_for_office=for_office,
+    )
+    # The event names no one and carries no text: the timeline is shown to the office too.
+    event_record(
+        kind=f"complaints.message_{direction}",
+        subject=complaint,
+        actor=author if direction != MessageDirection.TO_OFFICE or not hidden else None,
+        data={"message": message.pk},
+    )
+    if direction == MessageDirection.TO_COMPLAINANT and complaint.complainant_id:
+        from rabta.notifications.services import notification_enqueue
+
+        notification_enqueue(
+            user=complaint.complainant,
+            template="complaint_message",
+            context={"tracking_number": complaint.tracking_number},
+        )
+    return message

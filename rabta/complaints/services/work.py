@@ -1,0 +1,191 @@
+"""The office's work on a complaint: acknowledge, start, interim reply, resolve, reject, notes,
+duplicates, and oversight's audited identity reveal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rabta.accounts.roles import Role, definition
+from rabta.complaints.choices import OPEN_STATUSES, MessageDirection, Outcome, RejectReason, Status
+from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.models import Complaint, DuplicateLink, IdentityReveal, Message
+from rabta.complaints.services.deadlines import policy_for
+from rabta.complaints.transitions import transition
+from rabta.core.errors import DomainError
+from rabta.core.events import event_record
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def _required(field: str, value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError.for_field(field, ComplaintsError.REASON_REQUIRED, message)
+    return value
+
+
+@transaction.atomic
+def complaint_acknowledge(*, complaint: Complaint, actor: Any) -> Complaint:
+    complaint = _locked(complaint)
+    complaint.acknowledged_at = timezone.now()
+    return transition(complaint, Status.ACKNOWLEDGED, actor=actor, extra_fields=("acknowledged_at",))
+
+
+@transaction.atomic
+def complaint_start(*, complaint: Complaint, actor: Any) -> Complaint:
+    complaint = _locked(complaint)
+    fields: tuple[str, ...] = ()
+    if complaint.acknowledged_at is None:
+        complaint.acknowledged_at = timezone.now()
+        fields = ("acknowledged_at",)
+    return transition(complaint, Status.IN_PROGRESS, actor=actor, extra_fields=fields)
+
+
+@transaction.atomic
+def complaint_interim_reply(*, complaint: Complaint, actor: Any, body: str) -> Message:
+    """An interim reply tells the complainant where things stand; it does not change the status."""
+    from rabta.complaints.services.messages import message_post
+
+    complaint = _locked(complaint)
+    if complaint.status not in OPEN_STATUSES:
+        raise DomainError(
+            ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only an open complaint takes interim replies."), status_code=409
+        )
+    message = message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.TO_COMPLAINANT)
+    complaint.interim_due_at = None
+    complaint.save(update_fields=["interim_due_at", "updated_at"])
+    event_record(kind="complaints.interim_reply", subject=complaint, actor=actor, data={"message": message.pk})
+    return message
+
+
+@transaction.atomic
+def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons: str = "") -> Complaint:
+    """Resolve with an outcome. "No relief" and "partial relief" must say why. The complainant then
+    has a feedback window, and an appeal window."""
+    complaint = _locked(complaint)
+    if outcome not in (Outcome.RELIEF_GRANTED, Outcome.PARTIAL_RELIEF, Outcome.NO_RELIEF):
+        raise DomainError.for_field(
+            "outcome", ComplaintsError.OUTCOME_UNKNOWN, _("Choose relief granted, partial relief or no relief.")
+        )
+    if outcome in (Outcome.NO_RELIEF, Outcome.PARTIAL_RELIEF):
+        reasons = _required("reasons", reasons, _("Give the reasons to the complainant."))
+    from rabta.complaints.services.deadlines import add_business_days
+
+    now = timezone.now()
+    policy = policy_for(complaint)
+    complaint.outcome, complaint.outcome_reasons = outcome, (reasons or "").strip()
+    complaint.resolved_at, complaint.resolved_by = now, actor
+    complaint.feedback_due_at = now + timedelta(days=policy.feedback_days)
+    complaint.appeal_due_at = add_business_days(now, policy.appeal_days)
+    complaint.next_escalation_at = None
+    transition(
+        complaint,
+        Status.RESOLVED,
+        actor=actor,
+        reason=complaint.outcome_reasons,
+        data={"outcome": outcome},
+        extra_fields=(
+            "outcome",
+            "outcome_reasons",
+            "resolved_at",
+            "resolved_by",
+            "feedback_due_at",
+            "appeal_due_at",
+            "next_escalation_at",
+        ),
+    )
+    if complaint.complainant_id:
+        from rabta.notifications.services import notification_enqueue
+
+        notification_enqueue(
+            user=complaint.complainant,
+            template="complaint_resolved",
+            context={"tracking_number": complaint.tracking_number},
+        )
+    return complaint
+
+
+@transaction.atomic
+def complaint_reject(
+    *, complaint: Complaint, actor: Any, reason: str, explanation: str, duplicate_of: Complaint | None = None
+) -> Complaint:
+    """Reject with a reason the complainant sees. Never 'not ours': that is a transfer."""
+    complaint = _locked(complaint)
+    if reason not in RejectReason.values:
+        raise DomainError.for_field(
+            "reason",
+            "reject_reason_unknown",
+            _("Choose out of scope, abusive or duplicate. To send it elsewhere, transfer it."),
+        )
+    explanation = _required("explanation", explanation, _("Explain the rejection to the complainant."))
+    if reason == RejectReason.DUPLICATE:
+        if duplicate_of is None or duplicate_of.pk == complaint.pk:
+            raise DomainError.for_field(
+                "duplicate_of", ComplaintsError.DUPLICATE_OF_REQUIRED, _("Name the complaint this one duplicates.")
+            )
+        complaint.duplicate_of = duplicate_of
+    complaint.reject_reason, complaint.reject_explanation = reason, explanation
+    complaint.next_escalation_at = None
+    complaint.closed_at = timezone.now()
+    return transition(
+        complaint,
+        Status.REJECTED,
+        actor=actor,
+        reason=explanation,
+        data={"reason": reason},
+        extra_fields=("reject_reason", "reject_explanation", "duplicate_of", "next_escalation_at", "closed_at"),
+    )
+
+
+@transaction.atomic
+def complaint_note_add(*, complaint: Complaint, actor: Any, body: str) -> Message:
+    """An internal note: staff only, never shown to the complainant."""
+    from rabta.complaints.services.messages import message_post
+
+    return message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.INTERNAL)
+
+
+@transaction.atomic
+def duplicate_link(*, complaint: Complaint, duplicate_of: Complaint, actor: Any) -> DuplicateLink:
+    if duplicate_of.pk == complaint.pk:
+        raise DomainError.for_field(
+            "duplicate_of", ComplaintsError.DUPLICATE_OF_REQUIRED, _("A complaint cannot duplicate itself.")
+        )
+    link, _created = DuplicateLink.objects.update_or_create(
+        complaint=complaint,
+        duplicate_of=duplicate_of,
+        defaults={"kind": DuplicateLink.LinkKind.CONFIRMED, "linked_by": actor},
+    )
+    event_record(
+        kind="complaints.duplicate_linked",
+        subject=complaint,
+        actor=actor,
+        data={"duplicate_of": duplicate_of.tracking_number},
+    )
+    return link
+
+
+@transaction.atomic
+def identity_reveal(*, complaint: Complaint, actor: Any, reason: str) -> dict[str, str]:
+    """Oversight may see a hidden complainant's identity; every reveal is recorded with its reason."""
+    roles: set[str] = getattr(actor, "roles", set())
+    if not any(definition(role).may_reveal_identity for role in roles if role in Role.values):
+        raise DomainError(
+            ComplaintsError.NOT_ALLOWED, _("Only oversight may reveal a complainant's identity."), status_code=403
+        )
+    reason = _required("reason", reason, _("Say why the identity is needed."))
+    IdentityReveal.objects.create(complaint=complaint, revealed_to=actor, reason=reason)
+    event_record(
+        kind="complaints.identity_revealed", subject=complaint, actor=actor, actor_role=Role.OVERSIGHT, reason=reason
+    )
+    person = complaint.complainant
+    if person is None:
+        return {"name": "", "email": "", "phone": "", "note": _("Fully anonymous: Rabta holds no identity.")}
+    return {"name": person.full_name, "email": person.email or "", "phone": person.phone or "", "note": ""}

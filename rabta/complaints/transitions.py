@@ -1,0 +1,71 @@
+"""The complaint's status machine: one explicit table, one function that applies it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from rabta.complaints.choices import Status
+from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.models import Complaint
+from rabta.core.errors import InvalidTransition
+from rabta.core.events import event_record
+
+ALLOWED: dict[str, frozenset[str]] = {
+    Status.SUBMITTED: frozenset({Status.ROUTED, Status.REJECTED}),
+    Status.ROUTED: frozenset(
+        {Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED, Status.ROUTED}
+    ),
+    Status.ACKNOWLEDGED: frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED, Status.ROUTED}),
+    Status.IN_PROGRESS: frozenset({Status.RESOLVED, Status.REJECTED, Status.ROUTED}),
+    Status.REOPENED: frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.RESOLVED, Status.ROUTED}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED, Status.APPEALED}),
+    Status.APPEALED: frozenset({Status.APPEAL_DECIDED}),
+    Status.APPEAL_DECIDED: frozenset({Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+    Status.REJECTED: frozenset(),
+}
+# ROUTED → ROUTED is a transfer to another office: the status stays, the office changes.
+
+
+def transition(
+    complaint: Complaint,
+    to: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    kind: str | None = None,
+    extra_fields: tuple[str, ...] = (),
+) -> Complaint:
+    """Move ``complaint`` to ``to`` if the table allows it, saving ``extra_fields`` the caller set,
+    and write the event in the same transaction. A forbidden move raises and changes nothing."""
+    current = complaint.status
+    if to not in ALLOWED[current]:
+        raise InvalidTransition(
+            f"A complaint that is {current} cannot become {to}.", code=ComplaintsError.TRANSITION_NOT_ALLOWED
+        )
+    with transaction.atomic():
+        complaint.status = to
+        complaint.save(update_fields=["status", "updated_at", *extra_fields])
+        event_record(
+            kind=kind or f"complaints.{to}",
+            subject=complaint,
+            actor=actor,
+            actor_role=_role_of(actor, complaint),
+            from_state=current,
+            to_state=to,
+            reason=reason,
+            data=data or {},
+        )
+    return complaint
+
+
+def _role_of(actor: Any, complaint: Complaint) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "system" if actor is None else "anonymous"
+    if complaint.complainant_id == actor.pk:
+        return "complainant"
+    roles = sorted(getattr(actor, "roles", set()))
+    return roles[0] if roles else ""

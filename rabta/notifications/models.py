@@ -1,0 +1,45 @@
+"""The outbox: every message to send is a row written in the same transaction as the change that
+causes it, then delivered after commit. A crash between commit and delivery leaves the row
+pending; the retry sweep sends it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rabta.core.fields import EncryptedTextField
+
+
+class Outbox(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    to = EncryptedTextField()
+    template = models.CharField(max_length=60)
+    language = models.CharField(max_length=5, default="en")
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # retry sweep: WHERE state = 'pending' ORDER BY created_at
+            models.Index(fields=["created_at"], name="ntf_outbox_pending_idx", condition=models.Q(state="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.channel} ({self.state})"

@@ -1,0 +1,111 @@
+"""Queueing and delivering notifications through the outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from rabta.notifications.models import Outbox
+from rabta.notifications.senders import SmsMessage, sms_sender
+
+MAX_ATTEMPTS = 5
+
+
+def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
+    """Subject and body of a template, in the active language. Texts live here, through gettext,
+    so that they are translated with everything else."""
+    texts = {
+        "complaint_submitted": (
+            _("Complaint %(tracking_number)s received"),
+            _("Your complaint %(tracking_number)s has been sent to %(office)s. A reply is due by %(due)s."),
+        ),
+        "complaint_message": (
+            _("New message on %(tracking_number)s"),
+            _("The office has written to you about complaint %(tracking_number)s. Sign in to Rabta to read it."),
+        ),
+        "complaint_resolved": (
+            _("Complaint %(tracking_number)s resolved"),
+            _("The office has resolved complaint %(tracking_number)s. Please tell us if you are satisfied."),
+        ),
+        "complaint_escalated": (
+            _("Complaint %(tracking_number)s escalated"),
+            _("Complaint %(tracking_number)s was not resolved in time and has been sent to senior officers."),
+        ),
+    }
+    subject, body = texts[template]
+    return subject % context, body % context
+
+
+def notification_enqueue(*, user: Any, template: str, context: dict[str, Any]) -> list[Outbox]:
+    """Write outbox rows (email and/or SMS, in the user's language) inside the caller's transaction;
+    deliver them once it commits."""
+    language = getattr(user, "preferred_language", "en") or "en"
+    with translation.override(language):
+        subject, body = _render(template, context)
+    rows = []
+    if getattr(user, "email", None):
+        rows.append(
+            Outbox(
+                user=user,
+                channel=Outbox.Channel.EMAIL,
+                to=user.email,
+                template=template,
+                language=language,
+                subject=subject,
+                body=body,
+            )
+        )
+    if getattr(user, "phone", None):
+        rows.append(
+            Outbox(
+                user=user,
+                channel=Outbox.Channel.SMS,
+                to=user.phone,
+                template=template,
+                language=language,
+                subject="",
+                body=body,
+            )
+        )
+    for row in rows:
+        row.save()
+    created = rows
+    ids = [row.pk for row in created]
+    if ids:
+        from rabta.notifications.tasks import deliver_outbox
+
+        transaction.on_commit(lambda: deliver_outbox.delay(ids))
+    return created
+
+
+def outbox_deliver(*, ids: list[int]) -> int:
+    """Send the given pending rows. Each row is claimed with a conditional UPDATE first, so two
+    workers (or a retry) never send the same message twice."""
+    sent = 0
+    for row_id in ids:
+        claimed = Outbox.objects.filter(pk=row_id, state=Outbox.State.PENDING).update(state=Outbox.State.SENDING)
+        if not claimed:
+            continue
+        row = Outbox.objects.get(pk=row_id)
+        try:
+            if row.channel == Outbox.Channel.EMAIL:
+                send_mail(row.subject, row.body, None, [row.to])
+            else:
+                sms_sender().send(SmsMessage(to=row.to, body=row.body))
+        except Exception as exc:  # the relay is a system edge; record and retry later
+            attempts = row.attempts + 1
+            Outbox.objects.filter(pk=row_id).update(
+                state=Outbox.State.FAILED if attempts >= MAX_ATTEMPTS else Outbox.State.PENDING,
+                attempts=attempts,
+                last_error=str(exc)[:300],
+            )
+            continue
+        Outbox.objects.filter(pk=row_id).update(
+            state=Outbox.State.SENT, sent_at=timezone.now(), attempts=row.attempts + 1
+        )
+        sent += 1
+    return sent
