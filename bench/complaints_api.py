@@ -8,6 +8,7 @@ the harness reports as ``"value": null`` with the reason.
 from __future__ import annotations
 
 import importlib
+import zlib
 from typing import Any
 
 
@@ -22,22 +23,338 @@ def _require(module: str, attribute: str) -> Any:
         raise NotAvailable(f"{module}.{attribute} has not landed ({type(exc).__name__})") from exc
 
 
+INTAKE_PATH = "/api/complaints"
+INBOX_PATH = "/api/complaints"
+MARKER = "bench-ref:"
+
+
 class IntakeRequests:
+    """New complaints through ``POST /api/complaints`` (session + CSRF, ``Idempotency-Key``).
+
+    Every body carries its idempotency key in the text (``bench-ref:<key>``) so that duplicates
+    can be counted from the complaints themselves, whatever the app does with the key.
+    """
+
+    path = INTAKE_PATH
+
     def __init__(self, creds: list[Any], *, run_id: str) -> None:
+        import random
+
         _require("rabta.complaints.api", "router")
-        raise NotAvailable("the complaints intake endpoint is not wired into the benchmark yet")
+        category = _require("rabta.complaints.models", "Category")
+        from rabta.directory.models import Jurisdiction
+
+        self.creds = creds
+        self.run_id = run_id
+        _categories()  # make sure every department has categories (the bench's own where none are seeded)
+        self.categories = [
+            code
+            for code, attributes in category.objects.filter(active=True).values_list("code", "attributes")
+            if not any(a.get("required") for a in attributes or [])
+        ]
+        self.places = list(Jurisdiction.objects.filter(kind="district").values_list("code", flat=True))
+        if not self.categories or not self.places:
+            raise NotAvailable("no categories without required attributes, or no districts, to submit to")
+        self.rng = random.Random(run_id)
+        self.first_error = ""
+
+    def body(self, key: str) -> bytes:
+        import json
+
+        # Spread over every category and district, as real intake is; the text varies so that duplicate
+        # suggestions at intake see ordinary, mostly dissimilar neighbours.
+        seed = zlib.crc32(key.encode())
+        return json.dumps(
+            {
+                "category": self.categories[seed % len(self.categories)],
+                "jurisdiction": self.places[(seed // 7) % len(self.places)],
+                "subject": SUBJECTS[seed % len(SUBJECTS)],
+                "text": TEXTS[(seed // 3) % len(TEXTS)].format(n=seed % 97) + f" {MARKER}{key}",
+                "language": "en",
+            }
+        ).encode()
+
+    def request_for_key(self, client: int, key: str) -> tuple[str, str, bytes, dict[str, str]]:
+        return ("POST", INTAKE_PATH, self.body(key), self.creds[client].headers(**{"Idempotency-Key": key}))
+
+    def request(self, client: int, seq: int) -> tuple[str, str, bytes, dict[str, str]]:
+        return self.request_for_key(client, f"{self.run_id}-{client}-{seq}")
+
+    def on_response(self, client: int, seq: int, request: Any, status: int, data: bytes) -> None:
+        if not 200 <= status < 300 and not self.first_error:
+            self.first_error = f"HTTP {status}: {data[:300].decode(errors='replace')}"
+
+    @staticmethod
+    def tracking_from(data: bytes) -> str:
+        import json
+
+        try:
+            return str(json.loads(data).get("tracking_number") or "")
+        except (ValueError, AttributeError):
+            return ""
+
+    def verify(self, *, acked: dict[str, str], sent: set[str]) -> dict[str, Any]:
+        """Acknowledged tracking numbers missing from the database, and extra complaints per key."""
+        from collections import Counter
+
+        complaint = _require("rabta.complaints.models", "Complaint")
+        user_ids = [c.user_id for c in self.creds]
+        rows = list(complaint.objects.filter(complainant_id__in=user_ids).values_list("tracking_number", "text"))
+        present = {tracking for tracking, _ in rows}
+        lost = [tracking for tracking in acked.values() if tracking not in present]
+        per_key = Counter(text.rsplit(MARKER, 1)[1].strip() for _, text in rows if MARKER in text)
+        duplicates = sum(count - 1 for count in per_key.values() if count > 1)
+        return {
+            "lost": len(lost),
+            "duplicates": duplicates,
+            "details": {
+                "complaints_in_database": len(rows),
+                "keys_in_database": len(per_key),
+                "keys_sent": len(sent),
+                "lost_examples": lost[:5],
+                "created_without_acknowledgement": len(set(per_key) - set(acked)),
+            },
+        }
+
+
+# The generated population (see docs/benchmarks.md): complaints spread over two years, most of them
+# finished; the younger a complaint the likelier it is still open; a small tail is pending for months.
+HISTORY_DAYS = 730
+BULK_USERS = 20_000
+CATEGORIES_PER_DEPARTMENT = 6
+# (max age in days, share still open)
+OPEN_SHARE_BY_AGE = ((7, 0.90), (30, 0.50), (90, 0.15), (HISTORY_DAYS, 0.03))
+FINISHED = (("closed", 0.78), ("resolved", 0.14), ("rejected", 0.08))
+OPEN = (("routed", 0.2), ("acknowledged", 0.3), ("in_progress", 0.45), ("reopened", 0.05))
+SUBJECTS = [
+    "Water supply cut for a week",
+    "Garbage not collected",
+    "Street light out",
+    "Pension not paid",
+    "Electricity bill overcharged",
+    "School teacher absent",
+    "Hospital medicines unavailable",
+    "Land record (fard) not issued",
+    "Police did not register FIR",
+    "Goods held at port for weeks",
+    "Refund of duty drawback pending",
+    "Road dug up and left",
+    "Gas load-shedding",
+    "Licence renewal delayed",
+]
+TEXTS = [
+    "Our street has had no water for {n} days. We called the office twice and nobody came.",
+    "Hamare mohallay mein {n} din se kachra nahi uthaya gaya. Bachay beemar ho rahe hain.",
+    "The clerk asked for money to process my file, application number {n}. I refused and it is stuck.",
+    "Consignment under GD {n} has been waiting for examination for two weeks without any reason given.",
+    "Bijli ka bill {n} rupay zyada aaya hai, meter reading ghalat li gayi.",
+    "The dispensary has had no insulin for {n} days; patients are sent to private pharmacies.",
+]
 
 
 def bulk_load(*, complaints: int, seed: int) -> dict[str, Any]:
-    _require("rabta.complaints.models", "Complaint")
-    raise NotAvailable("the complaints COPY generator is not wired into the benchmark yet")
+    """COPY ``complaints`` complaints across every office of the directory; return timing and shape."""
+    import random
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bench.copyload import copy_rows, sequence_reset
+    from rabta.directory.models import Office
+
+    complaint_model = _require("rabta.complaints.models", "Complaint")
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    users = _bulk_users(BULK_USERS)
+    categories_by_department = _categories()
+    all_categories = [c for cats in categories_by_department.values() for c in cats]
+    offices = list(Office.objects.filter(is_active=True).values_list("id", "department_id", "jurisdiction_id", "path"))
+    rng.shuffle(offices)
+    # A few offices are very busy (city offices), most see a handful a week: Zipf-like weights.
+    weights = [1.0 / (rank + 20) for rank in range(len(offices))]
+    setup_s = time.perf_counter() - started
+
+    now = timezone.now()
+    day = timedelta(days=1)
+    texts = [t.format(n=n) for n in range(1, 60) for t in TEXTS]
+    picks = rng.choices(range(len(offices)), weights=weights, k=complaints)
+    counts: dict[str, int] = {}
+    overdue = 0
+
+    def status_for(age_days: float) -> str:
+        for limit, share in OPEN_SHARE_BY_AGE:
+            if age_days <= limit:
+                table = OPEN if rng.random() < share else FINISHED
+                break
+        roll = rng.random()
+        for name, share in table:
+            roll -= share
+            if roll <= 0:
+                return name
+        return table[-1][0]
+
+    def row(i: int) -> dict[str, Any]:
+        nonlocal overdue
+        office_id, department_id, jurisdiction_id, _path = offices[picks[i]]
+        age = rng.random() * HISTORY_DAYS
+        created = now - age * day
+        status = status_for(age)
+        counts[status] = counts.get(status, 0) + 1
+        is_open = status in ("routed", "acknowledged", "in_progress", "reopened")
+        finished_at = created + min(age, 5 + rng.random() * 40) * day
+        cats = categories_by_department.get(department_id) or all_categories
+        escalate_supervisor_at = created + 20 * day
+        escalate_head_at = created + 41 * day
+        # Every open complaint starts at escalation level 0 with its next escalation moment set: the
+        # sweep's first run over a freshly imported backlog, the heaviest realistic sweep.
+        next_escalation_at = None
+        if is_open:
+            next_escalation_at = escalate_supervisor_at
+            if escalate_supervisor_at <= now:
+                overdue += 1
+        return {
+            "tracking_number": f"BK{i:010d}",
+            "complainant_id": users[i % len(users)],
+            "category_id": cats[i % len(cats)],
+            "jurisdiction_id": jurisdiction_id,
+            "current_office_id": office_id,
+            "routing_reason": "bulk import",
+            "status": status,
+            "priority": "high" if i % 10 == 0 else ("urgent" if i % 97 == 0 else "normal"),
+            "subject": SUBJECTS[i % len(SUBJECTS)],
+            "text": texts[i % len(texts)],
+            "channel": "import",
+            "created_at": created,
+            "updated_at": finished_at if not is_open else created,
+            "acknowledge_due_at": created + 3 * day,
+            "interim_due_at": created + 9 * day,
+            "resolve_due_at": created + 21 * day,
+            "escalate_supervisor_at": escalate_supervisor_at,
+            "escalate_head_at": escalate_head_at,
+            "next_escalation_at": next_escalation_at,
+            "acknowledged_at": None if status == "routed" else created + min(age, 2) * day,
+            "resolved_at": finished_at if status in ("resolved", "closed") else None,
+            "closed_at": finished_at if status in ("closed", "rejected") else None,
+            "outcome": "relief_granted" if status in ("resolved", "closed") else "",
+            "reject_reason": "out_of_scope" if status == "rejected" else "",
+        }
+
+    copied = copy_rows(model=complaint_model, rows=complaints, row_fn=row)
+    sequence_reset(complaint_model)
+    seconds = copied["copy_s"] + copied["analyze_s"]
+    busiest = max(range(len(offices)), key=lambda k: weights[k])
+    office_counts = complaint_model.objects.filter(current_office_id=offices[busiest][0]).count()
+    return {
+        "rows": complaints,
+        "seconds": seconds,
+        "overdue": overdue,
+        "busiest_office_id": offices[busiest][0],
+        "summary": f"{len(offices):,} offices (busiest {office_counts:,} complaints), {len(users):,} complainants, "
+        f"{len(all_categories)} categories, statuses {dict(sorted(counts.items()))}, "
+        f"{overdue:,} open past their supervisor-escalation day",
+        "details": {"users_categories_setup_s": round(setup_s, 2), **copied, "statuses": counts},
+    }
+
+
+def _bulk_users(count: int) -> list[int]:
+    from rabta.accounts.models import User
+
+    User.objects.bulk_create(
+        [User(email=f"bulk.{i}@example.pk", full_name=f"Bulk Complainant {i}", password="!") for i in range(count)],
+        batch_size=5000,
+    )
+    return list(User.objects.filter(email__startswith="bulk.").values_list("id", flat=True))
+
+
+def _categories() -> dict[int, list[int]]:
+    """Categories per department: the app's seeded tree where there is one, else a few per department."""
+    from rabta.directory.models import Department
+
+    category = _require("rabta.complaints.models", "Category")
+    have = category.objects.filter(active=True).values_list("department_id", "id")
+    by_department: dict[int, list[int]] = {}
+    for department_id, category_id in have:
+        by_department.setdefault(department_id, []).append(category_id)
+    missing = Department.objects.exclude(id__in=list(by_department))
+    category.objects.bulk_create(
+        [
+            category(department_id=d.id, code=f"BENCH-{d.code}-{n}", name=f"{d.name}: matter {n}")
+            for d in missing
+            for n in range(CATEGORIES_PER_DEPARTMENT)
+        ],
+        batch_size=2000,
+    )
+    for department_id, category_id in category.objects.filter(code__startswith="BENCH-").values_list(
+        "department_id", "id"
+    ):
+        by_department.setdefault(department_id, []).append(category_id)
+    return by_department
 
 
 def inbox_officer(bulk: dict[str, Any]) -> tuple[Any, list[dict[str, Any]], str]:
+    """An officer of the busiest office, and the filter sets an officer actually uses."""
+    from bench.auth import officer_create
+    from rabta.directory.models import Office
+
     _require("rabta.complaints.selectors", "complaint_list")
-    raise NotAvailable("the inbox selector is not wired into the benchmark yet")
+    category = _require("rabta.complaints.models", "Category")
+    complaint = _require("rabta.complaints.models", "Complaint")
+    office = Office.objects.get(pk=bulk["busiest_office_id"])
+    officer = officer_create(office=office, email="bench.inbox.officer@gov.pk")
+    inbox = complaint.objects.filter(current_office=office)
+    top_category = inbox.values_list("category_id", flat=True).order_by("category_id").distinct().first()
+    category_code = category.objects.get(pk=top_category).code if top_category else None
+    middle_id = inbox.order_by("id").values_list("id", flat=True)[inbox.count() // 2]
+    filter_sets: list[dict[str, Any]] = [
+        {},
+        {"status": "in_progress"},
+        {"status": "acknowledged"},
+        {"overdue": True},
+        {"priority": "high"},
+        {"category": category_code} if category_code else {"status": "routed"},
+        {"status": "closed", "before_id": middle_id},  # a deep page of the history
+    ]
+    return officer, filter_sets, f"office {office.code} ({inbox.count():,} complaints)"
+
+
+def inbox_page(*, user: Any, filters: dict[str, Any]) -> list[Any]:
+    complaint_list = _require("rabta.complaints.selectors", "complaint_list")
+    filters_class = _require("rabta.complaints.selectors", "ComplaintFilters")
+    return list(complaint_list(user=user, filters=filters_class(**filters)))
+
+
+def inbox_http_path(filters: dict[str, Any]) -> str:
+    from urllib.parse import urlencode
+
+    query = {k: ("true" if v is True else v) for k, v in filters.items()}
+    return f"{INBOX_PATH}?{urlencode(query)}" if query else INBOX_PATH
+
+
+def describe(filters: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in filters.items()) or "no filter"
 
 
 def escalation_sweep() -> tuple[Any, str]:
-    _require("rabta.complaints.services.escalation", "escalation_sweep")
-    raise NotAvailable("the escalation sweep is not wired into the benchmark yet")
+    sweep = _require("rabta.complaints.services.escalation", "escalation_sweep")
+    return sweep, "rabta.complaints.services.escalation.escalation_sweep()"
+
+
+def escalation_state(bulk: dict[str, Any]) -> dict[str, int]:
+    from django.db.models import Count
+
+    complaint = _require("rabta.complaints.models", "Complaint")
+    return {
+        f"level_{row['escalation_level']}": row["n"]
+        for row in complaint.objects.values("escalation_level").annotate(n=Count("id")).order_by("escalation_level")
+    }
+
+
+def escalated_count(*, outcome: Any, before: dict[str, int], after: dict[str, int]) -> int:
+    """Escalations the sweep reports (to_supervisor + to_head) when it says, else level changes counted."""
+    parts = [getattr(outcome, name, None) for name in ("to_supervisor", "to_head")]
+    if all(isinstance(part, int) for part in parts):
+        return sum(parts)  # type: ignore[arg-type]
+    return sum(after.get(level, 0) for level in after if level != "level_0") - sum(
+        before.get(level, 0) for level in before if level != "level_0"
+    )

@@ -23,6 +23,7 @@ def intake_benchmark(ctx: Context) -> list[Figure]:
     from bench.run import say
 
     users = complainants_create(ctx.clients, prefix="bench.intake")
+    ctx.state["complaints_before_intake"] = _complaints_in_table()
     creds = [session_for(user) for user in users]
     try:
         intake = complaints_api.IntakeRequests(creds, run_id="intake")
@@ -96,7 +97,8 @@ def _intake_figures(ctx: Context, ceiling: LoadResult, result: LoadResult, intak
             unit="requests/s",
             goal=f">= {GOAL_RATIO} x db_insert_ceiling_rps",
             notes=f"POST {getattr(intake, 'path', '')} with a fresh Idempotency-Key, 2xx responses per second, "
-            f"{ctx.clients} closed-loop clients{fail_note}",
+            f"{ctx.clients} closed-loop clients, into a table already holding "
+            f"{ctx.state.get('complaints_before_intake', 0):,} complaints{fail_note}",
             details=result.summary(),
         ),
         Figure(
@@ -124,3 +126,11 @@ def _intake_missing(why: str) -> list[Figure]:
         not_measured("complaint_intake_p99_ms", "ms", why, goal=f"< {GOAL_P99_MS:.0f} ms"),
         not_measured("intake_vs_ceiling_ratio", "ratio", why, goal=f">= {GOAL_RATIO}"),
     ]
+
+
+def _complaints_in_table() -> int:
+    try:
+        from rabta.complaints.models import Complaint
+    except ImportError:
+        return 0
+    return Complaint.objects.count()
