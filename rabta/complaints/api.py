@@ -168,9 +168,7 @@ def _out(user: Any, complaint: Complaint, schema: type[ComplaintOut] = Complaint
         office=office.code if office else None,
         office_name=office.name if office else None,
         subject=complaint.subject,
-        text=complaint.text
-        if own or not complaint.identity_hidden_from_office
-        else messages.scrub_identity(complaint.text, complaint),
+        text=complaint.text if own or not complaint.identity_hidden_from_office else complaint.text_for_office,
         language=complaint.language,
         anonymity=complaint.anonymity,
         complainant_name=complaint.complainant.full_name if show_name and complaint.complainant else None,
@@ -235,8 +233,9 @@ def _submit(request: HttpRequest, payload: SubmitIn, complainant: Any, channel: 
     complaint = Complaint.objects.select_related("category", "jurisdiction", "current_office", "complainant").get(
         pk=result.complaint.pk
     )
-    viewer = complainant if complainant is not None else request.user
-    return (201 if result.created else 200), _out(viewer, complaint, SubmitOut, anonymous_token=result.anonymous_token)  # type: ignore[return-value]
+    return (201 if result.created else 200), _out(
+        complainant, complaint, SubmitOut, anonymous_token=result.anonymous_token
+    )  # type: ignore[return-value]
 
 
 @router.post(
@@ -256,7 +255,10 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, SubmitOut]:
 )
 def submit_anonymous(request: HttpRequest, payload: SubmitIn) -> tuple[int, SubmitOut]:
     payload.anonymity = Anonymity.FULLY_ANONYMOUS
-    return _submit(request, payload, None, Channel.API)
+    # A signed-in submitter is passed only so their name can be scrubbed from the text; a fully
+    # anonymous complaint stores no link to them.
+    submitter = request.user if request.user.is_authenticated else None
+    return _submit(request, payload, submitter, Channel.API)
 
 
 @router.get("/track", auth=None, response={200: ComplaintOut, 404: ErrorOut}, summary="Follow an anonymous complaint")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import BigIntegerField, Case, F, IntegerField, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from rabta.complaints.choices import OPEN_STATUSES
@@ -33,10 +33,10 @@ class SweepResult:
 
 
 def _head_office_of_department() -> Subquery:
+    # UPDATE cannot join, so the current office's department is itself a (nested) subquery.
+    department = Subquery(Office.objects.filter(pk=OuterRef(OuterRef("current_office_id"))).values("department_id")[:1])
     return Subquery(
-        Office.objects.filter(department_id=OuterRef("current_office__department_id"), parent__isnull=True)
-        .order_by("id")
-        .values("id")[:1]
+        Office.objects.filter(department_id=department, parent__isnull=True).order_by("id").values("id")[:1]
     )
 
 
@@ -72,6 +72,7 @@ def escalation_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZ
                 escalated_to_id=Case(
                     When(escalate_head_at__lte=now, then=_head_office_of_department()),
                     default=_parent_office(),
+                    output_field=BigIntegerField(),
                 ),
                 next_escalation_at=Case(When(escalate_head_at__gt=now, then=F("escalate_head_at")), default=None),
                 updated_at=now,

@@ -86,7 +86,7 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
 def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
     """Appeal to an office senior to the one that resolved it: the next office up the reporting line
     (or, at the top, the same department's head office is the resolver, so oversight decides)."""
-    complaint = Complaint.objects.select_for_update().select_related("current_office").get(pk=complaint.pk)
+    complaint = Complaint.objects.select_for_update(of=("self",)).select_related("current_office").get(pk=complaint.pk)
     _own(complaint, actor)
     if not (reasons or "").strip():
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("Give the reasons for the appeal."))

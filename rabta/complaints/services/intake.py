@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.accounts.choices import ComplainantType, Gender
-from rabta.complaints.choices import OPEN_STATUSES, Anonymity, Channel, Kind, Priority
+from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Category, Complaint, DuplicateLink
 from rabta.complaints.services.deadlines import deadlines_set
+from rabta.complaints.services.messages import scrub_identity
 from rabta.complaints.services.routing import complaint_route
 from rabta.core.crypto import lookup_hash
 from rabta.core.errors import CoreError, DomainError
@@ -216,6 +217,7 @@ def complaint_submit(
                 longitude=longitude,
                 subject=subject,
                 text=text,
+                text_for_office=scrub_identity(text, complainant) if anonymity in HIDDEN_FROM_OFFICE else "",
                 language=language,
                 channel=channel,
                 entered_by=entered_by if getattr(entered_by, "pk", None) else None,

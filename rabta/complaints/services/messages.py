@@ -17,10 +17,9 @@ from rabta.core.events import event_record
 PLACEHOLDER = "[complainant]"
 
 
-def scrub_identity(text: str, complaint: Complaint) -> str:
-    """Remove the complainant's name (whole and each part of three letters or more), email and
-    phone number from text the office will read, whatever the letter case."""
-    person = complaint.complainant
+def scrub_identity(text: str, person: Any) -> str:
+    """Remove a person's name (whole and each part of three letters or more), email and phone
+    number from text the office will read, whatever the letter case."""
     if person is None:
         return text
     needles: list[str] = []
@@ -31,7 +30,11 @@ def scrub_identity(text: str, complaint: Complaint) -> str:
         needles.append(person.email)
     if person.phone:
         digits = person.phone.lstrip("+")
-        needles += [person.phone, digits, "0" + digits[2:] if digits.startswith("92") else digits]
+        needles += [person.phone, digits]
+        if digits.startswith("92"):
+            local = digits[2:]
+            # As people write it: 03001234567, 0300 1234567, 0300-1234567.
+            needles += ["0" + local, f"0{local[:3]} {local[3:]}", f"0{local[:3]}-{local[3:]}", local]
     for needle in sorted(set(needles), key=len, reverse=True):
         text = re.sub(re.escape(needle), PLACEHOLDER, text, flags=re.IGNORECASE)
     return text
@@ -47,7 +50,9 @@ def message_post(*, complaint: Complaint, author: Any, body: str, direction: str
     if complaint.status in (Status.CLOSED, Status.REJECTED):
         raise DomainError(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This complaint is closed."), status_code=409)
     hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
-    for_office = scrub_identity(body, complaint) if hidden and direction == MessageDirection.TO_OFFICE else body
+    for_office = (
+        scrub_identity(body, complaint.complainant) if hidden and direction == MessageDirection.TO_OFFICE else body
+    )
     message = Message.objects.create(
         complaint=complaint,
         author=author if getattr(author, "pk", None) else None,

@@ -42,8 +42,16 @@ def test_language_switch_links_to_the_same_page_in_the_other_language(client):
 @pytest.mark.django_db
 def test_validation_messages_are_translated(client):
     call_command("compile_translations")
-    response = client.post("/ur/accounts/register/", {
-        "complainant_type": "citizen", "full_name": "ع", "email": "u@example.pk", "password": "a-long-unusual-passphrase",
-        "language": "ur", "document_type": "cnic", "document_number": "123",
-    })
+    response = client.post(
+        "/ur/accounts/register/",
+        {
+            "complainant_type": "citizen",
+            "full_name": "ع",
+            "email": "u@example.pk",
+            "password": "a-long-unusual-passphrase",
+            "language": "ur",
+            "document_type": "cnic",
+            "document_number": "123",
+        },
+    )
     assert "میں 13 ہندسے ہونے چاہئیں" in response.content.decode()
