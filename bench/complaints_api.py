@@ -358,3 +358,29 @@ def escalated_count(*, outcome: Any, before: dict[str, int], after: dict[str, in
     return sum(after.get(level, 0) for level in after if level != "level_0") - sum(
         before.get(level, 0) for level in before if level != "level_0"
     )
+
+
+def queries_for(
+    *, method: str, path: str, cookie: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> int:
+    """Database queries one request costs, counted in-process through Django's test client (a
+    diagnostic next to the timings: the loopback server cannot count its queries)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    for part in cookie.split("; "):
+        name, _, value = part.partition("=")
+        client.cookies[name] = value
+    extra = {
+        f"HTTP_{k.upper().replace('-', '_')}": v
+        for k, v in (headers or {}).items()
+        if k.lower() not in {"cookie", "content-type"}
+    }
+    with CaptureQueriesContext(connection) as captured:
+        if method == "GET":
+            client.get(path, **extra)
+        else:
+            client.post(path, data=body or b"", content_type="application/json", **extra)
+    return len(captured.captured_queries)
