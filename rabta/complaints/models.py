@@ -370,3 +370,94 @@ class CannedReply(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ResponsibilityRating(models.Model):
+    """An officer's judgement of a closed complaint, feeding the complainant's responsibility index."""
+
+    class Rating(models.TextChoices):
+        GENUINE = "genuine", _("Genuine")
+        NON_ISSUE = "non_issue", _("Non-issue")
+        MISLEADING = "misleading", _("Misleading")
+        ABUSIVE = "abusive", _("Abusive")
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="responsibility_rating")
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rating = models.CharField(max_length=12, choices=Rating.choices)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.rating} on {self.complaint_id}"
+
+
+class ComplainantStanding(models.Model):
+    """The complainant responsibility index, seen by oversight only. ``level`` moves with the score:
+    warned, then throttled (a limit on new complaints), then suspended; each change notifies the
+    complainant, who may appeal it."""
+
+    class Level(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        WARNED = "warned", _("Warned")
+        THROTTLED = "throttled", _("Throttled")
+        SUSPENDED = "suspended", _("Suspended")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="standing")
+    score = models.FloatField(default=0)
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.NORMAL)
+    appeal_text = models.TextField(blank=True)
+    appeal_open = models.BooleanField(default=False)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.level} ({self.score:.1f})"
+
+
+class OfficerAudit(models.Model):
+    """A resolution the complainant rejected (reopen or appeal), queued for audit of the officer."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="officer_audits")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, default="open")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"audit {self.complaint_id} ({self.reason})"
+
+
+class DecisionReview(models.Model):
+    """A review of an appealable decision (valuation, classification, penalty), kept apart from
+    complaints: reasons are mandatory, the reviewer must be senior to (higher BPS grade) or
+    independent of (another office line) the decision maker, and it has its own deadline."""
+
+    class DecisionType(models.TextChoices):
+        VALUATION = "valuation", _("Valuation")
+        CLASSIFICATION = "classification", _("Classification")
+        PENALTY = "penalty", _("Penalty")
+
+    class Result(models.TextChoices):
+        UPHELD = "upheld", _("Upheld")
+        VARIED = "varied", _("Varied")
+        SET_ASIDE = "set_aside", _("Set aside")
+
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decision_reviews")
+    decision_type = models.CharField(max_length=16, choices=DecisionType.choices)
+    decision_reference = models.CharField(max_length=60)
+    declaration_number = models.CharField(max_length=40, blank=True)
+    decision_office = models.ForeignKey("directory.Office", on_delete=models.PROTECT, related_name="+")
+    decision_maker_rank = models.PositiveSmallIntegerField()
+    reasons = models.TextField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer_post = models.ForeignKey(
+        "directory.Post", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_at = models.DateTimeField()
+    result = models.CharField(max_length=10, choices=Result.choices, blank=True)
+    result_reasons = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"review of {self.decision_type} {self.decision_reference}"

@@ -68,6 +68,9 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
             _("This complaint was reopened %(cap)s times; you can appeal instead.") % {"cap": cap},
             status_code=409,
         )
+    from rabta.complaints.services.responsibility import officer_audit_queue
+
+    officer_audit_queue(complaint=complaint, reason="reopened")
     complaint.reopen_count += 1
     complaint.escalation_level = 0
     fields = deadlines_set(complaint)
@@ -103,6 +106,9 @@ def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
             _("No office above this one can hear the appeal; contact the oversight unit."),
             status_code=409,
         )
+    from rabta.complaints.services.responsibility import officer_audit_queue
+
+    officer_audit_queue(complaint=complaint, reason="appealed")
     policy = policy_for(complaint)
     appeal = Appeal.objects.create(
         complaint=complaint,

@@ -186,6 +186,12 @@ def complaint_submit(
         bad("priority", "priority_unknown", _("Unknown priority."))
     if complainant is None and not is_anonymous:
         bad("complainant", ComplaintsError.COMPLAINANT_REQUIRED, _("Sign in, or choose to be fully anonymous."))
+    if complainant is not None and not is_anonymous:
+        from rabta.complaints.services.responsibility import complainant_may_submit
+
+        allowed, code = complainant_may_submit(complainant)
+        if not allowed:
+            bad("complainant", code, _("New complaints from this account are limited; you can appeal the limit."))
     if latitude is not None and not (Decimal(-90) <= Decimal(latitude) <= Decimal(90)):
         bad("latitude", "latitude_out_of_range", _("Latitude must be between -90 and 90."))
     if longitude is not None and not (Decimal(-180) <= Decimal(longitude) <= Decimal(180)):

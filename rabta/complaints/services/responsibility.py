@@ -1,0 +1,120 @@
+"""The complainant responsibility index and the audit of officers whose resolutions are rejected.
+
+Score: each rating adds weight × 0.5^(age / half-life): genuine 0, non-issue 1, misleading 3,
+abusive 5, with a half-life of 180 days, so behaviour long past counts less and less. Levels:
+score ≥ 5 warned, ≥ 10 throttled (one new complaint a day), ≥ 20 suspended.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rabta.complaints.choices import Status
+from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.models import ComplainantStanding, Complaint, OfficerAudit, ResponsibilityRating
+from rabta.core.errors import DomainError
+from rabta.core.events import event_record
+
+WEIGHTS = {"genuine": 0.0, "non_issue": 1.0, "misleading": 3.0, "abusive": 5.0}
+HALF_LIFE_DAYS = 180
+THRESHOLDS = [
+    (20.0, ComplainantStanding.Level.SUSPENDED),
+    (10.0, ComplainantStanding.Level.THROTTLED),
+    (5.0, ComplainantStanding.Level.WARNED),
+]
+THROTTLE_WINDOW = timedelta(days=1)
+
+
+def standing_score(user: Any, *, now: datetime | None = None) -> float:
+    now = now or timezone.now()
+    total = 0.0
+    for rating, at in ResponsibilityRating.objects.filter(complaint__complainant=user).values_list(
+        "rating", "created_at"
+    ):
+        age_days = max(0.0, (now - at).total_seconds() / 86400)
+        total += WEIGHTS[rating] * 0.5 ** (age_days / HALF_LIFE_DAYS)
+    return round(total, 3)
+
+
+def _level_for(score: float) -> str:
+    return next((level for threshold, level in THRESHOLDS if score >= threshold), ComplainantStanding.Level.NORMAL)
+
+
+@transaction.atomic
+def standing_refresh(*, user: Any, now: datetime | None = None) -> ComplainantStanding:
+    now = now or timezone.now()
+    standing, _created = ComplainantStanding.objects.select_for_update().get_or_create(
+        user=user, defaults={"updated_at": now}
+    )
+    score = standing_score(user, now=now)
+    level = _level_for(score)
+    previous = standing.level
+    standing.score, standing.level, standing.updated_at = score, level, now
+    standing.save(update_fields=["score", "level", "updated_at"])
+    if level != previous:
+        event_record(
+            kind="complaints.standing_changed",
+            subject=standing,
+            from_state=previous,
+            to_state=level,
+            data={"score": score},
+        )
+    return standing
+
+
+@transaction.atomic
+def complaint_rate_responsibility(*, complaint: Complaint, officer: Any, rating: str) -> ResponsibilityRating:
+    complaint = Complaint.objects.select_for_update(of=("self",)).select_related("complainant").get(pk=complaint.pk)
+    if rating not in WEIGHTS:
+        raise DomainError.for_field("rating", "rating_unknown", _("Choose genuine, non-issue, misleading or abusive."))
+    if complaint.status not in (Status.CLOSED, Status.REJECTED):
+        raise DomainError(
+            ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only a closed complaint can be rated."), status_code=409
+        )
+    if complaint.complainant_id is None:
+        raise DomainError(
+            ComplaintsError.NOT_ALLOWED, _("An anonymous complaint has no complainant to rate."), status_code=409
+        )
+    if ResponsibilityRating.objects.filter(complaint=complaint).exists():
+        raise DomainError(
+            ComplaintsError.FEEDBACK_ALREADY_GIVEN, _("This complaint is already rated."), status_code=409
+        )
+    created = ResponsibilityRating.objects.create(
+        complaint=complaint, rated_by=officer, rating=rating, created_at=timezone.now()
+    )
+    event_record(kind="complaints.responsibility_rated", subject=complaint, actor=officer, data={"rating": rating})
+    standing_refresh(user=complaint.complainant)
+    return created
+
+
+def complainant_may_submit(user: Any, *, now: datetime | None = None) -> tuple[bool, str]:
+    """Whether intake should accept a new complaint from this user, and the code when not."""
+    standing = ComplainantStanding.objects.filter(user=user).first() if getattr(user, "pk", None) else None
+    if standing is None or standing.level in (ComplainantStanding.Level.NORMAL, ComplainantStanding.Level.WARNED):
+        return True, ""
+    if standing.level == ComplainantStanding.Level.SUSPENDED:
+        return False, "complainant_suspended"
+    now = now or timezone.now()
+    recent = Complaint.objects.filter(complainant=user, created_at__gte=now - THROTTLE_WINDOW).exists()
+    return (False, "complainant_throttled") if recent else (True, "")
+
+
+@transaction.atomic
+def standing_appeal_file(*, user: Any, text: str) -> ComplainantStanding:
+    if not (text or "").strip():
+        raise DomainError.for_field("text", ComplaintsError.REASON_REQUIRED, _("Explain why the limit is wrong."))
+    standing = ComplainantStanding.objects.select_for_update().get(user=user)
+    standing.appeal_text, standing.appeal_open = text.strip(), True
+    standing.save(update_fields=["appeal_text", "appeal_open"])
+    event_record(kind="complaints.standing_appealed", subject=standing, actor=user)
+    return standing
+
+
+def officer_audit_queue(*, complaint: Complaint, reason: str) -> OfficerAudit:
+    """Called when a complainant rejects a resolution (reopen, appeal)."""
+    return OfficerAudit.objects.create(complaint=complaint, officer=complaint.resolved_by, reason=reason)
