@@ -123,6 +123,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="result file (default bench/results/latest.json; quick runs: bench/results/quick.json)",
     )
     parser.add_argument("--merge", action="store_true", help="keep figures of benchmarks not run now from --output")
+    parser.add_argument(
+        "--code",
+        choices=["head", "worktree", "here"],
+        default="head",
+        help="code to measure: a snapshot of the last commit (default), a snapshot of the working "
+        "tree, or the files in place (which may change under a long run)",
+    )
     args = parser.parse_args(argv)
     wanted = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(wanted) - set(BENCHMARKS))
@@ -138,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     scale = SCALES[args.scale]
     output = args.output or RESULTS_DIR / ("latest.json" if args.scale == "full" else f"{args.scale}.json")
+    if args.code != "here":
+        return _run_in_snapshot(args, argv if argv is not None else sys.argv[1:], output.resolve())
     data_dir = Path(tempfile.mkdtemp(prefix="rabta-bench-"))
     ctx = Context(
         args=args,
@@ -197,12 +206,56 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_at_start": load_before,
         "took_s": round(time.monotonic() - started, 1),
         "command": "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv),
+        "code": os.environ.get("RABTA_BENCH_CODE", "in place"),
     }
     document = results_write(output, machine=machine, run=run, figures=figures, merge=args.merge)
     say(f"wrote {output}")
     for figure in document["figures"]:
         say(f"  {figure['name']:<28} {figure['value']!s:>12} {figure['unit']:<12} {figure.get('notes', '')[:80]}")
     return 0
+
+
+def _run_in_snapshot(args: argparse.Namespace, argv: list[str], output: Path) -> int:
+    """Copy the code to a temporary folder and run there, so that edits made to the checkout while a
+    long run is going (other people work in it) cannot change the server between its restarts."""
+    import subprocess
+
+    project = Path(__file__).resolve().parent.parent
+    snapshot = Path(tempfile.mkdtemp(prefix="rabta-bench-code-"))
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        if args.code == "head":
+            archive = subprocess.run(
+                ["git", "archive", "HEAD", "rabta", "bench"], cwd=project, capture_output=True, check=True
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(snapshot)], input=archive, check=True)
+            dirty = ""
+        else:
+            for part in ("rabta", "bench"):
+                shutil.copytree(
+                    project / part, snapshot / part, ignore=shutil.ignore_patterns("__pycache__", "results", "*.pyc")
+                )
+            dirty = subprocess.run(
+                ["git", "status", "--porcelain", "rabta", "bench"],
+                cwd=project,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        (snapshot / "bench" / "results").mkdir(exist_ok=True)
+        say(f"measuring {args.code} ({commit[:10]}{', with uncommitted changes' if dirty else ''}) from {snapshot}")
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(snapshot),
+            "RABTA_BENCH_CODE": f"{args.code} {commit}" + (" +uncommitted" if dirty else ""),
+        }
+        rest = [a for a in argv if not a.startswith("--code") and a not in {"head", "worktree"}]
+        command = [sys.executable, "-m", "bench.run", *rest, "--code", "here", "--output", str(output)]
+        return subprocess.run(command, cwd=snapshot, env=env, check=False).returncode
+    finally:
+        shutil.rmtree(snapshot, ignore_errors=True)
 
 
 def run_one(name: str, ctx: Context) -> list[Figure]:
