@@ -31,7 +31,7 @@ class ComplaintFilters:
 def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit: int = PAGE_SIZE) -> list[Complaint]:
     """The inbox (or own list), newest first, keyset-paginated by id so page 1,000 costs what page 1 does."""
     filters = filters or ComplaintFilters()
-    qs = Complaint.objects.visible_to(user).select_related("category", "current_office")
+    qs = Complaint.objects.visible_to(user).select_related("category", "current_office", "jurisdiction", "complainant")
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.category:
@@ -51,7 +51,7 @@ def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit:
 
 def complaint_get(*, user: Any, tracking_number: str) -> Complaint:
     return get_visible_or_404(
-        Complaint.objects.select_related("category", "current_office", "complainant"),
+        Complaint.objects.select_related("category", "current_office", "jurisdiction", "complainant"),
         user,
         tracking_number=tracking_number,
     )

@@ -30,7 +30,7 @@ from rabta.directory.models import Jurisdiction, Office
 # Crockford-style alphabet without 0/O, 1/I/L and U: unambiguous when read aloud over the phone.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 DUPLICATE_SIMILARITY = 0.5
-DUPLICATE_CANDIDATES = 200
+DUPLICATE_CANDIDATES = 50  # the newest open ones at that place; older duplicates are rare and costly to scan
 
 
 def tracking_number_new() -> str:

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from rabta.complaints.choices import OPEN_STATUSES, Status
@@ -18,13 +20,25 @@ from rabta.directory.models import Jurisdiction, Office
 FALLBACK = "fallback: head office of the category's department"
 
 
+_PARENTS: dict[int, int | None] = {}
+
+
+@receiver([post_save, post_delete], sender=Jurisdiction)
+def _forget_places(**kwargs: Any) -> None:
+    _PARENTS.clear()
+
+
 def _place_chain(jurisdiction: Jurisdiction) -> list[int]:
-    """The place and its ancestors, nearest first."""
+    """The place and its ancestors, nearest first. The few hundred (place → parent) pairs are kept in
+    memory, reloaded when an unknown place appears, so routing costs no query per level."""
+    if _PARENTS.get(jurisdiction.pk, -1) != jurisdiction.parent_id:  # unknown or changed: reload
+        _PARENTS.clear()
+        _PARENTS.update(Jurisdiction.objects.values_list("id", "parent_id"))
     chain: list[int] = []
-    current: Jurisdiction | None = jurisdiction
+    current: int | None = jurisdiction.pk
     while current is not None and len(chain) < 8:
-        chain.append(current.pk)
-        current = current.parent
+        chain.append(current)
+        current = _PARENTS.get(current)
     return chain
 
 
