@@ -45,10 +45,13 @@ DEMO_LOGINS = [
 
 
 def _officer_office() -> Office:
+    # Prefer Lahore's local government office (what the README names); a smaller generated directory
+    # may lack it, so fall back to the first district office of a Punjab department, then of any.
+    districts = Office.objects.filter(level="district", parent__isnull=False).order_by("code")
     office = (
-        Office.objects.filter(department__code="PB-LG", level="district", jurisdiction__code="PK-PB-LHR")
-        .order_by("code")
-        .first()
+        districts.filter(department__code="PB-LG", jurisdiction__code="PK-PB-LHR").first()
+        or districts.filter(department__government__code="PB").first()
+        or districts.first()
     )
     if office is None:
         raise CommandError("The directory is not loaded: run `rabta loaddemo` (or `rabta generate_directory`) first.")
