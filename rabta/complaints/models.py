@@ -123,21 +123,36 @@ class Complaint(TimeStampedModel):
     never shown to the handling office.
     """
 
-    tracking_number = models.CharField(max_length=16, unique=True)
+    # Unique through Meta.constraints rather than unique=True, which on PostgreSQL would add a
+    # second (LIKE) index that no query uses; the same for the other exact-match keys below.
+    tracking_number = models.CharField(max_length=16)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMPLAINT)
     complainant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        db_index=False,  # cmp_own_idx starts with it
     )
     anonymity = models.CharField(max_length=30, choices=Anonymity.choices, default=Anonymity.NAME_HIDDEN_FROM_PUBLIC)
-    anonymous_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints")
+    anonymous_token_hash = models.CharField(max_length=64, blank=True)
+    # cmp_duplicate_idx starts with the category
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints", db_index=False)
     jurisdiction = models.ForeignKey("directory.Jurisdiction", on_delete=models.PROTECT, related_name="+")
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     current_office = models.ForeignKey(
-        "directory.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+        "directory.Office",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        db_index=False,  # cmp_inbox_all_idx starts with it
     )
-    routing_rule = models.ForeignKey(RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    routing_rule = models.ForeignKey(
+        RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     routing_reason = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
@@ -155,14 +170,16 @@ class Complaint(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Helpline operator who entered it."),
+        db_index=False,
     )
     attributes = models.JSONField(default=dict, blank=True)
-    # Retried submissions with the same key create one complaint: "<user id or anon>:<key>".
-    idempotency_key = models.CharField(max_length=140, null=True, blank=True, unique=True)
+    # Retried submissions with the same key create one complaint: "<user id or anon>:<key>". NULL (not
+    # "") when no key was sent, so that cmp_idempotency_key_unique leaves those rows alone.
+    idempotency_key = models.CharField(max_length=140, null=True, blank=True)  # noqa: DJ001
     # Customs complaints.
     declaration_number = models.CharField(max_length=40, blank=True)
     collectorate = models.ForeignKey(
-        "directory.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "directory.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # Derived at intake; statistics and priority only.
     flag_woman = models.BooleanField(default=False)
@@ -179,9 +196,11 @@ class Complaint(TimeStampedModel):
     outcome_reasons = models.TextField(blank=True)
     reject_reason = models.CharField(max_length=16, choices=RejectReason.choices, blank=True)
     reject_explanation = models.TextField(blank=True)
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # Counters.
     transfer_count = models.PositiveSmallIntegerField(default=0)
@@ -198,7 +217,12 @@ class Complaint(TimeStampedModel):
     next_escalation_at = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalated_to = models.ForeignKey(
-        "directory.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="escalated_complaints"
+        "directory.Office",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalated_complaints",
+        db_index=False,
     )
     clock_paused_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -227,6 +251,29 @@ class Complaint(TimeStampedModel):
             models.Index(fields=["feedback_due_at"], name="cmp_feedback_due_idx", condition=Q(status="resolved")),
             # duplicate suggestions: same category and place, open
             models.Index(fields=["category", "jurisdiction", "status"], name="cmp_duplicate_idx"),
+            # Columns that are empty on almost every row are indexed only where set, so the millions of
+            # rows without them cost nothing on each write. Each serves a look-up by value or the
+            # PROTECT / SET_NULL check when the referenced row is deleted.
+            # following a fully anonymous complaint: WHERE anonymous_token_hash = %s
+            models.Index(
+                fields=["anonymous_token_hash"], name="cmp_anon_token_idx", condition=~Q(anonymous_token_hash="")
+            ),
+            models.Index(fields=["collectorate"], name="cmp_collectorate_idx", condition=Q(collectorate__isnull=False)),
+            models.Index(fields=["duplicate_of"], name="cmp_duplicate_of_idx", condition=Q(duplicate_of__isnull=False)),
+            models.Index(fields=["entered_by"], name="cmp_entered_by_idx", condition=Q(entered_by__isnull=False)),
+            models.Index(fields=["resolved_by"], name="cmp_resolved_by_idx", condition=Q(resolved_by__isnull=False)),
+            models.Index(fields=["routing_rule"], name="cmp_routing_rule_idx", condition=Q(routing_rule__isnull=False)),
+            # the complaints escalated to an office (its supervisors' view)
+            models.Index(fields=["escalated_to"], name="cmp_escalated_to_idx", condition=Q(escalated_to__isnull=False)),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_number"], name="cmp_tracking_number_unique"),
+            # retried submissions: WHERE idempotency_key = %s (NULL for submissions sent without a key)
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                name="cmp_idempotency_key_unique",
+                condition=Q(idempotency_key__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -279,7 +326,8 @@ class Attachment(models.Model):
 
 
 class Escalation(models.Model):
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="escalations")
+    # cmp_escalation_once_per_level (complaint, level) serves look-ups by complaint.
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="escalations", db_index=False)
     level = models.PositiveSmallIntegerField()
     to_office = models.ForeignKey("directory.Office", null=True, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=200)

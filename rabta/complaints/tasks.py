@@ -15,6 +15,13 @@ def escalation_sweep_task() -> dict[str, int]:
     return {"to_supervisor": result.to_supervisor, "to_head": result.to_head}
 
 
+@shared_task(acks_late=True)
+def escalation_notify_task(ids: list[int]) -> int:
+    from rabta.complaints.services.escalation import escalation_notify
+
+    return escalation_notify(complaint_ids=ids)
+
+
 @shared_task
 def closure_sweep_task() -> int:
     from rabta.complaints.services.feedback import closure_sweep

@@ -43,42 +43,30 @@ def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
 def notification_enqueue(*, user: Any, template: str, context: dict[str, Any]) -> list[Outbox]:
     """Write outbox rows (email and/or SMS, in the user's language) inside the caller's transaction;
     deliver them once it commits."""
-    language = getattr(user, "preferred_language", "en") or "en"
-    with translation.override(language):
-        subject, body = _render(template, context)
-    rows = []
-    if getattr(user, "email", None):
-        rows.append(
-            Outbox(
-                user=user,
-                channel=Outbox.Channel.EMAIL,
-                to=user.email,
-                template=template,
-                language=language,
-                subject=subject,
-                body=body,
-            )
-        )
-    if getattr(user, "phone", None):
-        rows.append(
-            Outbox(
-                user=user,
-                channel=Outbox.Channel.SMS,
-                to=user.phone,
-                template=template,
-                language=language,
-                subject="",
-                body=body,
-            )
-        )
-    for row in rows:
-        row.save()
-    created = rows
-    ids = [row.pk for row in created]
-    if ids:
-        from rabta.notifications.tasks import deliver_outbox
+    return notifications_enqueue([(user, template, context)])
 
-        transaction.on_commit(lambda: deliver_outbox.delay(ids))
+
+def notifications_enqueue(items: list[tuple[Any, str, dict[str, Any]]]) -> list[Outbox]:
+    """Many notifications at once: ``(user, template, context)`` each. One INSERT for all their
+    outbox rows and one delivery task after commit, so a sweep that notifies thousands of people
+    costs two round trips instead of thousands."""
+    rows: list[Outbox] = []
+    for user, template, context in items:
+        language = getattr(user, "preferred_language", "en") or "en"
+        with translation.override(language):
+            subject, body = _render(template, context)
+        common = {"user": user, "template": template, "language": language, "body": body}
+        if getattr(user, "email", None):
+            rows.append(Outbox(channel=Outbox.Channel.EMAIL, to=user.email, subject=subject, **common))
+        if getattr(user, "phone", None):
+            rows.append(Outbox(channel=Outbox.Channel.SMS, to=user.phone, subject="", **common))
+    if not rows:
+        return []
+    created = Outbox.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    from rabta.notifications.tasks import deliver_outbox
+
+    transaction.on_commit(lambda: deliver_outbox.delay(ids))
     return created
 
 

@@ -310,7 +310,8 @@ def anonymous_token_lookup(token: str) -> Complaint | None:
     if not token:
         return None
     digest = lookup_hash(token, purpose="anonymous-token")
-    return Complaint.objects.filter(anonymous_token_hash=digest).first()
+    # The extra condition lets the planner use the partial index cmp_anon_token_idx.
+    return Complaint.objects.filter(anonymous_token_hash=digest).exclude(anonymous_token_hash="").first()
 
 
 def idempotency_digest(raw: str) -> str:

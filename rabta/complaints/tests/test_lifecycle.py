@@ -112,6 +112,41 @@ def test_sweep_twice_escalates_once(submit):
     assert Event.objects.filter(kind="complaints.escalated").count() == 2
 
 
+def test_escalation_tells_the_complainant_once(submit, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with time_machine.travel(timezone.now() - timedelta(days=25), tick=False):
+        complaint = submit()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        escalation_sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        escalation_sweep()  # nothing more is due: no second message
+    assert [m.subject for m in mail.outbox] == [f"Complaint {complaint.tracking_number} escalated"]
+    assert mail.outbox[0].to == [complaint.complainant.email]
+
+
+def test_a_top_office_escalates_to_its_department_head(submit, world, categories):
+    """An office with nothing above it (here the head office itself) still escalates somewhere."""
+    RoutingRule.objects.create(category=categories.water, jurisdiction=None, office=world.head_a)
+    with time_machine.travel(timezone.now() - timedelta(days=21), tick=False):
+        complaint = submit()
+    assert complaint.current_office == world.head_a
+    assert escalation_sweep().to_supervisor == 1
+    complaint.refresh_from_db()
+    assert (complaint.escalation_level, complaint.escalated_to) == (1, world.head_a)
+    assert complaint.next_escalation_at == complaint.escalate_head_at
+
+
+def test_escalation_events_say_level_and_office(submit, world):
+    with time_machine.travel(timezone.now() - timedelta(days=45), tick=False):
+        complaint = submit()
+    escalation_sweep()
+    event = Event.objects.for_subject(complaint).get(kind="complaints.escalated")
+    assert (event.actor_role, event.to_state) == ("system", "level 2")
+    assert event.data == {"level": 2, "to_office": world.head_a.pk}
+
+
 def test_resolved_complaints_do_not_escalate(submit, officer_a):
     with time_machine.travel(timezone.now() - timedelta(days=30), tick=False):
         complaint = submit()
