@@ -167,7 +167,7 @@ def _out(user: Any, complaint: Complaint, schema: type[ComplaintOut] = Complaint
         jurisdiction=complaint.jurisdiction.code,
         office=office.code if office else None,
         office_name=office.name if office else None,
-        subject=complaint.subject,
+        subject=complaint.subject if own or not complaint.identity_hidden_from_office else complaint.subject_for_office,
         text=complaint.text if own or not complaint.identity_hidden_from_office else complaint.text_for_office,
         language=complaint.language,
         anonymity=complaint.anonymity,
@@ -230,11 +230,9 @@ def _submit(request: HttpRequest, payload: SubmitIn, complainant: Any, channel: 
         collectorate_code=payload.collectorate,
         priority=payload.priority,
     )
-    complaint = Complaint.objects.select_related("category", "jurisdiction", "current_office", "complainant").get(
-        pk=result.complaint.pk
-    )
+    # The service hands back the complaint with its category, place and office attached: no re-read.
     return (201 if result.created else 200), _out(
-        complainant, complaint, SubmitOut, anonymous_token=result.anonymous_token
+        complainant, result.complaint, SubmitOut, anonymous_token=result.anonymous_token
     )  # type: ignore[return-value]
 
 

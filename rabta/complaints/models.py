@@ -158,8 +158,10 @@ class Complaint(TimeStampedModel):
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     subject = models.CharField(max_length=SUBJECT_MAX_LENGTH)
     text = models.TextField()
-    # What the office reads when the identity is hidden from it: the text with the submitter's name,
-    # email and phone scrubbed (at intake, while the submitter is known, even if not stored).
+    # What the office reads when the identity is hidden from it: the subject and text with the
+    # submitter's name, email and phone scrubbed (at intake, while the submitter is known, even if
+    # not stored).
+    subject_for_office = models.CharField(max_length=SUBJECT_MAX_LENGTH, blank=True)
     text_for_office = models.TextField(blank=True)
     language = models.CharField(max_length=8, default="en")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)

@@ -8,13 +8,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, MessageDirection
+from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, MessageDirection
 from rabta.complaints.models import Category, Complaint, Message
 from rabta.core.errors import NotFound
 from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
 
 PAGE_SIZE = 50
+VISIBLE_TO_OFFICE = [value for value in Anonymity.values if value not in HIDDEN_FROM_OFFICE]
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,13 @@ def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit:
     if filters.overdue:
         qs = qs.filter(status__in=OPEN_STATUSES, resolve_due_at__lt=timezone.now())
     if filters.search:
-        qs = qs.filter(Q(subject__icontains=filters.search) | Q(tracking_number=filters.search.upper()))
+        # Hidden complainants' subjects are searched as the office reads them (scrubbed), so that a
+        # search for a name cannot tell an office whose complaint it is.
+        qs = qs.filter(
+            Q(subject__icontains=filters.search, anonymity__in=VISIBLE_TO_OFFICE)
+            | Q(subject_for_office__icontains=filters.search, anonymity__in=HIDDEN_FROM_OFFICE)
+            | Q(tracking_number=filters.search.upper())
+        )
     if filters.before_id:
         qs = qs.filter(id__lt=filters.before_id)
     return list(qs.order_by("-id")[: max(1, min(limit, 200))])

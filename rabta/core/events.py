@@ -11,7 +11,7 @@ from rabta.core.middleware import current_request_id
 from rabta.core.models import Event
 
 
-def event_record(
+def event_build(
     *,
     kind: str,
     subject: models.Model,
@@ -22,12 +22,9 @@ def event_record(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append an event for ``subject``. Must be called inside the caller's transaction so that the
-    change and its event commit or roll back together; outside one it refuses."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("event_record() must run inside transaction.atomic() with the change it records")
+    """An unsaved event for ``subject``; :func:`events_record` writes it."""
     user = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
-    return Event.objects.create(
+    return Event(
         occurred_at=timezone.now(),
         actor=user,
         actor_role=actor_role,
@@ -40,6 +37,39 @@ def event_record(
         data=data or {},
         request_id=current_request_id(),
     )
+
+
+def events_record(*events: Event) -> list[Event]:
+    """Append events (one INSERT for all of them). Must be called inside the caller's transaction
+    so that the change and its events commit or roll back together; outside one it refuses."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events_record() must run inside transaction.atomic() with the change it records")
+    return Event.objects.bulk_create(events)
+
+
+def event_record(
+    *,
+    kind: str,
+    subject: models.Model,
+    actor: Any = None,
+    actor_role: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Append one event for ``subject``, inside the caller's transaction (see events_record)."""
+    built = event_build(
+        kind=kind,
+        subject=subject,
+        actor=actor,
+        actor_role=actor_role,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data,
+    )
+    return events_record(built)[0]
 
 
 def event_timeline(subject: models.Model) -> models.QuerySet[Event]:

@@ -16,15 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.accounts.choices import ComplainantType, Gender
-from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
+from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Category, Complaint, DuplicateLink
 from rabta.complaints.services.deadlines import deadlines_set
 from rabta.complaints.services.messages import scrub_identity
-from rabta.complaints.services.routing import complaint_route
+from rabta.complaints.services.routing import route_for
+from rabta.complaints.transitions import ALLOWED
 from rabta.core.crypto import lookup_hash
-from rabta.core.errors import CoreError, DomainError
-from rabta.core.events import event_record
+from rabta.core.errors import CoreError, DomainError, InvalidTransition
+from rabta.core.events import event_build, events_record
 from rabta.directory.models import Jurisdiction, Office
 
 # Crockford-style alphabet without 0/O, 1/I/L and U: unambiguous when read aloud over the phone.
@@ -94,8 +95,30 @@ def _check_attributes(
     return clean
 
 
-def _flags(user: Any) -> dict[str, bool]:
-    profile = getattr(user, "complainant_profile", None) if user is not None else None
+def _complainant_records(user: Any) -> tuple[Any, Any]:
+    """The complainant's profile (for the flags) and standing (for the responsibility index), read
+    in one query."""
+    if getattr(user, "pk", None) is None:
+        return None, None
+    from rabta.accounts.models import User
+
+    row = User.objects.select_related("complainant_profile", "standing").filter(pk=user.pk).first()
+    profile = getattr(row, "complainant_profile", None) if row is not None else None
+    standing = getattr(row, "standing", None) if row is not None else None
+    return profile, standing
+
+
+def _replayed(scoped_key: str | None) -> Complaint | None:
+    if not scoped_key:
+        return None
+    return (
+        Complaint.objects.select_related("category", "jurisdiction", "current_office", "complainant")
+        .filter(idempotency_key=scoped_key)
+        .first()
+    )
+
+
+def _flags(profile: Any) -> dict[str, bool]:
     if profile is None:
         return {}
     return {
@@ -146,10 +169,10 @@ def complaint_submit(
     is_anonymous = anonymity == Anonymity.FULLY_ANONYMOUS
     owner = complainant.pk if complainant is not None and not is_anonymous else "anon"
     scoped_key = f"{owner}:{idempotency_digest(idempotency_key)}" if idempotency_key else None
-    if scoped_key:
-        existing = Complaint.objects.filter(idempotency_key=scoped_key).first()
-        if existing is not None:
-            return Submission(existing, created=False)
+    # No look-up of the key before the work: the unique constraint on it decides, and a replay is
+    # found when the INSERT conflicts (or when the replayed input no longer validates). Retries
+    # are rare; the look-up would cost every submission a round trip.
+    profile, standing = _complainant_records(None if is_anonymous else complainant)
 
     fields: dict[str, list[dict[str, str]]] = {}
 
@@ -189,7 +212,7 @@ def complaint_submit(
     if complainant is not None and not is_anonymous:
         from rabta.complaints.services.responsibility import complainant_may_submit
 
-        allowed, code = complainant_may_submit(complainant)
+        allowed, code = complainant_may_submit(complainant, standing=standing)
         if not allowed:
             bad("complainant", code, _("New complaints from this account are limited; you can appeal the limit."))
     if latitude is not None and not (Decimal(-90) <= Decimal(latitude) <= Decimal(90)):
@@ -203,55 +226,84 @@ def complaint_submit(
             bad("collectorate", "collectorate_unknown", _("There is no such customs collectorate."))
     clean_attributes = _check_attributes(category, attributes or {}, fields) if category else {}
     if fields:
+        replayed = _replayed(scoped_key)
+        if replayed is not None:  # a retry of a submission accepted before the input went stale
+            return Submission(replayed, created=False)
         name = next(iter(fields))
         raise DomainError(CoreError.VALIDATION, f"{name}: {fields[name][0]['message']}", fields=fields)
 
     assert category is not None and jurisdiction is not None  # checked above
-    flags = {} if is_anonymous else _flags(complainant)
+    flags = _flags(profile)
     token = secrets.token_urlsafe(24) if is_anonymous else None
+    subject_for_office = text_for_office = ""
+    if anonymity in HIDDEN_FROM_OFFICE:
+        subject_for_office = scrub_identity(subject, complainant)[:SUBJECT_MAX_LENGTH]
+        text_for_office = scrub_identity(text, complainant)
+    complaint = Complaint(
+        tracking_number=tracking_number_new(),
+        kind=kind,
+        complainant=None if is_anonymous else complainant,
+        anonymity=anonymity,
+        anonymous_token_hash=lookup_hash(token, purpose="anonymous-token") if token else "",
+        category=category,
+        jurisdiction=jurisdiction,
+        latitude=latitude,
+        longitude=longitude,
+        subject=subject,
+        subject_for_office=subject_for_office,
+        text=text,
+        text_for_office=text_for_office,
+        language=language,
+        channel=channel,
+        entered_by=entered_by if getattr(entered_by, "pk", None) else None,
+        attributes=clean_attributes,
+        idempotency_key=scoped_key,
+        declaration_number=(declaration_number or "").strip().upper(),
+        collectorate=collectorate,
+        priority=_priority(flags, priority),
+        **flags,
+    )
+    # Routed and given its deadlines before it is written, so that the complaint costs one INSERT
+    # (and its two events one more) instead of an INSERT and two UPDATEs.
+    office, rule, reason = route_for(complaint)
+    if Status.ROUTED not in ALLOWED[Status.SUBMITTED]:  # the table is the authority, even here
+        raise InvalidTransition("A submitted complaint cannot be routed.", code=ComplaintsError.TRANSITION_NOT_ALLOWED)
+    complaint.current_office, complaint.routing_rule, complaint.routing_reason = office, rule, reason
+    complaint.status = Status.ROUTED
+    now = timezone.now()
+    complaint.created_at = complaint.updated_at = now
+    deadlines_set(complaint, start=now)
+    actor = None if is_anonymous else complainant
     try:
         with transaction.atomic():
-            complaint = Complaint.objects.create(
-                tracking_number=tracking_number_new(),
-                kind=kind,
-                complainant=None if is_anonymous else complainant,
-                anonymity=anonymity,
-                anonymous_token_hash=lookup_hash(token, purpose="anonymous-token") if token else "",
-                category=category,
-                jurisdiction=jurisdiction,
-                latitude=latitude,
-                longitude=longitude,
-                subject=subject,
-                text=text,
-                text_for_office=scrub_identity(text, complainant) if anonymity in HIDDEN_FROM_OFFICE else "",
-                language=language,
-                channel=channel,
-                entered_by=entered_by if getattr(entered_by, "pk", None) else None,
-                attributes=clean_attributes,
-                idempotency_key=scoped_key,
-                declaration_number=(declaration_number or "").strip().upper(),
-                collectorate=collectorate,
-                priority=_priority(flags, priority),
-                **flags,
+            complaint.save(force_insert=True)
+            events_record(
+                event_build(
+                    kind="complaints.submitted",
+                    subject=complaint,
+                    actor=actor,
+                    actor_role="complainant",
+                    to_state=Status.SUBMITTED,
+                    data={"channel": channel, "kind": kind, "category": category_code},
+                ),
+                event_build(
+                    kind=f"complaints.{Status.ROUTED}",
+                    subject=complaint,
+                    actor=None,
+                    actor_role="system",
+                    from_state=Status.SUBMITTED,
+                    to_state=Status.ROUTED,
+                    reason=reason,
+                    data={"office": office.code, "rule": rule.pk if rule else None},
+                ),
             )
-            event_record(
-                kind="complaints.submitted",
-                subject=complaint,
-                actor=complainant if not is_anonymous else None,
-                actor_role="complainant",
-                to_state=complaint.status,
-                data={"channel": channel, "kind": kind, "category": category_code},
-            )
-            complaint_route(complaint=complaint, actor=None)
-            complaint.save(update_fields=deadlines_set(complaint, start=complaint.created_at))
             duplicates_suggest(complaint)
             _notify_submitted(complaint)
     except IntegrityError:
-        # Two retries with the same key raced: the other one won; return its complaint.
-        if scoped_key:
-            existing = Complaint.objects.filter(idempotency_key=scoped_key).first()
-            if existing is not None:
-                return Submission(existing, created=False)
+        # Two retries with the same key raced, or this is a replay: the first one won; return it.
+        replayed = _replayed(scoped_key)
+        if replayed is not None:
+            return Submission(replayed, created=False)
         raise
     return Submission(complaint, created=True, anonymous_token=token)
 

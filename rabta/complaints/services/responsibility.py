@@ -8,6 +8,7 @@ score ≥ 5 warned, ≥ 10 throttled (one new complaint a day), ≥ 20 suspended
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import EllipsisType
 from typing import Any
 
 from django.db import transaction
@@ -92,9 +93,13 @@ def complaint_rate_responsibility(*, complaint: Complaint, officer: Any, rating:
     return created
 
 
-def complainant_may_submit(user: Any, *, now: datetime | None = None) -> tuple[bool, str]:
-    """Whether intake should accept a new complaint from this user, and the code when not."""
-    standing = ComplainantStanding.objects.filter(user=user).first() if getattr(user, "pk", None) else None
+def complainant_may_submit(
+    user: Any, *, standing: ComplainantStanding | EllipsisType | None = ..., now: datetime | None = None
+) -> tuple[bool, str]:
+    """Whether intake should accept a new complaint from this user, and the code when not. Intake
+    passes the ``standing`` it has already read (None: the user has none); otherwise it is read."""
+    if standing is ...:
+        standing = ComplainantStanding.objects.filter(user=user).first() if getattr(user, "pk", None) else None
     if standing is None or standing.level in (ComplainantStanding.Level.NORMAL, ComplainantStanding.Level.WARNED):
         return True, ""
     if standing.level == ComplainantStanding.Level.SUSPENDED:

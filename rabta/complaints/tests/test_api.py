@@ -123,7 +123,7 @@ def test_hidden_identity_never_reaches_any_office_facing_response(verified_clien
     body = {
         "category": "PB-MUN-WATER",
         "jurisdiction": "PK-PB-LHR",
-        "subject": "Water",
+        "subject": "Ayesha Khan: no water",
         "text": "My name is Ayesha Khan, reach me at citizen@example.pk or 0300 1234567.",
         "anonymity": tier,
     }
@@ -143,6 +143,9 @@ def test_hidden_identity_never_reaches_any_office_facing_response(verified_clien
             text = response.content.decode()
             for secret in secrets:
                 assert secret not in text, (persona, secret, response.request["PATH_INFO"])
+        # Nor can a search for the name tell the office which complaint is hers.
+        assert api(office, "get", "?search=Ayesha").json() == [], persona
+        assert [c["tracking_number"] for c in api(office, "get", "?search=water").json()] == [number]
 
 
 def test_oversight_reveal_is_audited_and_only_for_oversight(verified_client, personas, categories):
