@@ -32,6 +32,7 @@ class Server:
         self.workers = workers
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
+        self.worker: subprocess.Popen[bytes] | None = None
 
     def command(self) -> list[str]:
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
@@ -63,8 +64,26 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        if self.env.get("CELERY_BROKER_URL"):
+            # Production shape: a Celery worker delivers what the requests queue (notifications),
+            # on the same cores as the server. The crash benchmark's SIGKILL takes it down with the
+            # server, as a machine failure would.
+            self.worker = subprocess.Popen(
+                self.worker_command(),
+                cwd=PROJECT_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         log.close()
         self.wait_ready(timeout_s=timeout_s)
+
+    @staticmethod
+    def worker_command() -> list[str]:
+        celery = str(Path(sys.executable).with_name("celery"))
+        return [celery, "-A", "rabta", "worker", "--concurrency", "1", "--loglevel", "WARNING",
+                "--without-gossip", "--without-mingle", "--without-heartbeat"]  # fmt: skip
 
     def wait_ready(self, *, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
@@ -87,21 +106,29 @@ class Server:
         """SIGKILL the whole process group: master and workers die mid-request."""
         if self.process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        self.process = None
+        for process in (self.process, self.worker):
+            if process is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+        for process in (self.process, self.worker):
+            if process is not None:
+                process.wait()
+        self.process = self.worker = None
 
     def stop(self) -> None:
         if self.process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
+        for process in (self.process, self.worker):
+            if process is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
         try:
             self.process.wait(timeout=30)
+            if self.worker is not None:
+                self.worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.kill()
-        self.process = None
+        self.process = self.worker = None
 
     def __enter__(self) -> Server:
         self.start()
