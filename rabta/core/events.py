@@ -47,29 +47,9 @@ def events_record(*events: Event) -> list[Event]:
     return Event.objects.bulk_create(events)
 
 
-def event_record(
-    *,
-    kind: str,
-    subject: models.Model,
-    actor: Any = None,
-    actor_role: str = "",
-    from_state: str = "",
-    to_state: str = "",
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-) -> Event:
-    """Append one event for ``subject``, inside the caller's transaction (see events_record)."""
-    built = event_build(
-        kind=kind,
-        subject=subject,
-        actor=actor,
-        actor_role=actor_role,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        data=data,
-    )
-    return events_record(built)[0]
+def event_record(**fields: Any) -> Event:
+    """Append one event, inside the caller's transaction; takes :func:`event_build`'s arguments."""
+    return events_record(event_build(**fields))[0]
 
 
 def event_timeline(subject: models.Model) -> models.QuerySet[Event]:
