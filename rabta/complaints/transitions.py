@@ -29,6 +29,15 @@ ALLOWED: dict[str, frozenset[str]] = {
 # ROUTED → ROUTED is a transfer to another office: the status stays, the office changes.
 
 
+def transition_check(current: str, to: str) -> None:
+    """Raise unless the table allows ``current`` → ``to``. For moves made on a complaint that is
+    not saved yet (intake); everything else goes through :func:`transition`."""
+    if to not in ALLOWED[current]:
+        raise InvalidTransition(
+            f"A complaint that is {current} cannot become {to}.", code=ComplaintsError.TRANSITION_NOT_ALLOWED
+        )
+
+
 def transition(
     complaint: Complaint,
     to: str,
@@ -42,10 +51,7 @@ def transition(
     """Move ``complaint`` to ``to`` if the table allows it, saving ``extra_fields`` the caller set,
     and write the event in the same transaction. A forbidden move raises and changes nothing."""
     current = complaint.status
-    if to not in ALLOWED[current]:
-        raise InvalidTransition(
-            f"A complaint that is {current} cannot become {to}.", code=ComplaintsError.TRANSITION_NOT_ALLOWED
-        )
+    transition_check(current, to)
     with transaction.atomic():
         complaint.status = to
         complaint.save(update_fields=["status", "updated_at", *extra_fields])

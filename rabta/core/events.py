@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import models, transaction
@@ -21,22 +22,26 @@ def event_build(
     to_state: str = "",
     reason: str = "",
     data: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
 ) -> Event:
-    """An unsaved event for ``subject``; :func:`events_record` writes it."""
+    """An unsaved event for ``subject``; :func:`events_record` writes it. The subject may itself be
+    unsaved yet (a complaint being lodged): its id is taken when the event is written."""
     user = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
-    return Event(
-        occurred_at=timezone.now(),
+    event = Event(
+        occurred_at=occurred_at or timezone.now(),
         actor=user,
         actor_role=actor_role,
         kind=kind,
         subject_type=subject._meta.label_lower,
-        subject_id=str(subject.pk),
+        subject_id="" if subject.pk is None else str(subject.pk),
         from_state=from_state,
         to_state=to_state,
         reason=reason,
         data=data or {},
         request_id=current_request_id(),
     )
+    event._subject = subject  # type: ignore[attr-defined]
+    return event
 
 
 def events_record(*events: Event) -> list[Event]:
@@ -44,6 +49,12 @@ def events_record(*events: Event) -> list[Event]:
     so that the change and its events commit or roll back together; outside one it refuses."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events_record() must run inside transaction.atomic() with the change it records")
+    for event in events:
+        subject = getattr(event, "_subject", None)
+        if subject is not None:
+            if subject.pk is None:
+                raise RuntimeError("events_record(): save the subject before its events")
+            event.subject_id = str(subject.pk)
     return Event.objects.bulk_create(events)
 
 

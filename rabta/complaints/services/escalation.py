@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from rabta.complaints.choices import OPEN_STATUSES
 from rabta.complaints.models import Complaint, Escalation
+from rabta.core.events import event_build, events_record
 from rabta.core.models import Event
 from rabta.directory.models import Office
 
@@ -135,13 +136,14 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
                 INSERT INTO {Event._meta.db_table}
                        (uuid, occurred_at, actor_id, actor_role, kind, subject_type, subject_id,
                         from_state, to_state, reason, data, request_id)
-                SELECT gen_random_uuid(), %(now)s, NULL, 'system', 'complaints.escalated', 'complaints.complaint',
+                SELECT gen_random_uuid(), %(now)s, NULL, 'system', 'complaints.escalated', %(subject_type)s,
                        id::text, '', 'level ' || level, '',
                        jsonb_build_object('level', level, 'to_office', office), ''
                   FROM moved
                 """,  # noqa: S608 - table names are the models' own; every value is a parameter
                 {
                     "now": now,
+                    "subject_type": Complaint._meta.label_lower,
                     "ids": [m[0] for m in moves],
                     "levels": [m[1] for m in moves],
                     "offices": [m[2] for m in moves],
@@ -165,19 +167,18 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
         ],
         ignore_conflicts=True,
     )
-    Event.objects.bulk_create(
-        [
-            Event(
-                occurred_at=now,
+    events_record(
+        *(
+            event_build(
                 kind="complaints.escalated",
-                subject_type="complaints.complaint",
-                subject_id=str(pk),
+                subject=Complaint(pk=pk),
                 actor_role="system",
                 to_state=f"level {level}",
                 data={"level": level, "to_office": office_id},
+                occurred_at=now,
             )
             for pk, level, office_id, _ in moves
-        ]
+        )
     )
 
 
@@ -192,7 +193,12 @@ def escalation_notify(*, complaint_ids: list[int]) -> int:
     task after the sweep's batch commits; the outbox rows it writes are delivered like any other."""
     from rabta.notifications.services import notifications_enqueue
 
-    complaints = Complaint.objects.filter(pk__in=complaint_ids, complainant__isnull=False).select_related("complainant")
+    complaints = (
+        Complaint.objects.filter(pk__in=complaint_ids, complainant__isnull=False)
+        .select_related("complainant")
+        # Only what the message needs, not the texts of thousands of complaints.
+        .only("tracking_number", "complainant__email", "complainant__phone", "complainant__preferred_language")
+    )
     with transaction.atomic():
         rows = notifications_enqueue(
             [(c.complainant, "complaint_escalated", {"tracking_number": c.tracking_number}) for c in complaints]

@@ -16,15 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.accounts.choices import ComplainantType, Gender
-from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority, Status
+from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Category, Complaint, DuplicateLink
 from rabta.complaints.services.deadlines import deadlines_set
 from rabta.complaints.services.messages import scrub_identity
-from rabta.complaints.services.routing import route_for
-from rabta.complaints.transitions import ALLOWED
+from rabta.complaints.services.routing import complaint_route
 from rabta.core.crypto import lookup_hash
-from rabta.core.errors import CoreError, DomainError, InvalidTransition
+from rabta.core.errors import CoreError, DomainError
 from rabta.core.events import event_build, events_record
 from rabta.directory.models import Jurisdiction, Office
 
@@ -265,38 +264,20 @@ def complaint_submit(
     )
     # Routed and given its deadlines before it is written, so that the complaint costs one INSERT
     # (and its two events one more) instead of an INSERT and two UPDATEs.
-    office, rule, reason = route_for(complaint)
-    if Status.ROUTED not in ALLOWED[Status.SUBMITTED]:  # the table is the authority, even here
-        raise InvalidTransition("A submitted complaint cannot be routed.", code=ComplaintsError.TRANSITION_NOT_ALLOWED)
-    complaint.current_office, complaint.routing_rule, complaint.routing_reason = office, rule, reason
-    complaint.status = Status.ROUTED
-    now = timezone.now()
-    complaint.created_at = complaint.updated_at = now
-    deadlines_set(complaint, start=now)
-    actor = None if is_anonymous else complainant
+    submitted = event_build(
+        kind="complaints.submitted",
+        subject=complaint,
+        actor=None if is_anonymous else complainant,
+        actor_role="complainant",
+        to_state=complaint.status,
+        data={"channel": channel, "kind": kind, "category": category_code},
+    )
+    routed = complaint_route(complaint)
+    deadlines_set(complaint)
     try:
         with transaction.atomic():
             complaint.save(force_insert=True)
-            events_record(
-                event_build(
-                    kind="complaints.submitted",
-                    subject=complaint,
-                    actor=actor,
-                    actor_role="complainant",
-                    to_state=Status.SUBMITTED,
-                    data={"channel": channel, "kind": kind, "category": category_code},
-                ),
-                event_build(
-                    kind=f"complaints.{Status.ROUTED}",
-                    subject=complaint,
-                    actor=None,
-                    actor_role="system",
-                    from_state=Status.SUBMITTED,
-                    to_state=Status.ROUTED,
-                    reason=reason,
-                    data={"office": office.code, "rule": rule.pk if rule else None},
-                ),
-            )
+            events_record(submitted, routed)
             duplicates_suggest(complaint)
             _notify_submitted(complaint)
     except IntegrityError:

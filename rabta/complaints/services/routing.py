@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from rabta.complaints.choices import OPEN_STATUSES, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Complaint, RoutingRule
-from rabta.complaints.transitions import transition
+from rabta.complaints.transitions import transition, transition_check
 from rabta.core.errors import DomainError
+from rabta.core.events import event_build
+from rabta.core.models import Event
 from rabta.directory.models import Jurisdiction, Office
 
 FALLBACK = "fallback: head office of the category's department"
@@ -88,19 +90,22 @@ def route_for(complaint: Complaint) -> tuple[Office, RoutingRule | None, str]:
     return head, None, FALLBACK
 
 
-@transaction.atomic
-def complaint_route(*, complaint: Complaint, actor: Any = None) -> Complaint:
+def complaint_route(complaint: Complaint) -> Event:
+    """Route a complaint that is being lodged (not saved yet): choose its office, move it to
+    ``routed`` as the transition table allows, and return the routed event for the caller to write
+    with the complaint, so that intake costs one INSERT for the complaint and one for its events."""
     office, rule, reason = route_for(complaint)
-    complaint.current_office = office
-    complaint.routing_rule = rule
-    complaint.routing_reason = reason
-    return transition(
-        complaint,
-        Status.ROUTED,
-        actor=actor,
+    transition_check(complaint.status, Status.ROUTED)
+    complaint.current_office, complaint.routing_rule, complaint.routing_reason = office, rule, reason
+    complaint.status = Status.ROUTED
+    return event_build(
+        kind=f"complaints.{Status.ROUTED}",
+        subject=complaint,
+        actor_role="system",
+        from_state=Status.SUBMITTED,
+        to_state=Status.ROUTED,
         reason=reason,
         data={"office": office.code, "rule": rule.pk if rule else None},
-        extra_fields=("current_office", "routing_rule", "routing_reason"),
     )
 
 

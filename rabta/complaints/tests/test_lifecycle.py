@@ -138,12 +138,13 @@ def test_a_top_office_escalates_to_its_department_head(submit, world, categories
     assert complaint.next_escalation_at == complaint.escalate_head_at
 
 
-def test_escalation_events_say_level_and_office(submit, world):
+def test_escalation_events_say_level_office_and_the_sweeps_moment(submit, world):
     with time_machine.travel(timezone.now() - timedelta(days=45), tick=False):
         complaint = submit()
-    escalation_sweep()
+    moment = complaint.created_at + timedelta(days=42)
+    escalation_sweep(now=moment)
     event = Event.objects.for_subject(complaint).get(kind="complaints.escalated")
-    assert (event.actor_role, event.to_state) == ("system", "level 2")
+    assert (event.actor_role, event.to_state, event.occurred_at) == ("system", "level 2", moment)
     assert event.data == {"level": 2, "to_office": world.head_a.pk}
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from rabta.core.db import events_append_only
-from rabta.core.events import event_record, event_timeline
+from rabta.core.events import event_build, event_record, event_timeline, events_record
 from rabta.core.models import Event
 
 
@@ -18,6 +18,19 @@ def test_events_form_a_timeline_in_order(world, citizen):
         event_record(kind="test.second", subject=world.office_a, actor=citizen, from_state="a", to_state="b")
     kinds = [event.kind for event in event_timeline(world.office_a)]
     assert kinds == ["directory.office_created", "test.first", "test.second"]
+
+
+def test_an_event_built_before_its_subject_is_saved_takes_the_id_when_written(world):
+    from rabta.directory.models import Office
+
+    office = Office(department=world.lg_punjab, code="PB-LG-NEW", name="New office", jurisdiction=world.lahore)
+    event = event_build(kind="test.created", subject=office)
+    with transaction.atomic():
+        with pytest.raises(RuntimeError, match="save the subject"):
+            events_record(event)
+        office.save()
+        events_record(event)
+    assert [e.kind for e in Event.objects.for_subject(office)] == ["test.created"]
 
 
 def test_events_cannot_be_updated_or_deleted_through_the_orm(world):
