@@ -55,28 +55,20 @@ class Server:
 
     def start(self, *, timeout_s: float = 60.0) -> None:
         env = {**os.environ, **self.env, "PYTHONPATH": str(PROJECT_DIR)}
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.command(),
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        if self.env.get("CELERY_BROKER_URL"):
-            # Production shape: a Celery worker delivers what the requests queue (notifications),
-            # on the same cores as the server. The crash benchmark's SIGKILL takes it down with the
-            # server, as a machine failure would.
-            self.worker = subprocess.Popen(
-                self.worker_command(),
-                cwd=PROJECT_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        log.close()
+        with self.log_path.open("ab") as log:
+
+            def spawn(command: list[str]) -> subprocess.Popen[bytes]:
+                # Each in a session of its own, so that kill() can SIGKILL all its processes at once.
+                return subprocess.Popen(
+                    command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                )
+
+            self.process = spawn(self.command())
+            if self.env.get("CELERY_BROKER_URL"):
+                # Production shape: a Celery worker delivers what the requests queue (notifications),
+                # on the same cores as the server. The crash benchmark's SIGKILL takes it down with
+                # the server, as a machine failure would.
+                self.worker = spawn(self.worker_command())
         self.wait_ready(timeout_s=timeout_s)
 
     @staticmethod

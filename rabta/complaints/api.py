@@ -157,6 +157,7 @@ class RevealOut(Schema):
 def _out(user: Any, complaint: Complaint, schema: type[ComplaintOut] = ComplaintOut, **extra: Any) -> ComplaintOut:
     own = complaint.complainant_id is not None and complaint.complainant_id == getattr(user, "pk", None)
     show_name = own or (complaint.anonymity == Anonymity.NAME_HIDDEN_FROM_PUBLIC and complaint.complainant_id)
+    scrubbed = not own and complaint.identity_hidden_from_office  # the office reads the scrubbed copies
     office = complaint.current_office
     return schema(
         tracking_number=complaint.tracking_number,
@@ -167,8 +168,8 @@ def _out(user: Any, complaint: Complaint, schema: type[ComplaintOut] = Complaint
         jurisdiction=complaint.jurisdiction.code,
         office=office.code if office else None,
         office_name=office.name if office else None,
-        subject=complaint.subject if own or not complaint.identity_hidden_from_office else complaint.subject_for_office,
-        text=complaint.text if own or not complaint.identity_hidden_from_office else complaint.text_for_office,
+        subject=complaint.subject_for_office if scrubbed else complaint.subject,
+        text=complaint.text_for_office if scrubbed else complaint.text,
         language=complaint.language,
         anonymity=complaint.anonymity,
         complainant_name=complaint.complainant.full_name if show_name and complaint.complainant else None,

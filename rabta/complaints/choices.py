@@ -33,6 +33,7 @@ class Anonymity(models.TextChoices):
 
 
 HIDDEN_FROM_OFFICE = (Anonymity.IDENTITY_HIDDEN_FROM_OFFICE, Anonymity.FULLY_ANONYMOUS)
+VISIBLE_TO_OFFICE = tuple(value for value in Anonymity if value not in HIDDEN_FROM_OFFICE)
 
 
 class Priority(models.TextChoices):

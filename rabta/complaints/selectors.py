@@ -8,14 +8,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, MessageDirection
+from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, VISIBLE_TO_OFFICE, MessageDirection
 from rabta.complaints.models import Category, Complaint, Message
 from rabta.core.errors import NotFound
 from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
 
 PAGE_SIZE = 50
-VISIBLE_TO_OFFICE = [value for value in Anonymity.values if value not in HIDDEN_FROM_OFFICE]
 
 
 @dataclass(frozen=True)

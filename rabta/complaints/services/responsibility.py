@@ -8,7 +8,6 @@ score ≥ 5 warned, ≥ 10 throttled (one new complaint a day), ≥ 20 suspended
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from types import EllipsisType
 from typing import Any
 
 from django.db import transaction
@@ -94,12 +93,10 @@ def complaint_rate_responsibility(*, complaint: Complaint, officer: Any, rating:
 
 
 def complainant_may_submit(
-    user: Any, *, standing: ComplainantStanding | EllipsisType | None = ..., now: datetime | None = None
+    user: Any, *, standing: ComplainantStanding | None, now: datetime | None = None
 ) -> tuple[bool, str]:
-    """Whether intake should accept a new complaint from this user, and the code when not. Intake
-    passes the ``standing`` it has already read (None: the user has none); otherwise it is read."""
-    if standing is ...:
-        standing = ComplainantStanding.objects.filter(user=user).first() if getattr(user, "pk", None) else None
+    """Whether intake should accept a new complaint from this user, and the code when not.
+    ``standing`` is the user's, read by intake with the profile (None: they have none)."""
     if standing is None or standing.level in (ComplainantStanding.Level.NORMAL, ComplainantStanding.Level.WARNED):
         return True, ""
     if standing.level == ComplainantStanding.Level.SUSPENDED:
