@@ -16,7 +16,7 @@ from rabta.complaints import selectors
 from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection, Priority
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Attachment, Complaint
-from rabta.complaints.services import attachments, feedback, intake, messages, routing, work
+from rabta.complaints.services import attachments, clock, feedback, intake, messages, routing, work
 from rabta.core.errors import DomainError, NotFound
 from rabta.directory.models import Office
 
@@ -78,6 +78,9 @@ class ComplaintOut(Schema):
     reject_explanation: str
     declaration_number: str
     resolve_due_at: datetime | None
+    waiting_for_complainant_since: datetime | None = Field(
+        None, description="Set while the office waits for the complainant's answer: the clock stands still."
+    )
     escalation_level: int
     transfer_count: int
     reopen_count: int
@@ -179,6 +182,7 @@ def _out(user: Any, complaint: Complaint, schema: type[ComplaintOut] = Complaint
         reject_explanation=complaint.reject_explanation,
         declaration_number=complaint.declaration_number,
         resolve_due_at=complaint.resolve_due_at,
+        waiting_for_complainant_since=complaint.clock_paused_at,
         escalation_level=complaint.escalation_level,
         transfer_count=complaint.transfer_count,
         reopen_count=complaint.reopen_count,
@@ -357,6 +361,24 @@ def start(request: HttpRequest, tracking_number: str) -> ComplaintOut:
 @router.post("/{tracking_number}/interim-reply", response=ACTION)
 def interim_reply(request: HttpRequest, tracking_number: str, payload: MessageIn) -> ComplaintOut:
     return _act(request, tracking_number, work.complaint_interim_reply, body=payload.body)
+
+
+@router.post(
+    "/{tracking_number}/request-information",
+    response=ACTION,
+    summary="Ask the complainant for information; the clock stops until they answer",
+)
+def request_information(request: HttpRequest, tracking_number: str, payload: MessageIn) -> ComplaintOut:
+    return _act(request, tracking_number, clock.complaint_request_information, body=payload.body)
+
+
+@router.post(
+    "/{tracking_number}/go-on",
+    response=ACTION,
+    summary="Stop waiting for the complainant; the clock runs again",
+)
+def go_on(request: HttpRequest, tracking_number: str) -> ComplaintOut:
+    return _act(request, tracking_number, clock.complaint_go_on)
 
 
 @router.post("/{tracking_number}/resolve", response=ACTION)

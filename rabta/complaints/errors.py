@@ -33,3 +33,6 @@ class ComplaintsError(StrEnum):
     ATTACHMENT_ACTIVE_CONTENT = "attachment_active_content"
     ATTACHMENT_UNREADABLE = "attachment_unreadable"
     MESSAGE_EMPTY = "message_empty"
+    CLOCK_ALREADY_PAUSED = "clock_already_paused"
+    CLOCK_NOT_PAUSED = "clock_not_paused"
+    COMPLAINANT_UNREACHABLE = "complainant_unreachable"

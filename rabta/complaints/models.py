@@ -217,6 +217,8 @@ class Complaint(TimeStampedModel):
     escalate_head_at = models.DateTimeField(null=True, blank=True)
     # The next moment the escalation sweep must look at this complaint; NULL when nothing is due.
     next_escalation_at = models.DateTimeField(null=True, blank=True)
+    # When the office is next reminded of a deadline it still owes (the reminder sweep's clock).
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalated_to = models.ForeignKey(
         "directory.Office",
@@ -226,6 +228,7 @@ class Complaint(TimeStampedModel):
         related_name="escalated_complaints",
         db_index=False,
     )
+    # Set while the office waits for the complainant: deadlines stand still and nothing escalates.
     clock_paused_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -248,6 +251,16 @@ class Complaint(TimeStampedModel):
                 fields=["next_escalation_at"],
                 name="cmp_escalation_due_idx",
                 condition=Q(next_escalation_at__isnull=False),
+            ),
+            # reminder sweep: WHERE next_reminder_at <= now
+            models.Index(
+                fields=["next_reminder_at"],
+                name="cmp_reminder_due_idx",
+                condition=Q(next_reminder_at__isnull=False),
+            ),
+            # paused clocks, resumed by the sweep when the complainant has not answered in time
+            models.Index(
+                fields=["clock_paused_at"], name="cmp_clock_paused_idx", condition=Q(clock_paused_at__isnull=False)
             ),
             # closure sweep: resolved complaints whose feedback window ran out
             models.Index(fields=["feedback_due_at"], name="cmp_feedback_due_idx", condition=Q(status="resolved")),

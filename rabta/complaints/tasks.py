@@ -23,6 +23,21 @@ def escalation_notify_task(ids: list[int]) -> int:
 
 
 @shared_task
+def reminder_sweep_task() -> dict[str, int]:
+    from rabta.complaints.services.reminders import reminder_sweep
+
+    result = reminder_sweep()
+    return {"complaints": result.complaints, "offices": result.offices, "notifications": result.notifications}
+
+
+@shared_task
+def clock_resume_task() -> int:
+    from rabta.complaints.services.clock import clock_resume_overdue
+
+    return clock_resume_overdue()
+
+
+@shared_task
 def closure_sweep_task() -> int:
     from rabta.complaints.services.feedback import closure_sweep
 
@@ -32,6 +47,8 @@ def closure_sweep_task() -> int:
 app.conf.beat_schedule.update(
     {
         "escalation-sweep": {"task": "rabta.complaints.tasks.escalation_sweep_task", "schedule": 15 * 60},
+        "reminder-sweep": {"task": "rabta.complaints.tasks.reminder_sweep_task", "schedule": 15 * 60},
+        "clock-resume": {"task": "rabta.complaints.tasks.clock_resume_task", "schedule": 15 * 60},
         "closure-sweep": {"task": "rabta.complaints.tasks.closure_sweep_task", "schedule": 60 * 60},
         "outbox-retry": {"task": "rabta.notifications.tasks.retry_pending_outbox", "schedule": 5 * 60},
     }

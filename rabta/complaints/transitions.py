@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from rabta.complaints.choices import Status
+from rabta.complaints.choices import OPEN_STATUSES, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Complaint
 from rabta.core.errors import InvalidTransition
@@ -52,6 +52,10 @@ def transition(
     and write the event in the same transaction. A forbidden move raises and changes nothing."""
     current = complaint.status
     transition_check(current, to)
+    if to not in OPEN_STATUSES and complaint.clock_paused_at is not None:
+        # Resolved or rejected while waiting for the complainant: there is no clock left to pause.
+        complaint.clock_paused_at = None
+        extra_fields = (*extra_fields, "clock_paused_at")
     with transaction.atomic():
         complaint.status = to
         complaint.save(update_fields=["status", "updated_at", *extra_fields])
@@ -59,7 +63,7 @@ def transition(
             kind=kind or f"complaints.{to}",
             subject=complaint,
             actor=actor,
-            actor_role=_role_of(actor, complaint),
+            actor_role=actor_role_of(actor, complaint),
             from_state=current,
             to_state=to,
             reason=reason,
@@ -68,7 +72,7 @@ def transition(
     return complaint
 
 
-def _role_of(actor: Any, complaint: Complaint) -> str:
+def actor_role_of(actor: Any, complaint: Complaint) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "system" if actor is None else "anonymous"
     if complaint.complainant_id == actor.pk:

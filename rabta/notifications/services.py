@@ -35,6 +35,13 @@ def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
             _("Complaint %(tracking_number)s escalated"),
             _("Complaint %(tracking_number)s was not resolved in time and has been sent to senior officers."),
         ),
+        "office_deadline_reminder": (
+            _("Deadlines due at %(office)s: %(count)s"),
+            _(
+                "These complaints at %(office)s have a deadline within a day, or one already passed: "
+                "%(complaints)s. Open your Rabta inbox to act on them."
+            ),
+        ),
     }
     subject, body = texts[template]
     return subject % context, body % context

@@ -67,6 +67,13 @@ def message_post(*, complaint: Complaint, author: Any, body: str, direction: str
         actor=author if direction != MessageDirection.TO_OFFICE or not hidden else None,
         data={"message": message.pk},
     )
+    if direction == MessageDirection.TO_OFFICE:
+        # The answer the office was waiting for, perhaps: a paused clock runs again. Read under a
+        # lock, so a pause that lands at the same moment is not missed.
+        from rabta.complaints.services.clock import RESUMED_BY_REPLY, complaint_clock_resume
+
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        complaint_clock_resume(complaint=locked, actor=author, why=RESUMED_BY_REPLY)
     if direction == MessageDirection.TO_COMPLAINANT and complaint.complainant_id:
         from rabta.notifications.services import notification_enqueue
 

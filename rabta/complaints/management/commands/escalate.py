@@ -4,16 +4,25 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from rabta.complaints.services.clock import clock_resume_overdue
 from rabta.complaints.services.escalation import escalation_sweep
 from rabta.complaints.services.feedback import closure_sweep
+from rabta.complaints.services.reminders import reminder_sweep
 
 
 class Command(BaseCommand):
-    help = "Run one escalation sweep and one closure sweep now (both idempotent)."
+    help = (
+        "Run the periodic sweeps now, each idempotent: restart clocks paused past the limit, escalate, "
+        "remind offices of deadlines, close complaints whose feedback window ran out."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        resumed = clock_resume_overdue()  # first, so a restarted clock escalates on time
         result = escalation_sweep()
+        reminded = reminder_sweep()
         closed = closure_sweep()
         self.stdout.write(
-            f"escalated to supervisor: {result.to_supervisor}, to head: {result.to_head}; closed unconfirmed: {closed}"
+            f"clocks restarted: {resumed}; escalated to supervisor: {result.to_supervisor}, to head: {result.to_head}; "
+            f"reminded: {reminded.complaints} complaints at {reminded.offices} offices "
+            f"({reminded.notifications} messages); closed unconfirmed: {closed}"
         )
