@@ -469,6 +469,11 @@ class ComplainantStanding(models.Model):
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.NORMAL)
     appeal_text = models.TextField(blank=True)
     appeal_open = models.BooleanField(default=False)
+    appeal_granted = models.BooleanField(null=True, blank=True)  # the last appeal's decision
+    appeal_reasons = models.TextField(blank=True)
+    appeal_decided_at = models.DateTimeField(null=True, blank=True)
+    # A granted appeal wipes the slate: ratings before this moment no longer count.
+    score_since = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
 
     def __str__(self) -> str:
@@ -480,8 +485,19 @@ class OfficerAudit(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="officer_audits")
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Finding(models.TextChoices):
+        SOUND = "sound", _("The resolution was sound")
+        FAULT = "fault", _("The officer was at fault")
+
     reason = models.CharField(max_length=40)
     status = models.CharField(max_length=10, default="open")
+    finding = models.CharField(max_length=8, choices=Finding.choices, blank=True)
+    notes = models.TextField(blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
