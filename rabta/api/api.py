@@ -70,11 +70,14 @@ def register_routers() -> None:
     """Domains add their routers here, in one place, so the API's surface is easy to review."""
     from rabta.accounts.api import router as accounts_router
     from rabta.complaints.api import router as complaints_router
+    from rabta.complaints.api_accountability import router as accountability_router
     from rabta.directory.api import router as directory_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/directory", directory_router)
     api.add_router("/complaints", complaints_router)
+    api.add_router("/reviews", "rabta.complaints.api_reviews.router")
+    api.add_router("/accountability", accountability_router)
 
 
 register_routers()

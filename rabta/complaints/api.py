@@ -16,7 +16,7 @@ from rabta.complaints import selectors
 from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection, Priority
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Attachment, Complaint
-from rabta.complaints.services import attachments, clock, feedback, intake, messages, routing, work
+from rabta.complaints.services import attachments, clock, feedback, intake, messages, responsibility, routing, work
 from rabta.core.errors import DomainError, NotFound
 from rabta.directory.models import Office
 
@@ -213,6 +213,27 @@ def categories(request: HttpRequest) -> list[CategoryOut]:
             attributes=c.attributes,
         )
         for c in selectors.category_list()
+    ]
+
+
+class CannedReplyOut(Schema):
+    id: int
+    department: str
+    title: str
+    body: str
+
+
+@router.get(
+    "/canned-replies",
+    response={200: list[CannedReplyOut], 403: ErrorOut},
+    summary="Canned replies of the departments I work for",
+)
+def canned_replies(request: HttpRequest) -> list[dict[str, Any]]:
+    if not (request.user.roles & (WORK_ROLES | {Role.OVERSIGHT})):  # type: ignore[union-attr]
+        raise DomainError(ComplaintsError.NOT_ALLOWED, "Only office staff have canned replies.", status_code=403)
+    return [
+        {"id": reply.pk, "department": reply.department.code, "title": reply.title, "body": reply.body}
+        for reply in selectors.canned_replies_for(request.user)
     ]
 
 
@@ -480,6 +501,29 @@ def _prefixes(path: str) -> list[str]:
 def reveal(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> dict[str, str]:
     complaint = _get(request, tracking_number)
     return work.identity_reveal(complaint=complaint, actor=request.user, reason=payload.reason)
+
+
+class RatingIn(Schema):
+    rating: str = Field(description="genuine, non_issue, misleading or abusive")
+
+
+class RatingOut(Schema):
+    tracking_number: str
+    rating: str
+
+
+@router.post(
+    "/{tracking_number}/responsibility-rating",
+    response={201: RatingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="The office judges a closed complaint (feeds the complainant responsibility index)",
+)
+def responsibility_rating(request: HttpRequest, tracking_number: str, payload: RatingIn) -> tuple[int, RatingOut]:
+    complaint = _get(request, tracking_number)
+    _staff(request, complaint)
+    rated = responsibility.complaint_rate_responsibility(
+        complaint=complaint, officer=request.user, rating=payload.rating
+    )
+    return 201, RatingOut(tracking_number=complaint.tracking_number, rating=rated.rating)
 
 
 @router.post("/{tracking_number}/attachments", response={201: AttachmentOut, 400: ErrorOut, 404: ErrorOut})

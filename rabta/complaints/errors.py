@@ -36,3 +36,8 @@ class ComplaintsError(StrEnum):
     CLOCK_ALREADY_PAUSED = "clock_already_paused"
     CLOCK_NOT_PAUSED = "clock_not_paused"
     COMPLAINANT_UNREACHABLE = "complainant_unreachable"
+    STANDING_NOT_LIMITED = "standing_not_limited"
+    STANDING_APPEAL_OPEN = "standing_appeal_open"
+    STANDING_APPEAL_NOT_OPEN = "standing_appeal_not_open"
+    AUDIT_FINDING_UNKNOWN = "audit_finding_unknown"
+    RATING_UNKNOWN = "rating_unknown"

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, VISIBLE_TO_OFFICE, MessageDirection
-from rabta.complaints.models import Category, Complaint, Message
+from rabta.complaints.models import CannedReply, Category, ComplainantStanding, Complaint, Message, OfficerAudit
 from rabta.core.errors import NotFound
 from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
@@ -126,3 +126,29 @@ def complaint_by_token(token: str) -> Complaint:
     if complaint is None:
         raise NotFound()
     return complaint
+
+
+def canned_replies_for(user: Any) -> QuerySet[CannedReply]:
+    """The canned replies of the departments whose offices the user works in (or, for oversight,
+    of its government)."""
+    assignments = user.role_assignments.filter(active=True)
+    departments = Q(department__offices__in=assignments.exclude(office=None).values("office_id")) | Q(
+        department__government__in=assignments.filter(role="oversight").exclude(government=None).values("government_id")
+    )
+    return CannedReply.objects.filter(departments).select_related("department").distinct().order_by("title")
+
+
+def standings_visible_to(user: Any) -> QuerySet[ComplainantStanding]:
+    """Oversight sees the standing of complainants who lodged a complaint within its scope; nobody
+    else sees anyone's (a complainant reads their own through their account)."""
+    if not getattr(user, "is_authenticated", False) or "oversight" not in user.roles:
+        return ComplainantStanding.objects.none()
+    complainants = Complaint.objects.visible_to(user).exclude(complainant=None).values("complainant_id")
+    return ComplainantStanding.objects.filter(user_id__in=complainants)
+
+
+def audits_visible_to(user: Any) -> QuerySet[OfficerAudit]:
+    """The officer audits queued for oversight: those on complaints within its scope."""
+    if not getattr(user, "is_authenticated", False) or "oversight" not in user.roles:
+        return OfficerAudit.objects.none()
+    return OfficerAudit.objects.filter(complaint__in=Complaint.objects.visible_to(user).values("pk"))

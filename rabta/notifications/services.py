@@ -35,6 +35,39 @@ def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
             _("Complaint %(tracking_number)s escalated"),
             _("Complaint %(tracking_number)s was not resolved in time and has been sent to senior officers."),
         ),
+        "standing_warned": (
+            _("A warning about your complaints"),
+            _(
+                "Officers judged some of your recent complaints not genuine. Nothing is limited yet. "
+                "If you think this is wrong, you can appeal in Rabta."
+            ),
+        ),
+        "standing_throttled": (
+            _("Your new complaints are limited"),
+            _(
+                "Officers judged several of your recent complaints not genuine, so you can lodge one new "
+                "complaint a day for now. You can appeal this in Rabta."
+            ),
+        ),
+        "standing_suspended": (
+            _("You cannot lodge new complaints for now"),
+            _(
+                "Officers judged many of your recent complaints not genuine, so new complaints from your "
+                "account are suspended. Your open complaints go on. You can appeal this in Rabta."
+            ),
+        ),
+        "standing_normal": (
+            _("The limit on your complaints is lifted"),
+            _("Your account is back to normal: you can lodge complaints as before."),
+        ),
+        "standing_appeal_granted": (
+            _("Your appeal was granted"),
+            _("Your appeal was granted and the limit on your account is lifted. Sign in to Rabta to read why."),
+        ),
+        "standing_appeal_refused": (
+            _("Your appeal was refused"),
+            _("Your appeal was refused and the limit on your account stands. Sign in to Rabta to read why."),
+        ),
         "office_deadline_reminder": (
             _("Deadlines due at %(office)s: %(count)s"),
             _(

@@ -30,12 +30,15 @@ THRESHOLDS = [
 THROTTLE_WINDOW = timedelta(days=1)
 
 
-def standing_score(user: Any, *, now: datetime | None = None) -> float:
+def standing_score(user: Any, *, now: datetime | None = None, since: datetime | None = None) -> float:
+    """The decayed sum of the officers' ratings of the user's complaints, counting only ratings
+    from ``since`` on (a granted appeal wipes the slate)."""
     now = now or timezone.now()
     total = 0.0
-    for rating, at in ResponsibilityRating.objects.filter(complaint__complainant=user).values_list(
-        "rating", "created_at"
-    ):
+    ratings = ResponsibilityRating.objects.filter(complaint__complainant=user)
+    if since is not None:
+        ratings = ratings.filter(created_at__gte=since)
+    for rating, at in ratings.values_list("rating", "created_at"):
         age_days = max(0.0, (now - at).total_seconds() / 86400)
         total += WEIGHTS[rating] * 0.5 ** (age_days / HALF_LIFE_DAYS)
     return round(total, 3)
@@ -51,7 +54,7 @@ def standing_refresh(*, user: Any, now: datetime | None = None) -> ComplainantSt
     standing, _created = ComplainantStanding.objects.select_for_update().get_or_create(
         user=user, defaults={"updated_at": now}
     )
-    score = standing_score(user, now=now)
+    score = standing_score(user, now=now, since=standing.score_since)
     level = _level_for(score)
     previous = standing.level
     standing.score, standing.level, standing.updated_at = score, level, now
@@ -64,14 +67,25 @@ def standing_refresh(*, user: Any, now: datetime | None = None) -> ComplainantSt
             to_state=level,
             data={"score": score},
         )
+        _tell(user, f"standing_{level}")
     return standing
+
+
+def _tell(user: Any, template: str) -> None:
+    """A notice to the complainant (in the outbox, inside the caller's transaction). It names the
+    level and what it means, and how to appeal; never the score or who rated what."""
+    from rabta.notifications.services import notification_enqueue
+
+    notification_enqueue(user=user, template=template, context={})
 
 
 @transaction.atomic
 def complaint_rate_responsibility(*, complaint: Complaint, officer: Any, rating: str) -> ResponsibilityRating:
     complaint = Complaint.objects.select_for_update(of=("self",)).select_related("complainant").get(pk=complaint.pk)
     if rating not in WEIGHTS:
-        raise DomainError.for_field("rating", "rating_unknown", _("Choose genuine, non-issue, misleading or abusive."))
+        raise DomainError.for_field(
+            "rating", ComplaintsError.RATING_UNKNOWN, _("Choose genuine, non-issue, misleading or abusive.")
+        )
     if complaint.status not in (Status.CLOSED, Status.REJECTED):
         raise DomainError(
             ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only a closed complaint can be rated."), status_code=409
@@ -108,15 +122,92 @@ def complainant_may_submit(
 
 @transaction.atomic
 def standing_appeal_file(*, user: Any, text: str) -> ComplainantStanding:
+    """The complainant appeals a warning, throttle or suspension; oversight decides."""
     if not (text or "").strip():
         raise DomainError.for_field("text", ComplaintsError.REASON_REQUIRED, _("Explain why the limit is wrong."))
-    standing = ComplainantStanding.objects.select_for_update().get(user=user)
+    standing = ComplainantStanding.objects.select_for_update().filter(user=user).first()
+    if standing is None or standing.level == ComplainantStanding.Level.NORMAL:
+        raise DomainError(
+            ComplaintsError.STANDING_NOT_LIMITED, _("Your account has no warning or limit to appeal."), status_code=409
+        )
+    if standing.appeal_open:
+        raise DomainError(
+            ComplaintsError.STANDING_APPEAL_OPEN, _("Your appeal is already waiting for a decision."), status_code=409
+        )
     standing.appeal_text, standing.appeal_open = text.strip(), True
     standing.save(update_fields=["appeal_text", "appeal_open"])
-    event_record(kind="complaints.standing_appealed", subject=standing, actor=user)
+    event_record(kind="complaints.standing_appealed", subject=standing, actor=user, from_state=standing.level)
+    return standing
+
+
+@transaction.atomic
+def standing_appeal_decide(
+    *, standing: ComplainantStanding, actor: Any, grant: bool, reasons: str, now: datetime | None = None
+) -> ComplainantStanding:
+    """Oversight decides an appeal, with reasons the complainant reads. Granted: the ratings so far
+    stop counting and the account is back to normal. Refused: the level stands."""
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("A decision must give its reasons."))
+    standing = ComplainantStanding.objects.select_for_update().select_related("user").get(pk=standing.pk)
+    if not standing.appeal_open:
+        raise DomainError(
+            ComplaintsError.STANDING_APPEAL_NOT_OPEN, _("There is no appeal waiting for a decision."), status_code=409
+        )
+    now = now or timezone.now()
+    previous = standing.level
+    standing.appeal_open, standing.appeal_granted = False, grant
+    standing.appeal_reasons, standing.appeal_decided_at = reasons, now
+    fields = ["appeal_open", "appeal_granted", "appeal_reasons", "appeal_decided_at"]
+    if grant:
+        standing.score_since, standing.score, standing.level, standing.updated_at = (
+            now,
+            0.0,
+            ComplainantStanding.Level.NORMAL,
+            now,
+        )
+        fields += ["score_since", "score", "level", "updated_at"]
+    standing.save(update_fields=fields)
+    event_record(
+        kind="complaints.standing_appeal_decided",
+        subject=standing,
+        actor=actor,
+        from_state=previous,
+        to_state=standing.level,
+        reason=reasons,
+        data={"granted": grant},
+    )
+    _tell(standing.user, "standing_appeal_granted" if grant else "standing_appeal_refused")
     return standing
 
 
 def officer_audit_queue(*, complaint: Complaint, reason: str) -> OfficerAudit:
     """Called when a complainant rejects a resolution (reopen, appeal)."""
     return OfficerAudit.objects.create(complaint=complaint, officer=complaint.resolved_by, reason=reason)
+
+
+@transaction.atomic
+def officer_audit_close(*, audit: OfficerAudit, actor: Any, finding: str, notes: str) -> OfficerAudit:
+    """Oversight closes an audit with a finding (the resolution was sound, or the officer was at
+    fault) and notes; both are recorded for the officer's record."""
+    if finding not in OfficerAudit.Finding.values:
+        raise DomainError.for_field("finding", ComplaintsError.AUDIT_FINDING_UNKNOWN, _("Choose sound or fault."))
+    notes = (notes or "").strip()
+    if not notes:
+        raise DomainError.for_field("notes", ComplaintsError.REASON_REQUIRED, _("Say what the audit found."))
+    audit = OfficerAudit.objects.select_for_update().get(pk=audit.pk)
+    if audit.status != "open":
+        raise DomainError(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This audit is already closed."), status_code=409)
+    audit.status, audit.finding, audit.notes = "closed", finding, notes
+    audit.closed_by, audit.closed_at = actor, timezone.now()
+    audit.save(update_fields=["status", "finding", "notes", "closed_by", "closed_at"])
+    event_record(
+        kind="complaints.officer_audit_closed",
+        subject=audit,
+        actor=actor,
+        from_state="open",
+        to_state=finding,
+        reason=notes,
+        data={"complaint": audit.complaint_id, "officer": audit.officer_id},
+    )
+    return audit

@@ -1,0 +1,230 @@
+"""Accountability on both sides: the complainant responsibility index (a complainant's own standing
+and its appeal; oversight's view and decisions) and the audit queue of officers whose resolutions
+complainants rejected.
+
+Oversight sees standings by a number, never by name or contact: a standing may belong to someone
+whose identity is hidden from offices, and identities are revealed only through the audited reveal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from rabta.complaints import selectors
+from rabta.complaints.api import ErrorOut
+from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.models import ComplainantStanding, OfficerAudit, ResponsibilityRating
+from rabta.complaints.services import responsibility
+from rabta.core.errors import DomainError, NotFound
+
+router = Router(tags=["accountability"])
+
+
+class MyStandingOut(Schema):
+    level: str = Field(description="normal, warned, throttled (one new complaint a day) or suspended")
+    appeal_open: bool
+    appeal_text: str
+    appeal_granted: bool | None
+    appeal_reasons: str
+    appeal_decided_at: datetime | None
+
+
+class AppealIn(Schema):
+    text: str
+
+
+class RatedOut(Schema):
+    tracking_number: str
+    rating: str
+    rated_at: datetime
+
+
+class StandingOut(Schema):
+    complainant: int = Field(description="A number, not a name: identities are revealed only through the audit")
+    score: float
+    level: str
+    appeal_open: bool
+    appeal_text: str
+    appeal_granted: bool | None
+    appeal_reasons: str
+    updated_at: datetime
+
+
+class StandingDetailOut(StandingOut):
+    ratings: list[RatedOut]
+
+
+class DecideIn(Schema):
+    grant: bool
+    reasons: str
+
+
+class AuditOut(Schema):
+    id: int
+    tracking_number: str
+    officer: str
+    reason: str
+    status: str
+    finding: str
+    notes: str
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class AuditCloseIn(Schema):
+    finding: str = Field(description="sound or fault")
+    notes: str
+
+
+def _mine(standing: ComplainantStanding | None) -> MyStandingOut:
+    if standing is None:
+        return MyStandingOut(
+            level=ComplainantStanding.Level.NORMAL,
+            appeal_open=False,
+            appeal_text="",
+            appeal_granted=None,
+            appeal_reasons="",
+            appeal_decided_at=None,
+        )
+    return MyStandingOut(
+        level=standing.level,
+        appeal_open=standing.appeal_open,
+        appeal_text=standing.appeal_text,
+        appeal_granted=standing.appeal_granted,
+        appeal_reasons=standing.appeal_reasons,
+        appeal_decided_at=standing.appeal_decided_at,
+    )
+
+
+def _standing(standing: ComplainantStanding, schema: type[StandingOut] = StandingOut, **extra: Any) -> StandingOut:
+    return schema(
+        complainant=standing.user_id,
+        score=standing.score,
+        level=standing.level,
+        appeal_open=standing.appeal_open,
+        appeal_text=standing.appeal_text,
+        appeal_granted=standing.appeal_granted,
+        appeal_reasons=standing.appeal_reasons,
+        updated_at=standing.updated_at,
+        **extra,
+    )
+
+
+def _oversight(request: HttpRequest) -> None:
+    if "oversight" not in request.user.roles:  # type: ignore[union-attr]
+        raise DomainError(ComplaintsError.NOT_ALLOWED, "Only oversight may do this.", status_code=403)
+
+
+@router.get("/standing/me", response=MyStandingOut, summary="My standing: any warning or limit, and my appeal")
+def my_standing(request: HttpRequest) -> MyStandingOut:
+    standing = ComplainantStanding.objects.filter(user_id=getattr(request.user, "pk", 0)).first()
+    return _mine(standing)
+
+
+@router.post(
+    "/standing/me/appeal",
+    response={200: MyStandingOut, 400: ErrorOut, 409: ErrorOut},
+    summary="Appeal a warning, throttle or suspension",
+)
+def my_standing_appeal(request: HttpRequest, payload: AppealIn) -> MyStandingOut:
+    return _mine(responsibility.standing_appeal_file(user=request.user, text=payload.text))
+
+
+@router.get(
+    "/standing",
+    response={200: list[StandingOut], 403: ErrorOut},
+    summary="Oversight: complainants with a warning or limit, or an appeal waiting",
+)
+def standing_list(request: HttpRequest, appeal_open: bool | None = None, level: str | None = None) -> list[StandingOut]:
+    _oversight(request)
+    rows = selectors.standings_visible_to(request.user).exclude(
+        level=ComplainantStanding.Level.NORMAL, appeal_open=False
+    )
+    if appeal_open is not None:
+        rows = rows.filter(appeal_open=appeal_open)
+    if level:
+        rows = rows.filter(level=level)
+    return [_standing(row) for row in rows.order_by("-appeal_open", "-score")[:200]]
+
+
+def _visible_standing(request: HttpRequest, complainant: int) -> ComplainantStanding:
+    standing = selectors.standings_visible_to(request.user).filter(user_id=complainant).first()
+    if standing is None:
+        raise NotFound()
+    return standing
+
+
+@router.get(
+    "/standing/{complainant}",
+    response={200: StandingDetailOut, 404: ErrorOut},
+    summary="Oversight: one complainant's standing and the ratings behind it",
+)
+def standing_detail(request: HttpRequest, complainant: int) -> StandingOut:
+    standing = _visible_standing(request, complainant)
+    ratings = ResponsibilityRating.objects.filter(complaint__complainant_id=complainant).select_related("complaint")
+    return _standing(
+        standing,
+        StandingDetailOut,
+        ratings=[
+            RatedOut(tracking_number=r.complaint.tracking_number, rating=r.rating, rated_at=r.created_at)
+            for r in ratings.order_by("-created_at")
+        ],
+    )
+
+
+@router.post(
+    "/standing/{complainant}/decide",
+    response={200: StandingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Oversight: grant or refuse a complainant's appeal, with reasons",
+)
+def standing_decide(request: HttpRequest, complainant: int, payload: DecideIn) -> StandingOut:
+    standing = _visible_standing(request, complainant)
+    decided = responsibility.standing_appeal_decide(
+        standing=standing, actor=request.user, grant=payload.grant, reasons=payload.reasons
+    )
+    return _standing(decided)
+
+
+def _audit(audit: OfficerAudit) -> AuditOut:
+    return AuditOut(
+        id=audit.pk,
+        tracking_number=audit.complaint.tracking_number,
+        officer=audit.officer.full_name if audit.officer else "",
+        reason=audit.reason,
+        status=audit.status,
+        finding=audit.finding,
+        notes=audit.notes,
+        created_at=audit.created_at,
+        closed_at=audit.closed_at,
+    )
+
+
+@router.get(
+    "/audits",
+    response={200: list[AuditOut], 403: ErrorOut},
+    summary="Oversight: resolutions complainants rejected, queued for audit of the officer",
+)
+def audit_list(request: HttpRequest, status: str = "open") -> list[AuditOut]:
+    _oversight(request)
+    rows = selectors.audits_visible_to(request.user).filter(status=status).select_related("complaint", "officer")
+    return [_audit(row) for row in rows.order_by("created_at")[:200]]
+
+
+@router.post(
+    "/audits/{audit_id}/close",
+    response={200: AuditOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Oversight: close an audit with its finding",
+)
+def audit_close(request: HttpRequest, audit_id: int, payload: AuditCloseIn) -> AuditOut:
+    audit = selectors.audits_visible_to(request.user).select_related("complaint", "officer").filter(pk=audit_id).first()
+    if audit is None:
+        raise NotFound()
+    closed = responsibility.officer_audit_close(
+        audit=audit, actor=request.user, finding=payload.finding, notes=payload.notes
+    )
+    return _audit(OfficerAudit.objects.select_related("complaint", "officer").get(pk=closed.pk))
