@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
@@ -407,6 +408,9 @@ def totp_current_code(device: TOTPDevice) -> str:
 # Apps whose models an administrator configures through the Django admin. Complaint contents are
 # deliberately absent: administrators do not read complaints by default (DESIGN.md).
 ADMINISTRATOR_APPS = ("accounts", "directory", "otp_totp", "otp_static", "axes")
+# Complaint configuration, which administrators keep: what is complained about, where it goes and
+# how fast it must be answered. Never complaints themselves, nor anything about a complainant.
+ADMINISTRATOR_MODELS = {"complaints": ("category", "routingrule", "deadlinepolicy", "cannedreply")}
 ADMINISTRATOR_GROUP = "Rabta administrators"
 
 
@@ -415,7 +419,10 @@ def administrator_group_sync() -> Any:
     from django.contrib.auth.models import Group, Permission
 
     group, _created = Group.objects.get_or_create(name=ADMINISTRATOR_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS))
+    configuration = Q(content_type__app_label__in=ADMINISTRATOR_APPS)
+    for app_label, models in ADMINISTRATOR_MODELS.items():
+        configuration |= Q(content_type__app_label=app_label, content_type__model__in=models)
+    group.permissions.set(Permission.objects.filter(configuration))
     return group
 
 

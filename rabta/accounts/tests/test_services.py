@@ -125,7 +125,17 @@ def test_administrator_gets_configuration_permissions_but_no_complaints(world, c
     citizen.refresh_from_db()
     assert citizen.is_staff
     assert citizen.has_perm("directory.change_office")
-    assert not any(perm.startswith("complaints.") for perm in citizen.get_all_permissions())
+    # Complaint configuration, yes: categories, routing rules, deadline policies, canned replies.
+    for model in ("category", "routingrule", "deadlinepolicy", "cannedreply"):
+        assert citizen.has_perm(f"complaints.change_{model}"), model
+    # Complaints and what is known of complainants, no.
+    complaint_perms = {perm for perm in citizen.get_all_permissions() if perm.startswith("complaints.")}
+    assert all(
+        perm.rsplit("_", 1)[-1] in {"category", "routingrule", "deadlinepolicy", "cannedreply"}
+        for perm in complaint_perms
+    ), complaint_perms
+    assert not citizen.has_perm("complaints.view_complaint")
+    assert not citizen.has_perm("complaints.view_complainantstanding")
 
 
 @pytest.mark.django_db(transaction=True)
