@@ -68,6 +68,13 @@ def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
             _("Your appeal was refused"),
             _("Your appeal was refused and the limit on your account stands. Sign in to Rabta to read why."),
         ),
+        "decision_review_decided": (
+            _("Decision review %(reference)s decided"),
+            _(
+                "Your review %(reference)s of decision %(decision)s has been decided: %(result)s. "
+                "Sign in to Rabta to read the reasons."
+            ),
+        ),
         "office_deadline_reminder": (
             _("Deadlines due at %(office)s: %(count)s"),
             _(

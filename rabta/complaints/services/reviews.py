@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.complaints.errors import ComplaintsError
-from rabta.complaints.models import DecisionReview
+from rabta.complaints.models import TEXT_MAX_LENGTH, DecisionReview
 from rabta.complaints.services.deadlines import add_business_days
+from rabta.complaints.services.intake import ALPHABET
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
 from rabta.directory.models import Office, Post
+from rabta.notifications.services import notification_enqueue
 
 REVIEW_DAYS = 30
+DECISION_REFERENCE_MAX_LENGTH = DecisionReview._meta.get_field("decision_reference").max_length or 60
+DECLARATION_NUMBER_MAX_LENGTH = DecisionReview._meta.get_field("declaration_number").max_length or 40
+
+# The applicant is told when their review is decided; the texts live in rabta.notifications.services._render.
+DECIDED_TEMPLATE = "decision_review_decided"
+
+
+def review_reference_new() -> str:
+    """DR-XXXX-XXXX-C, built like a complaint's tracking number (random body, check character), so
+    that references cannot be counted or guessed. 30^8 bodies: a clash is left to the unique index."""
+    body = "".join(secrets.choice(ALPHABET) for _ in range(8))
+    check = ALPHABET[sum((i + 1) * ALPHABET.index(c) for i, c in enumerate(body)) % len(ALPHABET)]
+    return f"DR-{body[:4]}-{body[4:]}-{check}"
 
 
 @transaction.atomic
@@ -35,15 +53,26 @@ def decision_review_file(
         )
     if not (reasons or "").strip():
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("Give the reasons for the review."))
+    if len(reasons.strip()) > TEXT_MAX_LENGTH:
+        raise DomainError.for_field("reasons", ComplaintsError.TEXT_TOO_LONG, _("The reasons are too long."))
     if not (decision_reference or "").strip():
         raise DomainError.for_field("decision_reference", "decision_reference_required", _("Name the decision."))
+    if len(decision_reference.strip()) > DECISION_REFERENCE_MAX_LENGTH:
+        raise DomainError.for_field(
+            "decision_reference", "decision_reference_too_long", _("The decision's reference is too long.")
+        )
+    if len((declaration_number or "").strip()) > DECLARATION_NUMBER_MAX_LENGTH:
+        raise DomainError.for_field(
+            "declaration_number", "declaration_number_too_long", _("The declaration number is too long.")
+        )
     if not 1 <= decision_maker_rank <= 22:
         raise DomainError.for_field("decision_maker_rank", "rank_out_of_range", _("A BPS grade is 1 to 22."))
     review = DecisionReview.objects.create(
+        reference=review_reference_new(),
         applicant=applicant,
         decision_type=decision_type,
         decision_reference=decision_reference.strip(),
-        declaration_number=declaration_number.strip().upper(),
+        declaration_number=(declaration_number or "").strip().upper(),
         decision_office=decision_office,
         decision_maker_rank=decision_maker_rank,
         reasons=reasons.strip(),
@@ -58,6 +87,23 @@ def decision_review_file(
     return review
 
 
+def reviewer_candidates(post: Post) -> QuerySet[Any]:
+    """Who may review from this post: the active officers and supervisors of its office. The post's
+    grade and office are what make a reviewer senior or independent, so the reviewer must work there."""
+    from rabta.accounts.roles import Role
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            role_assignments__active=True,
+            role_assignments__role__in=[Role.OFFICER, Role.SUPERVISOR],
+            role_assignments__office_id=post.office_id,
+        )
+        .distinct()
+    )
+
+
 def _independent(post: Post, decision_office: Office) -> bool:
     """Another line: neither office is above or below the other."""
     return not (post.office.path.startswith(decision_office.path) or decision_office.path.startswith(post.office.path))
@@ -65,7 +111,15 @@ def _independent(post: Post, decision_office: Office) -> bool:
 
 @transaction.atomic
 def decision_review_assign(*, review: DecisionReview, reviewer: Any, reviewer_post: Post, actor: Any) -> DecisionReview:
+    """Give the review to a reviewer, or to another one while it is undecided (a reviewer on leave).
+    The reviewer's post must be senior to the decision maker's grade or in another office line."""
     review = DecisionReview.objects.select_for_update().select_related("decision_office").get(pk=review.pk)
+    if review.decided_at is not None:
+        raise DomainError(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This review is already decided."), status_code=409)
+    if reviewer.pk == review.applicant_id:
+        raise DomainError.for_field(
+            "reviewer", "review_reviewer_is_applicant", _("The applicant cannot review their own case.")
+        )
     senior = reviewer_post.rank > review.decision_maker_rank
     if not senior and not _independent(reviewer_post, review.decision_office):
         raise DomainError.for_field(
@@ -73,21 +127,24 @@ def decision_review_assign(*, review: DecisionReview, reviewer: Any, reviewer_po
             "review_reviewer_not_senior",
             _("The reviewer must be senior to, or independent of, the decision maker."),
         )
+    previous = review.reviewer_id
     review.reviewer, review.reviewer_post = reviewer, reviewer_post
     review.save(update_fields=["reviewer", "reviewer_post"])
     event_record(
         kind="complaints.decision_review_assigned",
         subject=review,
         actor=actor,
-        data={"post": reviewer_post.pk, "rank": reviewer_post.rank},
+        from_state="assigned" if previous else "filed",
+        to_state="assigned",
+        data={"post": reviewer_post.pk, "rank": reviewer_post.rank, "reassigned": previous is not None},
     )
     return review
 
 
 @transaction.atomic
 def decision_review_decide(*, review: DecisionReview, actor: Any, result: str, reasons: str) -> DecisionReview:
-    review = DecisionReview.objects.select_for_update().get(pk=review.pk)
-    if review.reviewer_id != getattr(actor, "pk", None):
+    review = DecisionReview.objects.select_for_update().select_related("applicant").get(pk=review.pk)
+    if review.reviewer_id is None or review.reviewer_id != getattr(actor, "pk", None):
         raise DomainError(ComplaintsError.NOT_ALLOWED, _("Only the assigned reviewer decides."), status_code=403)
     if review.decided_at is not None:
         raise DomainError(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This review is already decided."), status_code=409)
@@ -95,13 +152,27 @@ def decision_review_decide(*, review: DecisionReview, actor: Any, result: str, r
         raise DomainError.for_field("result", "review_result_unknown", _("Choose upheld, varied or set aside."))
     if not (reasons or "").strip():
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("A decision must give its reasons."))
+    if len(reasons.strip()) > TEXT_MAX_LENGTH:
+        raise DomainError.for_field("reasons", ComplaintsError.TEXT_TOO_LONG, _("The reasons are too long."))
     review.result, review.result_reasons, review.decided_at = result, reasons.strip(), timezone.now()
     review.save(update_fields=["result", "result_reasons", "decided_at"])
     event_record(
         kind="complaints.decision_review_decided",
         subject=review,
         actor=actor,
+        from_state="assigned",
         to_state=result,
         reason=review.result_reasons,
     )
+    _notify_decided(review)
     return review
+
+
+def _notify_decided(review: DecisionReview) -> None:
+    context = {
+        "reference": review.reference,
+        "decision": review.decision_reference,
+        # Lazy: rendered in the applicant's language when the outbox row is written.
+        "result": DecisionReview.Result(review.result).label,
+    }
+    notification_enqueue(user=review.applicant, template=DECIDED_TEMPLATE, context=context)

@@ -1,0 +1,270 @@
+"""Decision reviews API (/api/reviews): file, assign, decide, read. Visibility first, outside
+scope is 404; a visible review that the caller may not act on is 403.
+
+Who may do what (least privilege):
+
+* file: a signed-in user holding the complainant role (traders, clearing agents, citizens). Staff
+  accounts without it may not: a review is the applicant's own case.
+* read (list, detail, timeline): ``DecisionReview.objects.visible_to`` — the applicant, the
+  officers of the decision office, supervisors (and customs managers) over it, oversight of its
+  government, and the assigned reviewer.
+* assign: a supervisor of the decision office's line (their office is the decision office or
+  above it) or oversight of its government. Not the officers of the decision office, whose own
+  decision is under review, and not the reviewer. The reviewer must be an officer or supervisor
+  of the post's office (the post is what makes them senior or independent), and never the applicant.
+* decide: only the assigned reviewer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from pydantic import Field
+
+from rabta.accounts.roles import Role
+from rabta.complaints.api import ErrorOut, EventOut
+from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.models import DecisionReview
+from rabta.complaints.services import reviews
+from rabta.core.errors import DomainError
+from rabta.core.events import event_timeline
+from rabta.core.permissions import get_visible_or_404
+from rabta.directory.models import Office, Post
+
+router = Router(tags=["decision reviews"])
+PAGE_SIZE = 50
+PAGE_SIZE_MAX = 200
+
+
+class ReviewFileIn(Schema):
+    decision_type: str = Field(description="valuation, classification or penalty")
+    decision_reference: str = Field(description="the reference of the decision under review")
+    decision_office: str = Field(description="code of the office that made the decision")
+    decision_maker_rank: int = Field(description="BPS grade (1 to 22) of the officer who decided")
+    reasons: str = Field("", description="why the decision is wrong; mandatory")
+    declaration_number: str = ""
+
+
+class ReviewOut(Schema):
+    """``applicant_name`` and ``reviewer_name`` are shown to staff; the applicant sees the reviewer's
+    post and office, which is what makes the reviewer senior or independent."""
+
+    reference: str
+    status: str = Field(description="filed, assigned or decided")
+    decision_type: str
+    decision_reference: str
+    declaration_number: str
+    decision_office: str
+    decision_office_name: str
+    decision_maker_rank: int
+    reasons: str
+    applicant_name: str | None
+    reviewer_name: str | None
+    reviewer_post: str | None
+    reviewer_office: str | None
+    reviewer_rank: int | None
+    due_at: datetime
+    overdue: bool = Field(description="past its due date and still undecided")
+    result: str
+    result_reasons: str
+    decided_at: datetime | None
+    created_at: datetime
+
+
+class AssignIn(Schema):
+    reviewer: str = Field(description="the reviewer's email address or user id")
+    post: int = Field(description="id of the reviewer's post, in an office where they work")
+
+
+class DecideIn(Schema):
+    result: str = Field(description="upheld, varied or set_aside")
+    reasons: str = Field("", description="mandatory")
+
+
+def _out(user: Any, review: DecisionReview) -> ReviewOut:
+    staff = review.applicant_id != getattr(user, "pk", None)
+    post = review.reviewer_post
+    return ReviewOut(
+        reference=review.reference,
+        status=review.status,
+        decision_type=review.decision_type,
+        decision_reference=review.decision_reference,
+        declaration_number=review.declaration_number,
+        decision_office=review.decision_office.code,
+        decision_office_name=review.decision_office.name,
+        decision_maker_rank=review.decision_maker_rank,
+        reasons=review.reasons,
+        applicant_name=review.applicant.full_name,
+        reviewer_name=review.reviewer.full_name if staff and review.reviewer else None,
+        reviewer_post=post.title if post else None,
+        reviewer_office=post.office.name if post else None,
+        reviewer_rank=post.rank if post else None,
+        due_at=review.due_at,
+        overdue=review.is_overdue,
+        result=review.result,
+        result_reasons=review.result_reasons,
+        decided_at=review.decided_at,
+        created_at=review.created_at,
+    )
+
+
+RELATED = ("applicant", "decision_office__department", "reviewer", "reviewer_post__office")
+
+
+def _reviews() -> QuerySet[DecisionReview]:
+    return DecisionReview.objects.select_related(*RELATED)
+
+
+def _get(request: HttpRequest, reference: str) -> DecisionReview:
+    return get_visible_or_404(_reviews(), request.user, reference=reference.upper())
+
+
+def _line(path: str) -> list[str]:
+    """The paths of an office and every office above it."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _may_assign(user: Any, review: DecisionReview) -> bool:
+    office = review.decision_office
+    return bool(
+        user.role_assignments.filter(
+            Q(role=Role.SUPERVISOR, office__path__in=_line(office.path))
+            | Q(role=Role.OVERSIGHT, government_id=office.department.government_id),
+            active=True,
+        ).exists()
+    )
+
+
+def _reviewer(identifier: str, post: Post) -> Any:
+    """The named user, if they are an officer or supervisor of the post's office. One answer for
+    "no such user" and "not there", so that the form does not tell who has an account."""
+    identifier = identifier.strip()
+    if "@" in identifier:
+        who = Q(email__iexact=identifier)
+    elif identifier.isdigit():
+        who = Q(pk=int(identifier))
+    else:
+        who = Q(pk=None)
+    reviewer = reviews.reviewer_candidates(post).filter(who).first()
+    if reviewer is None:
+        raise DomainError.for_field(
+            "reviewer", "review_reviewer_unknown", _("No officer of the post's office has that email address or id.")
+        )
+    return reviewer
+
+
+@router.post(
+    "",
+    response={201: ReviewOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="File a review of an appealable decision (valuation, classification, penalty)",
+)
+def review_file(request: HttpRequest, payload: ReviewFileIn) -> tuple[int, ReviewOut]:
+    user: Any = request.user
+    if Role.COMPLAINANT not in user.roles:
+        raise DomainError(
+            ComplaintsError.NOT_ALLOWED, _("Reviews are filed from an applicant's account."), status_code=403
+        )
+    # Inactive offices too: a decision stays reviewable after its office is merged or closed.
+    office = Office.objects.filter(code=payload.decision_office.strip()).first()
+    if office is None:
+        raise DomainError.for_field("decision_office", "office_unknown", _("There is no such office."))
+    review = reviews.decision_review_file(
+        applicant=user,
+        decision_type=payload.decision_type,
+        decision_reference=payload.decision_reference,
+        decision_office=office,
+        decision_maker_rank=payload.decision_maker_rank,
+        reasons=payload.reasons,
+        declaration_number=payload.declaration_number,
+    )
+    return 201, _out(user, _reviews().get(pk=review.pk))
+
+
+@router.get("", response=list[ReviewOut], summary="Reviews I may see, newest first")
+def review_list(
+    request: HttpRequest,
+    decision_type: str | None = None,
+    status: Literal["filed", "assigned", "decided"] | None = None,
+    overdue: bool | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[ReviewOut]:
+    rows = DecisionReview.objects.visible_to(request.user)
+    if decision_type:
+        rows = rows.filter(decision_type=decision_type)
+    if status == "decided":
+        rows = rows.filter(decided_at__isnull=False)
+    elif status == "assigned":
+        rows = rows.filter(decided_at__isnull=True, reviewer__isnull=False)
+    elif status == "filed":
+        rows = rows.filter(reviewer__isnull=True)
+    if overdue:
+        rows = rows.overdue()
+    elif overdue is False:
+        rows = rows.exclude(decided_at__isnull=True, due_at__lt=timezone.now())
+    page = rows.select_related(*RELATED).order_by("-created_at", "-id")[: max(1, min(limit, PAGE_SIZE_MAX))]
+    return [_out(request.user, review) for review in page]
+
+
+@router.get("/{reference}", response={200: ReviewOut, 404: ErrorOut}, summary="One review")
+def review_detail(request: HttpRequest, reference: str) -> ReviewOut:
+    return _out(request.user, _get(request, reference))
+
+
+@router.get("/{reference}/timeline", response={200: list[EventOut], 404: ErrorOut}, summary="A review's events")
+def review_timeline(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
+    """The applicant sees staff actions as "office"; staff see who acted."""
+    review = _get(request, reference)
+    staff = review.applicant_id != request.user.pk
+    rows = []
+    for event in event_timeline(review):
+        if event.actor_id is not None and event.actor_id == review.applicant_id:
+            actor = "applicant"
+        elif event.actor is None:
+            actor = "system"
+        else:
+            actor = event.actor.full_name if staff else "office"
+        rows.append(
+            {
+                "kind": event.kind,
+                "at": event.occurred_at,
+                "from_state": event.from_state,
+                "to_state": event.to_state,
+                "actor": actor,
+                "reason": event.reason,
+            }
+        )
+    return rows
+
+
+ACTION = {200: ReviewOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.post("/{reference}/assign", response=ACTION, summary="Assign (or reassign) the reviewer")
+def review_assign(request: HttpRequest, reference: str, payload: AssignIn) -> ReviewOut:
+    review = _get(request, reference)
+    if not _may_assign(request.user, review):
+        raise DomainError(
+            ComplaintsError.NOT_ALLOWED,
+            _("A supervisor of the decision office's line, or oversight, assigns the reviewer."),
+            status_code=403,
+        )
+    post = Post.objects.select_related("office").filter(pk=payload.post, office__is_active=True).first()
+    if post is None:
+        raise DomainError.for_field("post", "post_unknown", _("There is no such post."))
+    reviewer = _reviewer(payload.reviewer, post)
+    reviews.decision_review_assign(review=review, reviewer=reviewer, reviewer_post=post, actor=request.user)
+    return _out(request.user, _reviews().get(pk=review.pk))
+
+
+@router.post("/{reference}/decide", response=ACTION, summary="Decide the review (the assigned reviewer only)")
+def review_decide(request: HttpRequest, reference: str, payload: DecideIn) -> ReviewOut:
+    review = _get(request, reference)
+    reviews.decision_review_decide(review=review, actor=request.user, result=payload.result, reasons=payload.reasons)
+    return _out(request.user, _reviews().get(pk=review.pk))
