@@ -175,3 +175,30 @@ def test_canned_replies_are_the_departments_own(verified_client, personas, world
         r["title"] for r in call(verified_client(personas.oversight), "get", "/complaints/canned-replies").json()
     ] == ["Site visit"]
     assert call(verified_client(personas.citizen), "get", "/complaints/canned-replies").status_code == 403
+
+
+def test_admin_shows_accountability_records_read_only_and_administrators_configure_only(
+    verified_client, personas, submit, world
+):
+    from rabta.accounts.models import User
+    from rabta.accounts.services import administrator_grant
+
+    complaint = rejected(submit, personas.officer_a)
+    office = verified_client(personas.officer_a)
+    call(office, "post", f"/complaints/{complaint.tracking_number}/responsibility-rating", {"rating": "abusive"})
+    root = User.objects.create_superuser(email="root@gov.pk", password="correct-horse-battery-staple", full_name="Root")
+    client = verified_client(root)
+    for model in ("complainantstanding", "responsibilityrating", "officeraudit"):
+        assert client.get(f"/en/admin/complaints/{model}/").status_code == 200, model
+        assert client.get(f"/en/admin/complaints/{model}/add/").status_code == 403, model
+    standing = ComplainantStanding.objects.get()
+    page = client.get(f"/en/admin/complaints/complainantstanding/{standing.pk}/change/").content.decode()
+    assert personas.citizen.full_name not in page and personas.citizen.email not in page
+
+    administrator = personas.administrator
+    administrator_grant(user=administrator)
+    client = verified_client(User.objects.get(pk=administrator.pk))
+    assert client.get("/en/admin/complaints/routingrule/").status_code == 200
+    assert client.get("/en/admin/complaints/category/add/").status_code == 200
+    for model in ("complaint", "complainantstanding", "officeraudit"):
+        assert client.get(f"/en/admin/complaints/{model}/").status_code == 403, model
