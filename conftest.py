@@ -24,6 +24,17 @@ from rabta.directory.services import office_create
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _reference_memo_per_test():
+    """Every test's rows are rolled back after it (and SQLite reuses their ids): what this process
+    kept in memory from them must not reach the next test."""
+    from rabta.complaints.reference import MEMO
+
+    MEMO.forget_locally()
+    yield
+    MEMO.forget_locally()
+
+
 @pytest.fixture
 def world(db):
     """A tiny directory: Pakistan > Punjab > Lahore and Sindh > Karachi, one department in each

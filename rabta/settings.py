@@ -170,11 +170,17 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "private"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The default cache must be shared by every process of the server: it holds the version tokens that
+# tell each process its in-memory reference data is stale (rabta.core.memo). Redis where there is
+# one; else files in the data folder, which the embedded server's gunicorn workers share; the test
+# profile's single process keeps it in memory.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rabta"}
+        if TESTING
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
     )
 }
 

@@ -7,4 +7,4 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Complaints"
 
     def ready(self) -> None:
-        from rabta.complaints import tasks  # noqa: F401  (registers periodic schedules)
+        from rabta.complaints import reference, tasks  # noqa: F401  (reference: signals; tasks: periodic schedules)

@@ -9,6 +9,7 @@ import holidays
 from django.utils import timezone
 
 from rabta.complaints.models import Complaint, DeadlinePolicy
+from rabta.complaints.reference import reference
 
 # Federal offices work Monday to Friday (weekday numbers 5, 6 are Saturday and Sunday).
 WEEKEND = frozenset({5, 6})
@@ -36,19 +37,11 @@ def add_business_days(start: datetime, days: int) -> datetime:
 
 def policy_for(complaint: Complaint) -> DeadlinePolicy:
     """Most specific policy first: category and office and priority, then fewer parts; the built-in
-    defaults when none matches."""
-    candidates = DeadlinePolicy.objects.filter(
-        category_id__in=[complaint.category_id, None],
-        office_id__in=[complaint.current_office_id, None],
-        priority__in=[complaint.priority, ""],
+    defaults when none matches. Read through the process's reference memo (rabta.complaints.reference),
+    which every change to a policy empties."""
+    return reference().deadline_policy(
+        category_id=complaint.category_id, office_id=complaint.current_office_id, priority=complaint.priority
     )
-    best: DeadlinePolicy | None = None
-    best_score = -1
-    for policy in candidates:
-        score = (4 if policy.category_id else 0) + (2 if policy.office_id else 0) + (1 if policy.priority else 0)
-        if score > best_score:
-            best, best_score = policy, score
-    return best or DeadlinePolicy()
 
 
 # Deadlines that move together when the clock pauses, and the sweeps' two "look again at" moments

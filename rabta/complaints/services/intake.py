@@ -19,13 +19,14 @@ from rabta.accounts.choices import ComplainantType, Gender
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Category, Complaint, DuplicateLink
+from rabta.complaints.reference import reference
 from rabta.complaints.services.deadlines import deadlines_set
 from rabta.complaints.services.messages import scrub_identity
 from rabta.complaints.services.routing import complaint_route
 from rabta.core.crypto import lookup_hash
 from rabta.core.errors import CoreError, DomainError
 from rabta.core.events import event_build, events_record
-from rabta.directory.models import Jurisdiction, Office
+from rabta.directory.models import Office
 
 # Crockford-style alphabet without 0/O, 1/I/L and U: unambiguous when read aloud over the phone.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -178,12 +179,13 @@ def complaint_submit(
     def bad(field: str, code: str, message: str) -> None:
         fields.setdefault(field, []).append({"code": str(code), "message": str(message)})
 
-    category = Category.objects.select_related("department").filter(code=category_code).first()
+    ref = reference()  # category, place, rules, offices and policies: from memory, checked once
+    category = ref.category(category_code)
     if category is None:
         bad("category", ComplaintsError.CATEGORY_UNKNOWN, _("There is no such category."))
     elif not category.active:
         bad("category", ComplaintsError.CATEGORY_INACTIVE, _("This category no longer takes complaints."))
-    jurisdiction = Jurisdiction.objects.filter(code=jurisdiction_code).first()
+    jurisdiction = ref.jurisdiction(jurisdiction_code)
     if jurisdiction is None:
         bad("jurisdiction", ComplaintsError.PLACE_UNKNOWN, _("This place is not in any jurisdiction Rabta serves."))
     subject = (subject or "").strip()
@@ -272,7 +274,7 @@ def complaint_submit(
         to_state=complaint.status,
         data={"channel": channel, "kind": kind, "category": category_code},
     )
-    routed = complaint_route(complaint)
+    routed = complaint_route(complaint, ref=ref)
     deadlines_set(complaint)
     try:
         with transaction.atomic():

@@ -2,60 +2,35 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from rabta.complaints.choices import OPEN_STATUSES, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Complaint, RoutingRule
+from rabta.complaints.reference import Reference, reference
 from rabta.complaints.transitions import transition, transition_check
 from rabta.core.errors import DomainError
 from rabta.core.events import event_build
 from rabta.core.models import Event
-from rabta.directory.models import Jurisdiction, Office
+from rabta.directory.models import Office
 
 FALLBACK = "fallback: head office of the category's department"
 
 
-_PARENTS: dict[int, int | None] = {}
-
-
-@receiver([post_save, post_delete], sender=Jurisdiction)
-def _forget_places(**kwargs: Any) -> None:
-    _PARENTS.clear()
-
-
-def _place_chain(jurisdiction: Jurisdiction) -> list[int]:
-    """The place and its ancestors, nearest first. The few hundred (place → parent) pairs are kept in
-    memory, reloaded when an unknown place appears, so routing costs no query per level."""
-    if _PARENTS.get(jurisdiction.pk, -1) != jurisdiction.parent_id:  # unknown or changed: reload
-        _PARENTS.clear()
-        _PARENTS.update(Jurisdiction.objects.values_list("id", "parent_id"))
-    chain: list[int] = []
-    current: int | None = jurisdiction.pk
-    while current is not None and len(chain) < 8:
-        chain.append(current)
-        current = _PARENTS.get(current)
-    return chain
-
-
-def route_for(complaint: Complaint) -> tuple[Office, RoutingRule | None, str]:
+def route_for(complaint: Complaint, *, ref: Reference | None = None) -> tuple[Office, RoutingRule | None, str]:
     """Choose the office: the rule for the nearest place wins (exact district, then division, then
-    province...), then a rule without place; else the department's head office."""
-    chain = _place_chain(complaint.jurisdiction)
-    rules = list(
-        RoutingRule.objects.filter(
-            category_id=complaint.category_id, active=True, office__is_active=True
-        ).select_related("office")
-    )
+    province...), then a rule without place; else the department's head office. The rules, places
+    and offices come from the process's reference memo (rabta.complaints.reference)."""
+    ref = ref or reference()
+    chain = ref.place_chain(complaint.jurisdiction_id)
     best: RoutingRule | None = None
     best_key: tuple[int, int] | None = None
-    for rule in rules:
+    for rule in ref.routing_rules(complaint.category_id):
         if rule.jurisdiction_id is None:
             distance = len(chain)
         elif rule.jurisdiction_id in chain:
@@ -67,34 +42,24 @@ def route_for(complaint: Complaint) -> tuple[Office, RoutingRule | None, str]:
             best, best_key = rule, key
     if best is not None:
         where = "any place" if best.jurisdiction_id is None else f"place #{best.jurisdiction_id}"
-        return best.office, best, f"rule #{best.pk} ({where})"
+        # The memo's instances are shared by every request of this process: hand out copies.
+        office, rule = copy.copy(best.office), copy.copy(best)
+        rule.office = office
+        return office, rule, f"rule #{best.pk} ({where})"
     if complaint.collectorate_id and complaint.category.is_customs:
         return complaint.collectorate, None, "collectorate named in the complaint"  # type: ignore[return-value]
-    # No rule: the department's own office for the nearest place (district before province),
-    # the senior office first where several serve the same place (a district office before its tehsils).
-    local = list(
-        Office.objects.filter(
-            department_id=complaint.category.department_id, is_active=True, jurisdiction_id__in=chain
-        ).order_by("depth", "id")
-    )
-    if local:
-        nearest = min(local, key=lambda office: (chain.index(office.jurisdiction_id), office.depth))
-        return nearest, None, "department office serving the place"
-    head = (
-        Office.objects.filter(department_id=complaint.category.department_id, parent__isnull=True, is_active=True)
-        .order_by("id")
-        .first()
-    )
-    if head is None:
+    found = ref.department_office(complaint.category.department_id, chain)
+    if found is None:
         raise DomainError.for_field("category", ComplaintsError.NO_OFFICE, _("No office handles this category yet."))
-    return head, None, FALLBACK
+    office, local = found
+    return office, None, ("department office serving the place" if local else FALLBACK)
 
 
-def complaint_route(complaint: Complaint) -> Event:
+def complaint_route(complaint: Complaint, *, ref: Reference | None = None) -> Event:
     """Route a complaint that is being lodged (not saved yet): choose its office, move it to
     ``routed`` as the transition table allows, and return the routed event for the caller to write
     with the complaint, so that intake costs one INSERT for the complaint and one for its events."""
-    office, rule, reason = route_for(complaint)
+    office, rule, reason = route_for(complaint, ref=ref)
     transition_check(complaint.status, Status.ROUTED)
     complaint.current_office, complaint.routing_rule, complaint.routing_reason = office, rule, reason
     complaint.status = Status.ROUTED

@@ -1,0 +1,163 @@
+"""The reference data every submission reads, kept in each process (see rabta.core.memo).
+
+Categories, places and their parents, routing rules, the department offices that catch what no
+rule routes, and deadline policies change a few times a month, through the admin or the
+directory's services; intake reads them on every submission. Each process keeps what it has read
+and drops all of it when any of these models is saved or deleted anywhere (signals below), so an
+administrator's change applies to the very next submission, in every process.
+
+An unknown category or place code is looked up in the database (and kept if found), so one
+created by a bulk load, which sends no signal, is found at once. Instances handed out are copies,
+so that a caller that changes one cannot change what the next request reads.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from rabta.complaints.models import Category, DeadlinePolicy, RoutingRule
+from rabta.core.memo import VersionedMemo
+from rabta.directory.models import Department, Jurisdiction, Office
+
+MEMO = VersionedMemo("complaints-reference")
+MAX_PLACE_DEPTH = 8  # country > province > division > district > tehsil ... with room to spare
+
+M = TypeVar("M", bound=Model)
+
+
+@receiver([post_save, post_delete], sender=Category)
+@receiver([post_save, post_delete], sender=RoutingRule)
+@receiver([post_save, post_delete], sender=DeadlinePolicy)
+@receiver([post_save, post_delete], sender=Jurisdiction)
+@receiver([post_save, post_delete], sender=Office)
+@receiver([post_save, post_delete], sender=Department)
+def _reference_changed(sender: type[Model], using: str | None = None, **kwargs: Any) -> None:
+    MEMO.changed(using=using)
+
+
+def _copy(instance: M) -> M:
+    return copy.copy(instance)
+
+
+class Reference:
+    """One look at the memo: the shared version is checked once, when it is made, so a submission
+    pays one cache read for all its look-ups. Make a new one per operation; never keep one.
+
+    Small tables are read whole at first use (a few hundred categories and places, the routing rules,
+    the deadline policies), so a process is warm after a handful of submissions, not after one per
+    category and place; offices, thousands, are read one department at a time."""
+
+    def __init__(self) -> None:
+        self._data = MEMO.data()
+
+    def _table(self, key: str, load: Callable[[], Any]) -> Any:
+        if key not in self._data:
+            self._data[key] = load()
+        return self._data[key]
+
+    def category(self, code: str) -> Category | None:
+        """The category with its department attached (active or not: the caller decides)."""
+        by_code: dict[str, Category] = self._table(
+            "categories", lambda: {c.code: c for c in Category.objects.select_related("department")}
+        )
+        found = by_code.get(code)
+        if found is None:  # created since (bulk loads send no signal), or no such category
+            found = Category.objects.select_related("department").filter(code=code).first()
+            if found is None:
+                return None  # not kept: unknown codes must not fill the memory
+            by_code[code] = found
+        return _copy(found)
+
+    def _places(self) -> tuple[dict[str, Jurisdiction], dict[int, int | None]]:
+        def load() -> tuple[dict[str, Jurisdiction], dict[int, int | None]]:
+            places = list(Jurisdiction.objects.all())
+            return {j.code: j for j in places}, {j.pk: j.parent_id for j in places}
+
+        places: tuple[dict[str, Jurisdiction], dict[int, int | None]] = self._table("places", load)
+        return places
+
+    def jurisdiction(self, code: str) -> Jurisdiction | None:
+        by_code, parents = self._places()
+        found = by_code.get(code)
+        if found is None:
+            found = Jurisdiction.objects.filter(code=code).first()
+            if found is None:
+                return None
+            by_code[code], parents[found.pk] = found, found.parent_id
+        return _copy(found)
+
+    def place_chain(self, jurisdiction_id: int) -> list[int]:
+        """The place and its ancestors, nearest first; a place created since makes them read again."""
+        parents = self._places()[1]
+        if jurisdiction_id not in parents:
+            self._data.pop("places", None)
+            parents = self._places()[1]
+        chain: list[int] = []
+        current: int | None = jurisdiction_id
+        while current is not None and len(chain) < MAX_PLACE_DEPTH:
+            chain.append(current)
+            current = parents.get(current)
+        return chain
+
+    def routing_rules(self, category_id: int) -> list[RoutingRule]:
+        """The category's active rules to active offices, each with its office attached (shared
+        instances: read them, copy what you keep)."""
+
+        def load() -> dict[int, list[RoutingRule]]:
+            by_category: dict[int, list[RoutingRule]] = {}
+            for rule in RoutingRule.objects.filter(active=True, office__is_active=True).select_related("office"):
+                by_category.setdefault(rule.category_id, []).append(rule)
+            return by_category
+
+        rules: dict[int, list[RoutingRule]] = self._table("rules", load)
+        return rules.get(category_id, [])
+
+    def department_office(self, department_id: int, chain: list[int]) -> tuple[Office, bool] | None:
+        """Where a category with no matching rule goes: the department's own office for the nearest
+        place (district before province), the senior office first where several serve the same
+        place; else its head office. ``(office, True)`` for a local office, ``(office, False)`` for
+        the head office, None when the department has no active office at all."""
+        offices: list[Office] = self._table(
+            f"offices:{department_id}",
+            lambda: list(Office.objects.filter(department_id=department_id, is_active=True).order_by("depth", "id")),
+        )
+        places = set(chain)
+        local = [office for office in offices if office.jurisdiction_id in places]
+        if local:  # ties go to the shallower, then older office: the order they were read in
+            return _copy(min(local, key=lambda office: (chain.index(office.jurisdiction_id), office.depth))), True
+        heads = [office for office in offices if office.parent_id is None]
+        if heads:
+            return _copy(min(heads, key=lambda office: office.pk)), False
+        return None
+
+    def deadline_policy(self, *, category_id: int | None, office_id: int | None, priority: str) -> DeadlinePolicy:
+        """Most specific policy first: category and office and priority, then fewer parts; the
+        built-in defaults when none matches (ties: the oldest policy)."""
+        policies: list[DeadlinePolicy] = self._table("policies", lambda: list(DeadlinePolicy.objects.order_by("id")))
+        best: DeadlinePolicy | None = None
+        best_score = -1
+        for policy in policies:
+            # As the query this replaces matched (``category_id__in=[id, None]``, from which Django
+            # drops the None): a policy with a blank category or office never applies.
+            if (
+                policy.category_id is None
+                or policy.category_id != category_id
+                or policy.office_id is None
+                or policy.office_id != office_id
+                or policy.priority not in (priority, "")
+            ):
+                continue
+            score = (4 if policy.category_id else 0) + (2 if policy.office_id else 0) + (1 if policy.priority else 0)
+            if score > best_score:
+                best, best_score = policy, score
+        return _copy(best) if best is not None else DeadlinePolicy()
+
+
+def reference() -> Reference:
+    return Reference()
