@@ -52,10 +52,11 @@ def transition(
     and write the event in the same transaction. A forbidden move raises and changes nothing."""
     current = complaint.status
     transition_check(current, to)
-    if to not in OPEN_STATUSES and complaint.clock_paused_at is not None:
-        # Resolved or rejected while waiting for the complainant: there is no clock left to pause.
-        complaint.clock_paused_at = None
-        extra_fields = (*extra_fields, "clock_paused_at")
+    if to not in OPEN_STATUSES:
+        # Resolved, rejected, appealed or closed: no deadline of the office's runs any more.
+        from rabta.complaints.services.deadlines import clock_stop
+
+        extra_fields = (*extra_fields, *clock_stop(complaint))
     with transaction.atomic():
         complaint.status = to
         complaint.save(update_fields=["status", "updated_at", *extra_fields])

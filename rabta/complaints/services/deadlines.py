@@ -53,7 +53,9 @@ DEADLINE_FIELDS = (
     "escalate_supervisor_at",
     "escalate_head_at",
 )
-CLOCK_FIELDS = (*DEADLINE_FIELDS, "next_escalation_at", "next_reminder_at", "clock_paused_at")
+# What the sweeps read: when to look again for an escalation and for a reminder, and a paused clock.
+SWEEP_FIELDS = ("next_escalation_at", "next_reminder_at", "clock_paused_at")
+CLOCK_FIELDS = (*DEADLINE_FIELDS, *SWEEP_FIELDS)
 # Offices are reminded this long before a deadline they still owe.
 REMINDER_LEAD = timedelta(days=1)
 
@@ -108,13 +110,19 @@ def deadlines_set(complaint: Complaint, *, start: datetime | None = None) -> lis
     return list(CLOCK_FIELDS)
 
 
+def clock_stop(complaint: Complaint) -> list[str]:
+    """No deadline runs any more (the complaint left the open statuses): no sweep looks at it
+    again, so its rows also leave the sweeps' partial indexes. Returns the fields changed."""
+    complaint.next_escalation_at = complaint.next_reminder_at = complaint.clock_paused_at = None
+    return list(SWEEP_FIELDS)
+
+
 def clock_pause(complaint: Complaint, *, now: datetime) -> list[str]:
     """Stop the clock (the office is waiting for the complainant): nothing escalates and no one is
     reminded until it runs again. Returns the fields changed."""
+    fields = clock_stop(complaint)
     complaint.clock_paused_at = now
-    complaint.next_escalation_at = None
-    complaint.next_reminder_at = None
-    return ["clock_paused_at", "next_escalation_at", "next_reminder_at"]
+    return fields
 
 
 def clock_resume(complaint: Complaint, *, now: datetime) -> timedelta:

@@ -84,7 +84,6 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons
     complaint.resolved_at, complaint.resolved_by = now, actor
     complaint.feedback_due_at = now + timedelta(days=policy.feedback_days)
     complaint.appeal_due_at = add_business_days(now, policy.appeal_days)
-    complaint.next_escalation_at = None
     transition(
         complaint,
         Status.RESOLVED,
@@ -98,7 +97,6 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons
             "resolved_by",
             "feedback_due_at",
             "appeal_due_at",
-            "next_escalation_at",
         ),
     )
     if complaint.complainant_id:
@@ -132,7 +130,6 @@ def complaint_reject(
             )
         complaint.duplicate_of = duplicate_of
     complaint.reject_reason, complaint.reject_explanation = reason, explanation
-    complaint.next_escalation_at = None
     complaint.closed_at = timezone.now()
     return transition(
         complaint,
@@ -140,7 +137,7 @@ def complaint_reject(
         actor=actor,
         reason=explanation,
         data={"reason": reason},
-        extra_fields=("reject_reason", "reject_explanation", "duplicate_of", "next_escalation_at", "closed_at"),
+        extra_fields=("reject_reason", "reject_explanation", "duplicate_of", "closed_at"),
     )
 
 

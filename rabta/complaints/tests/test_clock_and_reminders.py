@@ -118,6 +118,20 @@ def test_resolving_while_waiting_ends_the_pause(lodged, officer_a):
     assert clock.clock_resume_overdue(now=timezone.now() + 60 * DAY) == 0
 
 
+@pytest.mark.parametrize("ending", ["resolve", "reject"])
+def test_a_complaint_that_leaves_the_open_statuses_leaves_every_sweep(submit, officer_a, ending):
+    complaint = submit()
+    assert complaint.next_reminder_at and complaint.next_escalation_at
+    if ending == "resolve":
+        work.complaint_resolve(complaint=complaint, actor=officer_a, outcome=Outcome.RELIEF_GRANTED)
+    else:
+        work.complaint_reject(complaint=complaint, actor=officer_a, reason="out_of_scope", explanation="Not ours.")
+    done = fresh(complaint)
+    # Nothing left for the sweeps: the rows leave their partial indexes instead of piling up there.
+    assert (done.next_reminder_at, done.next_escalation_at, done.clock_paused_at) == (None, None, None)
+    assert Complaint.objects.filter(next_reminder_at__isnull=False).count() == 0
+
+
 def test_bad_requests_to_stop_the_clock_change_nothing(submit, lodged, officer_a, categories):
     anonymous = submit(complainant=None, anonymity="fully_anonymous")
     resolved, other = submit(), submit()
