@@ -143,14 +143,11 @@ class Reference:
         best: DeadlinePolicy | None = None
         best_score = -1
         for policy in policies:
-            # As the query this replaces matched (``category_id__in=[id, None]``, from which Django
-            # drops the None): a policy with a blank category or office never applies.
+            # A blank part matches anything: a policy for one priority only, for every category.
             if (
-                policy.category_id is None
-                or policy.category_id != category_id
-                or policy.office_id is None
-                or policy.office_id != office_id
-                or policy.priority not in (priority, "")
+                policy.category_id not in (None, category_id)
+                or policy.office_id not in (None, office_id)
+                or policy.priority not in ("", priority)
             ):
                 continue
             score = (4 if policy.category_id else 0) + (2 if policy.office_id else 0) + (1 if policy.priority else 0)

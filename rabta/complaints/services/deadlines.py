@@ -9,7 +9,7 @@ import holidays
 from django.utils import timezone
 
 from rabta.complaints.models import Complaint, DeadlinePolicy
-from rabta.complaints.reference import reference
+from rabta.complaints.reference import Reference, reference
 
 # Federal offices work Monday to Friday (weekday numbers 5, 6 are Saturday and Sunday).
 WEEKEND = frozenset({5, 6})
@@ -35,11 +35,12 @@ def add_business_days(start: datetime, days: int) -> datetime:
     return current
 
 
-def policy_for(complaint: Complaint) -> DeadlinePolicy:
-    """Most specific policy first: category and office and priority, then fewer parts; the built-in
-    defaults when none matches. Read through the process's reference memo (rabta.complaints.reference),
-    which every change to a policy empties."""
-    return reference().deadline_policy(
+def policy_for(complaint: Complaint, *, ref: Reference | None = None) -> DeadlinePolicy:
+    """Most specific policy first: category and office and priority, then fewer parts (a blank part
+    matches anything); the built-in defaults when none matches. Read through the process's
+    reference memo (rabta.complaints.reference), which every change to a policy empties; intake
+    passes the ``ref`` it already holds, so a submission checks the memo's version once."""
+    return (ref or reference()).deadline_policy(
         category_id=complaint.category_id, office_id=complaint.current_office_id, priority=complaint.priority
     )
 
@@ -94,11 +95,11 @@ def escalation_next_at(complaint: Complaint) -> datetime | None:
     return None
 
 
-def deadlines_set(complaint: Complaint, *, start: datetime | None = None) -> list[str]:
+def deadlines_set(complaint: Complaint, *, start: datetime | None = None, ref: Reference | None = None) -> list[str]:
     """Set the complaint's deadlines from its policy, counted from ``start`` (default: now), on a
     running clock. Returns the fields changed, for ``save(update_fields=...)``."""
     start = start or timezone.now()
-    policy = policy_for(complaint)
+    policy = policy_for(complaint, ref=ref)
     complaint.acknowledge_due_at = add_business_days(start, policy.acknowledge_days)
     complaint.interim_due_at = add_business_days(start, policy.interim_days)
     complaint.resolve_due_at = add_business_days(start, policy.resolve_days)

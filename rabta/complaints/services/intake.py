@@ -275,7 +275,7 @@ def complaint_submit(
         data={"channel": channel, "kind": kind, "category": category_code},
     )
     routed = complaint_route(complaint, ref=ref)
-    deadlines_set(complaint)
+    deadlines_set(complaint, ref=ref)
     try:
         with transaction.atomic():
             complaint.save(force_insert=True)

@@ -7,8 +7,9 @@ import time_machine
 from django.utils import timezone
 
 from rabta.complaints.choices import Status
-from rabta.complaints.models import Complaint, Escalation, RoutingRule
+from rabta.complaints.models import Complaint, DeadlinePolicy, Escalation, RoutingRule
 from rabta.complaints.services import feedback, routing, work
+from rabta.complaints.services.deadlines import add_business_days, policy_for
 from rabta.complaints.services.escalation import complaints_pending_over, escalation_sweep
 from rabta.complaints.transitions import ALLOWED, transition
 from rabta.core.errors import DomainError, InvalidTransition
@@ -225,3 +226,25 @@ def test_appeal_after_its_deadline_is_refused(submit, citizen, officer_a):
     assert caught.value.code == "appeal_deadline_passed"
     complaint.refresh_from_db()
     assert complaint.status == Status.RESOLVED
+
+
+def test_the_most_specific_deadline_policy_applies_and_a_blank_part_matches_anything(submit, world, categories):
+    # The fixture's policy has every part blank (the built-in days). Add more specific ones.
+    DeadlinePolicy.objects.create(priority="urgent", resolve_days=5)
+    DeadlinePolicy.objects.create(category=categories.water, resolve_days=10)
+    DeadlinePolicy.objects.create(category=categories.water, office=world.office_a, resolve_days=20)
+    cases = [
+        # (category, place, priority) -> resolve days
+        (("PB-MUN-WATER", "PK-PB-LHR", "normal"), 20),  # category and office beat category alone
+        (("PB-MUN-WATER", "PK-PB-LHR", "urgent"), 20),  # ... and beat priority alone
+        (("SD-MUN-WATER", "PK-SD-KHI", "urgent"), 5),  # priority alone, for every category and office
+        (("SD-MUN-WATER", "PK-SD-KHI", "normal"), 15),  # only the all-blank policy matches
+    ]
+    moment = timezone.now().replace(microsecond=0)
+    for number, ((category, place, priority), days) in enumerate(cases):
+        with time_machine.travel(moment, tick=False):
+            complaint = submit(
+                category_code=category, jurisdiction_code=place, priority=priority, idempotency_key=str(number)
+            )
+        assert policy_for(complaint).resolve_days == days, (category, priority)
+        assert complaint.resolve_due_at == add_business_days(moment, days)
