@@ -11,8 +11,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -141,3 +143,18 @@ STAFF_ROLES = frozenset(role for role, definition in ROLE_DEFINITIONS.items() if
 
 def definition(role: str) -> RoleDefinition:
     return ROLE_DEFINITIONS[Role(role)]
+
+
+def office_scope(user: Any, office: str, scope: Q) -> Q:
+    """``scope`` widened by the user's staff roles, over an item's ``office`` relation (a foreign key
+    to directory.Office): officers see their office's items; supervisors and customs managers their
+    office and every office below it (by path); oversight every office of their government. The one
+    place these rules live: complaints and decision reviews both read them."""
+    for assignment in user.role_assignments.filter(active=True).select_related("office"):
+        if assignment.role == Role.OFFICER and assignment.office_id:
+            scope |= Q(**{f"{office}_id": assignment.office_id})
+        elif assignment.role in (Role.SUPERVISOR, Role.CUSTOMS_MANAGER) and assignment.office:
+            scope |= Q(**{f"{office}__path__startswith": assignment.office.path})
+        elif assignment.role == Role.OVERSIGHT and assignment.government_id:
+            scope |= Q(**{f"{office}__department__government_id": assignment.government_id})
+    return scope

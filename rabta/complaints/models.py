@@ -101,17 +101,9 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         government; customs managers those under their collectorates. Anyone else: nothing."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        from rabta.accounts.roles import Role
+        from rabta.accounts.roles import office_scope
 
-        scope = Q(complainant=user)
-        for assignment in user.role_assignments.filter(active=True).select_related("office"):
-            if assignment.role == Role.OFFICER and assignment.office_id:
-                scope |= Q(current_office_id=assignment.office_id)
-            elif assignment.role in (Role.SUPERVISOR, Role.CUSTOMS_MANAGER) and assignment.office:
-                scope |= Q(current_office__path__startswith=assignment.office.path)
-            elif assignment.role == Role.OVERSIGHT and assignment.government_id:
-                scope |= Q(current_office__department__government_id=assignment.government_id)
-        return self.filter(scope)
+        return self.filter(office_scope(user, "current_office", Q(complainant=user)))
 
     def open(self) -> ComplaintQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -513,17 +505,9 @@ class DecisionReviewQuerySet(models.QuerySet["DecisionReview"]):
         reviewer sees what they review, wherever they work. Anyone else: nothing."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        from rabta.accounts.roles import Role
+        from rabta.accounts.roles import office_scope
 
-        scope = Q(applicant=user) | Q(reviewer=user)
-        for assignment in user.role_assignments.filter(active=True).select_related("office"):
-            if assignment.role == Role.OFFICER and assignment.office_id:
-                scope |= Q(decision_office_id=assignment.office_id)
-            elif assignment.role in (Role.SUPERVISOR, Role.CUSTOMS_MANAGER) and assignment.office:
-                scope |= Q(decision_office__path__startswith=assignment.office.path)
-            elif assignment.role == Role.OVERSIGHT and assignment.government_id:
-                scope |= Q(decision_office__department__government_id=assignment.government_id)
-        return self.filter(scope)
+        return self.filter(office_scope(user, "decision_office", Q(applicant=user) | Q(reviewer=user)))
 
     def overdue(self) -> DecisionReviewQuerySet:
         return self.filter(decided_at__isnull=True, due_at__lt=timezone.now())
