@@ -33,7 +33,8 @@ from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import DecisionReview
 from rabta.complaints.services import reviews
 from rabta.core.errors import DomainError
-from rabta.core.events import event_timeline
+from rabta.core.events import event_rows
+from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
 from rabta.directory.models import Office, Post
 
@@ -222,25 +223,15 @@ def review_timeline(request: HttpRequest, reference: str) -> list[dict[str, Any]
     """The applicant sees staff actions as "office"; staff see who acted."""
     review = _get(request, reference)
     staff = review.applicant_id != request.user.pk
-    rows = []
-    for event in event_timeline(review):
+
+    def actor(event: Event) -> str:
         if event.actor_id is not None and event.actor_id == review.applicant_id:
-            actor = "applicant"
-        elif event.actor is None:
-            actor = "system"
-        else:
-            actor = event.actor.full_name if staff else "office"
-        rows.append(
-            {
-                "kind": event.kind,
-                "at": event.occurred_at,
-                "from_state": event.from_state,
-                "to_state": event.to_state,
-                "actor": actor,
-                "reason": event.reason,
-            }
-        )
-    return rows
+            return "applicant"
+        if event.actor is None:
+            return "system"
+        return event.actor.full_name if staff else "office"
+
+    return event_rows(review, actor_label=actor)
 
 
 ACTION = {200: ReviewOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, VISIBLE_TO_OFFICE, MessageDirection
 from rabta.complaints.models import CannedReply, Category, ComplainantStanding, Complaint, Message, OfficerAudit
 from rabta.core.errors import NotFound
+from rabta.core.events import event_rows
 from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
 
@@ -93,26 +94,16 @@ def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any
     """The events of a complaint. Office readers never learn who a hidden complainant is: actions
     by the complainant are shown as 'complainant', and event data is limited to states."""
     office_view = is_office_view(user, complaint)
-    rows = []
-    for event in Event.objects.for_subject(complaint).select_related("actor").order_by("occurred_at", "id"):
+
+    def actor(event: Event) -> str:
         by_complainant = event.actor_id is not None and event.actor_id == complaint.complainant_id
         if by_complainant or event.actor_role == "complainant":
-            actor = "complainant"
-        elif event.actor is None:
-            actor = "system"
-        else:
-            actor = "office" if not office_view else event.actor.full_name
-        rows.append(
-            {
-                "kind": event.kind,
-                "at": event.occurred_at,
-                "from_state": event.from_state,
-                "to_state": event.to_state,
-                "actor": actor,
-                "reason": event.reason,
-            }
-        )
-    return rows
+            return "complainant"
+        if event.actor is None:
+            return "system"
+        return "office" if not office_view else event.actor.full_name
+
+    return event_rows(complaint, actor_label=actor)
 
 
 def category_list() -> QuerySet[Category]:

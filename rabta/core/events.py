@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -65,3 +66,20 @@ def event_record(**fields: Any) -> Event:
 
 def event_timeline(subject: models.Model) -> models.QuerySet[Event]:
     return Event.objects.for_subject(subject).select_related("actor").order_by("occurred_at", "id")
+
+
+def event_rows(subject: models.Model, *, actor_label: Callable[[Event], str]) -> list[dict[str, Any]]:
+    """A subject's timeline as readers see it: states, reason and who acted, as ``actor_label``
+    names them for this reader (a name for staff, "office" or "complainant" for others). Event
+    data is never included: it may name people the reader must not learn of."""
+    return [
+        {
+            "kind": event.kind,
+            "at": event.occurred_at,
+            "from_state": event.from_state,
+            "to_state": event.to_state,
+            "actor": actor_label(event),
+            "reason": event.reason,
+        }
+        for event in event_timeline(subject)
+    ]
