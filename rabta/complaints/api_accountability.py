@@ -18,7 +18,7 @@ from pydantic import Field
 from rabta.complaints import selectors
 from rabta.complaints.api import ErrorOut
 from rabta.complaints.errors import ComplaintsError
-from rabta.complaints.models import ComplainantStanding, OfficerAudit, ResponsibilityRating
+from rabta.complaints.models import ComplainantStanding, Complaint, OfficerAudit, ResponsibilityRating
 from rabta.complaints.services import responsibility
 from rabta.core.errors import DomainError, NotFound
 
@@ -56,7 +56,8 @@ class StandingOut(Schema):
 
 
 class StandingDetailOut(StandingOut):
-    ratings: list[RatedOut]
+    ratings: list[RatedOut] = Field(description="The ratings of complaints within the reader's scope")
+    ratings_elsewhere: int = Field(description="Ratings of complaints outside it: counted in the score, not listed")
 
 
 class DecideIn(Schema):
@@ -166,15 +167,14 @@ def _visible_standing(request: HttpRequest, complainant: int) -> ComplainantStan
 )
 def standing_detail(request: HttpRequest, complainant: int) -> StandingOut:
     standing = _visible_standing(request, complainant)
-    ratings = ResponsibilityRating.objects.filter(complaint__complainant_id=complainant).select_related("complaint")
-    return _standing(
-        standing,
-        StandingDetailOut,
-        ratings=[
-            RatedOut(tracking_number=r.complaint.tracking_number, rating=r.rating, rated_at=r.created_at)
-            for r in ratings.order_by("-created_at")
-        ],
-    )
+    ratings = ResponsibilityRating.objects.filter(complaint__complainant_id=complainant)
+    # Complaints outside the reader's scope are not named, not even by tracking number.
+    visible = ratings.filter(complaint__in=Complaint.objects.visible_to(request.user).values("pk"))
+    listed = [
+        RatedOut(tracking_number=r.complaint.tracking_number, rating=r.rating, rated_at=r.created_at)
+        for r in visible.select_related("complaint").order_by("-created_at")
+    ]
+    return _standing(standing, StandingDetailOut, ratings=listed, ratings_elsewhere=ratings.count() - len(listed))
 
 
 @router.post(

@@ -92,6 +92,28 @@ def test_ratings_limit_the_complainant_who_appeals_and_oversight_lifts_it(verifi
     assert ComplainantStanding.objects.get(user=citizen).level == "normal"
 
 
+def test_oversight_is_not_told_of_rated_complaints_outside_its_government(verified_client, personas, submit):
+    citizen = personas.citizen
+    punjab = rejected(submit, personas.officer_a)
+    call(
+        verified_client(personas.officer_a),
+        "post",
+        f"/complaints/{punjab.tracking_number}/responsibility-rating",
+        {"rating": "misleading"},
+    )
+    karachi = submit(category_code="SD-MUN-WATER", jurisdiction_code="PK-SD-KHI")
+    work.complaint_reject(complaint=karachi, actor=personas.officer_b, reason="abusive", explanation="Insults.")
+    call(
+        verified_client(personas.officer_b),
+        "post",
+        f"/complaints/{karachi.tracking_number}/responsibility-rating",
+        {"rating": "abusive"},
+    )
+    detail = call(verified_client(personas.oversight), "get", f"/accountability/standing/{citizen.pk}").json()
+    assert [row["tracking_number"] for row in detail["ratings"]] == [punjab.tracking_number]
+    assert detail["ratings_elsewhere"] == 1 and detail["score"] == pytest.approx(8.0, abs=0.01)
+
+
 def test_a_refused_appeal_leaves_the_limit(verified_client, personas, submit):
     citizen = personas.citizen
     office = verified_client(personas.officer_a)
