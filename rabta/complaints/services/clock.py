@@ -26,6 +26,8 @@ from rabta.complaints.transitions import actor_role_of
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
 
+# The events' reasons: codes, like every system-given reason, not text in whoever's language was active.
+PAUSED_FOR_ANSWER = "waiting_for_complainant"
 RESUMED_BY_REPLY = "complainant_replied"
 RESUMED_BY_OFFICE = "office_went_on"
 RESUMED_BY_LIMIT = "pause_limit_reached"
@@ -69,7 +71,7 @@ def complaint_request_information(*, complaint: Complaint, actor: Any, body: str
         subject=complaint,
         actor=actor,
         actor_role=actor_role_of(actor, complaint),
-        reason=_("Waiting for the complainant"),
+        reason=PAUSED_FOR_ANSWER,
         data={"message": message.pk},
         occurred_at=now,
     )

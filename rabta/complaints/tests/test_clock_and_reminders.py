@@ -75,7 +75,7 @@ def test_waiting_for_the_complainant_stops_escalation_and_the_reply_restarts_it_
 
     (pause,) = events(lodged, "complaints.clock_paused")
     (resume,) = events(lodged, "complaints.clock_resumed")
-    assert pause.actor == officer_a and pause.data["message"]
+    assert pause.actor == officer_a and pause.data["message"] and pause.reason == clock.PAUSED_FOR_ANSWER
     assert resume.reason == clock.RESUMED_BY_REPLY and resume.data["paused_seconds"] == 10 * 86400
     # The question is an ordinary message the complainant is told about.
     question = Message.objects.get(pk=pause.data["message"])
