@@ -69,11 +69,13 @@ def message_post(*, complaint: Complaint, author: Any, body: str, direction: str
     )
     if direction == MessageDirection.TO_OFFICE:
         # The answer the office was waiting for, perhaps: a paused clock runs again. Read under a
-        # lock, so a pause that lands at the same moment is not missed.
+        # lock, so a pause that lands at the same moment is not missed; a running clock (the usual
+        # case) matches no row, so the ordinary message locks nothing.
         from rabta.complaints.services.clock import RESUMED_BY_REPLY, complaint_clock_resume
 
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        complaint_clock_resume(complaint=locked, actor=author, why=RESUMED_BY_REPLY)
+        paused = Complaint.objects.select_for_update().filter(pk=complaint.pk, clock_paused_at__isnull=False).first()
+        if paused is not None:
+            complaint_clock_resume(complaint=paused, actor=author, why=RESUMED_BY_REPLY)
     if direction == MessageDirection.TO_COMPLAINANT and complaint.complainant_id:
         from rabta.notifications.services import notification_enqueue
 
