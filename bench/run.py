@@ -98,6 +98,9 @@ class Context:
         }
         if self.broker:
             env["CELERY_BROKER_URL"] = self.broker
+            if self.broker.startswith(("redis://", "rediss://")):
+                # Production shape: a Redis broker means a Redis cache too (README, "Settings").
+                env["REDIS_URL"] = self.broker
         return env
 
     def server(self, name: str) -> Server:
@@ -187,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         broker="" if args.broker == "none" else args.broker,
     )
     if ctx.broker:
-        os.environ["CELERY_BROKER_URL"] = ctx.broker  # this process enqueues too (the escalation sweep)
+        # This process enqueues too (the escalation sweep), and shares the server's cache.
+        os.environ.update({k: v for k, v in ctx.server_env().items() if k in {"CELERY_BROKER_URL", "REDIS_URL"}})
         broker_flush(ctx.broker)
     ctx.log_dir.mkdir()
     (data_dir / "staticfiles").mkdir()  # WhiteNoise warns at start-up without it; the API needs no static files
