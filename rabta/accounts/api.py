@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rabta.accounts import services
@@ -106,11 +106,11 @@ def _me(user: User) -> MeOut:
 @router.post(
     "/register", auth=None, response={201: MeOut, 400: ErrorOut, 422: ErrorOut}, summary="Register a complainant"
 )
-def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, MeOut]:
+def register(request: HttpRequest, payload: RegisterIn) -> Status[MeOut]:
     data = payload.dict()
     documents = [services.DocumentInput(**document) for document in data.pop("documents")]
     user = services.user_register(documents=documents, **data)
-    return 201, _me(user)
+    return Status(201, _me(user))
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The signed-in user")
@@ -119,9 +119,9 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.post("/verify", response={204: None, 400: ErrorOut}, summary="Confirm an email or phone with its code")
-def verify(request: HttpRequest, payload: VerifyIn) -> tuple[int, None]:
+def verify(request: HttpRequest, payload: VerifyIn) -> Status[None]:
     services.verification_confirm(user=request.user, channel=payload.channel, code=payload.code)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/roles", auth=None, summary="The roles Rabta knows and what each may see")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -237,7 +237,7 @@ def canned_replies(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-def _submit(request: HttpRequest, payload: SubmitIn, complainant: Any, channel: str) -> tuple[int, SubmitOut]:
+def _submit(request: HttpRequest, payload: SubmitIn, complainant: Any, channel: str) -> Status[SubmitOut]:
     result = intake.complaint_submit(
         complainant=complainant,
         category_code=payload.category,
@@ -257,9 +257,10 @@ def _submit(request: HttpRequest, payload: SubmitIn, complainant: Any, channel: 
         priority=payload.priority,
     )
     # The service hands back the complaint with its category, place and office attached: no re-read.
-    return (201 if result.created else 200), _out(
-        complainant, result.complaint, SubmitOut, anonymous_token=result.anonymous_token
-    )  # type: ignore[return-value]
+    return Status(
+        201 if result.created else 200,
+        _out(complainant, result.complaint, SubmitOut, anonymous_token=result.anonymous_token),  # type: ignore[arg-type]
+    )
 
 
 @router.post(
@@ -267,7 +268,7 @@ def _submit(request: HttpRequest, payload: SubmitIn, complainant: Any, channel: 
     response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut},
     summary="Lodge a complaint (send an Idempotency-Key header: a retry returns the same complaint)",
 )
-def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, SubmitOut]:
+def submit(request: HttpRequest, payload: SubmitIn) -> Status[SubmitOut]:
     return _submit(request, payload, request.user, Channel.API)
 
 
@@ -277,7 +278,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, SubmitOut]:
     response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut},
     summary="Lodge a fully anonymous complaint; the answer holds the only key to follow it",
 )
-def submit_anonymous(request: HttpRequest, payload: SubmitIn) -> tuple[int, SubmitOut]:
+def submit_anonymous(request: HttpRequest, payload: SubmitIn) -> Status[SubmitOut]:
     payload.anonymity = Anonymity.FULLY_ANONYMOUS
     # A signed-in submitter is passed only so their name can be scrubbed from the text; a fully
     # anonymous complaint stores no link to them.
@@ -334,7 +335,7 @@ def message_list(request: HttpRequest, tracking_number: str) -> list[dict[str, A
 
 
 @router.post("/{tracking_number}/messages", response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
-def message_create(request: HttpRequest, tracking_number: str, payload: MessageIn) -> tuple[int, dict[str, Any]]:
+def message_create(request: HttpRequest, tracking_number: str, payload: MessageIn) -> Status[dict[str, Any]]:
     complaint = _get(request, tracking_number)
     own = complaint.complainant_id == request.user.pk
     if not own:
@@ -342,21 +343,24 @@ def message_create(request: HttpRequest, tracking_number: str, payload: MessageI
     direction = MessageDirection.TO_OFFICE if own else MessageDirection.TO_COMPLAINANT
     message = messages.message_post(complaint=complaint, author=request.user, body=payload.body, direction=direction)
     rows = selectors.complaint_messages(user=request.user, complaint=complaint)
-    return 201, next(row for row in rows if row["id"] == message.pk)
+    return Status(201, next(row for row in rows if row["id"] == message.pk))
 
 
 @router.post("/{tracking_number}/notes", response={201: MessageOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def note_create(request: HttpRequest, tracking_number: str, payload: MessageIn) -> tuple[int, dict[str, Any]]:
+def note_create(request: HttpRequest, tracking_number: str, payload: MessageIn) -> Status[dict[str, Any]]:
     complaint = _get(request, tracking_number)
     _staff(request, complaint, WORK_ROLES | {Role.OVERSIGHT})
     note = work.complaint_note_add(complaint=complaint, actor=request.user, body=payload.body)
-    return 201, {
-        "id": note.pk,
-        "direction": note.direction,
-        "author": "office",
-        "body": note.body,
-        "created_at": note.created_at,
-    }
+    return Status(
+        201,
+        {
+            "id": note.pk,
+            "direction": note.direction,
+            "author": "office",
+            "body": note.body,
+            "created_at": note.created_at,
+        },
+    )
 
 
 def _act(request: HttpRequest, tracking_number: str, action: Any, **kwargs: Any) -> ComplaintOut:
@@ -517,13 +521,13 @@ class RatingOut(Schema):
     response={201: RatingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="The office judges a closed complaint (feeds the complainant responsibility index)",
 )
-def responsibility_rating(request: HttpRequest, tracking_number: str, payload: RatingIn) -> tuple[int, RatingOut]:
+def responsibility_rating(request: HttpRequest, tracking_number: str, payload: RatingIn) -> Status[RatingOut]:
     complaint = _get(request, tracking_number)
     _staff(request, complaint)
     rated = responsibility.complaint_rate_responsibility(
         complaint=complaint, officer=request.user, rating=payload.rating
     )
-    return 201, RatingOut(tracking_number=complaint.tracking_number, rating=rated.rating)
+    return Status(201, RatingOut(tracking_number=complaint.tracking_number, rating=rated.rating))
 
 
 @router.post("/{tracking_number}/attachments", response={201: AttachmentOut, 400: ErrorOut, 404: ErrorOut})
@@ -531,7 +535,7 @@ def attachment_upload(
     request: HttpRequest,
     tracking_number: str,
     file: UploadedFile = File(...),  # noqa: B008  (ninja declares uploads this way)
-) -> tuple[int, AttachmentOut]:
+) -> Status[AttachmentOut]:
     complaint = _get(request, tracking_number)
     if file.size and file.size > attachments.MAX_BYTES:
         raise DomainError.for_field("file", ComplaintsError.ATTACHMENT_TOO_LARGE, "The file is too large.")
@@ -541,8 +545,9 @@ def attachment_upload(
         name=file.name or "file",
         data=file.read(attachments.MAX_BYTES + 1),
     )
-    return 201, AttachmentOut(
-        id=created.pk, name=created.original_name, content_type=created.content_type, size=created.size
+    return Status(
+        201,
+        AttachmentOut(id=created.pk, name=created.original_name, content_type=created.content_type, size=created.size),
     )
 
 

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rabta.accounts.roles import Role
@@ -166,7 +166,7 @@ def _reviewer(identifier: str, post: Post) -> Any:
     response={201: ReviewOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="File a review of an appealable decision (valuation, classification, penalty)",
 )
-def review_file(request: HttpRequest, payload: ReviewFileIn) -> tuple[int, ReviewOut]:
+def review_file(request: HttpRequest, payload: ReviewFileIn) -> Status[ReviewOut]:
     user: Any = request.user
     if Role.COMPLAINANT not in user.roles:
         raise DomainError(
@@ -185,7 +185,7 @@ def review_file(request: HttpRequest, payload: ReviewFileIn) -> tuple[int, Revie
         reasons=payload.reasons,
         declaration_number=payload.declaration_number,
     )
-    return 201, _out(user, _reviews().get(pk=review.pk))
+    return Status(201, _out(user, _reviews().get(pk=review.pk)))
 
 
 @router.get("", response=list[ReviewOut], summary="Reviews I may see, newest first")
