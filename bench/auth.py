@@ -76,3 +76,46 @@ def officer_create(*, office: Any, email: str = "bench.officer@gov.pk", role: st
     )
     RoleAssignment.objects.create(user=user, role=role, office=office)
     return user
+
+
+def office_staff_create() -> dict[str, int]:
+    """Staff every active office as the directory describes it: a user in each post (the head of
+    office as supervisor, the others as officers), and one officer where an office has no post (the
+    stand-in directory). The demo directory creates posts but nobody in them, and an office with
+    nobody assigned gets no reminder digest, so without this the reminder sweep would write none.
+    Bulk-created, email only, like the bulk complainants; idempotent by email."""
+    from django.utils import timezone
+
+    from rabta.accounts.models import RoleAssignment, User
+    from rabta.accounts.roles import Role
+    from rabta.directory.models import Office, Post
+
+    offices = set(Office.objects.filter(is_active=True).values_list("id", flat=True))
+    posts = [post for post in Post.objects.values_list("id", "office_id", "is_head") if post[1] in offices]
+    bare = offices - {office_id for _, office_id, _ in posts}
+    # (email, office, role, post)
+    wanted = [
+        (f"staff.post{post_id}@gov.pk", office_id, Role.SUPERVISOR if is_head else Role.OFFICER, post_id)
+        for post_id, office_id, is_head in posts
+    ] + [(f"staff.office{office_id}@gov.pk", office_id, Role.OFFICER, None) for office_id in sorted(bare)]
+    now = timezone.now()
+    User.objects.bulk_create(
+        [User(email=email, full_name="Bench Officer", password="!", email_verified_at=now) for email, *_ in wanted],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    user_ids = dict(User.objects.filter(email__startswith="staff.").values_list("email", "id"))
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user_id=user_ids[email], office_id=office_id, role=role, post_id=post_id)
+            for email, office_id, role, post_id in wanted
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    return {
+        "users": len(wanted),
+        "supervisors": sum(1 for _, _, role, _ in wanted if role == Role.SUPERVISOR),
+        "offices": len(offices),
+        "offices_without_posts": len(bare),
+    }

@@ -157,6 +157,7 @@ def bulk_load(*, complaints: int, seed: int) -> dict[str, Any]:
     import random
     import time
     from datetime import timedelta
+    from types import SimpleNamespace
 
     from django.utils import timezone
 
@@ -164,9 +165,11 @@ def bulk_load(*, complaints: int, seed: int) -> dict[str, Any]:
     from rabta.directory.models import Office
 
     complaint_model = _require("rabta.complaints.models", "Complaint")
+    reminder_next_at = _require("rabta.complaints.services.deadlines", "reminder_next_at")
+    lead = _require("rabta.complaints.services.deadlines", "REMINDER_LEAD")
     rng = random.Random(seed)
     started = time.perf_counter()
-    users = _bulk_users(BULK_USERS)
+    users = _bulk_users(min(BULK_USERS, complaints))
     categories_by_department = _categories()
     all_categories = [c for cats in categories_by_department.values() for c in cats]
     offices = list(Office.objects.filter(is_active=True).values_list("id", "department_id", "jurisdiction_id", "path"))
@@ -181,6 +184,11 @@ def bulk_load(*, complaints: int, seed: int) -> dict[str, Any]:
     picks = rng.choices(range(len(offices)), weights=weights, k=complaints)
     counts: dict[str, int] = {}
     overdue = 0
+    # Open complaints by their reminder moment at load time: come (the deadline reminded of already
+    # passed, or due within the day), still ahead; and those a sweep 15 minutes earlier would have
+    # left due now (the steady state of the 15-minute schedule).
+    reminders = {"deadline_passed": 0, "deadline_within_a_day": 0, "later": 0, "steady_state_15_min": 0}
+    last_sweep = now - timedelta(minutes=15)
 
     def status_for(age_days: float) -> str:
         for limit, share in OPEN_SHARE_BY_AGE:
@@ -193,6 +201,26 @@ def bulk_load(*, complaints: int, seed: int) -> dict[str, Any]:
             if roll <= 0:
                 return name
         return table[-1][0]
+
+    def reminder_moment(row: dict[str, Any]) -> Any:
+        """The moment production's deadline service gives a complaint whose deadlines were just set
+        (``deadlines_set`` -> ``reminder_next_at(complaint)``): a day before the earliest deadline
+        still owed, even if that moment has already come. The row stands in for the complaint, so a
+        column the function starts to read and the generator does not set fails loudly here."""
+        complaint = SimpleNamespace(**row)
+        moment = reminder_next_at(complaint)
+        if moment is None:
+            return None
+        if moment > now:
+            reminders["later"] += 1
+        elif moment + lead > now:
+            reminders["deadline_within_a_day"] += 1
+        else:
+            reminders["deadline_passed"] += 1
+        steady = reminder_next_at(complaint, after=last_sweep)
+        if steady is not None and steady <= now:
+            reminders["steady_state_15_min"] += 1
+        return moment
 
     def row(i: int) -> dict[str, Any]:
         nonlocal overdue
@@ -213,7 +241,7 @@ def bulk_load(*, complaints: int, seed: int) -> dict[str, Any]:
             next_escalation_at = escalate_supervisor_at
             if escalate_supervisor_at <= now:
                 overdue += 1
-        return {
+        generated = {
             "tracking_number": f"BK{i:010d}",
             "complainant_id": users[i % len(users)],
             "category_id": cats[i % len(cats)],
@@ -238,22 +266,36 @@ def bulk_load(*, complaints: int, seed: int) -> dict[str, Any]:
             "closed_at": finished_at if status in ("closed", "rejected") else None,
             "outcome": "relief_granted" if status in ("resolved", "closed") else "",
             "reject_reason": "out_of_scope" if status == "rejected" else "",
+            "next_reminder_at": None,
         }
+        # Every open complaint carries its next reminder moment, as one lodged through intake would
+        # before any sweep ran: like next_escalation_at above, the first sweep over the backlog.
+        # Finished complaints have none (the deadline services clear it when the clock stops).
+        if is_open:
+            generated["next_reminder_at"] = reminder_moment(generated)
+        return generated
 
     copied = copy_rows(model=complaint_model, rows=complaints, row_fn=row)
     sequence_reset(complaint_model)
     seconds = copied["copy_s"] + copied["analyze_s"]
     busiest = max(range(len(offices)), key=lambda k: weights[k])
     office_counts = complaint_model.objects.filter(current_office_id=offices[busiest][0]).count()
+    due = reminders["deadline_passed"] + reminders["deadline_within_a_day"]
     return {
         "rows": complaints,
         "seconds": seconds,
         "overdue": overdue,
+        "reminders_due": due,
         "busiest_office_id": offices[busiest][0],
         "summary": f"{len(offices):,} offices (busiest {office_counts:,} complaints), {len(users):,} complainants, "
         f"{len(all_categories)} categories, statuses {dict(sorted(counts.items()))}, "
-        f"{overdue:,} open past their supervisor-escalation day",
-        "details": {"users_categories_setup_s": round(setup_s, 2), **copied, "statuses": counts},
+        f"{overdue:,} open past their supervisor-escalation day, {due:,} open with their reminder moment come",
+        "details": {
+            "users_categories_setup_s": round(setup_s, 2),
+            **copied,
+            "statuses": counts,
+            "reminder_moments_at_load": reminders,
+        },
     }
 
 
@@ -358,6 +400,34 @@ def escalated_count(*, outcome: Any, before: dict[str, int], after: dict[str, in
     return sum(after.get(level, 0) for level in after if level != "level_0") - sum(
         before.get(level, 0) for level in before if level != "level_0"
     )
+
+
+def reminder_sweep() -> tuple[Any, str]:
+    sweep = _require("rabta.complaints.services.reminders", "reminder_sweep")
+    return sweep, "rabta.complaints.services.reminders.reminder_sweep(now=...)"
+
+
+def reminder_state(*, now: Any) -> dict[str, int]:
+    """Open complaints by reminder moment at ``now`` (what the sweep reads, through its partial
+    index), and the reminder events and digests written so far."""
+    from django.db.models import Count, Q
+
+    complaint = _require("rabta.complaints.models", "Complaint")
+    open_statuses = _require("rabta.complaints.choices", "OPEN_STATUSES")
+    lead = _require("rabta.complaints.services.deadlines", "REMINDER_LEAD")
+    event = _require("rabta.core.models", "Event")
+    outbox = _require("rabta.notifications.models", "Outbox")
+    moments = complaint.objects.filter(next_reminder_at__isnull=False, status__in=open_statuses).aggregate(
+        due_deadline_passed=Count("id", filter=Q(next_reminder_at__lte=now - lead)),
+        due_deadline_within_a_day=Count("id", filter=Q(next_reminder_at__gt=now - lead, next_reminder_at__lte=now)),
+        later=Count("id", filter=Q(next_reminder_at__gt=now)),
+    )
+    return {
+        **moments,
+        "due": moments["due_deadline_passed"] + moments["due_deadline_within_a_day"],
+        "reminded_events": event.objects.filter(kind="complaints.reminded").count(),
+        "digest_outbox_rows": outbox.objects.filter(template="office_deadline_reminder").count(),
+    }
 
 
 def queries_for(

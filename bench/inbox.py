@@ -19,7 +19,7 @@ WARMUP_ROUNDS = 20
 
 
 def bulk_loaded(ctx: Context) -> dict[str, Any]:
-    """Load the complaints once per run (inbox and escalation share them)."""
+    """Load the complaints once per run (inbox, escalation and reminders share them)."""
     from bench import complaints_api
     from bench.run import say
 

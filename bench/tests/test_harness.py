@@ -49,6 +49,8 @@ def test_results_file_has_name_value_unit_and_merge_keeps_other_figures(tmp_path
 
 def test_arguments_refuse_unknown_benchmarks_and_other_databases():
     assert parse_args(["--only", "crash,intake"]).only == ["intake", "crash"]
+    # The reminder sweep runs after the escalation sweep, whatever order --only names them in.
+    assert parse_args(["--only", "reminders,escalation"]).only == ["escalation", "reminders"]
     with pytest.raises(SystemExit):
         parse_args(["--only", "nope"])
     with pytest.raises(SystemExit):
