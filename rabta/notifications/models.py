@@ -1,11 +1,13 @@
 """The outbox: every message to send is a row written in the same transaction as the change that
 causes it, then delivered after commit. A crash between commit and delivery leaves the row
-pending; the retry sweep sends it."""
+pending, and a crash between claiming a row and sending it leaves it claimed until its lease runs
+out; either way the next delivery or the retry sweep sends it (at least once)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rabta.core.fields import EncryptedTextField
@@ -33,12 +35,18 @@ class Outbox(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Not before this moment: now for a new row, later after a failed attempt (backing off).
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # When a deliverer claimed the row; a row still 'sending' long after was claimed by one that died.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
-            # retry sweep: WHERE state = 'pending' ORDER BY created_at
-            models.Index(fields=["created_at"], name="ntf_outbox_pending_idx", condition=models.Q(state="pending")),
+            # delivery: WHERE state = 'pending' AND next_attempt_at <= now
+            models.Index(fields=["next_attempt_at"], name="ntf_outbox_ready_idx", condition=models.Q(state="pending")),
+            # abandoned claims: WHERE state = 'sending' AND claimed_at < now - lease
+            models.Index(fields=["claimed_at"], name="ntf_outbox_claimed_idx", condition=models.Q(state="sending")),
         ]
 
     def __str__(self) -> str:

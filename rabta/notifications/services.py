@@ -1,18 +1,46 @@
-"""Queueing and delivering notifications through the outbox."""
+"""Queueing and delivering notifications through the outbox.
+
+Rows are written in the caller's transaction. After it commits they are delivered:
+
+* in the embedded default (no broker; tasks run in-process) by the request itself, at once;
+* in production by a Celery worker, in batches. A commit only *kicks* delivery: it queues one
+  delivery task unless one is queued already (a key in the shared cache says so). The task takes
+  the key away before it claims anything, so a row committed before that is in its claims and a row
+  committed after it queues the next task. Under load one task delivers what many requests wrote,
+  with one claim, one mail connection and one "sent" update per batch, instead of a task, a claim
+  and an update per message; when idle, a message still leaves at once.
+
+Every claim is a single conditional UPDATE, so two workers never claim the same row. A claimed row
+whose worker died is claimed again once its lease runs out, so a message may (rarely) be sent twice
+but is never lost. A failed send is retried later, backing off, up to MAX_ATTEMPTS.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
-from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rabta.notifications.models import Outbox
 from rabta.notifications.senders import SmsMessage, sms_sender
 
+logger = logging.getLogger(__name__)
+
 MAX_ATTEMPTS = 5
+BATCH_SIZE = 100  # rows per claim; a task delivers batches until none is ready, up to MAX_BATCHES_PER_TASK
+MAX_BATCHES_PER_TASK = 50  # then it kicks a fresh task, so one task never holds a worker for long
+CLAIM_LEASE = timedelta(minutes=5)  # a row 'sending' for longer was claimed by a deliverer that died
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+KICK_KEY = "rabta:outbox:kick"
+KICK_TTL_SECONDS = 30  # should a queued task be lost, the next commit after this queues another
 
 
 def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -95,7 +123,7 @@ def notification_enqueue(*, user: Any, template: str, context: dict[str, Any]) -
 
 def notifications_enqueue(items: list[tuple[Any, str, dict[str, Any]]]) -> list[Outbox]:
     """Many notifications at once: ``(user, template, context)`` each. One INSERT for all their
-    outbox rows and one delivery task after commit, so a sweep that notifies thousands of people
+    outbox rows and one delivery kick after commit, so a sweep that notifies thousands of people
     costs two round trips instead of thousands."""
     rows: list[Outbox] = []
     for user, template, context in items:
@@ -111,49 +139,132 @@ def notifications_enqueue(items: list[tuple[Any, str, dict[str, Any]]]) -> list[
         return []
     created = Outbox.objects.bulk_create(rows)
     ids = [row.pk for row in created]
-    from rabta.notifications.tasks import deliver_outbox
-
-    transaction.on_commit(lambda: deliver_outbox.delay(ids))
+    # robust: the change is committed whatever happens here; a delivery that cannot even be queued
+    # (broker down) is logged, and the retry sweep sends the rows later. The caller was told the
+    # change is saved, and it is.
+    transaction.on_commit(lambda: outbox_kick(ids), robust=True)
     return created
 
 
-def outbox_deliver(*, ids: list[int]) -> int:
-    """Send the given pending rows. Each row is claimed with a conditional UPDATE first, so two
-    workers (or a retry) never send the same message twice."""
+def outbox_kick(ids: Sequence[int] = ()) -> None:
+    """Start delivery of rows just committed (see the module's docstring)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # embedded default: no worker, so this process sends them now
+        outbox_deliver(ids=list(ids))
+        return
+    from rabta.notifications.tasks import deliver_pending_outbox
+
+    try:
+        queued_already = not cache.add(KICK_KEY, 1, timeout=KICK_TTL_SECONDS)
+    except Exception:  # the cache is down: queue a task anyway; an extra one finds nothing to do
+        logger.warning("outbox kick: cache unavailable, queueing delivery regardless", exc_info=True)
+        queued_already = False
+    if not queued_already:
+        deliver_pending_outbox.delay()
+
+
+def outbox_deliver_pending() -> int:
+    """The delivery task: take the kick key away, then deliver every ready row, batch by batch."""
+    cache.delete(KICK_KEY)  # first: a row committed from here on queues the next task
     sent = 0
-    for row_id in ids:
-        row = _claim(row_id)
-        if row is None:
-            continue
-        try:
-            if row.channel == Outbox.Channel.EMAIL:
-                send_mail(row.subject, row.body, None, [row.to])
-            else:
-                sms_sender().send(SmsMessage(to=row.to, body=row.body))
-        except Exception as exc:  # the relay is a system edge; record and retry later
-            attempts = row.attempts + 1
-            Outbox.objects.filter(pk=row_id).update(
-                state=Outbox.State.FAILED if attempts >= MAX_ATTEMPTS else Outbox.State.PENDING,
-                attempts=attempts,
-                last_error=str(exc)[:300],
-            )
-            continue
-        Outbox.objects.filter(pk=row_id).update(
-            state=Outbox.State.SENT, sent_at=timezone.now(), attempts=row.attempts + 1
-        )
-        sent += 1
+    for _batch in range(MAX_BATCHES_PER_TASK):
+        claimed, delivered = _deliver(_claim(ids=None, limit=BATCH_SIZE))
+        sent += delivered
+        if claimed < BATCH_SIZE:
+            return sent
+    outbox_kick()  # more than one task's worth: hand the rest to a fresh task
     return sent
 
 
-def _claim(row_id: int) -> Outbox | None:
-    """Move one pending row to ``sending`` and read it, in one statement (``UPDATE ... RETURNING``,
-    PostgreSQL and SQLite 3.35+): a claim and a read would cost every delivery a second round
-    trip. None when the row is not pending (sent already, or claimed by another worker)."""
+def outbox_deliver(*, ids: list[int]) -> int:
+    """Send the given rows, if they are ready (pending, or abandoned by a dead deliverer).
+    Returns how many were sent."""
+    sent = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        sent += _deliver(_claim(ids=ids[start : start + BATCH_SIZE], limit=BATCH_SIZE))[1]
+    return sent
+
+
+def _deliver(rows: list[Outbox]) -> tuple[int, int]:
+    """Send claimed rows: emails over one connection, then SMS; mark the sent ones in one UPDATE
+    and put each failed one back for a later attempt. Returns (rows claimed, rows sent)."""
+    if not rows:
+        return 0, 0
+    failed: dict[int, str] = {}
+    emails = [row for row in rows if row.channel == Outbox.Channel.EMAIL]
+    if emails:
+        try:
+            with get_connection() as mail:
+                for row in emails:
+                    try:
+                        mail.send_messages([EmailMessage(row.subject, row.body, None, [row.to])])
+                    except Exception as exc:  # the relay is a system edge: record, retry later
+                        failed[row.pk] = str(exc)
+        except Exception as exc:  # could not even open the connection
+            failed.update({row.pk: str(exc) for row in emails if row.pk not in failed})
+    texts = [row for row in rows if row.channel == Outbox.Channel.SMS]
+    if texts:
+        sender = sms_sender()
+        for row in texts:
+            try:
+                sender.send(SmsMessage(to=row.to, body=row.body))
+            except Exception as exc:  # the gateway is a system edge: record, retry later
+                failed[row.pk] = str(exc)
+    now = timezone.now()
+    sent_ids = [row.pk for row in rows if row.pk not in failed]
+    if sent_ids:
+        Outbox.objects.filter(pk__in=sent_ids, state=Outbox.State.SENDING).update(
+            state=Outbox.State.SENT, sent_at=now, claimed_at=None, attempts=models.F("attempts") + 1
+        )
+    for row in rows:
+        if row.pk in failed:
+            _failed(row, failed[row.pk], now)
+    return len(rows), len(sent_ids)
+
+
+def _failed(row: Outbox, error: str, now: Any) -> None:
+    attempts = row.attempts + 1
+    give_up = attempts >= MAX_ATTEMPTS
+    logger.warning("outbox row %s (%s) failed, attempt %s: %s", row.pk, row.channel, attempts, error[:200])
+    Outbox.objects.filter(pk=row.pk, state=Outbox.State.SENDING).update(
+        state=Outbox.State.FAILED if give_up else Outbox.State.PENDING,
+        attempts=attempts,
+        last_error=error[:300],
+        claimed_at=None,
+        next_attempt_at=now + RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1],
+    )
+
+
+def _claim(*, ids: list[int] | None, limit: int) -> list[Outbox]:
+    """Claim up to ``limit`` ready rows (of ``ids``, if given) and read them, in one statement:
+    ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING ...`` on PostgreSQL,
+    where concurrent deliverers skip each other's rows instead of waiting; SQLite runs one writer
+    at a time, so its UPDATE alone is enough. Ready means pending and due, or claimed by a
+    deliverer that has not finished within the lease."""
+    if ids is not None and not ids:
+        return []
     qn = connection.ops.quote_name
     meta = Outbox._meta
+
+    columns_by_name = {field.name: field.column for field in meta.concrete_fields}
+
+    def col(name: str) -> str:
+        return qn(columns_by_name[name])
+
+    now = timezone.now()
+    ready = (
+        f"(({col('state')} = %s AND {col('next_attempt_at')} <= %s)"
+        f" OR ({col('state')} = %s AND {col('claimed_at')} < %s))"
+    )
+    params: list[Any] = [Outbox.State.PENDING, now, Outbox.State.SENDING, now - CLAIM_LEASE]
+    if ids is not None:
+        ready += f" AND {col('id')} IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
     columns = ", ".join(qn(field.column) for field in meta.concrete_fields)
-    state, pk = qn(meta.get_field("state").column), qn(meta.pk.column)
     # The names are the model's own; every value is a parameter.
-    sql = f"UPDATE {qn(meta.db_table)} SET {state} = %s WHERE {pk} = %s AND {state} = %s RETURNING {columns}"  # noqa: S608
-    claimed = list(Outbox.objects.raw(sql, [Outbox.State.SENDING, row_id, Outbox.State.PENDING]))
-    return claimed[0] if claimed else None
+    sql = (
+        f"UPDATE {table} SET {col('state')} = %s, {col('claimed_at')} = %s "  # noqa: S608
+        f"WHERE {pk} IN (SELECT {pk} FROM {table} WHERE {ready} LIMIT %s{lock}) RETURNING {columns}"
+    )
+    return list(Outbox.objects.raw(sql, [Outbox.State.SENDING, now, *params, limit]))

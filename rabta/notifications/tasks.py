@@ -2,22 +2,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from rabta.notifications.models import Outbox
-from rabta.notifications.services import outbox_deliver
-
-RETRY_BATCH = 200
+from rabta.notifications.services import outbox_deliver_pending
 
 
 @shared_task(acks_late=True)
-def deliver_outbox(ids: list[int]) -> int:
-    return outbox_deliver(ids=ids)
+def deliver_pending_outbox() -> int:
+    """Queued by a commit that wrote outbox rows (services.outbox_kick); delivers every ready row."""
+    return outbox_deliver_pending()
 
 
 @shared_task
 def retry_pending_outbox() -> int:
-    ids = list(
-        Outbox.objects.filter(state=Outbox.State.PENDING)
-        .order_by("created_at")
-        .values_list("id", flat=True)[:RETRY_BATCH]
-    )
-    return outbox_deliver(ids=ids)
+    """Every few minutes (beat): rows whose retry is due, or whose deliverer died, go out."""
+    return outbox_deliver_pending()

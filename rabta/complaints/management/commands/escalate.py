@@ -8,12 +8,14 @@ from rabta.complaints.services.clock import clock_resume_overdue
 from rabta.complaints.services.escalation import escalation_sweep
 from rabta.complaints.services.feedback import closure_sweep
 from rabta.complaints.services.reminders import reminder_sweep
+from rabta.notifications.services import outbox_deliver_pending
 
 
 class Command(BaseCommand):
     help = (
         "Run the periodic sweeps now, each idempotent: restart clocks paused past the limit, escalate, "
-        "remind offices of deadlines, close complaints whose feedback window ran out."
+        "remind offices of deadlines, close complaints whose feedback window ran out, send the messages "
+        "whose retry is due."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -21,8 +23,9 @@ class Command(BaseCommand):
         result = escalation_sweep()
         reminded = reminder_sweep()
         closed = closure_sweep()
+        delivered = outbox_deliver_pending()  # the embedded default's retry sweep (production: beat)
         self.stdout.write(
             f"clocks restarted: {resumed}; escalated to supervisor: {result.to_supervisor}, to head: {result.to_head}; "
             f"reminded: {reminded.complaints} complaints at {reminded.offices} offices "
-            f"({reminded.notifications} messages); closed unconfirmed: {closed}"
+            f"({reminded.notifications} messages); closed unconfirmed: {closed}; messages delivered: {delivered}"
         )
