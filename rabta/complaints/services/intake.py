@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.accounts.choices import ComplainantType, Gender
+from rabta.accounts.models import ComplainantProfile
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Category, Complaint, DuplicateLink
@@ -95,17 +96,43 @@ def _check_attributes(
     return clean
 
 
-def _complainant_records(user: Any) -> tuple[Any, Any]:
-    """The complainant's profile (for the flags) and standing (for the responsibility index), read
-    in one query."""
+# What intake reads of the complainant: the profile's flag fields and the standing's level.
+PROFILE_FLAG_FIELDS = (
+    "gender",
+    "has_disability",
+    "is_minority",
+    "birth_year",
+    "complainant_type",
+    "women_led_business",
+    "youth_led_business",
+)
+
+
+def _complainant_records(user: Any) -> tuple[ComplainantProfile | None, str | None]:
+    """The complainant's profile (for the flags; only its flag fields) and standing level (for the
+    responsibility index), in one query that makes no model instances of the user, so the user's
+    encrypted identifiers are not decrypted again for nothing."""
     if getattr(user, "pk", None) is None:
         return None, None
     from rabta.accounts.models import User
 
-    row = User.objects.select_related("complainant_profile", "standing").filter(pk=user.pk).first()
-    profile = getattr(row, "complainant_profile", None) if row is not None else None
-    standing = getattr(row, "standing", None) if row is not None else None
-    return profile, standing
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            "complainant_profile__id", "standing__level", *(f"complainant_profile__{f}" for f in PROFILE_FLAG_FIELDS)
+        )
+        .first()
+    )
+    if row is None:
+        return None, None
+    profile = None
+    if row["complainant_profile__id"] is not None:
+        profile = ComplainantProfile(
+            id=row["complainant_profile__id"],
+            user_id=user.pk,
+            **{f: row[f"complainant_profile__{f}"] for f in PROFILE_FLAG_FIELDS},
+        )
+    return profile, row["standing__level"]
 
 
 def _replayed(scoped_key: str | None) -> Complaint | None:
@@ -118,7 +145,7 @@ def _replayed(scoped_key: str | None) -> Complaint | None:
     )
 
 
-def _flags(profile: Any) -> dict[str, bool]:
+def _flags(profile: ComplainantProfile | None) -> dict[str, bool]:
     if profile is None:
         return {}
     return {
@@ -172,7 +199,7 @@ def complaint_submit(
     # No look-up of the key before the work: the unique constraint on it decides, and a replay is
     # found when the INSERT conflicts (or when the replayed input no longer validates). Retries
     # are rare; the look-up would cost every submission a round trip.
-    profile, standing = _complainant_records(None if is_anonymous else complainant)
+    profile, standing_level = _complainant_records(None if is_anonymous else complainant)
 
     fields: dict[str, list[dict[str, str]]] = {}
 
@@ -213,7 +240,7 @@ def complaint_submit(
     if complainant is not None and not is_anonymous:
         from rabta.complaints.services.responsibility import complainant_may_submit
 
-        allowed, code = complainant_may_submit(complainant, standing=standing)
+        allowed, code = complainant_may_submit(complainant, level=standing_level)
         if not allowed:
             bad("complainant", code, _("New complaints from this account are limited; you can appeal the limit."))
     if latitude is not None and not (Decimal(-90) <= Decimal(latitude) <= Decimal(90)):
@@ -307,17 +334,17 @@ def duplicates_suggest(complaint: Complaint) -> list[DuplicateLink]:
         )
         .exclude(pk=complaint.pk)
         .order_by("-created_at")
-        .only("id", "subject", "text")[:DUPLICATE_CANDIDATES]
+        .values_list("id", "subject", "text")[:DUPLICATE_CANDIDATES]
     )
     links = []
-    for other in candidates:
-        theirs = _tokens(f"{other.subject} {other.text}")
+    for other_id, subject, text in candidates:
+        theirs = _tokens(f"{subject} {text}")
         score = len(mine & theirs) / len(mine | theirs) if theirs else 0.0
         if score >= DUPLICATE_SIMILARITY:
             links.append(
                 DuplicateLink(
                     complaint=complaint,
-                    duplicate_of=other,
+                    duplicate_of_id=other_id,
                     kind=DuplicateLink.LinkKind.SUGGESTED,
                     score=round(score, 3),
                 )

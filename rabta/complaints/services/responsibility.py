@@ -106,14 +106,12 @@ def complaint_rate_responsibility(*, complaint: Complaint, officer: Any, rating:
     return created
 
 
-def complainant_may_submit(
-    user: Any, *, standing: ComplainantStanding | None, now: datetime | None = None
-) -> tuple[bool, str]:
+def complainant_may_submit(user: Any, *, level: str | None, now: datetime | None = None) -> tuple[bool, str]:
     """Whether intake should accept a new complaint from this user, and the code when not.
-    ``standing`` is the user's, read by intake with the profile (None: they have none)."""
-    if standing is None or standing.level in (ComplainantStanding.Level.NORMAL, ComplainantStanding.Level.WARNED):
+    ``level`` is the user's standing level, read by intake with the profile (None: no standing)."""
+    if level is None or level in (ComplainantStanding.Level.NORMAL, ComplainantStanding.Level.WARNED):
         return True, ""
-    if standing.level == ComplainantStanding.Level.SUSPENDED:
+    if level == ComplainantStanding.Level.SUSPENDED:
         return False, "complainant_suspended"
     now = now or timezone.now()
     recent = Complaint.objects.filter(complainant=user, created_at__gte=now - THROTTLE_WINDOW).exists()
