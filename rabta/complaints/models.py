@@ -334,15 +334,28 @@ class Attachment(models.Model):
 
 
 class Escalation(models.Model):
+    """A complaint's escalation to a level, and whether its complainant has been told.
+
+    Written (with ``notified_at`` empty) in the sweep's transaction, so the duty to tell the
+    complainant is saved with the escalation itself: a process killed after the commit leaves a row
+    the notify job still finds, instead of a message that was only ever queued in memory."""
+
     # cmp_escalation_once_per_level (complaint, level) serves look-ups by complaint.
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="escalations", db_index=False)
     level = models.PositiveSmallIntegerField()
     to_office = models.ForeignKey("directory.Office", null=True, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=200)
     created_at = models.DateTimeField()
+    # Set in the transaction that writes the complainant's outbox rows (or finds nobody to tell).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["complaint", "level"], name="cmp_escalation_once_per_level")]
+        indexes = [
+            # escalation_notify: WHERE notified_at IS NULL ORDER BY id. Partial, so it holds only the
+            # escalations not yet told (none, between runs), not the whole history.
+            models.Index(fields=["id"], name="cmp_escalation_unnotified_idx", condition=Q(notified_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} level {self.level}"
