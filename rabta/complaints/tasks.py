@@ -16,10 +16,15 @@ def escalation_sweep_task() -> dict[str, int]:
 
 
 @shared_task(acks_late=True)
-def escalation_notify_task(ids: list[int]) -> int:
-    from rabta.complaints.services.escalation import escalation_notify
+def escalation_notify_task(ids: list[int] | None = None) -> dict[str, int]:
+    """Tell the complainants of escalations not yet told. Kicked as each sweep batch commits, and
+    run by beat as the safety net for a kick that was lost. ``ids`` comes only from tasks queued
+    by the code before migration 0012 (see escalation_notify_legacy)."""
+    from rabta.complaints.services.escalation import escalation_notify, escalation_notify_legacy
 
-    return escalation_notify(complaint_ids=ids)
+    legacy = escalation_notify_legacy(complaint_ids=ids) if ids else 0
+    result = escalation_notify()
+    return {"escalations": result.escalations, "messages": result.messages + legacy}
 
 
 @shared_task
@@ -47,6 +52,8 @@ def closure_sweep_task() -> int:
 app.conf.beat_schedule.update(
     {
         "escalation-sweep": {"task": "rabta.complaints.tasks.escalation_sweep_task", "schedule": 15 * 60},
+        # The sweep kicks this as it commits; beat catches what a killed process or a refused kick left.
+        "escalation-notify": {"task": "rabta.complaints.tasks.escalation_notify_task", "schedule": 5 * 60},
         "reminder-sweep": {"task": "rabta.complaints.tasks.reminder_sweep_task", "schedule": 15 * 60},
         "clock-resume": {"task": "rabta.complaints.tasks.clock_resume_task", "schedule": 15 * 60},
         "closure-sweep": {"task": "rabta.complaints.tasks.closure_sweep_task", "schedule": 60 * 60},

@@ -3,8 +3,13 @@
 Set-based, so one sweep over a million complaints takes seconds. Each batch locks the due rows
 (SKIP LOCKED on PostgreSQL, so concurrent sweeps share the work instead of doing it twice), works
 out every row's new level and office in memory from one read of the reporting lines, writes them
-with a single UPDATE, and writes the Escalation and Event rows with two bulk INSERTs. The people
-to tell are told by a background task enqueued when the batch commits.
+with a single UPDATE, and writes the Escalation and Event rows with two bulk INSERTs.
+
+Telling the complainants is durable without making the sweep render thousands of messages: each
+Escalation row is written with ``notified_at`` empty, in the same transaction as the escalation,
+and ``escalation_notify`` later writes the outbox rows and sets ``notified_at`` together. A task is
+kicked as each batch commits, and beat (or ``rabta escalate``) runs the same job as a safety net,
+so a process killed between the commit and the kick delays the message but cannot lose it.
 
 Idempotent: a row is claimed only while ``next_escalation_at <= now``, and claiming moves that
 moment on (to the head-office day) or clears it, so a second sweep finds nothing more to do.
@@ -27,6 +32,7 @@ from rabta.core.models import Event
 from rabta.directory.models import Office
 
 BATCH_SIZE = 5000
+NOTIFY_BATCH_SIZE = 1000  # escalations told per transaction: each renders one or two messages
 PENDING_TRACKED_DAYS = 90
 TO_SUPERVISOR, TO_HEAD = 1, 2
 
@@ -36,6 +42,12 @@ class SweepResult:
     to_supervisor: int
     to_head: int
     batches: int
+
+
+@dataclass(frozen=True)
+class NotifyResult:
+    escalations: int  # marked as told, including those with nobody to tell
+    messages: int  # outbox rows written
 
 
 @dataclass(frozen=True)
@@ -95,8 +107,9 @@ def escalation_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZ
                 next_at = head_at if level == TO_SUPERVISOR and head_at is not None and head_at > now else None
                 moves.append((pk, level, lines.target(office_id, level), next_at))
             _apply(moves, now=now)
-            ids = [move[0] for move in moves]
-            transaction.on_commit(lambda ids=ids: _notify_later(ids))  # type: ignore[misc]
+            # robust: the batch is committed whatever happens here. Should the kick fail (broker
+            # down) or never run (process killed), the escalations wait, un-notified, for beat.
+            transaction.on_commit(_notify_later, robust=True)
             to_head += sum(1 for move in moves if move[1] == TO_HEAD)
             to_supervisor += sum(1 for move in moves if move[1] == TO_SUPERVISOR)
             if len(rows) < batch_size:
@@ -113,7 +126,9 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
     On PostgreSQL that is one statement: the UPDATE joins the rows to arrays of new values and
     feeds its RETURNING rows to both INSERTs, so 5,000 escalations cost one round trip and no
     Python objects. Other databases (the embedded SQLite, where batches are small) go through the
-    ORM with the same result."""
+    ORM with the same result.
+
+    The Escalation row is written un-notified: escalation_notify tells its complainant."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -127,9 +142,11 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
                      WHERE c.id = v.id
                  RETURNING c.id, v.level, v.office
                 ), escalations AS (
-                    INSERT INTO {Escalation._meta.db_table} (complaint_id, level, to_office_id, reason, created_at)
+                    INSERT INTO {Escalation._meta.db_table}
+                           (complaint_id, level, to_office_id, reason, created_at, notified_at)
                     SELECT id, level, office,
-                           CASE WHEN level = {TO_HEAD} THEN %(head_reason)s ELSE %(supervisor_reason)s END, %(now)s
+                           CASE WHEN level = {TO_HEAD} THEN %(head_reason)s ELSE %(supervisor_reason)s END,
+                           %(now)s, NULL
                       FROM moved
                     ON CONFLICT DO NOTHING
                 )
@@ -162,7 +179,14 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
         )
     Escalation.objects.bulk_create(
         [
-            Escalation(complaint_id=pk, level=level, to_office_id=office_id, created_at=now, reason=REASONS[level])
+            Escalation(
+                complaint_id=pk,
+                level=level,
+                to_office_id=office_id,
+                created_at=now,
+                reason=REASONS[level],
+                notified_at=None,
+            )
             for pk, level, office_id, _ in moves
         ],
         ignore_conflicts=True,
@@ -182,21 +206,66 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
     )
 
 
-def _notify_later(ids: list[int]) -> None:
+def _notify_later() -> None:
     from rabta.complaints.tasks import escalation_notify_task
 
-    escalation_notify_task.delay(ids)
+    escalation_notify_task.delay()
 
 
-def escalation_notify(*, complaint_ids: list[int]) -> int:
-    """Tell each complainant (who can be reached) that their complaint went up the line. Run by a
-    task after the sweep's batch commits; the outbox rows it writes are delivered like any other."""
+def escalation_notify(*, batch_size: int = NOTIFY_BATCH_SIZE) -> NotifyResult:
+    """Tell the complainant of every escalation not yet told, batch by batch until none is left.
+
+    Each batch claims its rows (SKIP LOCKED on PostgreSQL, so concurrent runs split the work; SQLite
+    takes the write lock when the transaction begins, so runs queue), writes the outbox rows and
+    sets ``notified_at`` in one transaction: an escalation is told exactly once, however many
+    workers, retries or sweeps' kicks run this, and a run killed half-way leaves its batch to the
+    next. Escalations with nobody to tell (a fully anonymous complaint, or an account with no
+    address left) are marked too."""
+    from rabta.notifications.services import notifications_enqueue
+
+    escalations = messages = 0
+    while True:
+        with transaction.atomic():
+            due = Escalation.objects.filter(notified_at__isnull=True).order_by("id").values_list("id", "complaint_id")
+            if connection.features.has_select_for_update_skip_locked:
+                due = due.select_for_update(skip_locked=True)
+            rows = list(due[:batch_size])
+            if not rows:
+                break
+            complaints = {
+                complaint.pk: complaint
+                for complaint in Complaint.objects.filter(
+                    pk__in={complaint_id for _, complaint_id in rows}, complainant__isnull=False
+                )
+                .select_related("complainant")
+                # Only what the message needs, not the texts of a thousand complaints.
+                .only("tracking_number", "complainant__email", "complainant__phone", "complainant__preferred_language")
+            }
+            told = [complaints[complaint_id] for _, complaint_id in rows if complaint_id in complaints]
+            written = notifications_enqueue(
+                [(c.complainant, "complaint_escalated", {"tracking_number": c.tracking_number}) for c in told]
+            )
+            Escalation.objects.filter(pk__in=[pk for pk, _ in rows]).update(notified_at=timezone.now())
+            escalations += len(rows)
+            messages += len(written)
+            if len(rows) < batch_size:
+                break
+    return NotifyResult(escalations=escalations, messages=messages)
+
+
+def escalation_notify_legacy(*, complaint_ids: list[int]) -> int:
+    """Tell the complainants of the given complaints, as the task did before migration 0012.
+
+    Only for tasks the old code queued that were still waiting when 0012 marked every past
+    escalation as told: without this, a deploy would drop them. Complaints with an escalation
+    still to tell are left to ``escalation_notify``, so that they hear once. Remove once a release
+    has passed since 0012, when no such task can remain."""
     from rabta.notifications.services import notifications_enqueue
 
     complaints = (
         Complaint.objects.filter(pk__in=complaint_ids, complainant__isnull=False)
+        .exclude(pk__in=Escalation.objects.filter(notified_at__isnull=True).values("complaint_id"))
         .select_related("complainant")
-        # Only what the message needs, not the texts of thousands of complaints.
         .only("tracking_number", "complainant__email", "complainant__phone", "complainant__preferred_language")
     )
     with transaction.atomic():
