@@ -334,7 +334,7 @@ class Attachment(models.Model):
 
 
 class Escalation(models.Model):
-    """A complaint's escalation to a level, and whether its complainant has been told.
+    """A complaint's latest escalation to a level, and whether its complainant has been told.
 
     Written (with ``notified_at`` empty) in the sweep's transaction, so the duty to tell the
     complainant is saved with the escalation itself: a process killed after the commit leaves a row

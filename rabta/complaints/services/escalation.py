@@ -128,7 +128,9 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
     Python objects. Other databases (the embedded SQLite, where batches are small) go through the
     ORM with the same result.
 
-    The Escalation row is written un-notified: escalation_notify tells its complainant."""
+    The Escalation row is written un-notified. A complaint that escalates to a level it reached
+    before (reopened since) already has a row for that level: the row is made the new escalation's,
+    un-notified again, so the complainant is told again; the events keep both."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -148,7 +150,9 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
                            CASE WHEN level = {TO_HEAD} THEN %(head_reason)s ELSE %(supervisor_reason)s END,
                            %(now)s, NULL
                       FROM moved
-                    ON CONFLICT DO NOTHING
+                    ON CONFLICT (complaint_id, level) DO UPDATE
+                       SET to_office_id = EXCLUDED.to_office_id, reason = EXCLUDED.reason,
+                           created_at = EXCLUDED.created_at, notified_at = NULL
                 )
                 INSERT INTO {Event._meta.db_table}
                        (uuid, occurred_at, actor_id, actor_role, kind, subject_type, subject_id,
@@ -189,7 +193,9 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
             )
             for pk, level, office_id, _ in moves
         ],
-        ignore_conflicts=True,
+        update_conflicts=True,
+        unique_fields=["complaint", "level"],
+        update_fields=["to_office", "reason", "created_at", "notified_at"],
     )
     events_record(
         *(

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from rabta.celery import app
 from rabta.complaints.models import Complaint, Escalation
+from rabta.complaints.services import feedback, work
 from rabta.complaints.services.escalation import escalation_notify, escalation_sweep
 from rabta.complaints.tasks import escalation_notify_task
 from rabta.core.models import Event
@@ -134,6 +135,26 @@ def test_supervisor_and_head_escalations_are_each_told(submit, django_capture_on
         escalation_sweep(now=BASE + 42 * DAY)
     assert escalation_messages() == {complaint.tracking_number: 2}
     assert list(Escalation.objects.order_by("level").values_list("level", flat=True)) == [1, 2]
+
+
+def test_a_reopened_complaint_that_escalates_again_is_told_again(submit, citizen, officer_a):
+    with at(BASE):
+        complaint = submit()
+    escalation_sweep(now=SUPERVISOR_DAY)
+    assert escalation_notify().messages == 1
+    with at(SUPERVISOR_DAY + DAY):
+        work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
+        feedback.complaint_reopen(complaint=complaint, actor=citizen, reason="Water still not back")
+    again_at = Complaint.objects.get(pk=complaint.pk).next_escalation_at + timedelta(minutes=1)
+
+    assert escalation_sweep(now=again_at).to_supervisor == 1
+
+    # The level-1 record is now the second escalation's, waiting to be told; the events keep both.
+    record = Escalation.objects.get(complaint=complaint, level=1)
+    assert (record.created_at, record.notified_at) == (again_at, None)
+    assert Event.objects.for_subject(complaint).filter(kind="complaints.escalated").count() == 2
+    assert escalation_notify().messages == 1
+    assert escalation_messages() == {complaint.tracking_number: 2}
 
 
 def test_the_periodic_command_tells_what_a_killed_sweep_left(lodged):
