@@ -18,6 +18,7 @@ from rabta.notifications.models import Outbox
 from rabta.notifications.senders import LocmemSmsSender
 from rabta.notifications.services import (
     CLAIM_LEASE,
+    KICK_DELAY_SECONDS,
     KICK_KEY,
     MAX_ATTEMPTS,
     notification_enqueue,
@@ -150,11 +151,12 @@ def test_with_a_worker_many_commits_queue_one_delivery_task(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     cache.delete(KICK_KEY)
     user = User.objects.create_user(email="ayesha@example.pk", full_name="Ayesha Khan")
-    with mock.patch("rabta.notifications.tasks.deliver_pending_outbox.delay") as queue:
+    with mock.patch("rabta.notifications.tasks.deliver_pending_outbox.apply_async") as queue:
         for _ in range(3):
             with transaction.atomic():
                 notification_enqueue(user=user, template="complaint_submitted", context=CONTEXT)
         assert queue.call_count == 1
+        queue.assert_called_with(countdown=KICK_DELAY_SECONDS)  # a second gathers the commits in between
         assert mail.outbox == []
 
         assert outbox_deliver_pending() == 3  # the queued task, run by the worker
@@ -172,7 +174,9 @@ def test_a_broker_that_cannot_take_the_task_loses_nothing_and_fails_no_one(setti
     settings.CELERY_TASK_ALWAYS_EAGER = False
     cache.delete(KICK_KEY)
     user = User.objects.create_user(email="ayesha@example.pk", full_name="Ayesha Khan")
-    broker_down = mock.patch("rabta.notifications.tasks.deliver_pending_outbox.delay", side_effect=ConnectionError())
+    broker_down = mock.patch(
+        "rabta.notifications.tasks.deliver_pending_outbox.apply_async", side_effect=ConnectionError()
+    )
     with broker_down, transaction.atomic():
         notification_enqueue(user=user, template="complaint_submitted", context=CONTEXT)
 
