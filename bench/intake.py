@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from bench.cpu import probe
 from bench.figures import Figure, not_measured
 from bench.loadgen import LoadResult, Request, run_load
 
@@ -39,6 +40,7 @@ def intake_benchmark(ctx: Context) -> list[Figure]:
     ceiling = LoadResult(duration_s=0.0)
     result = LoadResult(duration_s=0.0)
     with ctx.server("intake") as server:
+        cpu = probe(sessions=server.sessions, database=ctx.database_url.rsplit("/", 1)[-1].split("?")[0])
         # Alternate ceiling and intake rounds so that anything else happening on the machine (autovacuum,
         # other processes) weighs on both alike; the figures are over all rounds together.
         for round_no in range(1, ROUNDS + 1):
@@ -49,6 +51,7 @@ def intake_benchmark(ctx: Context) -> list[Figure]:
                 clients=ctx.clients,
                 duration_s=ctx.duration_s,
                 warmup_s=ctx.warmup_s,
+                cpu_probe=cpu,
             )
             say(f"   ceiling: {part.summary()}")
             ceiling.add(part)
@@ -63,6 +66,7 @@ def intake_benchmark(ctx: Context) -> list[Figure]:
                 duration_s=ctx.duration_s,
                 warmup_s=ctx.warmup_s,
                 on_response=intake.on_response,
+                cpu_probe=cpu,
             )
             say(f"   intake: {part.summary()}")
             result.add(part)
@@ -87,6 +91,7 @@ def intake_benchmark(ctx: Context) -> list[Figure]:
             f"through this server can average below {ctx.clients} / db_insert_ceiling_rps",
         )
     )
+    figures.append(_cpu_figure("db_insert_ceiling_cpu_ms", ceiling, "the ceiling's"))
     if intake is None:
         return [*figures, *_intake_missing(intake_missing)]
     method, path, body, headers = intake.request_for_key(0, "intake-queries-probe")
@@ -109,6 +114,8 @@ def _intake_figures(ctx: Context, ceiling: LoadResult, result: LoadResult, intak
     if first_error:
         fail_note += f"; first error: {first_error[:300]}"
     p99 = result.percentile_ms(99)
+    intake_cpu, ceiling_cpu = result.cpu_ms_per_request(), ceiling.cpu_ms_per_request()
+    cpu_ratio = round(ceiling_cpu / intake_cpu, 3) if intake_cpu and ceiling_cpu else None
     return [
         Figure(
             name="complaint_intake_rps",
@@ -144,7 +151,29 @@ def _intake_figures(ctx: Context, ceiling: LoadResult, result: LoadResult, intak
                 else "No broker (embedded default): the acknowledgement is delivered inside the intake request"
             ),
         ),
+        _cpu_figure("complaint_intake_cpu_ms", result, "intake's"),
+        Figure(
+            name="intake_vs_ceiling_cpu_ratio",
+            value=cpu_ratio,
+            unit="ratio",
+            notes="db_insert_ceiling_cpu_ms / complaint_intake_cpu_ms: the throughput ratio the two would have "
+            "on a machine doing nothing else, where requests per second is CPU-bound on both sides",
+        ),
     ]
+
+
+CPU_NOTES = (
+    "CPU milliseconds per request, summed over gunicorn's master and workers, the Celery worker and the "
+    "PostgreSQL backends of the benchmark's database (bench/cpu.py), over all rounds: unlike requests per "
+    "second, it hardly moves when something else shares the machine"
+)
+
+
+def _cpu_figure(name: str, result: LoadResult, whose: str) -> Figure:
+    value = result.cpu_ms_per_request()
+    if value is None:
+        return not_measured(name, "ms", "no /proc to read CPU time from")
+    return Figure(name=name, value=value, unit="ms", notes=f"{whose} {CPU_NOTES}")
 
 
 def _intake_missing(why: str) -> list[Figure]:

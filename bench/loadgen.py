@@ -30,6 +30,7 @@ class LoadResult:
     latencies_s: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0  # connection-level failures (status 0)
+    cpu_s: dict[str, float] | None = None  # CPU the serving processes used in the window, by group (bench/cpu.py)
 
     @property
     def completed(self) -> int:
@@ -50,6 +51,17 @@ class LoadResult:
         for status, count in other.statuses.items():
             self.statuses[status] = self.statuses.get(status, 0) + count
         self.errors += other.errors
+        if other.cpu_s is not None:
+            mine = self.cpu_s or {}
+            self.cpu_s = {group: mine.get(group, 0.0) + cpu for group, cpu in other.cpu_s.items()}
+
+    def cpu_ms_per_request(self, group: str | None = None) -> float | None:
+        """CPU milliseconds the serving processes (or one group of them) spent per request that
+        started in the window."""
+        if self.cpu_s is None or not self.completed:
+            return None
+        cpu = sum(self.cpu_s.values()) if group is None else self.cpu_s.get(group, 0.0)
+        return round(cpu * 1000 / self.completed, 2)
 
     def percentile_ms(self, pct: float) -> float | None:
         return percentile_ms(self.latencies_s, pct)
@@ -64,6 +76,8 @@ class LoadResult:
             "p50_ms": self.percentile_ms(50),
             "p95_ms": self.percentile_ms(95),
             "p99_ms": self.percentile_ms(99),
+            "cpu_ms_per_request": self.cpu_ms_per_request(),
+            "cpu_ms_per_request_by_process": {group: self.cpu_ms_per_request(group) for group in self.cpu_s or {}},
         }
 
 
@@ -85,13 +99,23 @@ def run_load(
     warmup_s: float = 2.0,
     on_response: ResponseHook | None = None,
     host: str = "127.0.0.1",
+    cpu_probe: Callable[[], dict[str, float]] | None = None,
 ) -> LoadResult:
-    """Run ``clients`` closed-loop clients against ``host:port``; return what the window saw."""
+    """Run ``clients`` closed-loop clients against ``host:port``; return what the window saw.
+    ``cpu_probe`` (bench/cpu.py), read as the window opens and closes, gives the window's CPU."""
     start = time.perf_counter()
     window_start = start + warmup_s
     window_end = window_start + duration_s
     lock = threading.Lock()
     result = LoadResult(duration_s=duration_s)
+    cpu_marks: list[dict[str, float]] = []
+
+    def mark_cpu() -> None:
+        if cpu_probe is None:
+            return
+        for moment in (window_start, window_end):
+            time.sleep(max(0.0, moment - time.perf_counter()))
+            cpu_marks.append(cpu_probe())
 
     def client(index: int) -> None:
         conn = http.client.HTTPConnection(host, port, timeout=30)
@@ -130,8 +154,11 @@ def run_load(
             result.errors += errors
 
     threads = [threading.Thread(target=client, args=(i,), name=f"client-{i}", daemon=True) for i in range(clients)]
+    threads.append(threading.Thread(target=mark_cpu, name="cpu-probe", daemon=True))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if len(cpu_marks) == 2:
+        result.cpu_s = {group: cpu_marks[1][group] - cpu_marks[0].get(group, 0.0) for group in cpu_marks[1]}
     return result

@@ -94,6 +94,10 @@ class Server:
             time.sleep(0.1)
         raise RuntimeError(f"gunicorn not ready on port {self.port} after {timeout_s:.0f} s; see {self.log_path}")
 
+    def sessions(self) -> list[int]:
+        """The process sessions serving (each was started as a session leader): for bench/cpu.py."""
+        return [process.pid for process in (self.process, self.worker) if process is not None]
+
     def kill(self) -> None:
         """SIGKILL the whole process group: master and workers die mid-request."""
         if self.process is None:
