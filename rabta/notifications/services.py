@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -118,6 +119,16 @@ def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
     return subject % context, body % context
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Someone to notify who is not a user, such as an office's own mailbox: the outbox rows name
+    no user, and the message is written in ``language``."""
+
+    email: str = ""
+    phone: str = ""
+    language: str = "en"
+
+
 def notification_enqueue(*, user: Any, template: str, context: dict[str, Any]) -> list[Outbox]:
     """Write outbox rows (email and/or SMS, in the user's language) inside the caller's transaction;
     deliver them once it commits."""
@@ -125,19 +136,29 @@ def notification_enqueue(*, user: Any, template: str, context: dict[str, Any]) -
 
 
 def notifications_enqueue(items: list[tuple[Any, str, dict[str, Any]]]) -> list[Outbox]:
-    """Many notifications at once: ``(user, template, context)`` each. One INSERT for all their
-    outbox rows and one delivery kick after commit, so a sweep that notifies thousands of people
-    costs two round trips instead of thousands."""
+    """Many notifications at once: ``(recipient, template, context)`` each, the recipient a user or a
+    :class:`Recipient`. One INSERT for all their outbox rows and one delivery kick after commit, so a
+    sweep that notifies thousands of people costs two round trips instead of thousands. Items that
+    share a context object (the same digest to several people) are rendered once per language."""
     rows: list[Outbox] = []
-    for user, template, context in items:
-        language = getattr(user, "preferred_language", "en") or "en"
-        with translation.override(language):
-            subject, body = _render(template, context)
+    # (id of the context, template, language) -> (the context, subject, body). Holding the context
+    # keeps it alive, so its id cannot be reused by another context while this runs.
+    rendered: dict[tuple[int, str, str], tuple[dict[str, Any], str, str]] = {}
+    for recipient, template, context in items:
+        if isinstance(recipient, Recipient):
+            user, language = None, recipient.language or "en"
+        else:
+            user, language = recipient, getattr(recipient, "preferred_language", "en") or "en"
+        key = (id(context), template, language)
+        if key not in rendered:
+            with translation.override(language):
+                rendered[key] = (context, *_render(template, context))
+        _context, subject, body = rendered[key]
         common = {"user": user, "template": template, "language": language, "body": body}
-        if getattr(user, "email", None):
-            rows.append(Outbox(channel=Outbox.Channel.EMAIL, to=user.email, subject=subject, **common))
-        if getattr(user, "phone", None):
-            rows.append(Outbox(channel=Outbox.Channel.SMS, to=user.phone, subject="", **common))
+        if getattr(recipient, "email", None):
+            rows.append(Outbox(channel=Outbox.Channel.EMAIL, to=recipient.email, subject=subject, **common))
+        if getattr(recipient, "phone", None):
+            rows.append(Outbox(channel=Outbox.Channel.SMS, to=recipient.phone, subject="", **common))
     if not rows:
         return []
     created = Outbox.objects.bulk_create(rows)

@@ -1,0 +1,56 @@
+"""Queueing for recipients that are not users (an office's own mailbox), and rendering a message
+shared by many recipients once."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+from rabta.accounts.models import User
+from rabta.notifications import services
+from rabta.notifications.models import Outbox
+from rabta.notifications.services import Recipient, notifications_enqueue
+
+pytestmark = pytest.mark.django_db
+
+CONTEXT = {"office": "Local Government Lahore", "count": 2, "complaints": "RB-1 (acknowledge, 2026-09-09 10:00)"}
+
+
+def test_a_recipient_that_is_not_a_user_gets_rows_naming_no_user():
+    rows = notifications_enqueue(
+        [(Recipient(email="lahore@lg.punjab.gov.pk", phone="+924299999999"), "office_deadline_reminder", CONTEXT)]
+    )
+
+    assert sorted((row.channel, row.to, row.user_id, row.language) for row in Outbox.objects.all()) == [
+        (Outbox.Channel.EMAIL, "lahore@lg.punjab.gov.pk", None, "en"),
+        (Outbox.Channel.SMS, "+924299999999", None, "en"),
+    ]
+    assert len(rows) == 2 and rows[0].subject == "Deadlines due at Local Government Lahore: 2"
+
+
+def test_a_recipients_language_is_used_and_an_empty_address_is_skipped():
+    (row,) = notifications_enqueue(
+        [(Recipient(email="office@gov.pk", language="ur"), "office_deadline_reminder", CONTEXT)]
+    )
+    assert (row.language, row.channel) == ("ur", Outbox.Channel.EMAIL) and "ان باکس" in row.body
+    assert notifications_enqueue([(Recipient(), "office_deadline_reminder", CONTEXT)]) == []
+
+
+def test_a_context_shared_by_many_is_rendered_once_per_language():
+    users = [
+        User.objects.create_user(email=f"officer{i}@gov.pk", full_name="Officer", preferred_language=language)
+        for i, language in enumerate(["en", "en", "ur", "en"])
+    ]
+    shared = dict(CONTEXT)
+    other = dict(CONTEXT, count=3)
+    items = [(user, "office_deadline_reminder", shared) for user in users]
+    items.append((users[0], "office_deadline_reminder", other))
+
+    with mock.patch.object(services, "_render", wraps=services._render) as render:
+        rows = notifications_enqueue(items)
+
+    assert render.call_count == 3  # the shared context in English and in Urdu, and the other one
+    assert [row.language for row in rows] == ["en", "en", "ur", "en", "en"]
+    assert rows[0].body == rows[1].body != rows[2].body
+    assert rows[4].subject.endswith(": 3") and rows[0].subject.endswith(": 2")
