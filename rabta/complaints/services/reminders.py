@@ -9,6 +9,9 @@ per complaint, and writes one digest per officer of each office into the outbox,
 transaction. A crash before commit leaves everything to the next sweep; after commit, the outbox
 delivers.
 
+The digest names complaints by tracking number, deadline and due time only: never the subject,
+the text or the complainant.
+
 Idempotent: a complaint is claimed only while ``next_reminder_at <= now`` and claiming moves that
 moment past ``now``, so a second sweep finds nothing more to do.
 """
@@ -18,12 +21,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from rabta.accounts.models import RoleAssignment
+from rabta.accounts.models import User
 from rabta.accounts.roles import Role
 from rabta.complaints.choices import OPEN_STATUSES
 from rabta.complaints.models import Complaint
@@ -35,6 +40,7 @@ BATCH_SIZE = 5000
 DIGEST_LINES = 20  # complaints named in one message; the rest are counted
 REMINDED_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 DEADLINE_LABELS = {"acknowledge": _("acknowledge"), "interim_reply": _("interim reply"), "resolve": _("resolve")}
+TEMPLATE = "office_deadline_reminder"
 
 
 @dataclass(frozen=True)
@@ -135,39 +141,63 @@ def _move(moves: list[tuple[int, datetime | None]], *, now: datetime) -> None:
 
 def _notify(digests: dict[int, list[Reminder]]) -> int:
     """One digest per officer and supervisor of each office, written to the outbox in the caller's
-    transaction. Offices with nobody assigned get none; the events still show they were due."""
+    transaction. Offices with nobody assigned get none; the events still show they were due.
+
+    The digest is worked out once per office and language and shared by the office's staff in that
+    language, so it is rendered once for all of them (``notifications_enqueue`` renders a shared
+    context once)."""
     from rabta.notifications.services import notifications_enqueue
 
     if not digests:
         return 0
     names = dict(Office.objects.filter(pk__in=digests).values_list("pk", "name"))
-    staff = (
-        RoleAssignment.objects.filter(office_id__in=digests, role__in=REMINDED_ROLES, active=True, user__is_active=True)
-        .select_related("user")
-        .order_by("office_id", "user_id")
-    )
-    items = []
-    seen: set[tuple[int, int]] = set()
-    for assignment in staff:
-        office_id = assignment.office_id
-        assert office_id is not None
-        if (office_id, assignment.user_id) in seen:  # officer and supervisor of the same office
-            continue
-        seen.add((office_id, assignment.user_id))
-        reminders = sorted(digests[office_id], key=lambda reminder: reminder.due)
-        with translation.override(assignment.user.preferred_language or "en"):
-            lines = [
-                f"{r.tracking_number} ({DEADLINE_LABELS[r.deadline]}, {timezone.localtime(r.due):%Y-%m-%d %H:%M})"
-                for r in reminders
-            ]
-        shown = lines[:DIGEST_LINES]
-        if len(lines) > len(shown):
-            shown.append(f"+{len(lines) - len(shown)}")
-        items.append(
-            (
-                assignment.user,
-                "office_deadline_reminder",
-                {"office": names.get(office_id, ""), "count": len(reminders), "complaints": "; ".join(shown)},
-            )
+    # Every office's staff in one query, one row per (user, office), reading only what a message
+    # needs; an officer who is also a supervisor of the office comes twice and is reminded once.
+    staff: dict[int, dict[int, User]] = defaultdict(dict)
+    users = (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__office_id__in=digests,
+            role_assignments__role__in=REMINDED_ROLES,
+            role_assignments__active=True,
         )
+        .annotate(reminded_office=F("role_assignments__office_id"))
+        .only("email", "phone", "preferred_language")
+        .order_by("reminded_office", "pk")
+    )
+    for user in users:
+        staff[user.reminded_office].setdefault(user.pk, user)
+    items: list[tuple[Any, str, dict[str, Any]]] = []
+    for office_id, reminders in digests.items():
+        if not staff[office_id]:
+            continue
+        digest = _Digest(names.get(office_id, ""), reminders)
+        items += [
+            (user, TEMPLATE, digest.context(user.preferred_language or "en")) for user in staff[office_id].values()
+        ]
     return len(notifications_enqueue(items))
+
+
+class _Digest:
+    """One office's digest: its reminders sorted and formatted once, its context built once per
+    language (only the deadline labels are translated) and the same dict handed to everyone in that
+    language."""
+
+    def __init__(self, office: str, reminders: list[Reminder]) -> None:
+        self.office = office
+        self.count = len(reminders)
+        # (tracking number, deadline, due) of the first DIGEST_LINES; the rest are only counted.
+        self.shown = [
+            (r.tracking_number, r.deadline, f"{timezone.localtime(r.due):%Y-%m-%d %H:%M}")
+            for r in sorted(reminders, key=lambda reminder: reminder.due)[:DIGEST_LINES]
+        ]
+        self.contexts: dict[str, dict[str, Any]] = {}
+
+    def context(self, language: str) -> dict[str, Any]:
+        if language not in self.contexts:
+            with translation.override(language):
+                lines = [f"{number} ({DEADLINE_LABELS[deadline]}, {due})" for number, deadline, due in self.shown]
+            if self.count > len(lines):
+                lines.append(f"+{self.count - len(lines)}")
+            self.contexts[language] = {"office": self.office, "count": self.count, "complaints": "; ".join(lines)}
+        return self.contexts[language]

@@ -293,3 +293,23 @@ def test_the_migration_gives_open_complaints_their_next_reminder(lodged, officer
     with at(acknowledged.interim_due_at - REMINDER_LEAD - timedelta(hours=1)):  # too late for that one
         migration.fill_next_reminder(django_apps, None)
     assert fresh(lodged).next_reminder_at == acknowledged.interim_due_at - REMINDER_LEAD
+
+
+def test_a_long_digest_names_the_earliest_deadlines_and_counts_the_rest(submit, officer_a):
+    from rabta.complaints.services.reminders import DIGEST_LINES
+
+    lodged = []
+    for hour in range(DIGEST_LINES + 2):
+        with at(BASE + timedelta(hours=hour)):
+            lodged.append(submit())
+    # Every acknowledgement's reminder has come, and no other deadline's
+    moment = lodged[-1].acknowledge_due_at - REMINDER_LEAD
+    assert moment < min(c.interim_due_at for c in lodged) - REMINDER_LEAD
+
+    reminder_sweep(now=moment)
+
+    (email,) = [row for row in reminders_to(officer_a) if row.channel == Outbox.Channel.EMAIL]
+    assert email.subject.endswith(f": {DIGEST_LINES + 2}")
+    assert all(c.tracking_number in email.body for c in lodged[:DIGEST_LINES])
+    assert not any(c.tracking_number in email.body for c in lodged[DIGEST_LINES:])
+    assert email.body.count("acknowledge") == DIGEST_LINES and "; +2." in email.body
