@@ -62,6 +62,8 @@ def reminders_benchmark(ctx: Context) -> list[Figure]:
         "complaints_claimed": claimed,
         "complaints_reminded": outcome.complaints,
         "offices_reminded": outcome.offices,
+        # Offices with neither staff nor an email address (0 while office_staff_create staffs them all).
+        "offices_unreachable": getattr(outcome, "offices_unreachable", None),
         "digest_outbox_rows": outbox_rows,
         "before": before,
         "after": after,

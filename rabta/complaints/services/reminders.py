@@ -9,8 +9,15 @@ per complaint, and writes one digest per officer of each office into the outbox,
 transaction. A crash before commit leaves everything to the next sweep; after commit, the outbox
 delivers.
 
+An office with nobody to remind (no active officer or supervisor with an address) gets the digest
+at its own email address instead, in English (the directory records no language for an office or
+a department). An office with neither is counted as unreachable and logged by code, so that
+operators can staff it or give it an address; its complaints' moments move on all the same, so
+the next sweep does not try again every quarter of an hour.
+
 The digest names complaints by tracking number, deadline and due time only: never the subject,
-the text or the complainant.
+the text or the complainant, so it is safe for an office's shared mailbox and for complaints whose
+complainant is hidden from the office.
 
 Idempotent: a complaint is claimed only while ``next_reminder_at <= now`` and claiming moves that
 moment past ``now``, so a second sweep finds nothing more to do.
@@ -18,6 +25,7 @@ moment past ``now``, so a second sweep finds nothing more to do.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,11 +44,14 @@ from rabta.complaints.services.deadlines import REMINDER_LEAD, deadlines_owed, r
 from rabta.core.events import event_build, events_record
 from rabta.directory.models import Office
 
+logger = logging.getLogger(__name__)
+
 BATCH_SIZE = 5000
 DIGEST_LINES = 20  # complaints named in one message; the rest are counted
 REMINDED_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 DEADLINE_LABELS = {"acknowledge": _("acknowledge"), "interim_reply": _("interim reply"), "resolve": _("resolve")}
 TEMPLATE = "office_deadline_reminder"
+OFFICE_LANGUAGE = "en"  # an office's own mailbox: the directory records no language for offices
 
 
 @dataclass(frozen=True)
@@ -55,11 +66,12 @@ class ReminderResult:
     complaints: int
     offices: int
     notifications: int
+    offices_unreachable: int = 0  # reminded offices with neither staff to remind nor an email address
 
 
 def reminder_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> ReminderResult:
     now = now or timezone.now()
-    complaints = offices = notifications = 0
+    complaints = offices = notifications = unreachable = 0
     while True:
         with transaction.atomic():
             due = (
@@ -109,12 +121,16 @@ def reminder_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE)
                 )
             _move(moves, now=now)
             events_record(*events)
-            notifications += _notify(digests)
+            written, missed = _notify(digests)
+            notifications += written
+            unreachable += missed
             complaints += len(events)
             offices += len(digests)
             if len(rows) < batch_size:
                 break
-    return ReminderResult(complaints=complaints, offices=offices, notifications=notifications)
+    return ReminderResult(
+        complaints=complaints, offices=offices, notifications=notifications, offices_unreachable=unreachable
+    )
 
 
 def _move(moves: list[tuple[int, datetime | None]], *, now: datetime) -> None:
@@ -139,18 +155,19 @@ def _move(moves: list[tuple[int, datetime | None]], *, now: datetime) -> None:
         Complaint.objects.filter(pk__in=pks).update(next_reminder_at=at, updated_at=now)
 
 
-def _notify(digests: dict[int, list[Reminder]]) -> int:
+def _notify(digests: dict[int, list[Reminder]]) -> tuple[int, int]:
     """One digest per officer and supervisor of each office, written to the outbox in the caller's
-    transaction. Offices with nobody assigned get none; the events still show they were due.
+    transaction; an office with nobody to remind gets one at its own email address. Returns the
+    outbox rows written and the offices reached by neither (logged).
 
     The digest is worked out once per office and language and shared by the office's staff in that
     language, so it is rendered once for all of them (``notifications_enqueue`` renders a shared
     context once)."""
-    from rabta.notifications.services import notifications_enqueue
+    from rabta.notifications.services import Recipient, notifications_enqueue
 
     if not digests:
-        return 0
-    names = dict(Office.objects.filter(pk__in=digests).values_list("pk", "name"))
+        return 0, 0
+    offices = {office.pk: office for office in Office.objects.filter(pk__in=digests).only("code", "name", "email")}
     # Every office's staff in one query, one row per (user, office), reading only what a message
     # needs; an officer who is also a supervisor of the office comes twice and is reminded once.
     staff: dict[int, dict[int, User]] = defaultdict(dict)
@@ -168,14 +185,28 @@ def _notify(digests: dict[int, list[Reminder]]) -> int:
     for user in users:
         staff[user.reminded_office].setdefault(user.pk, user)
     items: list[tuple[Any, str, dict[str, Any]]] = []
+    unreachable = 0
     for office_id, reminders in digests.items():
-        if not staff[office_id]:
-            continue
-        digest = _Digest(names.get(office_id, ""), reminders)
-        items += [
-            (user, TEMPLATE, digest.context(user.preferred_language or "en")) for user in staff[office_id].values()
-        ]
-    return len(notifications_enqueue(items))
+        office = offices.get(office_id)
+        name = office.name if office is not None else ""
+        digest = _Digest(name, reminders)
+        # Someone to remind has an address; an officer with none is as good as no officer.
+        reachable = [user for user in staff[office_id].values() if user.email or user.phone]
+        if reachable:
+            items += [
+                (user, TEMPLATE, digest.context(user.preferred_language or OFFICE_LANGUAGE)) for user in reachable
+            ]
+        elif office is not None and office.email:
+            items.append((Recipient(email=office.email, language=OFFICE_LANGUAGE), TEMPLATE, digest.context()))
+        else:
+            unreachable += 1
+            logger.warning(
+                "reminder sweep: office %s has no active staff to remind and no email address; "
+                "%s complaint deadline(s) reminded to nobody",
+                office.code if office is not None else office_id,
+                len(reminders),
+            )
+    return len(notifications_enqueue(items)), unreachable
 
 
 class _Digest:
@@ -193,7 +224,7 @@ class _Digest:
         ]
         self.contexts: dict[str, dict[str, Any]] = {}
 
-    def context(self, language: str) -> dict[str, Any]:
+    def context(self, language: str = OFFICE_LANGUAGE) -> dict[str, Any]:
         if language not in self.contexts:
             with translation.override(language):
                 lines = [f"{number} ({DEADLINE_LABELS[deadline]}, {due})" for number, deadline, due in self.shown]

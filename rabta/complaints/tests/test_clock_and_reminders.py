@@ -295,6 +295,93 @@ def test_the_migration_gives_open_complaints_their_next_reminder(lodged, officer
     assert fresh(lodged).next_reminder_at == acknowledged.interim_due_at - REMINDER_LEAD
 
 
+# Who hears of an office's deadlines: its staff, else its own mailbox, else an operator ----------
+
+
+def office_digests():
+    return list(Outbox.objects.filter(template="office_deadline_reminder").order_by("id"))
+
+
+def test_an_office_with_staff_is_reminded_through_them_not_its_mailbox(submit, officer_a, world):
+    world.office_a.email = "lahore@lg.punjab.gov.pk"
+    world.office_a.save(update_fields=["email"])
+    with at(BASE):
+        number = submit().tracking_number
+
+    result = reminder_sweep(now=BASE + 30 * DAY)
+
+    assert (result.complaints, result.offices, result.offices_unreachable) == (1, 1, 0)
+    rows = office_digests()
+    assert {row.user for row in rows} == {officer_a} and all(number in row.body for row in rows)
+    assert not [row for row in rows if row.to == world.office_a.email]
+
+
+def test_an_office_with_nobody_to_remind_gets_the_digest_at_its_own_address(submit, citizen, world):
+    # Given an office with an address, whose only officer has left and whose supervisor's role was
+    # withdrawn, and a complaint there whose complainant is hidden from the office
+    from conftest import make_user
+    from rabta.accounts.models import RoleAssignment
+    from rabta.accounts.roles import Role
+
+    world.office_a.email = "lahore@lg.punjab.gov.pk"
+    world.office_a.save(update_fields=["email"])
+    departed = make_user("departed@gov.pk", "Departed officer", (Role.OFFICER, world.office_a, None))
+    departed.is_active = False
+    departed.save(update_fields=["is_active"])
+    make_user("withdrawn@gov.pk", "Withdrawn supervisor", (Role.SUPERVISOR, world.office_a, None))
+    RoleAssignment.objects.filter(user__email="withdrawn@gov.pk").update(active=False)
+    with at(BASE):
+        hidden = submit(anonymity="identity_hidden_from_office")
+        plain = submit(subject="Broken water main")
+
+    # When the reminders come due
+    result = reminder_sweep(now=BASE + 30 * DAY)
+
+    # Then the office's mailbox gets one digest, in English, naming both complaints by number only
+    assert (result.complaints, result.offices, result.notifications, result.offices_unreachable) == (2, 1, 1, 0)
+    (row,) = office_digests()
+    assert (row.user, row.channel, row.to, row.language) == (
+        None,
+        Outbox.Channel.EMAIL,
+        "lahore@lg.punjab.gov.pk",
+        "en",
+    )
+    assert world.office_a.name in row.subject
+    assert hidden.tracking_number in row.body and plain.tracking_number in row.body
+    assert "acknowledge" in row.body and "resolve" in row.body
+    for secret in (citizen.full_name, citizen.email, hidden.subject, hidden.text, plain.subject, "Ayesha"):
+        assert secret not in row.body and secret not in row.subject
+    # and the sweep is done with them: nothing again at the same moment
+    assert reminder_sweep(now=BASE + 30 * DAY).complaints == 0
+    assert len(office_digests()) == 1
+
+
+def test_an_office_with_neither_staff_nor_address_is_reported_and_not_retried(submit, world, caplog):
+    # Given an office with nobody assigned and no email address
+    assert world.office_a.email == ""
+    with at(BASE):
+        lodged = submit()
+    moment = BASE + 30 * DAY
+
+    # When the reminder comes due
+    with caplog.at_level("WARNING", logger="rabta.complaints.services.reminders"):
+        result = reminder_sweep(now=moment)
+
+    # Then nobody is written to, the operators are told which office, and the complaint is still
+    # recorded as reminded
+    assert (result.complaints, result.offices, result.notifications, result.offices_unreachable) == (1, 1, 0, 1)
+    assert office_digests() == []
+    (warning,) = [record for record in caplog.records if record.name == "rabta.complaints.services.reminders"]
+    assert warning.levelname == "WARNING" and world.office_a.code in warning.getMessage()
+    assert len(events(lodged, "complaints.reminded")) == 1
+    # and its moment moved on past the deadlines already reminded, so the next sweep does not try again
+    complaint = fresh(lodged)
+    assert complaint.next_reminder_at is None or complaint.next_reminder_at > moment
+    caplog.clear()
+    again = reminder_sweep(now=moment + timedelta(minutes=15))
+    assert (again.complaints, again.offices_unreachable) == (0, 0) and not caplog.records
+
+
 def test_a_long_digest_names_the_earliest_deadlines_and_counts_the_rest(submit, officer_a):
     from rabta.complaints.services.reminders import DIGEST_LINES
 
