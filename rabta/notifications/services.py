@@ -32,6 +32,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from rabta.core import crypto
 from rabta.notifications.models import Outbox
 from rabta.notifications.senders import SmsMessage, sms_sender
 
@@ -214,7 +215,15 @@ def _deliver(rows: list[Outbox]) -> tuple[int, int]:
     if not rows:
         return 0, 0
     failed: dict[int, str] = {}
-    emails = [row for row in rows if row.channel == Outbox.Channel.EMAIL]
+    for row in rows:
+        # Opened one by one: an address no configured key can open (a key removed too early) fails
+        # its own row, with the reason, and never holds back the rest of the batch.
+        try:
+            sealed = getattr(row, "to_sealed", "")  # an extra column of the claim's RETURNING
+            row.to = crypto.decrypt(sealed) if sealed else ""
+        except crypto.DecryptionFailed as exc:
+            failed[row.pk] = str(exc)
+    emails = [row for row in rows if row.channel == Outbox.Channel.EMAIL and row.pk not in failed]
     if emails:
         try:
             with get_connection() as mail:
@@ -225,7 +234,7 @@ def _deliver(rows: list[Outbox]) -> tuple[int, int]:
                         failed[row.pk] = str(exc)
         except Exception as exc:  # could not even open the connection
             failed.update({row.pk: str(exc) for row in emails if row.pk not in failed})
-    texts = [row for row in rows if row.channel == Outbox.Channel.SMS]
+    texts = [row for row in rows if row.channel == Outbox.Channel.SMS and row.pk not in failed]
     if texts:
         sender = sms_sender()
         for row in texts:
@@ -263,7 +272,8 @@ def _claim(*, ids: list[int] | None, limit: int) -> list[Outbox]:
     ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING ...`` on PostgreSQL,
     where concurrent deliverers skip each other's rows instead of waiting; SQLite runs one writer
     at a time, so its UPDATE alone is enough. Ready means pending and due, or claimed by a
-    deliverer that has not finished within the lease."""
+    deliverer that has not finished within the lease. The address comes back sealed, as
+    ``to_sealed``: :func:`_deliver` opens each one."""
     if ids is not None and not ids:
         return []
     qn = connection.ops.quote_name
@@ -285,7 +295,10 @@ def _claim(*, ids: list[int] | None, limit: int) -> list[Outbox]:
         params += ids
     lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     table, pk = qn(meta.db_table), qn(meta.pk.column)
-    columns = ", ".join(qn(field.column) for field in meta.concrete_fields)
+    columns = ", ".join(
+        f"{qn(field.column)} AS {qn('to_sealed')}" if field.name == "to" else qn(field.column)
+        for field in meta.concrete_fields
+    )
     # The names are the model's own; every value is a parameter.
     sql = (
         f"UPDATE {table} SET {col('state')} = %s, {col('claimed_at')} = %s "  # noqa: S608

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from rabta.accounts.models import User
@@ -185,3 +185,19 @@ def test_a_broker_that_cannot_take_the_task_loses_nothing_and_fails_no_one(setti
 
     assert retry_pending_outbox() == 1
     assert len(mail.outbox) == 1
+
+
+def test_an_address_no_key_can_open_fails_alone_and_says_why(rows, user):
+    """A row sealed with a key since removed must not hold back the batch it was claimed with."""
+    email = next(row for row in rows if row.channel == Outbox.Channel.EMAIL)
+    with connection.cursor() as cursor:  # raw SQL: the field would encrypt whatever it is given
+        cursor.execute(
+            'UPDATE notifications_outbox SET "to" = %s WHERE id = %s', ["gAAAAAB-sealed-elsewhere", email.pk]
+        )
+
+    assert outbox_deliver_pending() == 1  # the SMS
+
+    assert [m.to for m in LocmemSmsSender.outbox] == ["+923001234567"]
+    email = Outbox.objects.values("state", "attempts", "last_error").get(pk=email.pk)
+    assert (email["state"], email["attempts"]) == (Outbox.State.PENDING, 1)  # retried later: the key may come back
+    assert "RABTA_FIELD_ENCRYPTION_KEYS" in email["last_error"]
