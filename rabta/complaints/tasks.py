@@ -32,7 +32,12 @@ def reminder_sweep_task() -> dict[str, int]:
     from rabta.complaints.services.reminders import reminder_sweep
 
     result = reminder_sweep()
-    return {"complaints": result.complaints, "offices": result.offices, "notifications": result.notifications}
+    return {
+        "complaints": result.complaints,
+        "offices": result.offices,
+        "offices_unreachable": result.offices_unreachable,
+        "notifications": result.notifications,
+    }
 
 
 @shared_task

@@ -31,5 +31,5 @@ class Command(BaseCommand):
             f"clocks restarted: {resumed}; escalated to supervisor: {result.to_supervisor}, to head: {result.to_head}; "
             f"earlier escalations told now: {notified.escalations}; "
             f"reminded: {reminded.complaints} complaints at {reminded.offices} offices "
-            f"({reminded.notifications} messages); closed unconfirmed: {closed}; messages delivered: {delivered}"
+            f"({reminded.notifications} messages, {reminded.offices_unreachable} offices with nobody to tell); closed unconfirmed: {closed}; messages delivered: {delivered}"
         )
