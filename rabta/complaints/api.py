@@ -158,37 +158,43 @@ class RevealOut(Schema):
 
 
 def _out(user: Any, complaint: Complaint, schema: type[ComplaintOut] = ComplaintOut, **extra: Any) -> ComplaintOut:
+    return schema(**_fields(user, complaint), **extra)
+
+
+def _fields(user: Any, complaint: Complaint) -> dict[str, Any]:
+    """What ``user`` may read of ``complaint``, as ComplaintOut's fields. A list endpoint returns
+    these dicts and lets its response schema validate them once; building ComplaintOut here too
+    validated every row twice (1.6 ms of 3 ms for a page of 50)."""
     own = complaint.complainant_id is not None and complaint.complainant_id == getattr(user, "pk", None)
     show_name = own or (complaint.anonymity == Anonymity.NAME_HIDDEN_FROM_PUBLIC and complaint.complainant_id)
     scrubbed = not own and complaint.identity_hidden_from_office  # the office reads the scrubbed copies
     office = complaint.current_office
-    return schema(
-        tracking_number=complaint.tracking_number,
-        kind=complaint.kind,
-        status=complaint.status,
-        priority=complaint.priority,
-        category=complaint.category.code,
-        jurisdiction=complaint.jurisdiction.code,
-        office=office.code if office else None,
-        office_name=office.name if office else None,
-        subject=complaint.subject_for_office if scrubbed else complaint.subject,
-        text=complaint.text_for_office if scrubbed else complaint.text,
-        language=complaint.language,
-        anonymity=complaint.anonymity,
-        complainant_name=complaint.complainant.full_name if show_name and complaint.complainant else None,
-        outcome=complaint.outcome,
-        outcome_reasons=complaint.outcome_reasons,
-        reject_reason=complaint.reject_reason,
-        reject_explanation=complaint.reject_explanation,
-        declaration_number=complaint.declaration_number,
-        resolve_due_at=complaint.resolve_due_at,
-        waiting_for_complainant_since=complaint.clock_paused_at,
-        escalation_level=complaint.escalation_level,
-        transfer_count=complaint.transfer_count,
-        reopen_count=complaint.reopen_count,
-        created_at=complaint.created_at,
-        **extra,
-    )
+    return {
+        "tracking_number": complaint.tracking_number,
+        "kind": complaint.kind,
+        "status": complaint.status,
+        "priority": complaint.priority,
+        "category": complaint.category.code,
+        "jurisdiction": complaint.jurisdiction.code,
+        "office": office.code if office else None,
+        "office_name": office.name if office else None,
+        "subject": complaint.subject_for_office if scrubbed else complaint.subject,
+        "text": complaint.text_for_office if scrubbed else complaint.text,
+        "language": complaint.language,
+        "anonymity": complaint.anonymity,
+        "complainant_name": complaint.complainant.full_name if show_name and complaint.complainant else None,
+        "outcome": complaint.outcome,
+        "outcome_reasons": complaint.outcome_reasons,
+        "reject_reason": complaint.reject_reason,
+        "reject_explanation": complaint.reject_explanation,
+        "declaration_number": complaint.declaration_number,
+        "resolve_due_at": complaint.resolve_due_at,
+        "waiting_for_complainant_since": complaint.clock_paused_at,
+        "escalation_level": complaint.escalation_level,
+        "transfer_count": complaint.transfer_count,
+        "reopen_count": complaint.reopen_count,
+        "created_at": complaint.created_at,
+    }
 
 
 def _get(request: HttpRequest, tracking_number: str) -> Complaint:
@@ -303,7 +309,7 @@ def complaint_list(
     search: str | None = None,
     before_id: int | None = None,
     limit: int = 50,
-) -> list[ComplaintOut]:
+) -> list[dict[str, Any]]:
     filters = selectors.ComplaintFilters(
         status=status,
         category=category,
@@ -314,7 +320,7 @@ def complaint_list(
         before_id=before_id,
     )
     rows = selectors.complaint_list(user=request.user, filters=filters, limit=limit)
-    return [_out(request.user, c) for c in rows]
+    return [_fields(request.user, c) for c in rows]
 
 
 @router.get("/{tracking_number}", response={200: ComplaintOut, 404: ErrorOut})
