@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -29,10 +32,40 @@ class ComplaintFilters:
     before_id: int | None = None  # keyset pagination: rows with a smaller id than this
 
 
-def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit: int = PAGE_SIZE) -> list[Complaint]:
-    """The inbox (or own list), newest first, keyset-paginated by id so page 1,000 costs what page 1 does."""
-    filters = filters or ComplaintFilters()
-    qs = Complaint.objects.visible_to(user).select_related("category", "current_office", "jurisdiction", "complainant")
+# What a list row shows (rabta.complaints.api._fields) and nothing more: a complaint has some seventy
+# columns, and the complainant's row holds encrypted identifiers that are decrypted as they load.
+# A field read but not listed here costs one query per row, which the query-count tests catch.
+LIST_FIELDS = (
+    "tracking_number",
+    "kind",
+    "status",
+    "priority",
+    "category__code",
+    "jurisdiction__code",
+    "current_office__code",
+    "current_office__name",
+    "subject",
+    "subject_for_office",
+    "text",
+    "text_for_office",
+    "language",
+    "anonymity",
+    "complainant__full_name",
+    "outcome",
+    "outcome_reasons",
+    "reject_reason",
+    "reject_explanation",
+    "declaration_number",
+    "resolve_due_at",
+    "clock_paused_at",
+    "escalation_level",
+    "transfer_count",
+    "reopen_count",
+    "created_at",
+)
+
+
+def _filtered(qs: QuerySet[Complaint], filters: ComplaintFilters) -> QuerySet[Complaint]:
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.category:
@@ -53,7 +86,37 @@ def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit:
         )
     if filters.before_id:
         qs = qs.filter(id__lt=filters.before_id)
-    return list(qs.order_by("-id")[: max(1, min(limit, 200))])
+    return qs
+
+
+def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit: int = PAGE_SIZE) -> list[Complaint]:
+    """The inbox (or own list), newest first, keyset-paginated by id so page 1,000 costs what page 1 does.
+
+    The page's ids are picked per way the user may see a complaint (``visible_to_by_way``: their
+    own, their office's inbox, ...), each way walking its own index (cmp_inbox_idx,
+    cmp_inbox_all_idx, cmp_own_idx) newest first and stopping after one page; then the page's rows
+    are read by id. Through the single OR of ``visible_to`` PostgreSQL scanned the table backwards
+    (priority=high in an office of 8,400 complaints among 1,000,000: 52,000 rows read for 50) or
+    sorted the whole filtered inbox joined to every office and user (10 ms for 238 rows).
+    """
+    filters = filters or ComplaintFilters()
+    limit = max(1, min(limit, 200))
+    ways = Complaint.objects.visible_to_by_way(user)
+    if not ways:
+        return []
+    newest = [_filtered(way, filters).order_by("-id").values("id")[:limit] for way in ways]
+    if len(newest) == 1:
+        ids = newest[0]
+    elif connections[Complaint.objects.db].features.supports_slicing_ordering_in_compound:
+        ids = newest[0].union(*newest[1:], all=True)
+    else:  # SQLite cannot page inside a UNION; its tables are small: one OR
+        ids = _filtered(reduce(operator.or_, ways), filters).order_by("-id").values("id")[:limit]
+    qs = (
+        Complaint.objects.filter(id__in=ids)
+        .select_related("category", "current_office", "jurisdiction", "complainant")
+        .only(*LIST_FIELDS)
+    )
+    return list(qs.order_by("-id")[:limit])
 
 
 def complaint_get(*, user: Any, tracking_number: str) -> Complaint:
