@@ -23,6 +23,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -49,9 +50,22 @@ KICK_TTL_SECONDS = 30  # should a queued task be lost, the next commit after thi
 
 
 def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
-    """Subject and body of a template, in the active language. Texts live here, through gettext,
-    so that they are translated with everything else."""
-    texts = {
+    """Subject and body of a template, in the active language."""
+    subject, body = _texts(translation.get_language() or settings.LANGUAGE_CODE)[template]
+    return subject % context, body % context
+
+
+@lru_cache(maxsize=16)
+def _texts(language: str) -> dict[str, tuple[str, str]]:
+    """Every template's subject and body in one language, looked up once per process (a sweep
+    renders thousands). Texts live here, through gettext, so that they are translated with
+    everything else."""
+    with translation.override(language):
+        return _texts_now()
+
+
+def _texts_now() -> dict[str, tuple[str, str]]:
+    return {
         "complaint_submitted": (
             _("Complaint %(tracking_number)s received"),
             _("Your complaint %(tracking_number)s has been sent to %(office)s. A reply is due by %(due)s."),
@@ -116,8 +130,6 @@ def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
             ),
         ),
     }
-    subject, body = texts[template]
-    return subject % context, body % context
 
 
 @dataclass(frozen=True)

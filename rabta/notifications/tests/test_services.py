@@ -201,3 +201,19 @@ def test_an_address_no_key_can_open_fails_alone_and_says_why(rows, user):
     email = Outbox.objects.values("state", "attempts", "last_error").get(pk=email.pk)
     assert (email["state"], email["attempts"]) == (Outbox.State.PENDING, 1)  # retried later: the key may come back
     assert "RABTA_FIELD_ENCRYPTION_KEYS" in email["last_error"]
+
+
+def test_each_person_is_written_to_in_their_own_language(user):
+    """The texts are looked up once per language and process; one language must never leak into
+    another's messages."""
+    urdu = User.objects.create_user(email="bushra@example.pk", full_name="Bushra Bibi", preferred_language="ur")
+    for person in (user, urdu, user):
+        notification_enqueue(user=person, template="complaint_submitted", context=CONTEXT)
+
+    rows = Outbox.objects.filter(channel=Outbox.Channel.EMAIL).order_by("id")
+    assert [row.language for row in rows] == ["en", "ur", "en"]
+    assert [row.subject for row in rows] == [
+        "Complaint RB-2345-6789-X received",
+        "شکایت RB-2345-6789-X موصول ہو گئی",
+        "Complaint RB-2345-6789-X received",
+    ]
