@@ -6,7 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -298,15 +299,37 @@ def track(request: HttpRequest, token: str) -> ComplaintOut:
     return _out(None, complaint)
 
 
-@router.get("", response=list[ComplaintOut], summary="Complaints I may see (inbox or my own), newest first")
+NEXT_PAGE_HEADER = "X-Next-Before"  # the tracking number to pass as `before` for the next page
+
+
+def _cursor(request: HttpRequest, field: str, tracking_number: str | None) -> int | None:
+    if not tracking_number:
+        return None
+    pk = selectors.complaint_cursor(user=request.user, tracking_number=tracking_number)
+    if pk is None:
+        raise DomainError.for_field(
+            field, ComplaintsError.CURSOR_UNKNOWN, "No complaint you can see has this tracking number."
+        )
+    return pk
+
+
+@router.get(
+    "",
+    response={200: list[ComplaintOut], 400: ErrorOut, 422: ErrorOut},
+    summary="Complaints I may see (inbox or my own), newest first, 50 a page",
+    description="For the next page pass `before` = the last row's tracking number; a full page also "
+    f"gives it in the `{NEXT_PAGE_HEADER}` header.",
+)
 def complaint_list(
     request: HttpRequest,
+    response: HttpResponse,
     status: str | None = None,
     category: str | None = None,
     priority: str | None = None,
     overdue: bool | None = None,
     office: str | None = None,
     search: str | None = None,
+    before: str | None = None,
     before_id: int | None = None,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
@@ -317,10 +340,66 @@ def complaint_list(
         overdue=overdue,
         office=office,
         search=search,
-        before_id=before_id,
+        before_id=_cursor(request, "before", before) or before_id,
     )
     rows = selectors.complaint_list(user=request.user, filters=filters, limit=limit)
+    if rows and len(rows) >= max(1, min(limit, 200)):
+        response[NEXT_PAGE_HEADER] = rows[-1].tracking_number
     return [_fields(request.user, c) for c in rows]
+
+
+class PendingOut(Schema):
+    tracking_number: str
+    status: str
+    priority: str
+    category: str
+    office: str | None
+    office_name: str | None
+    created_at: datetime
+    days_pending: int
+    resolve_due_at: datetime | None
+    escalation_level: int
+
+
+@router.get(
+    "/pending-long",
+    response={200: list[PendingOut], 400: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Open complaints pending longer than `days` (default 90), oldest first: the list tracked by name",
+    description="Office staff and oversight only, within their scope. For the next page pass `after` = the "
+    f"last row's tracking number; a full page also gives it in the `{NEXT_PAGE_HEADER}` header.",
+)
+def pending_long(
+    request: HttpRequest,
+    response: HttpResponse,
+    days: int = selectors.PENDING_TRACKED_DAYS,
+    after: str | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    if not (request.user.roles & (WORK_ROLES | {Role.OVERSIGHT})):  # type: ignore[union-attr]
+        raise DomainError(ComplaintsError.NOT_ALLOWED, "Only office staff and oversight track these.", status_code=403)
+    if not 1 <= days <= 3650:
+        raise DomainError.for_field("days", ComplaintsError.DAYS_OUT_OF_RANGE, "Give a number of days from 1 to 3650.")
+    now = timezone.now()
+    rows = selectors.complaints_pending_long(
+        user=request.user, days=days, after_id=_cursor(request, "after", after), limit=limit, now=now
+    )
+    if rows and len(rows) >= max(1, min(limit, 200)):
+        response[NEXT_PAGE_HEADER] = rows[-1].tracking_number
+    return [
+        {
+            "tracking_number": c.tracking_number,
+            "status": c.status,
+            "priority": c.priority,
+            "category": c.category.code,
+            "office": c.current_office.code if c.current_office else None,
+            "office_name": c.current_office.name if c.current_office else None,
+            "created_at": c.created_at,
+            "days_pending": (now - c.created_at).days,
+            "resolve_due_at": c.resolve_due_at,
+            "escalation_level": c.escalation_level,
+        }
+        for c in rows
+    ]
 
 
 @router.get("/{tracking_number}", response={200: ComplaintOut, 404: ErrorOut})

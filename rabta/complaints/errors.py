@@ -3,6 +3,8 @@ from enum import StrEnum
 
 class ComplaintsError(StrEnum):
     CATEGORY_UNKNOWN = "category_unknown"
+    CURSOR_UNKNOWN = "cursor_unknown"
+    DAYS_OUT_OF_RANGE = "days_out_of_range"
     CATEGORY_INACTIVE = "category_inactive"
     PLACE_UNKNOWN = "place_unknown"
     ATTRIBUTE_MISSING = "attribute_missing"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import reduce
 from typing import Any
 
@@ -19,6 +20,7 @@ from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
 
 PAGE_SIZE = 50
+PENDING_TRACKED_DAYS = 90  # anything open for longer is tracked by name (DESIGN: the complaint)
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,35 @@ def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit:
         .only(*LIST_FIELDS)
     )
     return list(qs.order_by("-id")[:limit])
+
+
+def complaint_cursor(*, user: Any, tracking_number: str) -> int | None:
+    """The id to page on from: the complaint a page ended with, named by its tracking number (ids
+    are not shown to readers), if the user may see it; None otherwise."""
+    return (
+        Complaint.objects.visible_to(user)
+        .filter(tracking_number=(tracking_number or "").strip().upper())
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def complaints_pending_long(
+    *,
+    user: Any,
+    days: int = PENDING_TRACKED_DAYS,
+    after_id: int | None = None,
+    limit: int = PAGE_SIZE,
+    now: datetime | None = None,
+) -> list[Complaint]:
+    """Open complaints lodged more than ``days`` ago that the user may see, oldest first (by id,
+    keyset-paginated after ``after_id``): the list tracked by name."""
+    now = now or timezone.now()
+    qs = Complaint.objects.visible_to(user).filter(status__in=OPEN_STATUSES, created_at__lte=now - timedelta(days=days))
+    if after_id:
+        qs = qs.filter(id__gt=after_id)
+    qs = qs.select_related("category", "current_office", "jurisdiction", "complainant").only(*LIST_FIELDS)
+    return list(qs.order_by("id")[: max(1, min(limit, 200))])
 
 
 def complaint_get(*, user: Any, tracking_number: str) -> Complaint:

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from rabta.complaints.choices import OPEN_STATUSES
@@ -33,7 +32,6 @@ from rabta.directory.models import Office
 
 BATCH_SIZE = 5000
 NOTIFY_BATCH_SIZE = 1000  # escalations told per transaction: each renders one or two messages
-PENDING_TRACKED_DAYS = 90
 TO_SUPERVISOR, TO_HEAD = 1, 2
 
 
@@ -279,13 +277,3 @@ def escalation_notify_legacy(*, complaint_ids: list[int]) -> int:
             [(c.complainant, "complaint_escalated", {"tracking_number": c.tracking_number}) for c in complaints]
         )
     return len(rows)
-
-
-def complaints_pending_over(*, days: int = PENDING_TRACKED_DAYS, now: datetime | None = None) -> QuerySet[Complaint]:
-    """Open complaints older than ``days``: the list tracked by name."""
-    now = now or timezone.now()
-    return (
-        Complaint.objects.filter(status__in=OPEN_STATUSES, created_at__lte=now - timedelta(days=days))
-        .select_related("current_office")
-        .order_by("created_at")
-    )

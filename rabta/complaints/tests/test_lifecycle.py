@@ -6,11 +6,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from rabta.complaints import selectors
 from rabta.complaints.choices import Status
 from rabta.complaints.models import Complaint, DeadlinePolicy, Escalation, RoutingRule
 from rabta.complaints.services import feedback, routing, work
 from rabta.complaints.services.deadlines import add_business_days, policy_for
-from rabta.complaints.services.escalation import complaints_pending_over, escalation_sweep
+from rabta.complaints.services.escalation import escalation_sweep
 from rabta.complaints.transitions import ALLOWED, transition
 from rabta.core.errors import DomainError, InvalidTransition
 from rabta.core.models import Event
@@ -156,11 +157,12 @@ def test_resolved_complaints_do_not_escalate(submit, officer_a):
     assert escalation_sweep().to_supervisor == 0
 
 
-def test_complaints_pending_over_90_days_are_listed(submit):
+def test_complaints_pending_over_90_days_are_listed_to_those_who_may_see_them(submit, officer_a, officer_b):
     with time_machine.travel(timezone.now() - timedelta(days=95), tick=False):
         old = submit()
     submit()
-    assert list(complaints_pending_over(days=90)) == [old]
+    assert selectors.complaints_pending_long(user=officer_a, days=90) == [old]
+    assert selectors.complaints_pending_long(user=officer_b, days=90) == []  # another office's
 
 
 def test_feedback_once_then_closed_confirmed(submit, citizen, officer_a):
