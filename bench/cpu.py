@@ -34,13 +34,16 @@ def _session_and_cpu(stat: bytes) -> tuple[int, float] | None:
     return int(fields[3]), (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def cpu_seconds(*, sessions: Sequence[int], database: str) -> dict[str, float]:
-    """CPU seconds used so far by the processes of the first session ("server"), of the others
-    ("worker"), and by PostgreSQL backends connected to ``database`` ("database"; their title
+Reading = dict[int, tuple[str, float]]  # pid -> (group, CPU seconds so far)
+
+
+def cpu_seconds(*, sessions: Sequence[int], database: str) -> Reading:
+    """CPU seconds used so far by each process of the first session ("server"), of the others
+    ("worker"), and by each PostgreSQL backend connected to ``database`` ("database"; their title
     reads ``postgres: <user> <database> <client> ...``)."""
     groups = {session: ("server" if i == 0 else "worker") for i, session in enumerate(sessions)}
     marker = f" {database} ".encode()
-    total = {"server": 0.0, "worker": 0.0, "database": 0.0}
+    found: Reading = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -49,15 +52,27 @@ def cpu_seconds(*, sessions: Sequence[int], database: str) -> dict[str, float]:
             continue
         session, cpu = parsed
         if session in groups:
-            total[groups[session]] += cpu
+            found[int(entry.name)] = (groups[session], cpu)
             continue
         title = _read(entry.name, "cmdline")
         if title.startswith(b"postgres: ") and marker in title.replace(b"\0", b" "):
-            total["database"] += cpu
-    return total
+            found[int(entry.name)] = ("database", cpu)
+    return found
 
 
-def probe(*, sessions: Callable[[], Sequence[int]], database: str) -> Callable[[], dict[str, float]] | None:
+def cpu_between(before: Reading, after: Reading) -> dict[str, float]:
+    """CPU seconds by group between two readings: each process still there counts what it used
+    since, a new one all it used. A process that ended in between (a database connection past its
+    CONN_MAX_AGE) is not counted, so the figure is a lower bound, never below zero."""
+    used = {"server": 0.0, "worker": 0.0, "database": 0.0}
+    for pid, (group, cpu) in after.items():
+        earlier = before[pid][1] if pid in before and before[pid][0] == group else 0.0
+        # Less than before: the pid was reused by a new process, which counts all it used.
+        used[group] += cpu - earlier if cpu >= earlier else cpu
+    return used
+
+
+def probe(*, sessions: Callable[[], Sequence[int]], database: str) -> Callable[[], Reading] | None:
     """A reader for run_load's window, or None where there is no /proc to read."""
     if not Path("/proc/self/stat").exists():
         return None

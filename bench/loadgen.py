@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.cpu import Reading, cpu_between
+
 # (method, path, body bytes or None, headers)
 Request = tuple[str, str, bytes | None, dict[str, str]]
 RequestFactory = Callable[[int, int], Request]
@@ -99,7 +101,7 @@ def run_load(
     warmup_s: float = 2.0,
     on_response: ResponseHook | None = None,
     host: str = "127.0.0.1",
-    cpu_probe: Callable[[], dict[str, float]] | None = None,
+    cpu_probe: Callable[[], Reading] | None = None,
 ) -> LoadResult:
     """Run ``clients`` closed-loop clients against ``host:port``; return what the window saw.
     ``cpu_probe`` (bench/cpu.py), read as the window opens and closes, gives the window's CPU."""
@@ -108,7 +110,7 @@ def run_load(
     window_end = window_start + duration_s
     lock = threading.Lock()
     result = LoadResult(duration_s=duration_s)
-    cpu_marks: list[dict[str, float]] = []
+    cpu_marks: list[Reading] = []
 
     def mark_cpu() -> None:
         if cpu_probe is None:
@@ -160,5 +162,5 @@ def run_load(
     for thread in threads:
         thread.join()
     if len(cpu_marks) == 2:
-        result.cpu_s = {group: cpu_marks[1][group] - cpu_marks[0].get(group, 0.0) for group in cpu_marks[1]}
+        result.cpu_s = cpu_between(*cpu_marks)
     return result
