@@ -10,3 +10,6 @@ from rabta.settings import *  # noqa: F403
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 RABTA_SMS_BACKEND = "rabta.notifications.senders.LocmemSmsSender"
+# WhiteNoise warns for every new test client when the collected-static folder is missing (over a
+# hundred warnings a run, burying real ones); tests serve no collected files, an empty folder will do.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
