@@ -49,10 +49,12 @@ KICK_DELAY_SECONDS = 1  # what a delivery task waits for, gathering the rows com
 KICK_TTL_SECONDS = 30  # should a queued task be lost, the next commit after this queues another
 
 
-def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
-    """Subject and body of a template, in the active language."""
-    subject, body = _texts(translation.get_language() or settings.LANGUAGE_CODE)[template]
-    return subject % context, body % context
+def _render(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
+    """Subject and body of a template, in ``language`` (lazy texts in the context too, such as a
+    decision's translated result)."""
+    subject, body = _texts(language)[template]
+    with translation.override(language):
+        return subject % context, body % context
 
 
 @lru_cache(maxsize=16)
@@ -151,22 +153,14 @@ def notification_enqueue(*, user: Any, template: str, context: dict[str, Any]) -
 def notifications_enqueue(items: list[tuple[Any, str, dict[str, Any]]]) -> list[Outbox]:
     """Many notifications at once: ``(recipient, template, context)`` each, the recipient a user or a
     :class:`Recipient`. One INSERT for all their outbox rows and one delivery kick after commit, so a
-    sweep that notifies thousands of people costs two round trips instead of thousands. Items that
-    share a context object (the same digest to several people) are rendered once per language."""
+    sweep that notifies thousands of people costs two round trips instead of thousands."""
     rows: list[Outbox] = []
-    # (id of the context, template, language) -> (the context, subject, body). Holding the context
-    # keeps it alive, so its id cannot be reused by another context while this runs.
-    rendered: dict[tuple[int, str, str], tuple[dict[str, Any], str, str]] = {}
     for recipient, template, context in items:
         if isinstance(recipient, Recipient):
             user, language = None, recipient.language or "en"
         else:
             user, language = recipient, getattr(recipient, "preferred_language", "en") or "en"
-        key = (id(context), template, language)
-        if key not in rendered:
-            with translation.override(language):
-                rendered[key] = (context, *_render(template, context))
-        _context, subject, body = rendered[key]
+        subject, body = _render(template, context, language)
         common = {"user": user, "template": template, "language": language, "body": body}
         if getattr(recipient, "email", None):
             rows.append(Outbox(channel=Outbox.Channel.EMAIL, to=recipient.email, subject=subject, **common))
