@@ -16,15 +16,13 @@ def escalation_sweep_task() -> dict[str, int]:
 
 
 @shared_task(acks_late=True)
-def escalation_notify_task(ids: list[int] | None = None) -> dict[str, int]:
+def escalation_notify_task() -> dict[str, int]:
     """Tell the complainants of escalations not yet told. Kicked as each sweep batch commits, and
-    run by beat as the safety net for a kick that was lost. ``ids`` comes only from tasks queued
-    by the code before migration 0012 (see escalation_notify_legacy)."""
-    from rabta.complaints.services.escalation import escalation_notify, escalation_notify_legacy
+    run by beat as the safety net for a kick that was lost."""
+    from rabta.complaints.services.escalation import escalation_notify
 
-    legacy = escalation_notify_legacy(complaint_ids=ids) if ids else 0
     result = escalation_notify()
-    return {"escalations": result.escalations, "messages": result.messages + legacy}
+    return {"escalations": result.escalations, "messages": result.messages}
 
 
 @shared_task

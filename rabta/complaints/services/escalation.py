@@ -255,25 +255,3 @@ def escalation_notify(*, batch_size: int = NOTIFY_BATCH_SIZE) -> NotifyResult:
             if len(rows) < batch_size:
                 break
     return NotifyResult(escalations=escalations, messages=messages)
-
-
-def escalation_notify_legacy(*, complaint_ids: list[int]) -> int:
-    """Tell the complainants of the given complaints, as the task did before migration 0012.
-
-    Only for tasks the old code queued that were still waiting when 0012 marked every past
-    escalation as told: without this, a deploy would drop them. Complaints with an escalation
-    still to tell are left to ``escalation_notify``, so that they hear once. Remove once a release
-    has passed since 0012, when no such task can remain."""
-    from rabta.notifications.services import notifications_enqueue
-
-    complaints = (
-        Complaint.objects.filter(pk__in=complaint_ids, complainant__isnull=False)
-        .exclude(pk__in=Escalation.objects.filter(notified_at__isnull=True).values("complaint_id"))
-        .select_related("complainant")
-        .only("tracking_number", "complainant__email", "complainant__phone", "complainant__preferred_language")
-    )
-    with transaction.atomic():
-        rows = notifications_enqueue(
-            [(c.complainant, "complaint_escalated", {"tracking_number": c.tracking_number}) for c in complaints]
-        )
-    return len(rows)

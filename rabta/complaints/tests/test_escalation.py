@@ -171,22 +171,6 @@ def test_beat_runs_the_notify_job_as_the_safety_net():
     assert "rabta.complaints.tasks.escalation_notify_task" in schedules
 
 
-def test_a_task_queued_by_the_old_code_still_tells_its_complainant(submit, other_citizen):
-    """Before 0012 the task carried complaint ids. One still queued at the deploy names complaints
-    whose escalations 0012 marked as told: it tells them, and only them."""
-    with at(BASE):
-        queued = submit()
-        fresh = submit(complainant=other_citizen)
-    escalation_sweep(now=SUPERVISOR_DAY)
-    Escalation.objects.filter(complaint=queued).update(notified_at=SUPERVISOR_DAY)  # what 0012 does
-
-    result = escalation_notify_task(ids=[queued.pk, fresh.pk])
-
-    # the fresh one is told once, by the durable job; the old task does not tell it again
-    assert escalation_messages() == {queued.tracking_number: 1, fresh.tracking_number: 1}
-    assert result == {"escalations": 1, "messages": 2}
-
-
 def test_the_migration_marks_past_escalations_told_at_the_moment_they_were_made(lodged):
     escalation_sweep(now=SUPERVISOR_DAY)
     migration = importlib.import_module("rabta.complaints.migrations.0012_mark_past_escalations_notified")
