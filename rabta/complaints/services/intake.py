@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.accounts.choices import ComplainantType, Gender
-from rabta.accounts.models import ComplainantProfile
+from rabta.accounts.models import ComplainantProfile, User
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Category, Complaint, DuplicateLink
@@ -27,28 +27,20 @@ from rabta.complaints.services.routing import complaint_route
 from rabta.core.crypto import lookup_hash
 from rabta.core.errors import CoreError, DomainError
 from rabta.core.events import event_build, events_record
+from rabta.core.references import readable_reference_is_valid, readable_reference_new
 from rabta.directory.models import Office
 
-# Crockford-style alphabet without 0/O, 1/I/L and U: unambiguous when read aloud over the phone.
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 DUPLICATE_SIMILARITY = 0.5
 DUPLICATE_CANDIDATES = 50  # the newest open ones at that place; older duplicates are rare and costly to scan
 
 
 def tracking_number_new() -> str:
-    """RB-XXXX-XXXX-C: eight random characters and a check character (weighted sum mod 30), so a
-    mistyped number is caught before it is looked up."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(8))
-    check = ALPHABET[sum((i + 1) * ALPHABET.index(c) for i, c in enumerate(body)) % len(ALPHABET)]
-    return f"RB-{body[:4]}-{body[4:]}-{check}"
+    """RB-XXXX-XXXX-C (rabta.core.references)."""
+    return readable_reference_new("RB")
 
 
 def tracking_number_is_valid(value: str) -> bool:
-    match = re.fullmatch(r"RB-([2-9A-HJKMNP-TV-Z]{4})-([2-9A-HJKMNP-TV-Z]{4})-([2-9A-HJKMNP-TV-Z])", value or "")
-    if not match:
-        return False
-    body = match.group(1) + match.group(2)
-    return ALPHABET[sum((i + 1) * ALPHABET.index(c) for i, c in enumerate(body)) % len(ALPHABET)] == match.group(3)
+    return readable_reference_is_valid(value, "RB")
 
 
 @dataclass(frozen=True)
@@ -114,8 +106,6 @@ def _complainant_records(user: Any) -> tuple[ComplainantProfile | None, str | No
     encrypted identifiers are not decrypted again for nothing."""
     if getattr(user, "pk", None) is None:
         return None, None
-    from rabta.accounts.models import User
-
     row = (
         User.objects.filter(pk=user.pk)
         .values(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,9 +13,9 @@ from django.utils.translation import gettext as _
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import TEXT_MAX_LENGTH, DecisionReview
 from rabta.complaints.services.deadlines import add_business_days
-from rabta.complaints.services.intake import ALPHABET
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
+from rabta.core.references import readable_reference_new
 from rabta.directory.models import Office, Post
 from rabta.notifications.services import notification_enqueue
 
@@ -29,11 +28,8 @@ DECIDED_TEMPLATE = "decision_review_decided"
 
 
 def review_reference_new() -> str:
-    """DR-XXXX-XXXX-C, built like a complaint's tracking number (random body, check character), so
-    that references cannot be counted or guessed. 30^8 bodies: a clash is left to the unique index."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(8))
-    check = ALPHABET[sum((i + 1) * ALPHABET.index(c) for i, c in enumerate(body)) % len(ALPHABET)]
-    return f"DR-{body[:4]}-{body[4:]}-{check}"
+    """DR-XXXX-XXXX-C, built like a complaint's tracking number (rabta.core.references)."""
+    return readable_reference_new("DR")
 
 
 @transaction.atomic
