@@ -302,6 +302,12 @@ def track(request: HttpRequest, token: str) -> ComplaintOut:
 NEXT_PAGE_HEADER = "X-Next-Before"  # the tracking number to pass as `before` for the next page
 
 
+def _next_page(response: HttpResponse, rows: list[Complaint], limit: int) -> None:
+    """A full page names its last row, to page on from; a shorter one is the last."""
+    if len(rows) >= selectors.page_size(limit):
+        response[NEXT_PAGE_HEADER] = rows[-1].tracking_number
+
+
 def _cursor(request: HttpRequest, field: str, tracking_number: str | None) -> int | None:
     if not tracking_number:
         return None
@@ -343,8 +349,7 @@ def complaint_list(
         before_id=_cursor(request, "before", before) or before_id,
     )
     rows = selectors.complaint_list(user=request.user, filters=filters, limit=limit)
-    if rows and len(rows) >= max(1, min(limit, 200)):
-        response[NEXT_PAGE_HEADER] = rows[-1].tracking_number
+    _next_page(response, rows, limit)
     return [_fields(request.user, c) for c in rows]
 
 
@@ -383,8 +388,7 @@ def pending_long(
     rows = selectors.complaints_pending_long(
         user=request.user, days=days, after_id=_cursor(request, "after", after), limit=limit, now=now
     )
-    if rows and len(rows) >= max(1, min(limit, 200)):
-        response[NEXT_PAGE_HEADER] = rows[-1].tracking_number
+    _next_page(response, rows, limit)
     return [
         {
             "tracking_number": c.tracking_number,

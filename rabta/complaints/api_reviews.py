@@ -28,6 +28,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rabta.accounts.roles import Role
+from rabta.complaints import selectors
 from rabta.complaints.api import ErrorOut, EventOut
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import DecisionReview
@@ -39,8 +40,6 @@ from rabta.core.permissions import get_visible_or_404
 from rabta.directory.models import Office, Post
 
 router = Router(tags=["decision reviews"])
-PAGE_SIZE = 50
-PAGE_SIZE_MAX = 200
 
 
 class ReviewFileIn(Schema):
@@ -194,7 +193,7 @@ def review_list(
     decision_type: str | None = None,
     status: Literal["filed", "assigned", "decided"] | None = None,
     overdue: bool | None = None,
-    limit: int = PAGE_SIZE,
+    limit: int = selectors.PAGE_SIZE,
 ) -> list[ReviewOut]:
     rows = DecisionReview.objects.visible_to(request.user)
     if decision_type:
@@ -209,7 +208,7 @@ def review_list(
         rows = rows.overdue()
     elif overdue is False:
         rows = rows.exclude(decided_at__isnull=True, due_at__lt=timezone.now())
-    page = rows.select_related(*RELATED).order_by("-created_at", "-id")[: max(1, min(limit, PAGE_SIZE_MAX))]
+    page = rows.select_related(*RELATED).order_by("-created_at", "-id")[: selectors.page_size(limit)]
     return [_out(request.user, review) for review in page]
 
 

@@ -20,6 +20,7 @@ from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
 
 PAGE_SIZE = 50
+PAGE_SIZE_MAX = 200
 PENDING_TRACKED_DAYS = 90  # anything open for longer is tracked by name (DESIGN: the complaint)
 
 
@@ -67,6 +68,12 @@ LIST_FIELDS = (
 )
 
 
+def page_size(limit: int) -> int:
+    """The rows a page holds when ``limit`` are asked for: 1 to PAGE_SIZE_MAX. The API reads it too,
+    to tell a full page (there may be more) from the last one."""
+    return max(1, min(limit, PAGE_SIZE_MAX))
+
+
 def _filtered(qs: QuerySet[Complaint], filters: ComplaintFilters) -> QuerySet[Complaint]:
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -102,7 +109,7 @@ def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit:
     sorted the whole filtered inbox joined to every office and user (10 ms for 238 rows).
     """
     filters = filters or ComplaintFilters()
-    limit = max(1, min(limit, 200))
+    limit = page_size(limit)
     ways = Complaint.objects.visible_to_by_way(user)
     if not ways:
         return []
@@ -147,7 +154,7 @@ def complaints_pending_long(
     if after_id:
         qs = qs.filter(id__gt=after_id)
     qs = qs.select_related("category", "current_office", "jurisdiction", "complainant").only(*LIST_FIELDS)
-    return list(qs.order_by("id")[: max(1, min(limit, 200))])
+    return list(qs.order_by("id")[: page_size(limit)])
 
 
 def complaint_get(*, user: Any, tracking_number: str) -> Complaint:
