@@ -74,36 +74,39 @@ class Reference:
             by_code[code] = found
         return _copy(found)
 
-    def _places(self) -> tuple[dict[str, Jurisdiction], dict[int, int | None]]:
+    def _places(self, *, reread: bool = False) -> tuple[dict[str, Jurisdiction], dict[int, int | None]]:
         def load() -> tuple[dict[str, Jurisdiction], dict[int, int | None]]:
             places = list(Jurisdiction.objects.all())
             return {j.code: j for j in places}, {j.pk: j.parent_id for j in places}
 
+        if reread:
+            self._data.pop("places", None)
         places: tuple[dict[str, Jurisdiction], dict[int, int | None]] = self._table("places", load)
         return places
 
     def jurisdiction(self, code: str) -> Jurisdiction | None:
-        by_code, parents = self._places()
+        by_code = self._places()[0]
+        if code not in by_code and Jurisdiction.objects.filter(code=code).exists():
+            # Created since (bulk loads send no signal): read the places again, not this one alone,
+            # for its parents may be new too and place_chain must reach them all.
+            by_code = self._places(reread=True)[0]
         found = by_code.get(code)
-        if found is None:
-            found = Jurisdiction.objects.filter(code=code).first()
-            if found is None:
-                return None
-            by_code[code], parents[found.pk] = found, found.parent_id
-        return _copy(found)
+        return None if found is None else copy.copy(found)
 
     def place_chain(self, jurisdiction_id: int) -> list[int]:
-        """The place and its ancestors, nearest first; a place created since makes them read again."""
-        parents = self._places()[1]
-        if jurisdiction_id not in parents:
-            self._data.pop("places", None)
-            parents = self._places()[1]
-        chain: list[int] = []
-        current: int | None = jurisdiction_id
-        while current is not None and len(chain) < MAX_PLACE_DEPTH:
-            chain.append(current)
-            current = parents.get(current)
-        return chain
+        """The place and its ancestors, nearest first; a place unknown here (created since) makes
+        them all read again, once."""
+        for reread in (False, True):
+            parents = self._places(reread=reread)[1]
+            chain: list[int] = []
+            current: int | None = jurisdiction_id
+            while current in parents and len(chain) < MAX_PLACE_DEPTH:
+                chain.append(current)
+                current = parents[current]
+            if current is None or len(chain) == MAX_PLACE_DEPTH:
+                return chain
+        # No such place even in the database: the chain ends at the unknown id, as given.
+        return chain if current is None else [*chain, current]
 
     def routing_rules(self, category_id: int) -> list[RoutingRule]:
         """The category's active rules to active offices, each with its office attached (shared

@@ -134,3 +134,20 @@ def test_warm_submission_reads_no_reference_data(submit, django_assert_num_queri
     # (same text), outbox, RELEASE. No category, place, rule, office or policy query.
     with django_assert_num_queries(8):
         submit(idempotency_key="warm")
+
+
+def test_places_created_without_signals_route_through_all_their_parents(submit, world, categories):
+    # Given a rule for Punjab, and a process whose memo holds every place there was
+    rule = RoutingRule.objects.create(category=categories.water, jurisdiction=world.punjab, office=world.head_a)
+    submit()
+    # When a division and a tehsil in it are bulk-loaded (no signal reaches the memo)
+    Jurisdiction.objects.bulk_create(
+        [Jurisdiction(code="PK-PB-NEWDIV", name="New division", kind="division", parent=world.punjab)]
+    )
+    division = Jurisdiction.objects.get(code="PK-PB-NEWDIV")
+    Jurisdiction.objects.bulk_create(
+        [Jurisdiction(code="PK-PB-NEWDIV-T", name="New tehsil", kind="tehsil", parent=division)]
+    )
+
+    # Then a complaint from the tehsil is routed by Punjab's rule, through both new places
+    assert submit(idempotency_key="tehsil", jurisdiction_code="PK-PB-NEWDIV-T").routing_rule == rule
