@@ -102,7 +102,8 @@ def escalation_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZ
             moves: list[tuple[int, int, int | None, datetime | None]] = []
             for pk, office_id, head_at in rows:
                 level = TO_HEAD if head_at is not None and head_at <= now else TO_SUPERVISOR
-                next_at = head_at if level == TO_SUPERVISOR and head_at is not None and head_at > now else None
+                # As escalation_next_at: after the supervisor, the head's day (still to come, or none).
+                next_at = head_at if level == TO_SUPERVISOR else None
                 moves.append((pk, level, lines.target(office_id, level), next_at))
             _apply(moves, now=now)
             # robust: the batch is committed whatever happens here. Should the kick fail (broker
