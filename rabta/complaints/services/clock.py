@@ -123,7 +123,7 @@ def clock_resume_overdue(*, now: datetime | None = None) -> int:
             if complaint is None:  # resumed meanwhile
                 continue
             # The clock counts only the allowed pause, not the whole silence.
-            complaint.clock_paused_at = now - max_pause()
+            complaint.clock_paused_at = limit
             complaint_clock_resume(complaint=complaint, actor=None, why=RESUMED_BY_LIMIT, now=now)
             resumed += 1
     return resumed
