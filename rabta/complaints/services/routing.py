@@ -60,14 +60,15 @@ def complaint_route(complaint: Complaint, *, ref: Reference | None = None) -> Ev
     ``routed`` as the transition table allows, and return the routed event for the caller to write
     with the complaint, so that intake costs one INSERT for the complaint and one for its events."""
     office, rule, reason = route_for(complaint, ref=ref)
-    transition_check(complaint.status, Status.ROUTED)
+    current = complaint.status
+    transition_check(current, Status.ROUTED)
     complaint.current_office, complaint.routing_rule, complaint.routing_reason = office, rule, reason
     complaint.status = Status.ROUTED
     return event_build(
         kind=f"complaints.{Status.ROUTED}",
         subject=complaint,
         actor_role="system",
-        from_state=Status.SUBMITTED,
+        from_state=current,
         to_state=Status.ROUTED,
         reason=reason,
         data={"office": office.code, "rule": rule.pk if rule else None},

@@ -23,8 +23,8 @@ def test_submission_is_routed_with_deadlines_and_events(submit, world):
     assert complaint.routing_reason == "department office serving the place"
     assert complaint.resolve_due_at > complaint.acknowledge_due_at > complaint.created_at
     assert complaint.next_escalation_at == complaint.escalate_supervisor_at
-    kinds = list(Event.objects.for_subject(complaint).values_list("kind", flat=True))
-    assert kinds == ["complaints.submitted", "complaints.routed"]
+    moves = list(Event.objects.for_subject(complaint).order_by("id").values_list("kind", "from_state", "to_state"))
+    assert moves == [("complaints.submitted", "", "submitted"), ("complaints.routed", "submitted", "routed")]
 
 
 @pytest.mark.parametrize(
