@@ -34,7 +34,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["active", "is_customs", "department__government"]
     search_fields = ["code", "name", "name_ur"]
     autocomplete_fields = ["department", "parent"]
-    list_select_related = ["department"]
+    list_select_related = ["department__government"]  # a department's name shows its government's code
 
 
 @admin.register(RoutingRule)
@@ -50,6 +50,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 class DeadlinePolicyAdmin(admin.ModelAdmin):
     list_display = ["__str__", "acknowledge_days", "resolve_days", "escalate_supervisor_day", "escalate_head_day"]
     autocomplete_fields = ["category", "office"]
+    list_select_related = ["category", "office"]  # both named by __str__
 
 
 @admin.register(CannedReply)
