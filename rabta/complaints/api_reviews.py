@@ -22,7 +22,6 @@ from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -114,11 +113,8 @@ def _out(user: Any, review: DecisionReview) -> ReviewOut:
     )
 
 
-RELATED = ("applicant", "decision_office__department", "reviewer", "reviewer_post__office")
-
-
 def _reviews() -> QuerySet[DecisionReview]:
-    return DecisionReview.objects.select_related(*RELATED)
+    return DecisionReview.objects.select_related(*selectors.DECISION_REVIEW_RELATED)
 
 
 def _get(request: HttpRequest, reference: str) -> DecisionReview:
@@ -195,21 +191,10 @@ def review_list(
     overdue: bool | None = None,
     limit: int = selectors.PAGE_SIZE,
 ) -> list[ReviewOut]:
-    rows = DecisionReview.objects.visible_to(request.user)
-    if decision_type:
-        rows = rows.filter(decision_type=decision_type)
-    if status == "decided":
-        rows = rows.filter(decided_at__isnull=False)
-    elif status == "assigned":
-        rows = rows.filter(decided_at__isnull=True, reviewer__isnull=False)
-    elif status == "filed":
-        rows = rows.filter(reviewer__isnull=True)
-    if overdue:
-        rows = rows.overdue()
-    elif overdue is False:
-        rows = rows.exclude(decided_at__isnull=True, due_at__lt=timezone.now())
-    page = rows.select_related(*RELATED).order_by("-created_at", "-id")[: selectors.page_size(limit)]
-    return [_out(request.user, review) for review in page]
+    rows = selectors.decision_review_list(
+        user=request.user, decision_type=decision_type, status=status, overdue=overdue, limit=limit
+    )
+    return [_out(request.user, review) for review in rows]
 
 
 @router.get("/{reference}", response={200: ReviewOut, 404: ErrorOut}, summary="One review")
