@@ -199,6 +199,28 @@ def test_canned_replies_are_the_departments_own(verified_client, personas, world
     assert call(verified_client(personas.citizen), "get", "/complaints/canned-replies").status_code == 403
 
 
+def test_audit_and_canned_reply_lists_query_counts_do_not_grow_with_the_page(
+    verified_client, personas, submit, world, django_assert_num_queries
+):
+    def add_rows():
+        OfficerAudit.objects.create(complaint=submit(), officer=personas.officer_a, reason="reopened")
+        CannedReply.objects.create(department=world.lg_punjab, title="Site visit", body="An inspector will visit.")
+
+    add_rows()
+    client = verified_client(personas.oversight)
+    counts = {}
+    # session, user, second factor, roles (middleware), scope (the audits' only), page
+    for path, queries in (("/accountability/audits", 6), ("/complaints/canned-replies", 5)):
+        with django_assert_num_queries(queries) as one_row:
+            assert len(call(client, "get", path).json()) == 1, path
+        counts[path] = len(one_row.captured_queries)  # read now: the next request clears the query log
+    for _ in range(4):
+        add_rows()
+    for path, count in counts.items():
+        with django_assert_num_queries(count):
+            assert len(call(client, "get", path).json()) == 5, path
+
+
 def test_admin_shows_accountability_records_read_only_and_administrators_configure_only(
     verified_client, personas, submit, world
 ):

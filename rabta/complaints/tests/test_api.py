@@ -136,6 +136,24 @@ def test_long_pending_complaints_are_listed_by_name_to_staff_in_scope(verified_c
     assert (bad.status_code, bad.json()["fields"]["days"][0]["code"]) == (400, "days_out_of_range")
 
 
+def test_long_pending_list_query_count_does_not_grow_with_the_page(
+    verified_client, personas, submit, django_assert_num_queries
+):
+    long_ago = timezone.now() - timedelta(days=95)
+    with time_machine.travel(long_ago, tick=False):
+        submit()
+    client = verified_client(personas.officer_a)
+    # session, user, second factor, roles (middleware), scope, page
+    with django_assert_num_queries(6) as one_row:
+        assert len(api(client, "get", "/pending-long").json()) == 1
+    one_row_count = len(one_row.captured_queries)  # read now: the next request clears the query log
+    with time_machine.travel(long_ago, tick=False):
+        for _ in range(4):
+            submit()
+    with django_assert_num_queries(one_row_count):
+        assert len(api(client, "get", "/pending-long").json()) == 5
+
+
 def test_only_the_office_can_act_and_forbidden_moves_are_409(verified_client, lodged, personas):
     citizen = verified_client(personas.citizen)
     assert api(citizen, "post", f"/{lodged}/acknowledge").status_code == 403
