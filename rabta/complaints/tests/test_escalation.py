@@ -6,7 +6,6 @@ test's choosing."""
 
 import importlib
 import io
-import threading
 from collections import Counter
 from datetime import datetime, timedelta
 from unittest import mock
@@ -15,7 +14,6 @@ import pytest
 import time_machine
 from django.apps import apps as django_apps
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 
 from rabta.celery import app
@@ -23,6 +21,7 @@ from rabta.complaints.models import Complaint, Escalation
 from rabta.complaints.services import feedback, work
 from rabta.complaints.services.escalation import escalation_notify, escalation_sweep
 from rabta.complaints.tasks import escalation_notify_task
+from rabta.complaints.tests.concurrency import run_at_once
 from rabta.core.models import Event
 from rabta.notifications.models import Outbox
 
@@ -184,23 +183,6 @@ def test_two_notify_runs_at_once_tell_each_complainant_once(lodged):
     """SKIP LOCKED on PostgreSQL splits the rows between the runs; SQLite queues the two writers."""
     with killed_before_the_kick():
         escalation_sweep(now=SUPERVISOR_DAY)
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            escalation_notify(batch_size=1)
-        except BaseException as exc:  # collected so the assertion below names it
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_at_once(2, lambda: escalation_notify(batch_size=1))
     assert escalation_messages() == Counter(c.tracking_number for c in lodged[:3])
     assert not Escalation.objects.filter(notified_at__isnull=True).exists()
