@@ -6,8 +6,8 @@ months old now. Telling those complainants today that their complaint "was not r
 would be news long past its moment, and telling everyone again would be worse. ``created_at`` is
 the best record there is of when the message went out.
 
-Messages the old code queued but no worker has run yet (a deploy in between) are not lost: the task
-still accepts their complaint ids and tells those complainants (see escalation_notify_task).
+Rabta had not been deployed when this was written, so on every real database it marks nothing; it
+stays so that a database from before 0011 migrates correctly.
 
 One UPDATE; self-contained, so that it does not change when the services do. Reversing leaves the
 rows as they are: 0011's reversal drops the column."""
