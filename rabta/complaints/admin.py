@@ -60,15 +60,8 @@ class CannedReplyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["department"]
 
 
-@admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
-    """Read-only: every change goes through the services, which check transitions and write events."""
-
-    list_display = ["tracking_number", "status", "category", "current_office", "created_at"]
-    list_filter = ["status", "kind", "channel"]
-    search_fields = ["tracking_number"]
-    list_select_related = ["category", "current_office"]
-    exclude = ["complainant", "anonymous_token_hash", "idempotency_key"]
+class _ReadOnly(admin.ModelAdmin):
+    """Records the services write (with their events); the admin only shows them."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -78,6 +71,17 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(_ReadOnly):
+    """Read-only: every change goes through the services, which check transitions and write events."""
+
+    list_display = ["tracking_number", "status", "category", "current_office", "created_at"]
+    list_filter = ["status", "kind", "channel"]
+    search_fields = ["tracking_number"]
+    list_select_related = ["category", "current_office"]
+    exclude = ["complainant", "anonymous_token_hash", "idempotency_key"]
 
 
 class DecisionReviewOverdueFilter(admin.SimpleListFilter):
@@ -201,19 +205,6 @@ class DecisionReviewAdmin(admin.ModelAdmin):
         """The form's services have saved what changed; a plain save would bypass them."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class _ReadOnly(admin.ModelAdmin):
-    """Records the services write (with their events); the admin only shows them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
