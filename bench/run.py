@@ -69,6 +69,9 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("complaint_intake_rps", "requests/s"),
         ("complaint_intake_p99_ms", "ms"),
         ("intake_vs_ceiling_ratio", "ratio"),
+        ("db_insert_ceiling_cpu_ms", "ms"),
+        ("complaint_intake_cpu_ms", "ms"),
+        ("intake_vs_ceiling_cpu_ratio", "ratio"),
     ],
     "crash": [("acknowledged_lost", "complaints"), ("idempotent_duplicates", "complaints")],
 }
@@ -144,7 +147,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--broker",
         default=DEFAULT_BROKER,
         help="Celery broker for the server and its worker, as in production (default %(default)s; its "
-        "database is emptied before and after each benchmark); 'none' runs tasks inside the request, "
+        "database is emptied at the start and before each benchmark); 'none' runs tasks inside the request, "
         "as the embedded default does",
     )
     parser.add_argument(

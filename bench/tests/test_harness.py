@@ -11,7 +11,7 @@ import pytest
 
 from bench.figures import Figure, not_measured, results_write
 from bench.loadgen import LoadResult, percentile_ms
-from bench.run import parse_args
+from bench.run import EXPECTED, RESULTS_DIR, parse_args
 
 
 def test_percentile_is_nearest_rank_of_real_samples():
@@ -55,3 +55,11 @@ def test_arguments_refuse_unknown_benchmarks_and_other_databases():
         parse_args(["--only", "nope"])
     with pytest.raises(SystemExit):
         parse_args(["--database-url", "sqlite:///x.db"])
+
+
+def test_every_committed_figure_is_owed_by_a_benchmark():
+    # A benchmark that fails reports null for each figure EXPECTED lists; one missing from the list
+    # would silently vanish from the results (or, with --merge, keep a stale value).
+    committed = json.loads((RESULTS_DIR / "latest.json").read_text())["figures"]
+    owed = {name for figures in EXPECTED.values() for name, _unit in figures}
+    assert {figure["name"] for figure in committed} <= owed
