@@ -60,6 +60,6 @@ app.conf.beat_schedule.update(
         "reminder-sweep": {"task": "rabta.complaints.tasks.reminder_sweep_task", "schedule": 15 * 60},
         "clock-resume": {"task": "rabta.complaints.tasks.clock_resume_task", "schedule": 15 * 60},
         "closure-sweep": {"task": "rabta.complaints.tasks.closure_sweep_task", "schedule": 60 * 60},
-        "outbox-retry": {"task": "rabta.notifications.tasks.retry_pending_outbox", "schedule": 60},
+        "outbox-delivery": {"task": "rabta.notifications.tasks.deliver_pending_outbox", "schedule": 60},
     }
 )

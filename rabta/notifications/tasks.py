@@ -7,11 +7,7 @@ from rabta.notifications.services import outbox_deliver_pending
 
 @shared_task(acks_late=True)
 def deliver_pending_outbox() -> int:
-    """Queued by a commit that wrote outbox rows (services.outbox_kick); delivers every ready row."""
-    return outbox_deliver_pending()
-
-
-@shared_task
-def retry_pending_outbox() -> int:
-    """Every few minutes (beat): rows whose retry is due, or whose deliverer died, go out."""
+    """Delivers every ready row. Queued a second after a commit that wrote outbox rows
+    (services.outbox_kick), and every minute by beat, which sends the rows whose retry is due or
+    whose deliverer died."""
     return outbox_deliver_pending()

@@ -181,9 +181,9 @@ def test_a_broker_that_cannot_take_the_task_loses_nothing_and_fails_no_one(setti
         notification_enqueue(user=user, template="complaint_submitted", context=CONTEXT)
 
     assert _states() == [(Outbox.State.PENDING, 0)]
-    from rabta.notifications.tasks import retry_pending_outbox
+    from rabta.notifications.tasks import deliver_pending_outbox
 
-    assert retry_pending_outbox() == 1
+    assert deliver_pending_outbox() == 1  # as beat runs it every minute
     assert len(mail.outbox) == 1
 
 
@@ -217,3 +217,10 @@ def test_each_person_is_written_to_in_their_own_language(user):
         "شکایت RB-2345-6789-X موصول ہو گئی",
         "Complaint RB-2345-6789-X received",
     ]
+
+
+def test_beat_runs_delivery_every_minute_for_retries_and_abandoned_claims():
+    from rabta.celery import app
+
+    (entry,) = [e for e in app.conf.beat_schedule.values() if e["task"].endswith(".deliver_pending_outbox")]
+    assert entry["schedule"] == 60
