@@ -208,6 +208,12 @@ def _staff(request: HttpRequest, complaint: Complaint, roles: set[Role] = WORK_R
         raise DomainError(ComplaintsError.NOT_ALLOWED, "Only the handling office may do this.", status_code=403)
 
 
+def _office_staff(request: HttpRequest, message: str) -> None:
+    """For reads that are not about one complaint: office staff and oversight only, else 403."""
+    if not (request.user.roles & (WORK_ROLES | {Role.OVERSIGHT})):  # type: ignore[union-attr]
+        raise DomainError(ComplaintsError.NOT_ALLOWED, message, status_code=403)
+
+
 @router.get("/categories", auth=None, response=list[CategoryOut], summary="Categories that take complaints")
 def categories(request: HttpRequest) -> list[CategoryOut]:
     return [
@@ -236,8 +242,7 @@ class CannedReplyOut(Schema):
     summary="Canned replies of the departments I work for",
 )
 def canned_replies(request: HttpRequest) -> list[dict[str, Any]]:
-    if not (request.user.roles & (WORK_ROLES | {Role.OVERSIGHT})):  # type: ignore[union-attr]
-        raise DomainError(ComplaintsError.NOT_ALLOWED, "Only office staff have canned replies.", status_code=403)
+    _office_staff(request, "Only office staff have canned replies.")
     return [
         {"id": reply.pk, "department": reply.department.code, "title": reply.title, "body": reply.body}
         for reply in selectors.canned_replies_for(request.user)
@@ -380,8 +385,7 @@ def pending_long(
     after: str | None = None,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
-    if not (request.user.roles & (WORK_ROLES | {Role.OVERSIGHT})):  # type: ignore[union-attr]
-        raise DomainError(ComplaintsError.NOT_ALLOWED, "Only office staff and oversight track these.", status_code=403)
+    _office_staff(request, "Only office staff and oversight track these.")
     if not 1 <= days <= 3650:
         raise DomainError.for_field("days", ComplaintsError.DAYS_OUT_OF_RANGE, "Give a number of days from 1 to 3650.")
     now = timezone.now()
