@@ -71,7 +71,10 @@ class ReminderResult:
 
 def reminder_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> ReminderResult:
     now = now or timezone.now()
-    complaints = offices = notifications = unreachable = 0
+    complaints = notifications = 0
+    # Sets, not counts: a backlog spans batches, and one office has complaints in several of them.
+    offices: set[int] = set()
+    unreachable: set[int] = set()
     while True:
         with transaction.atomic():
             due = (
@@ -123,13 +126,13 @@ def reminder_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE)
             events_record(*events)
             written, missed = _notify(digests)
             notifications += written
-            unreachable += missed
+            unreachable |= missed
             complaints += len(events)
-            offices += len(digests)
+            offices |= digests.keys()
             if len(rows) < batch_size:
                 break
     return ReminderResult(
-        complaints=complaints, offices=offices, notifications=notifications, offices_unreachable=unreachable
+        complaints=complaints, offices=len(offices), notifications=notifications, offices_unreachable=len(unreachable)
     )
 
 
@@ -155,18 +158,17 @@ def _move(moves: list[tuple[int, datetime | None]], *, now: datetime) -> None:
         Complaint.objects.filter(pk__in=pks).update(next_reminder_at=at, updated_at=now)
 
 
-def _notify(digests: dict[int, list[Reminder]]) -> tuple[int, int]:
+def _notify(digests: dict[int, list[Reminder]]) -> tuple[int, set[int]]:
     """One digest per officer and supervisor of each office, written to the outbox in the caller's
     transaction; an office with nobody to remind gets one at its own email address. Returns the
-    outbox rows written and the offices reached by neither (logged).
+    outbox rows written and the ids of the offices reached by neither (logged).
 
     The digest is worked out once per office and language and shared by the office's staff in that
-    language, so it is rendered once for all of them (``notifications_enqueue`` renders a shared
-    context once)."""
+    language."""
     from rabta.notifications.services import Recipient, notifications_enqueue
 
     if not digests:
-        return 0, 0
+        return 0, set()
     offices = {office.pk: office for office in Office.objects.filter(pk__in=digests).only("code", "name", "email")}
     # Every office's staff in one query, one row per (user, office), reading only what a message
     # needs; an officer who is also a supervisor of the office comes twice and is reminded once.
@@ -185,7 +187,7 @@ def _notify(digests: dict[int, list[Reminder]]) -> tuple[int, int]:
     for user in users:
         staff[user.reminded_office].setdefault(user.pk, user)
     items: list[tuple[Any, str, dict[str, Any]]] = []
-    unreachable = 0
+    unreachable: set[int] = set()
     for office_id, reminders in digests.items():
         office = offices.get(office_id)
         name = office.name if office is not None else ""
@@ -199,7 +201,7 @@ def _notify(digests: dict[int, list[Reminder]]) -> tuple[int, int]:
         elif office is not None and office.email:
             items.append((Recipient(email=office.email, language=OFFICE_LANGUAGE), TEMPLATE, digest.context()))
         else:
-            unreachable += 1
+            unreachable.add(office_id)
             logger.warning(
                 "reminder sweep: office %s has no active staff to remind and no email address; "
                 "%s complaint deadline(s) reminded to nobody",

@@ -400,3 +400,11 @@ def test_a_long_digest_names_the_earliest_deadlines_and_counts_the_rest(submit, 
     assert all(c.tracking_number in email.body for c in lodged[:DIGEST_LINES])
     assert not any(c.tracking_number in email.body for c in lodged[DIGEST_LINES:])
     assert email.body.count("acknowledge") == DIGEST_LINES and "; +2." in email.body
+
+
+def test_an_office_is_counted_once_however_many_batches_its_complaints_fall_in(submit):
+    with at(BASE):
+        for _ in range(3):
+            submit()
+    result = reminder_sweep(now=BASE + 30 * DAY, batch_size=1)
+    assert (result.complaints, result.offices) == (3, 1)
