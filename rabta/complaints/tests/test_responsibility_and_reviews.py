@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from rabta.complaints.models import ComplainantStanding, OfficerAudit
+from rabta.complaints.models import ComplainantStanding, DecisionReview, OfficerAudit
 from rabta.complaints.services import feedback, responsibility, reviews, work
 from rabta.core.errors import DomainError
 from rabta.directory.models import Post
@@ -67,25 +67,25 @@ def test_rejected_resolution_queues_an_audit_of_the_officer(submit, officer_a, c
     assert audit.officer == officer_a and audit.reason == "reopened"
 
 
+def file_review(applicant, decision_office, **overrides):
+    """A valuation decided at BPS 18, filed for review."""
+    values = {
+        "applicant": applicant,
+        "decision_type": "valuation",
+        "decision_reference": "VR-1",
+        "decision_office": decision_office,
+        "decision_maker_rank": 18,
+        "reasons": "Transaction value was proven by the bank contract",
+    }
+    values.update(overrides)
+    return reviews.decision_review_file(**values)
+
+
 def test_decision_review_needs_reasons_and_a_senior_or_independent_reviewer(world, citizen, supervisor_a, officer_b):
     with pytest.raises(DomainError) as caught:
-        reviews.decision_review_file(
-            applicant=citizen,
-            decision_type="valuation",
-            decision_reference="VR-1",
-            decision_office=world.collectorate,
-            decision_maker_rank=18,
-            reasons="",
-        )
+        file_review(citizen, world.collectorate, reasons="")
     assert caught.value.fields["reasons"][0]["code"] == "reason_required"
-    review = reviews.decision_review_file(
-        applicant=citizen,
-        decision_type="valuation",
-        decision_reference="VR-1",
-        decision_office=world.collectorate,
-        decision_maker_rank=18,
-        reasons="Transaction value was proven by the bank contract",
-    )
+    review = file_review(citizen, world.collectorate)
     junior_same_line = Post.objects.create(office=world.customs_hq, title="Deputy Collector", rank=18)
     with pytest.raises(DomainError) as caught:
         reviews.decision_review_assign(
@@ -105,14 +105,7 @@ def test_decision_review_needs_reasons_and_a_senior_or_independent_reviewer(worl
 
 
 def test_an_independent_office_may_review_whatever_its_grade(world, citizen, supervisor_a):
-    review = reviews.decision_review_file(
-        applicant=citizen,
-        decision_type="penalty",
-        decision_reference="P-7",
-        decision_office=world.collectorate,
-        decision_maker_rank=19,
-        reasons="Excessive",
-    )
+    review = file_review(citizen, world.collectorate, decision_type="penalty", decision_maker_rank=19)
     other_line = Post.objects.create(office=world.office_a, title="Adjudication officer", rank=17)
     assert (
         reviews.decision_review_assign(
@@ -120,3 +113,14 @@ def test_an_independent_office_may_review_whatever_its_grade(world, citizen, sup
         ).reviewer_post
         == other_line
     )
+
+
+def test_the_applicant_can_never_review_their_own_case(world, citizen, supervisor_a):
+    # The API offers only staff of the post's office as reviewers; the service refuses the applicant
+    # whatever posts they may hold.
+    review = file_review(citizen, world.office_a, decision_type="penalty")
+    senior = Post.objects.create(office=world.head_a, title="Director General", rank=20)
+    with pytest.raises(DomainError) as caught:
+        reviews.decision_review_assign(review=review, reviewer=citizen, reviewer_post=senior, actor=supervisor_a)
+    assert caught.value.fields["reviewer"][0]["code"] == "review_reviewer_is_applicant"
+    assert DecisionReview.objects.get(pk=review.pk).reviewer_id is None

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from rabta.accounts.models import User
 from rabta.complaints.models import DecisionReview
-from rabta.complaints.services import reviews
 from rabta.core.models import Event
 from rabta.directory.models import Post
 from rabta.notifications.models import Outbox
@@ -403,22 +402,6 @@ def test_assigning_an_unknown_post_or_reviewer_is_refused(
     assert response.status_code == 400, response.content
     assert response.json()["fields"][field][0]["code"] == code
     assert snapshot(filed) == before
-
-
-def test_the_applicant_can_never_review_their_own_case(world, citizen, supervisor_a, posts):
-    review_row = reviews.decision_review_file(
-        applicant=citizen,
-        decision_type="penalty",
-        decision_reference="P-1",
-        decision_office=world.office_a,
-        decision_maker_rank=18,
-        reasons="r",
-    )
-    with pytest.raises(reviews.DomainError) as caught:
-        reviews.decision_review_assign(
-            review=review_row, reviewer=citizen, reviewer_post=posts.senior, actor=supervisor_a
-        )
-    assert caught.value.fields["reviewer"][0]["code"] == "review_reviewer_is_applicant"
 
 
 @pytest.mark.parametrize(
