@@ -20,6 +20,10 @@ def _admin_url(url: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(path="/postgres", scheme="postgresql")), name
 
 
+def database_name(url: str) -> str:
+    return _admin_url(url)[1]
+
+
 def database_recreate(url: str) -> None:
     admin, name = _admin_url(url)
     with psycopg.connect(admin, autocommit=True) as conn:

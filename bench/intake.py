@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from bench.cpu import probe
+from bench.db import database_name
 from bench.figures import Figure, not_measured
 from bench.loadgen import LoadResult, Request, run_load
 
@@ -40,7 +41,7 @@ def intake_benchmark(ctx: Context) -> list[Figure]:
     ceiling = LoadResult(duration_s=0.0)
     result = LoadResult(duration_s=0.0)
     with ctx.server("intake") as server:
-        cpu = probe(sessions=server.sessions, database=ctx.database_url.rsplit("/", 1)[-1].split("?")[0])
+        cpu = probe(sessions=server.sessions, database=database_name(ctx.database_url))
         # Alternate ceiling and intake rounds so that anything else happening on the machine (autovacuum,
         # other processes) weighs on both alike; the figures are over all rounds together.
         for round_no in range(1, ROUNDS + 1):
