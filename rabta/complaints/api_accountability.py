@@ -18,7 +18,7 @@ from pydantic import Field
 from rabta.complaints import selectors
 from rabta.complaints.api import ErrorOut
 from rabta.complaints.errors import ComplaintsError
-from rabta.complaints.models import ComplainantStanding, Complaint, OfficerAudit, ResponsibilityRating
+from rabta.complaints.models import ComplainantStanding, OfficerAudit
 from rabta.complaints.services import responsibility
 from rabta.core.errors import DomainError, NotFound
 
@@ -167,14 +167,11 @@ def _visible_standing(request: HttpRequest, complainant: int) -> ComplainantStan
 )
 def standing_detail(request: HttpRequest, complainant: int) -> StandingOut:
     standing = _visible_standing(request, complainant)
-    ratings = ResponsibilityRating.objects.filter(complaint__complainant_id=complainant)
-    # Complaints outside the reader's scope are not named, not even by tracking number.
-    visible = ratings.filter(complaint__in=Complaint.objects.visible_to(request.user).values("pk"))
+    ratings, elsewhere = selectors.standing_ratings(user=request.user, complainant_id=complainant)
     listed = [
-        RatedOut(tracking_number=r.complaint.tracking_number, rating=r.rating, rated_at=r.created_at)
-        for r in visible.select_related("complaint").order_by("-created_at")
+        RatedOut(tracking_number=r.complaint.tracking_number, rating=r.rating, rated_at=r.created_at) for r in ratings
     ]
-    return _standing(standing, StandingDetailOut, ratings=listed, ratings_elsewhere=ratings.count() - len(listed))
+    return _standing(standing, StandingDetailOut, ratings=listed, ratings_elsewhere=elsewhere)
 
 
 @router.post(

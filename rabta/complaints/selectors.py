@@ -21,6 +21,7 @@ from rabta.complaints.models import (
     DecisionReview,
     Message,
     OfficerAudit,
+    ResponsibilityRating,
 )
 from rabta.core.errors import NotFound
 from rabta.core.events import event_rows
@@ -245,6 +246,16 @@ def standings_visible_to(user: Any) -> QuerySet[ComplainantStanding]:
         return ComplainantStanding.objects.none()
     complainants = Complaint.objects.visible_to(user).exclude(complainant=None).values("complainant_id")
     return ComplainantStanding.objects.filter(user_id__in=complainants)
+
+
+def standing_ratings(*, user: Any, complainant_id: int) -> tuple[list[ResponsibilityRating], int]:
+    """The ratings behind a complainant's standing, newest first, as ``user`` may read them: those of
+    complaints within the user's scope (with their complaint), and how many others there are.
+    Complaints outside the scope are not named, not even by tracking number."""
+    ratings = ResponsibilityRating.objects.filter(complaint__complainant_id=complainant_id)
+    visible = ratings.filter(complaint__in=Complaint.objects.visible_to(user).values("pk"))
+    listed = list(visible.select_related("complaint").order_by("-created_at"))
+    return listed, ratings.count() - len(listed)
 
 
 def audits_visible_to(user: Any) -> QuerySet[OfficerAudit]:
