@@ -342,7 +342,7 @@ def complaint_list(
     search: str | None = None,
     before: str | None = None,
     before_id: int | None = None,
-    limit: int = 50,
+    limit: int = selectors.PAGE_SIZE,
 ) -> list[dict[str, Any]]:
     filters = selectors.ComplaintFilters(
         status=status,
@@ -383,7 +383,7 @@ def pending_long(
     response: HttpResponse,
     days: int = selectors.PENDING_TRACKED_DAYS,
     after: str | None = None,
-    limit: int = 50,
+    limit: int = selectors.PAGE_SIZE,
 ) -> list[dict[str, Any]]:
     _office_staff(request, "Only office staff and oversight track these.")
     if not 1 <= days <= 3650:
