@@ -19,6 +19,7 @@ from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import ComplainantStanding, Complaint, OfficerAudit, ResponsibilityRating
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
+from rabta.notifications.services import notification_enqueue
 
 WEIGHTS = {"genuine": 0.0, "non_issue": 1.0, "misleading": 3.0, "abusive": 5.0}
 HALF_LIFE_DAYS = 180
@@ -74,8 +75,6 @@ def standing_refresh(*, user: Any, now: datetime | None = None) -> ComplainantSt
 def _tell(user: Any, template: str) -> None:
     """A notice to the complainant (in the outbox, inside the caller's transaction). It names the
     level and what it means, and how to appeal; never the score or who rated what."""
-    from rabta.notifications.services import notification_enqueue
-
     notification_enqueue(user=user, template=template, context={})
 
 
