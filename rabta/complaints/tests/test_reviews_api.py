@@ -236,6 +236,11 @@ def test_list_is_newest_first_and_filters_by_type_and_status(verified_client, ci
     client = verified_client(citizen)
     assert [r["reference"] for r in api(client, "get", "?status=assigned").json()] == [first]
     assert [r["reference"] for r in api(client, "get", "?status=filed").json()] == [second]
+    assert api(client, "get", "?status=decided").json() == []
+    api(verified_client(supervisor_a), "post", f"/{first}/decide", {"result": "upheld", "reasons": "Sound."})
+    client = verified_client(citizen)
+    assert [r["reference"] for r in api(client, "get", "?status=decided").json()] == [first]
+    assert api(client, "get", "?status=assigned").json() == []
     assert api(client, "get", "?status=lost").status_code == 422
 
 
