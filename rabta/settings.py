@@ -24,6 +24,7 @@ from rabta.core.config import (
     env_list,
     load_secrets,
     logging_config,
+    rate_limits_from_env,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -141,6 +142,29 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "rabta.core.clientip.client_ip"
+
+# The client's address (rabta.core.clientip): forwarding headers are believed only through the
+# number of reverse proxies of our own named here; 0 means the TCP peer is the client.
+RABTA_TRUSTED_PROXY_COUNT = int(os.environ.get("RABTA_TRUSTED_PROXY_COUNT", "0"))
+RABTA_CLIENT_IP_HEADER = os.environ.get("RABTA_CLIENT_IP_HEADER", "X-Forwarded-For")
+
+# Rate limits (rabta.core.ratelimit): per client address and per subject (account or identifier).
+# Addresses are shared by many people behind mobile carriers' NAT, so address limits are looser
+# than subject limits. "scope=address/subject" pairs in RABTA_RATE_LIMITS override these, e.g.
+# "intake=120/h:20/h,messages=300/h:60/h".
+RABTA_RATE_LIMITS = rate_limits_from_env(
+    os.environ.get("RABTA_RATE_LIMITS", ""),
+    default={
+        "intake": {"address": "60/h", "subject": "10/h"},
+        "intake_anonymous": {"address": "20/h"},
+        "messages": {"address": "300/h", "subject": "60/h"},
+        "uploads": {"address": "120/h", "subject": "30/h"},
+        "registration": {"address": "20/h", "subject": "5/h"},
+        "verification": {"address": "60/h", "subject": "10/h"},
+        "anonymous_tracking": {"address": "120/h"},
+    },
+)
 
 OTP_TOTP_ISSUER = "Rabta"
 

@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from rabta.core.errors import CoreError, DomainError, validation_error_to_domain
+from rabta.core.ratelimit import RateLimited
 
 api = NinjaAPI(
     title="Rabta API",
@@ -24,7 +25,10 @@ api = NinjaAPI(
 
 
 def _error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return api.create_response(request, error.as_dict(), status=error.status_code)
+    response = api.create_response(request, error.as_dict(), status=error.status_code)
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(DomainError)

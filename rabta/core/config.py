@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,22 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if not raw:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def rate_limits_from_env(raw: str, *, default: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Parse ``scope=ADDRESS_RATE:SUBJECT_RATE`` pairs (either rate may be empty) over the defaults."""
+    limits = {scope: dict(rates) for scope, rates in default.items()}
+    rate = re.compile(r"^\d+/\d*[smhd]$")
+    for item in (part.strip() for part in raw.split(",") if part.strip()):
+        scope, _, rates = item.partition("=")
+        address, _, subject = rates.partition(":")
+        if scope.strip() not in limits or not all(rate.match(r) for r in (address, subject) if r):
+            raise ImproperlyConfigured(
+                f"RABTA_RATE_LIMITS: {item!r} is not scope=ADDRESS_RATE:SUBJECT_RATE with a known scope "
+                f"({', '.join(sorted(limits))}) and rates such as 60/h"
+            )
+        limits[scope.strip()] = {key: value for key, value in (("address", address), ("subject", subject)) if value}
+    return limits
 
 
 def database_from_env(url: str | None, *, data_dir: Path) -> dict[str, Any]:

@@ -58,3 +58,18 @@ def test_env_bool_names_the_variable(monkeypatch):
     monkeypatch.setenv("RABTA_DEBUG", "perhaps")
     with pytest.raises(ImproperlyConfigured, match="RABTA_DEBUG"):
         env_bool("RABTA_DEBUG", default=False)
+
+
+def test_rate_limits_from_env_overrides_named_scopes_and_names_bad_items():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from rabta.core.config import rate_limits_from_env
+
+    default = {"intake": {"address": "60/h", "subject": "10/h"}, "uploads": {"address": "1/m"}}
+    assert rate_limits_from_env("intake=5/m:", default=default) == {
+        "intake": {"address": "5/m"},
+        "uploads": {"address": "1/m"},
+    }
+    for bad in ("nosuch=1/m", "intake=lots", "intake=5/m:often"):
+        with pytest.raises(ImproperlyConfigured, match="RABTA_RATE_LIMITS"):
+            rate_limits_from_env(bad, default=default)
