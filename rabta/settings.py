@@ -25,6 +25,7 @@ from rabta.core.config import (
     load_secrets,
     logging_config,
     rate_limits_from_env,
+    sms_gateway_from_env,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -221,6 +222,7 @@ CELERY_TIMEZONE = TIME_ZONE
 EMAIL_BACKEND = os.environ.get("RABTA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("RABTA_FROM_EMAIL", "Rabta <no-reply@rabta.invalid>")
 RABTA_SMS_BACKEND = os.environ.get("RABTA_SMS_BACKEND", "rabta.notifications.senders.ConsoleSmsSender")
+RABTA_SMS_GATEWAY = sms_gateway_from_env()  # for rabta.notifications.senders.HttpSmsSender
 RABTA_VERIFICATION_CODE_TTL_MINUTES = 15
 
 SESSION_COOKIE_HTTPONLY = True

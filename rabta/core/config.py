@@ -39,6 +39,34 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_number(name: str, *, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected a number, got {raw!r}") from None
+
+
+def sms_gateway_from_env() -> dict[str, Any]:
+    """The HTTP SMS gateway's settings (rabta.notifications.senders.HttpSmsSender); validated when
+    the sender is built, so an unused gateway needs none of them."""
+    return {
+        "url": os.environ.get("RABTA_SMS_GATEWAY_URL", ""),
+        "method": os.environ.get("RABTA_SMS_GATEWAY_METHOD", "POST").upper(),
+        "content_type": os.environ.get("RABTA_SMS_GATEWAY_CONTENT_TYPE", "application/json"),
+        "body_template": os.environ.get("RABTA_SMS_GATEWAY_BODY", '{"to": "$to", "text": "$body"}'),
+        "username": os.environ.get("RABTA_SMS_GATEWAY_USERNAME", ""),
+        "password": os.environ.get("RABTA_SMS_GATEWAY_PASSWORD", ""),
+        "token": os.environ.get("RABTA_SMS_GATEWAY_TOKEN", ""),
+        "sender_id": os.environ.get("RABTA_SMS_GATEWAY_SENDER_ID", ""),
+        "timeout": env_number("RABTA_SMS_GATEWAY_TIMEOUT", default=10.0),
+        "retries": int(env_number("RABTA_SMS_GATEWAY_RETRIES", default=2)),
+        "backoff": env_number("RABTA_SMS_GATEWAY_BACKOFF", default=0.5),
+    }
+
+
 def rate_limits_from_env(raw: str, *, default: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """Parse ``scope=ADDRESS_RATE:SUBJECT_RATE`` pairs (either rate may be empty) over the defaults."""
     limits = {scope: dict(rates) for scope, rates in default.items()}
