@@ -19,6 +19,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from rabta.core.config import (
+    PRIVATE_DIR_MODE,
+    PRIVATE_FILE_MODE,
+    data_dir_secure,
     database_from_env,
     env_bool,
     env_list,
@@ -36,7 +39,7 @@ if RABTA_ENV not in {"development", "test", "production"}:
 PRODUCTION = RABTA_ENV == "production"
 TESTING = RABTA_ENV == "test"
 
-DATA_DIR = Path(os.environ.get("RABTA_DATA_DIR", PROJECT_DIR / "var")).resolve()
+DATA_DIR = data_dir_secure(Path(os.environ.get("RABTA_DATA_DIR", PROJECT_DIR / "var")).resolve())
 
 _secrets = load_secrets(env=RABTA_ENV, data_dir=DATA_DIR)
 SECRET_KEY = _secrets.secret_key
@@ -193,6 +196,8 @@ STORAGES = {
 # Uploaded files live outside the web root and are only ever served through views that check
 # visibility; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = DATA_DIR / "private"
+FILE_UPLOAD_PERMISSIONS = PRIVATE_FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = PRIVATE_DIR_MODE
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The default cache must be shared by every process of the server: it holds the version tokens that
@@ -217,6 +222,8 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Keep LOGGING's handlers (which mask secrets, rabta.core.logmask) in workers: Celery would replace them.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Outgoing messages. Console by default; real relays are configured in production.
 EMAIL_BACKEND = os.environ.get("RABTA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -31,7 +31,7 @@ def is_clear_key(value: str) -> bool:
     return bool(value) and set(value) <= _HEX
 
 
-class EncryptedTotpKeyField(models.CharField):  # type: ignore[type-arg]
+class EncryptedTotpKeyField(models.CharField):
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if not value or is_clear_key(value):
             # A row written before 0003 ran (migrations not yet applied on this host): still readable,

@@ -83,6 +83,37 @@ def rate_limits_from_env(raw: str, *, default: dict[str, dict[str, str]]) -> dic
     return limits
 
 
+# What the data folder holds (the SQLite file, uploaded documents, the cache, generated keys) is
+# for the service's own account only.
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+
+
+def data_dir_secure(data_dir: Path) -> Path:
+    """Create the data folder readable by its owner only and make the process's new files private.
+
+    The umask covers every file any part of the process creates there (SQLite's journal and WAL,
+    the file cache, uploads, collected static files served by the process itself); an existing
+    folder from an older install is tightened on start-up.
+    """
+    os.umask(0o077)
+    data_dir.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if data_dir.stat().st_uid == os.getuid():
+        data_dir.chmod(PRIVATE_DIR_MODE)
+    return data_dir
+
+
+def sqlite_files_secure(name: str) -> None:
+    """Owner-only modes on an SQLite file and its -wal/-shm companions (created before the umask
+    was in force, or by a tool run with another umask)."""
+    for path in (Path(name), Path(f"{name}-wal"), Path(f"{name}-shm"), Path(f"{name}-journal")):
+        try:
+            if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+                path.chmod(PRIVATE_FILE_MODE)
+        except FileNotFoundError:
+            continue
+
+
 def database_from_env(url: str | None, *, data_dir: Path) -> dict[str, Any]:
     """Return a DATABASES entry: PostgreSQL (or any dj-database-url scheme) from DATABASE_URL,
     else the embedded SQLite file in WAL mode."""
@@ -104,7 +135,7 @@ def database_from_env(url: str | None, *, data_dir: Path) -> dict[str, Any]:
             config.setdefault("OPTIONS", {}).update(_sqlite_options())
         config.setdefault("TEST", {})
         return config
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir_secure(data_dir)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(data_dir / "rabta.sqlite3"),
@@ -187,7 +218,7 @@ def generate_secrets() -> dict[str, str]:
 
 def _dev_secrets(values: dict[str, str], data_dir: Path) -> dict[str, str]:
     path = data_dir / "dev-secrets.json"
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir_secure(data_dir)
     if path.exists():
         stored = json.loads(path.read_text())
     else:
@@ -204,7 +235,10 @@ def _dev_secrets(values: dict[str, str], data_dir: Path) -> dict[str, str]:
 
 
 def logging_config(level: str) -> dict[str, Any]:
-    """JSON lines on stderr for every logger, through structlog's stdlib bridge."""
+    """JSON lines on stderr for every logger, through structlog's stdlib bridge, with secrets and
+    personal data masked in every line (rabta.core.logmask)."""
+    from rabta.core.logmask import mask_event_dict
+
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -226,6 +260,8 @@ def logging_config(level: str) -> dict[str, Any]:
                 "processors": [
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                     structlog.processors.format_exc_info,
+                    # Last before rendering, so the traceback's text is masked too.
+                    mask_event_dict,
                     structlog.processors.JSONRenderer(ensure_ascii=False),
                 ],
                 "foreign_pre_chain": shared,
