@@ -25,6 +25,7 @@ from rabta.core.config import (
     database_from_env,
     env_bool,
     env_list,
+    env_networks,
     load_secrets,
     logging_config,
     rate_limits_from_env,
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "ninja",
+    "csp",
     "rabta.core",
     "rabta.accounts",
     "rabta.directory",
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "rabta.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -243,6 +246,38 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("RABTA_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading asks browsers to ship the domain as https-only, which cannot be undone quickly:
+    # the operator opts in once every subdomain serves https (docs/operations.md).
+    SECURE_HSTS_PRELOAD = env_bool("RABTA_HSTS_PRELOAD", default=False)
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and fonts from our
+# own origin only, no inline script or style (templates keep them in static files), no plugins,
+# no framing, forms post only to us. A page that needs more says so with csp's decorators.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# /metrics answers only these client addresses (networks allowed; the address is
+# rabta.core.clientip's) or a request bearing RABTA_METRICS_TOKEN; anyone else gets 404. Production
+# allows no address unless configured, since behind a proxy on the same host every client would
+# otherwise arrive from loopback.
+RABTA_METRICS_ALLOWED_ADDRESSES = env_networks(
+    "RABTA_METRICS_ALLOWED_ADDRESSES", default=[] if PRODUCTION else ["127.0.0.0/8", "::1/128"]
+)
+RABTA_METRICS_TOKEN = os.environ.get("RABTA_METRICS_TOKEN", "")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

@@ -39,6 +39,19 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str, *, default: list[str]) -> list[str]:
+    """Addresses or networks (203.0.113.0/24, ::1), checked at start-up rather than at first use."""
+    import ipaddress
+
+    entries = env_list(name, default=default)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {entry!r} is not an address or a network") from None
+    return entries
+
+
 def env_number(name: str, *, default: float) -> float:
     raw = os.environ.get(name, "").strip()
     if not raw:
