@@ -281,6 +281,16 @@ RABTA_METRICS_TOKEN = os.environ.get("RABTA_METRICS_TOKEN", "")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# `rabta check --deploy --fail-level WARNING` runs in CI with production settings (.ci/deploy-check)
+# and fails on any warning except these, each accepted on purpose for the reason given.
+RABTA_ACCEPTED_CHECKS = {
+    "security.W021": (
+        "HSTS preload is left to the operator (RABTA_HSTS_PRELOAD): once a domain is on the browsers' "
+        "preload list it cannot serve plain http for months, so it is chosen per deployment"
+    ),
+}
+SILENCED_SYSTEM_CHECKS = list(RABTA_ACCEPTED_CHECKS)
+
 LOGGING = logging_config(os.environ.get("RABTA_LOG_LEVEL", "INFO"))
 
 # Shared data sets (read-only, never copied into the repository).
