@@ -45,7 +45,10 @@ _CODE = re.compile(
 )
 # Phone numbers, CNICs and any other run of ten or more digits, in any script, with the separators
 # people write them with: +92 300 1234567, 0300-1234567, (042) 3576-1234, 35202-1234567-1, ۰۳۰۰۱۲۳۴۵۶۷.
-_LONG_NUMBER = re.compile(r"(?<!\d)(?:\+|00)?\d(?:[ \u00a0\-().]{0,2}\d){9,}(?!\d)")
+# Separators include dashes of every kind, slashes, and the invisible direction marks that Urdu
+# text puts around Latin digits.
+_SEPARATORS = r"[ \u00a0\-\u2010-\u2015()./\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_LONG_NUMBER = re.compile(rf"(?<!\d)(?:\+|00)?\d(?:{_SEPARATORS}{{0,3}}\d){{9,}}(?!\d)")
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _IPV4_SPLIT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2})?$")
@@ -146,12 +149,27 @@ class MaskingFilter(logging.Filter):
 
 
 class GunicornLogger(_GunicornLogger):
-    """gunicorn's logger with every handler of its access and error logs masked
-    (``logger_class`` in rabta.gunicorn_embedded and rabta.gunicorn_production)."""
+    """gunicorn's logger with secrets masked (``logger_class`` in rabta.gunicorn_embedded and
+    rabta.gunicorn_production).
+
+    In the access log, what the client sent (request line, path, query, referrer, headers) is
+    masked field by field, so that the fields we write ourselves (address, time, status, size,
+    duration) are never mistaken for a phone number ("200 1234567" is a status and a size). The
+    error log's lines are masked whole.
+    """
+
+    # Atoms gunicorn computes itself: nothing a client chose.
+    _OWN_ATOMS = frozenset({"h", "l", "t", "s", "b", "B", "T", "D", "M", "L", "p", "H", "m"})
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
-        for log in (self.error_log, self.access_log):
-            for handler in log.handlers:
-                if not any(isinstance(existing, MaskingFilter) for existing in handler.filters):
-                    handler.addFilter(MaskingFilter())
+        for handler in self.error_log.handlers:
+            if not any(isinstance(existing, MaskingFilter) for existing in handler.filters):
+                handler.addFilter(MaskingFilter())
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        return {
+            key: mask(value) if isinstance(value, str) and key not in self._OWN_ATOMS else value
+            for key, value in atoms.items()
+        }

@@ -57,6 +57,10 @@ def _phone_spellings(rng: random.Random) -> tuple[str, list[str]]:
         f"0{operator}.{sub[:3]}.{sub[3:]}",
         f"{operator}{sub}",
         f"042-{sub}{rng.randrange(10)}",
+        f"0{operator}/{sub}",
+        f"0{operator}\u2013{sub}",  # an en dash
+        f"\u200f0{operator}-{sub}\u200f",  # direction marks around the number in Urdu text
+        f"0 {' '.join(operator)} {' '.join(sub)}",
     ]
     return sub, spellings + [s.translate(URDU_DIGITS) for s in spellings]
 
@@ -233,7 +237,7 @@ def test_gunicorn_access_and_error_logs_are_masked(tmp_path):
         "REMOTE_ADDR": "203.0.113.9",
         "HTTP_REFERER": f"https://rabta.example.gov.pk/en/accounts/password-reset/{uid}/{token}/",
     }
-    response = SimpleNamespace(status="200 OK", headers=[], sent=10)
+    response = SimpleNamespace(status="200 OK", headers=[], sent=1234567)
     request = SimpleNamespace(headers=[("USER-AGENT", "Mozilla/5.0")])
     log.access(response, request, environ, timedelta(milliseconds=5))
     log.error("Invalid request from %s: /en/accounts/password-reset/%s/%s/", "203.0.113.9", uid, token)
@@ -241,6 +245,7 @@ def test_gunicorn_access_and_error_logs_are_masked(tmp_path):
         handler.flush()
     written = (tmp_path / "access.log").read_text() + (tmp_path / "error.log").read_text()
     assert "203.0.113.9" in written and "/api/complaints/track" in written
+    assert " 200 1234567 " in written  # the status and the size are ours, not a phone number
     assert tracking not in written and token not in written
 
 
