@@ -277,7 +277,9 @@ CONTENT_SECURITY_POLICY = {
 RABTA_METRICS_ALLOWED_ADDRESSES = env_networks(
     "RABTA_METRICS_ALLOWED_ADDRESSES", default=[] if PRODUCTION else ["127.0.0.0/8", "::1/128"]
 )
-RABTA_METRICS_TOKEN = os.environ.get("RABTA_METRICS_TOKEN", "")
+RABTA_METRICS_TOKEN = os.environ.get("RABTA_METRICS_TOKEN", "").strip()
+if RABTA_METRICS_TOKEN and len(RABTA_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("RABTA_METRICS_TOKEN: at least 32 characters (e.g. `openssl rand -hex 32`)")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

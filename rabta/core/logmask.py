@@ -94,15 +94,16 @@ _RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
 ]
 
 
-def mask(text: str) -> str:
-    """The text with every secret or personal value replaced by ``***``."""
-    for pattern, replacement in _RULES:
+def mask(text: str, *, tokens: bool = True) -> str:
+    """The text with every secret or personal value replaced by ``***``. ``tokens=False`` leaves
+    long random strings alone (for request ids, which are random by design)."""
+    for pattern, replacement in _RULES if tokens else _RULES[:-1]:
         text = pattern.sub(replacement, text)
     return text
 
 
 # Keys of a structured log line that hold our own values, not anything a user sent.
-_OWN_KEYS = frozenset({"timestamp", "level", "logger", "request_id"})
+_OWN_KEYS = frozenset({"timestamp", "level", "logger"})
 
 
 def _mask_value(value: Any) -> Any:
@@ -128,7 +129,10 @@ def _mask_item(key: Any, value: Any) -> Any:
 def mask_event_dict(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor: mask every value of the line (after exceptions are rendered to text)."""
     for key, value in list(event_dict.items()):
-        if key not in _OWN_KEYS:
+        if key == "request_id" and isinstance(value, str):
+            # Random by design (ours, or a proxy's), but a client may send its own: masked as text.
+            event_dict[key] = mask(value, tokens=False)
+        elif key not in _OWN_KEYS:
             event_dict[key] = _mask_item(key, value)
     return event_dict
 

@@ -105,3 +105,10 @@ def test_the_documented_production_environment_starts(tmp_path):
     code = "import django; django.setup(); from rabta.notifications.senders import sms_sender; sms_sender()"
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_short_metrics_token_stops_start_up(tmp_path):
+    env = _env(RABTA_ENV="test", RABTA_DATA_DIR=str(tmp_path), RABTA_METRICS_TOKEN="guessable")
+    code = "import rabta.settings"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "RABTA_METRICS_TOKEN" in result.stderr

@@ -254,3 +254,22 @@ def test_the_gunicorn_configurations_use_the_masking_logger():
 
     assert gunicorn_embedded.logger_class == gunicorn_production.logger_class == "rabta.core.logmask.GunicornLogger"
     assert settings.CELERY_WORKER_HIJACK_ROOT_LOGGER is False  # workers keep the masking handlers
+
+
+def test_a_request_id_is_kept_unless_the_client_put_a_number_in_it():
+    formatter = _json_formatter()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    logger = logging.getLogger("rabta.tests.masking.request_id")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        for request_id in ("6f1c2d3e4a5b4c6d8e9f0a1b2c3d4e5f", "03001234567"):
+            structlog.contextvars.bind_contextvars(request_id=request_id)
+            structlog.get_logger(logger.name).warning("event")
+    finally:
+        structlog.contextvars.unbind_contextvars("request_id")
+        logger.removeHandler(handler)
+    ours, theirs = (json.loads(line)["request_id"] for line in stream.getvalue().splitlines())
+    assert ours == "6f1c2d3e4a5b4c6d8e9f0a1b2c3d4e5f" and theirs == "***"
