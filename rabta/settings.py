@@ -52,7 +52,11 @@ RABTA_LOOKUP_HASH_KEY = _secrets.lookup_hash_key
 RABTA_EVENTS_APPEND_ONLY = not TESTING
 
 DEBUG = env_bool("RABTA_DEBUG", default=False)
-ALLOWED_HOSTS = env_list("RABTA_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+# Production names its hosts (rabta.core.checks.refuse_development_parts): the laptop defaults include
+# the test client's "testserver".
+ALLOWED_HOSTS = env_list(
+    "RABTA_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env_list("RABTA_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

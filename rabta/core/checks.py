@@ -27,6 +27,12 @@ def refuse_development_parts() -> None:
     """
     if not settings.PRODUCTION:
         return
+    if settings.DEBUG:
+        # Debug pages show settings, SQL and local variables (phone numbers, codes) to any visitor.
+        raise ImproperlyConfigured("RABTA_DEBUG: must be off when RABTA_ENV=production")
+    if not settings.ALLOWED_HOSTS or any(host in {"*", ".", "testserver"} for host in settings.ALLOWED_HOSTS):
+        # Any host would let a forged Host header into the links of password-reset mail.
+        raise ImproperlyConfigured("RABTA_ALLOWED_HOSTS: name the site's host names (no '*') when RABTA_ENV=production")
     from django.core.mail.backends.base import BaseEmailBackend
 
     from rabta.notifications.senders import HttpSmsSender, SmsSender

@@ -59,6 +59,7 @@ def _production_settings(tmp_path, **extra: str) -> dict:
         RABTA_DATA_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="rabta.settings",
         DATABASE_URL="postgres://rabta@127.0.0.1:5432/rabta",
+        RABTA_ALLOWED_HOSTS="rabta.example.gov.pk",
         RABTA_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         RABTA_SMS_BACKEND="rabta.notifications.senders.HttpSmsSender",
         RABTA_SMS_GATEWAY_URL="https://sms.example.pk/send",

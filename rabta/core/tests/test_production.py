@@ -18,6 +18,7 @@ from rabta.core.checks import DEVELOPMENT_EMAIL_BACKENDS, refuse_development_par
 from rabta.core.config import generate_secrets
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
+HOSTS = ["rabta.example.gov.pk"]
 HTTP_SMS = "rabta.notifications.senders.HttpSmsSender"
 GATEWAY = {"url": "https://sms.example.pk/send", "body_template": '{"to": "$to", "text": "$body"}'}
 DEVELOPMENT_SMS_SENDERS = [
@@ -30,7 +31,11 @@ DEVELOPMENT_SMS_SENDERS = [
 def test_production_refuses_an_email_backend_that_delivers_nothing(backend):
     with (
         override_settings(
-            PRODUCTION=True, EMAIL_BACKEND=backend, RABTA_SMS_BACKEND=HTTP_SMS, RABTA_SMS_GATEWAY=GATEWAY
+            PRODUCTION=True,
+            ALLOWED_HOSTS=HOSTS,
+            EMAIL_BACKEND=backend,
+            RABTA_SMS_BACKEND=HTTP_SMS,
+            RABTA_SMS_GATEWAY=GATEWAY,
         ),
         pytest.raises(ImproperlyConfigured, match="RABTA_EMAIL_BACKEND"),
     ):
@@ -41,6 +46,7 @@ def test_a_subclass_of_a_development_email_backend_is_refused_too():
     with (
         override_settings(
             PRODUCTION=True,
+            ALLOWED_HOSTS=HOSTS,
             EMAIL_BACKEND="rabta.core.tests.test_production.QuietConsole",
             RABTA_SMS_BACKEND=HTTP_SMS,
             RABTA_SMS_GATEWAY=GATEWAY,
@@ -53,7 +59,7 @@ def test_a_subclass_of_a_development_email_backend_is_refused_too():
 @pytest.mark.parametrize("sender", [*DEVELOPMENT_SMS_SENDERS, "rabta.core.tests.test_production.PrintingSender"])
 def test_production_refuses_an_sms_sender_that_delivers_nothing(sender):
     with (
-        override_settings(PRODUCTION=True, EMAIL_BACKEND=SMTP, RABTA_SMS_BACKEND=sender),
+        override_settings(PRODUCTION=True, ALLOWED_HOSTS=HOSTS, EMAIL_BACKEND=SMTP, RABTA_SMS_BACKEND=sender),
         pytest.raises(ImproperlyConfigured, match="RABTA_SMS_BACKEND"),
     ):
         refuse_development_parts()
@@ -62,14 +68,45 @@ def test_production_refuses_an_sms_sender_that_delivers_nothing(sender):
 def test_production_refuses_a_gateway_reached_over_plain_http():
     gateway = {**GATEWAY, "url": "http://sms.example.pk/send"}
     with (
-        override_settings(PRODUCTION=True, EMAIL_BACKEND=SMTP, RABTA_SMS_BACKEND=HTTP_SMS, RABTA_SMS_GATEWAY=gateway),
+        override_settings(
+            PRODUCTION=True,
+            ALLOWED_HOSTS=HOSTS,
+            EMAIL_BACKEND=SMTP,
+            RABTA_SMS_BACKEND=HTTP_SMS,
+            RABTA_SMS_GATEWAY=gateway,
+        ),
         pytest.raises(ImproperlyConfigured, match="RABTA_SMS_GATEWAY_URL"),
     ):
         refuse_development_parts()
 
 
+@pytest.mark.parametrize("hosts", [[], ["*"], ["rabta.example.gov.pk", "*"], ["testserver"]])
+def test_production_refuses_missing_or_wildcard_hosts(hosts):
+    with (
+        override_settings(
+            PRODUCTION=True,
+            ALLOWED_HOSTS=hosts,
+            EMAIL_BACKEND=SMTP,
+            RABTA_SMS_BACKEND=HTTP_SMS,
+            RABTA_SMS_GATEWAY=GATEWAY,
+        ),
+        pytest.raises(ImproperlyConfigured, match="RABTA_ALLOWED_HOSTS"),
+    ):
+        refuse_development_parts()
+
+
+def test_production_refuses_debug():
+    with (
+        override_settings(PRODUCTION=True, DEBUG=True, EMAIL_BACKEND=SMTP, RABTA_SMS_BACKEND=HTTP_SMS),
+        pytest.raises(ImproperlyConfigured, match="RABTA_DEBUG"),
+    ):
+        refuse_development_parts()
+
+
 def test_production_with_a_relay_and_a_gateway_starts():
-    with override_settings(PRODUCTION=True, EMAIL_BACKEND=SMTP, RABTA_SMS_BACKEND=HTTP_SMS, RABTA_SMS_GATEWAY=GATEWAY):
+    with override_settings(
+        PRODUCTION=True, ALLOWED_HOSTS=HOSTS, EMAIL_BACKEND=SMTP, RABTA_SMS_BACKEND=HTTP_SMS, RABTA_SMS_GATEWAY=GATEWAY
+    ):
         refuse_development_parts()
 
 
@@ -102,6 +139,7 @@ def _production_env(tmp_path, **extra):
         RABTA_DATA_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="rabta.settings",
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        RABTA_ALLOWED_HOSTS="rabta.example.gov.pk",
     )
     env.update(extra)
     return env
