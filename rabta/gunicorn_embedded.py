@@ -37,3 +37,7 @@ def when_ready(server: Any) -> None:
 
 def on_exit(server: Any) -> None:
     _stop.set()
+
+
+# Access and error lines are masked like every other log line (URLs carry reset and tracking tokens).
+logger_class = "rabta.core.logmask.GunicornLogger"

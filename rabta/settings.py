@@ -19,12 +19,17 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from rabta.core.config import (
+    PRIVATE_DIR_MODE,
+    PRIVATE_FILE_MODE,
+    data_dir_secure,
     database_from_env,
     env_bool,
     env_list,
+    env_networks,
     load_secrets,
     logging_config,
     rate_limits_from_env,
+    sms_gateway_from_env,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -35,7 +40,7 @@ if RABTA_ENV not in {"development", "test", "production"}:
 PRODUCTION = RABTA_ENV == "production"
 TESTING = RABTA_ENV == "test"
 
-DATA_DIR = Path(os.environ.get("RABTA_DATA_DIR", PROJECT_DIR / "var")).resolve()
+DATA_DIR = data_dir_secure(Path(os.environ.get("RABTA_DATA_DIR", PROJECT_DIR / "var")).resolve())
 
 _secrets = load_secrets(env=RABTA_ENV, data_dir=DATA_DIR)
 SECRET_KEY = _secrets.secret_key
@@ -47,7 +52,11 @@ RABTA_LOOKUP_HASH_KEY = _secrets.lookup_hash_key
 RABTA_EVENTS_APPEND_ONLY = not TESTING
 
 DEBUG = env_bool("RABTA_DEBUG", default=False)
-ALLOWED_HOSTS = env_list("RABTA_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+# Production names its hosts (rabta.core.checks.refuse_development_parts): the laptop defaults include
+# the test client's "testserver".
+ALLOWED_HOSTS = env_list(
+    "RABTA_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env_list("RABTA_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -64,6 +73,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "ninja",
+    "csp",
     "rabta.core",
     "rabta.accounts",
     "rabta.directory",
@@ -74,6 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "rabta.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -192,6 +203,8 @@ STORAGES = {
 # Uploaded files live outside the web root and are only ever served through views that check
 # visibility; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = DATA_DIR / "private"
+FILE_UPLOAD_PERMISSIONS = PRIVATE_FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = PRIVATE_DIR_MODE
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The default cache must be shared by every process of the server: it holds the version tokens that
@@ -216,11 +229,14 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Keep LOGGING's handlers (which mask secrets, rabta.core.logmask) in workers: Celery would replace them.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Outgoing messages. Console by default; real relays are configured in production.
 EMAIL_BACKEND = os.environ.get("RABTA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("RABTA_FROM_EMAIL", "Rabta <no-reply@rabta.invalid>")
 RABTA_SMS_BACKEND = os.environ.get("RABTA_SMS_BACKEND", "rabta.notifications.senders.ConsoleSmsSender")
+RABTA_SMS_GATEWAY = sms_gateway_from_env()  # for rabta.notifications.senders.HttpSmsSender
 RABTA_VERIFICATION_CODE_TTL_MINUTES = 15
 
 SESSION_COOKIE_HTTPONLY = True
@@ -234,8 +250,52 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("RABTA_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading asks browsers to ship the domain as https-only, which cannot be undone quickly:
+    # the operator opts in once every subdomain serves https (docs/operations.md).
+    SECURE_HSTS_PRELOAD = env_bool("RABTA_HSTS_PRELOAD", default=False)
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and fonts from our
+# own origin only, no inline script or style (templates keep them in static files), no plugins,
+# no framing, forms post only to us. A page that needs more says so with csp's decorators.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# /metrics answers only these client addresses (networks allowed; the address is
+# rabta.core.clientip's) or a request bearing RABTA_METRICS_TOKEN; anyone else gets 404. Production
+# allows no address unless configured, since behind a proxy on the same host every client would
+# otherwise arrive from loopback.
+RABTA_METRICS_ALLOWED_ADDRESSES = env_networks(
+    "RABTA_METRICS_ALLOWED_ADDRESSES", default=[] if PRODUCTION else ["127.0.0.0/8", "::1/128"]
+)
+RABTA_METRICS_TOKEN = os.environ.get("RABTA_METRICS_TOKEN", "").strip()
+if RABTA_METRICS_TOKEN and len(RABTA_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("RABTA_METRICS_TOKEN: at least 32 characters (e.g. `openssl rand -hex 32`)")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# `rabta check --deploy --fail-level WARNING` runs in CI with production settings (.ci/deploy-check)
+# and fails on any warning except these, each accepted on purpose for the reason given.
+RABTA_ACCEPTED_CHECKS = {
+    "security.W021": (
+        "HSTS preload is left to the operator (RABTA_HSTS_PRELOAD): once a domain is on the browsers' "
+        "preload list it cannot serve plain http for months, so it is chosen per deployment"
+    ),
+}
+SILENCED_SYSTEM_CHECKS = list(RABTA_ACCEPTED_CHECKS)
 
 LOGGING = logging_config(os.environ.get("RABTA_LOG_LEVEL", "INFO"))
 

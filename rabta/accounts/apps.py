@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from rabta.accounts import signals  # noqa: F401  (refreshes the administrators' group after migrate)
+        from rabta.accounts.totp_keys import totp_key_field_encrypt
+
+        totp_key_field_encrypt()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -80,6 +81,8 @@ def _scope(login: DemoLogin) -> tuple[Office | None, Government | None]:
 @transaction.atomic
 def demo_users_create() -> str:
     """Create the demo logins that are missing. Running it again creates nothing."""
+    if settings.PRODUCTION:  # their password and TOTP key are published: never in production
+        raise CommandError("demo logins are refused when RABTA_ENV=production")
     created = 0
     for login in DEMO_LOGINS:
         if User.objects.filter(email=login.email).exists():

@@ -8,3 +8,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from rabta.core import checks, db  # noqa: F401  (registers system checks and connection set-up)
+
+        checks.refuse_development_parts()

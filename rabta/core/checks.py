@@ -6,6 +6,54 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+# Email backends that deliver nothing to anyone (they print, keep in memory, write files or drop).
+DEVELOPMENT_EMAIL_BACKENDS = (
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+)
+
+
+def refuse_development_parts() -> None:
+    """Stop start-up when RABTA_ENV=production is configured with a part that only suits a laptop.
+
+    Raised from CoreConfig.ready(), so every entry point (gunicorn, celery, every command) refuses,
+    not only `rabta check`. A console sender in production would print citizens' phone numbers and
+    verification codes into the service's log instead of delivering them.
+    """
+    if not settings.PRODUCTION:
+        return
+    if settings.DEBUG:
+        # Debug pages show settings, SQL and local variables (phone numbers, codes) to any visitor.
+        raise ImproperlyConfigured("RABTA_DEBUG: must be off when RABTA_ENV=production")
+    if not settings.ALLOWED_HOSTS or any(host in {"*", ".", "testserver"} for host in settings.ALLOWED_HOSTS):
+        # Any host would let a forged Host header into the links of password-reset mail.
+        raise ImproperlyConfigured("RABTA_ALLOWED_HOSTS: name the site's host names (no '*') when RABTA_ENV=production")
+    from django.core.mail.backends.base import BaseEmailBackend
+
+    from rabta.notifications.senders import HttpSmsSender, SmsSender
+
+    email_backend = import_string(settings.EMAIL_BACKEND)
+    development = tuple(import_string(path) for path in DEVELOPMENT_EMAIL_BACKENDS)
+    if not issubclass(email_backend, BaseEmailBackend) or issubclass(email_backend, development):
+        raise ImproperlyConfigured(
+            f"RABTA_EMAIL_BACKEND: {settings.EMAIL_BACKEND} delivers no mail; production needs a real relay "
+            "(e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST...)"
+        )
+    sms_backend = import_string(settings.RABTA_SMS_BACKEND)
+    if not (isinstance(sms_backend, type) and issubclass(sms_backend, SmsSender)) or sms_backend.development_only:
+        raise ImproperlyConfigured(
+            f"RABTA_SMS_BACKEND: {settings.RABTA_SMS_BACKEND} delivers no SMS; production needs a gateway "
+            "(rabta.notifications.senders.HttpSmsSender with RABTA_SMS_GATEWAY_*)"
+        )
+    if issubclass(sms_backend, HttpSmsSender):
+        sender = sms_backend()  # validates the gateway's settings now rather than at the first message
+        if not sender.config.url.startswith("https://"):
+            raise ImproperlyConfigured("RABTA_SMS_GATEWAY_URL: production sends codes to the gateway over https only")
 
 
 @checks.register(checks.Tags.security, deploy=True)

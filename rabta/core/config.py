@@ -39,6 +39,47 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str, *, default: list[str]) -> list[str]:
+    """Addresses or networks (203.0.113.0/24, ::1), checked at start-up rather than at first use."""
+    import ipaddress
+
+    entries = env_list(name, default=default)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {entry!r} is not an address or a network") from None
+    return entries
+
+
+def env_number(name: str, *, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected a number, got {raw!r}") from None
+
+
+def sms_gateway_from_env() -> dict[str, Any]:
+    """The HTTP SMS gateway's settings (rabta.notifications.senders.HttpSmsSender); validated when
+    the sender is built, so an unused gateway needs none of them."""
+    return {
+        "url": os.environ.get("RABTA_SMS_GATEWAY_URL", ""),
+        "method": os.environ.get("RABTA_SMS_GATEWAY_METHOD", "POST").upper(),
+        "content_type": os.environ.get("RABTA_SMS_GATEWAY_CONTENT_TYPE", "application/json"),
+        "body_template": os.environ.get("RABTA_SMS_GATEWAY_BODY", '{"to": "$to", "text": "$body"}'),
+        "username": os.environ.get("RABTA_SMS_GATEWAY_USERNAME", ""),
+        "password": os.environ.get("RABTA_SMS_GATEWAY_PASSWORD", ""),
+        "token": os.environ.get("RABTA_SMS_GATEWAY_TOKEN", ""),
+        "sender_id": os.environ.get("RABTA_SMS_GATEWAY_SENDER_ID", ""),
+        "timeout": env_number("RABTA_SMS_GATEWAY_TIMEOUT", default=10.0),
+        "retries": int(env_number("RABTA_SMS_GATEWAY_RETRIES", default=2)),
+        "backoff": env_number("RABTA_SMS_GATEWAY_BACKOFF", default=0.5),
+    }
+
+
 def rate_limits_from_env(raw: str, *, default: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """Parse ``scope=ADDRESS_RATE:SUBJECT_RATE`` pairs (either rate may be empty) over the defaults."""
     limits = {scope: dict(rates) for scope, rates in default.items()}
@@ -53,6 +94,37 @@ def rate_limits_from_env(raw: str, *, default: dict[str, dict[str, str]]) -> dic
             )
         limits[scope.strip()] = {key: value for key, value in (("address", address), ("subject", subject)) if value}
     return limits
+
+
+# What the data folder holds (the SQLite file, uploaded documents, the cache, generated keys) is
+# for the service's own account only.
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+
+
+def data_dir_secure(data_dir: Path) -> Path:
+    """Create the data folder readable by its owner only and make the process's new files private.
+
+    The umask covers every file any part of the process creates there (SQLite's journal and WAL,
+    the file cache, uploads, collected static files served by the process itself); an existing
+    folder from an older install is tightened on start-up.
+    """
+    os.umask(0o077)
+    data_dir.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if data_dir.stat().st_uid == os.getuid():
+        data_dir.chmod(PRIVATE_DIR_MODE)
+    return data_dir
+
+
+def sqlite_files_secure(name: str) -> None:
+    """Owner-only modes on an SQLite file and its -wal/-shm companions (created before the umask
+    was in force, or by a tool run with another umask)."""
+    for path in (Path(name), Path(f"{name}-wal"), Path(f"{name}-shm"), Path(f"{name}-journal")):
+        try:
+            if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+                path.chmod(PRIVATE_FILE_MODE)
+        except FileNotFoundError:
+            continue
 
 
 def database_from_env(url: str | None, *, data_dir: Path) -> dict[str, Any]:
@@ -76,7 +148,7 @@ def database_from_env(url: str | None, *, data_dir: Path) -> dict[str, Any]:
             config.setdefault("OPTIONS", {}).update(_sqlite_options())
         config.setdefault("TEST", {})
         return config
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir_secure(data_dir)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(data_dir / "rabta.sqlite3"),
@@ -159,7 +231,7 @@ def generate_secrets() -> dict[str, str]:
 
 def _dev_secrets(values: dict[str, str], data_dir: Path) -> dict[str, str]:
     path = data_dir / "dev-secrets.json"
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir_secure(data_dir)
     if path.exists():
         stored = json.loads(path.read_text())
     else:
@@ -176,7 +248,10 @@ def _dev_secrets(values: dict[str, str], data_dir: Path) -> dict[str, str]:
 
 
 def logging_config(level: str) -> dict[str, Any]:
-    """JSON lines on stderr for every logger, through structlog's stdlib bridge."""
+    """JSON lines on stderr for every logger, through structlog's stdlib bridge, with secrets and
+    personal data masked in every line (rabta.core.logmask)."""
+    from rabta.core.logmask import mask_event_dict
+
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -198,6 +273,8 @@ def logging_config(level: str) -> dict[str, Any]:
                 "processors": [
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                     structlog.processors.format_exc_info,
+                    # Last before rendering, so the traceback's text is masked too.
+                    mask_event_dict,
                     structlog.processors.JSONRenderer(ensure_ascii=False),
                 ],
                 "foreign_pre_chain": shared,

@@ -18,6 +18,8 @@ from django.db import connection
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
+from rabta.core.config import sqlite_files_secure
+
 _local = threading.local()
 
 
@@ -29,6 +31,8 @@ def _enforced() -> bool:
 @receiver(connection_created)
 def _configure_connection(sender: Any, connection: Any, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
+        if not connection.is_in_memory_db():
+            sqlite_files_secure(str(connection.settings_dict["NAME"]))
         # The trigger calls this function; a client without it (the sqlite3 shell) gets "no such
         # function" and the write fails: closed by default.
         connection.connection.create_function("rabta_events_locked", 0, lambda: 1 if _enforced() else 0)

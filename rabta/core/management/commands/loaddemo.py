@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -24,6 +25,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, offices: int, seed: int, shared_data: Path | None, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # The demo accounts' password and TOTP key are published in the README: loaded into a
+            # production database they would be open doors.
+            raise CommandError("loaddemo refuses to run when RABTA_ENV=production: the demo logins are public")
         from rabta.accounts.demo import demo_users_create
         from rabta.directory.demo import demo_directory_create
         from rabta.directory.services import jurisdictions_load
