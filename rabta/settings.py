@@ -111,6 +111,9 @@ DATABASES = {"default": database_from_env(os.environ.get("DATABASE_URL"), data_d
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The sign-in email is unique among verified holders only (rabta.accounts.models.User), and our
+# backend handles several unverified claims to one address.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rabta.accounts.backends.EmailOrPhoneBackend",
@@ -143,6 +146,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "rabta.core.clientip.client_ip"
+# Failures count per account whatever spelling of its email or phone was typed, and the table
+# stores "account:<id>" or a keyed hash, never the typed name (rabta.accounts.backends).
+AXES_USERNAME_CALLABLE = "rabta.accounts.backends.lockout_username"
 
 # The client's address (rabta.core.clientip): forwarding headers are believed only through the
 # number of reverse proxies of our own named here; 0 means the TCP peer is the client.

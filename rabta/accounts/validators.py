@@ -15,9 +15,11 @@ Every function returns the normalised value or raises Django's ``ValidationError
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.pk import cnic as stdnum_cnic
@@ -118,6 +120,60 @@ def document_hash_namespace(doc_type: str, *, country: str = "PK") -> str:
     return HASH_NAMESPACE[DocumentType(doc_type)]
 
 
+def _compact(value: str) -> str:
+    """NFKC-fold (fullwidth and mathematical letters, ligatures, Arabic-Indic digits...) and drop
+    whitespace and invisible format characters (zero-width spaces, direction marks), none of which
+    can be part of an email address or a phone number but all of which a person or a script can
+    paste into a form."""
+    folded = unicodedata.normalize("NFKC", value or "")
+    return "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) != "Cf")
+
+
+def compact_login(value: str) -> str:
+    """A sign-in name that is neither an email address nor a phone number, folded the same way."""
+    return _compact(value).casefold()
+
+
+def fold_email(value: str) -> str:
+    """An email address as normalize_email spells it, without checking that it is one."""
+    return _compact(value).lower()
+
+
+def normalize_email(value: str) -> str:
+    """Return the one spelling of an email address that Rabta stores, looks up and counts against.
+
+    Every way of typing the same address (case, spaces anywhere, fullwidth or other compatibility
+    forms) gives the same string, so a lock-out, a rate limit or a uniqueness rule keyed on it
+    cannot be sidestepped by spelling the address differently. The local part is lower-cased too:
+    mail providers treat it case-insensitively in practice, and two accounts differing only in
+    case would be two accounts for one mailbox.
+    """
+    compact = fold_email(value)
+    if not compact:
+        raise ValidationError(_("Email address is required."), code="email_required")
+    try:
+        validate_email(compact)
+    except ValidationError as exc:
+        raise ValidationError(_("Enter a valid email address."), code="email_invalid") from exc
+    return compact
+
+
+def normalize_login(value: str) -> tuple[str, str] | None:
+    """What a typed sign-in name stands for: ``("email", address)`` or ``("phone", E.164)``, or
+    None when it is neither. The backend, the lock-out and the registration rules all use this, so
+    they agree on which spellings name the same account."""
+    compact = _compact(value)
+    if "@" in compact:
+        try:
+            return ("email", normalize_email(compact))
+        except ValidationError:
+            return None
+    try:
+        return ("phone", normalize_phone(compact))
+    except ValidationError:
+        return None
+
+
 def normalize_phone(value: str, *, default_region: str = "PK") -> str:
     """Return the number in E.164 (+923001234567)."""
     if not (value or "").strip():
@@ -129,3 +185,4 @@ def normalize_phone(value: str, *, default_region: str = "PK") -> str:
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationError(_("This phone number is not valid for its country."), code="phone_invalid")
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+
