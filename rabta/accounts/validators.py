@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -186,3 +187,67 @@ def normalize_phone(value: str, *, default_region: str = "PK") -> str:
         raise ValidationError(_("This phone number is not valid for its country."), code="phone_invalid")
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
+
+# Digits and symbols people put in place of letters; a name spelt "S@n@1qb@l" is still the name.
+_LEET = str.maketrans(
+    {"@": "a", "4": "a", "8": "b", "3": "e", "6": "g", "1": "i", "!": "i", "0": "o"}
+    | {
+        "$": "s",
+        "5": "s",
+        "7": "t",
+        "2": "z",
+        "9": "g",
+        "|": "l",
+        "+": "t",
+    }
+)
+
+
+def _letters(value: str) -> str:
+    """Case- and compatibility-folded letters of ``value``, without accents or vowel marks (so that
+    "Sánā" and "sana", or an Urdu name with and without its diacritics, compare equal)."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", value).casefold())
+    return "".join(ch for ch in decomposed if ch.isalpha() and unicodedata.category(ch) != "Mn")
+
+
+def _built_from(text: str, pieces: set[str]) -> bool:
+    """Whether ``text`` is a concatenation of ``pieces`` (each used any number of times)."""
+    reachable = [True] + [False] * len(text)
+    for end in range(1, len(text) + 1):
+        reachable[end] = any(
+            reachable[end - len(piece)] and text.endswith(piece, 0, end) for piece in pieces if len(piece) <= end
+        )
+    return reachable[-1]
+
+
+class FullNameValidator:
+    """Refuse a password that is the user's full name, or is built from it: its parts in any order,
+    repeated, with initials, with digits and symbols around them, reversed, or in "leet" spelling.
+
+    Django's UserAttributeSimilarityValidator compares whole attributes by similarity ratio, so
+    "SanaIqbal1990" passes it against "Sana Iqbal"; a name is the first thing an attacker who knows
+    the person tries.
+    """
+
+    MIN_CONTAINED = 4  # a name shorter than this inside a longer password is too common to refuse
+
+    def validate(self, password: str, user: Any = None) -> None:
+        full_name = str(getattr(user, "full_name", "") or "")
+        words = [_letters(word) for word in re.split(r"[\W\d_]+", unicodedata.normalize("NFKC", full_name))]
+        words = [word for word in words if word]
+        if not words:
+            return
+        pieces = set(words) | {word[0] for word in words}
+        whole = "".join(words)
+        for candidate in {_letters(password), _letters(password.casefold().translate(_LEET))}:
+            if not candidate:
+                continue
+            if (
+                _built_from(candidate, pieces)
+                or _built_from(candidate[::-1], pieces)
+                or (len(whole) >= self.MIN_CONTAINED and (whole in candidate or whole[::-1] in candidate))
+            ):
+                raise ValidationError(_("The password is too close to your name."), code="password_name")
+
+    def get_help_text(self) -> str:
+        return _("Your password cannot be your name or be made from it.")
