@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "rabta.accounts.middleware.StaffSessionIdleMiddleware",
     "rabta.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -229,6 +230,8 @@ EMAIL_BACKEND = os.environ.get("RABTA_EMAIL_BACKEND", "django.core.mail.backends
 DEFAULT_FROM_EMAIL = os.environ.get("RABTA_FROM_EMAIL", "Rabta <no-reply@rabta.invalid>")
 RABTA_SMS_BACKEND = os.environ.get("RABTA_SMS_BACKEND", "rabta.notifications.senders.ConsoleSmsSender")
 RABTA_VERIFICATION_CODE_TTL_MINUTES = 15
+# A staff session (officers, supervisors, administrators...) ends after this long without a request.
+RABTA_STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("RABTA_STAFF_SESSION_IDLE_MINUTES", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

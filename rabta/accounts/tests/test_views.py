@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django_otp.oath import totp
@@ -202,3 +204,54 @@ def test_a_reused_second_factor_code_is_told_it_was_used(client, officer_a):
     assert response.status_code == 200
     assert "already been used" in response.content.decode()
     assert client.get("/en/accounts/me/").status_code == 302
+
+
+def _staff_signed_in(client, officer_a):
+    device = TOTPDevice.objects.create(user=officer_a, name="phone", confirmed=True)
+    client.post("/en/accounts/login/", {"username": officer_a.email, "password": PASSWORD})
+    client.post("/en/accounts/two-factor/", {"code": f"{totp(device.bin_key):06d}"})
+    assert client.get("/en/accounts/me/").status_code == 200
+
+
+def test_a_staff_session_ends_after_the_idle_time(client, officer_a, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.RABTA_STAFF_SESSION_IDLE_MINUTES = 20
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        _staff_signed_in(client, officer_a)
+        # Active every 15 minutes for an hour: still signed in.
+        for step in range(1, 5):
+            clock.move_to(start + timedelta(minutes=15 * step))
+            assert client.get("/en/accounts/me/").status_code == 200
+        clock.move_to(start + timedelta(minutes=60 + 21))
+        response = client.get("/en/accounts/me/")
+        assert response.status_code == 302 and response["Location"].startswith("/en/accounts/login/")
+        assert "_auth_user_id" not in client.session
+        assert client.get("/api/accounts/me").status_code == 401
+
+
+def test_the_api_says_a_staff_session_expired(client, officer_a, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.RABTA_STAFF_SESSION_IDLE_MINUTES = 20
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        _staff_signed_in(client, officer_a)
+        clock.move_to(start + timedelta(minutes=21))
+        response = client.get("/api/accounts/me")
+    assert response.status_code == 401 and response.json()["code"] == "session_expired"
+
+
+def test_a_complainant_session_has_no_staff_idle_limit(client, citizen, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.RABTA_STAFF_SESSION_IDLE_MINUTES = 20
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client.post("/en/accounts/login/", {"username": citizen.email, "password": PASSWORD})
+        clock.move_to(start + timedelta(hours=5))
+        assert client.get("/en/accounts/me/").status_code == 200
