@@ -338,11 +338,17 @@ def identity_add(*, user: User, document: DocumentInput, actor: Any = None) -> I
     return created
 
 
+# How a deployment may have checked a document (docs/accounts.md); recorded in the event.
+IDENTITY_VERIFICATION_METHODS = ("nadra_verisys", "fbr_registry", "in_person")
+
+
 def identity_verify(*, document: IdentityDocument, verified_by: Any, method: str) -> IdentityDocument:
     """Record that ``document`` passed the verification this deployment trusts (docs/accounts.md):
     a NADRA Verisys answer for a CNIC, NICOP or POC, FBR's registry for an NTN, or staff who saw
     the original. From then on the number is this user's: other accounts' claims to it stay
     unverified for good, and a second verification of it is refused."""
+    if method not in IDENTITY_VERIFICATION_METHODS:
+        raise DomainError.for_field("method", CoreError.VALIDATION, _("Unknown verification method."))
     with transaction.atomic():
         document = IdentityDocument.objects.select_for_update().get(pk=document.pk)
         if document.verified_at is not None:

@@ -189,3 +189,17 @@ def test_wrong_attempts_count_across_codes():
     assert caught.value.fields["code"][0]["code"] == "verification_too_many_attempts"
     user.refresh_from_db()
     assert user.email_verified_at is None
+
+
+def test_the_identity_verify_command_records_the_trusted_check(officer_a):
+    from django.core.management import CommandError, call_command
+
+    rng = random.Random(11)
+    phone = random_mobile(rng)
+    user, _ = _register(rng, phone=phone, documents=[DocumentInput("cnic", "35202-1112223-4")])
+    other, _ = _register(rng, email="other@example.pk", documents=[DocumentInput("cnic", "3520211122234")])
+    call_command("identity_verify", phone_spelling(rng, phone), "cnic", method="in_person", by=officer_a.email)
+    assert user.identity_documents.get().verified_at is not None
+    with pytest.raises(CommandError, match="another account"):
+        call_command("identity_verify", "other@example.pk", "cnic", method="nadra_verisys", by=officer_a.email)
+    assert other.identity_documents.get().verified_at is None
