@@ -42,6 +42,10 @@ def test_failures_in_any_spelling_count_towards_one_lockout(client, settings, se
     assert "_auth_user_id" not in client.session
     # One row, keyed on the account: nothing as typed, no phone number or address in clear.
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == [f"account:{user.pk}"]
+    attempt = AccessAttempt.objects.get()
+    stored = f"{attempt.post_data} {attempt.get_data}"
+    assert phone[-7:] not in stored and email.split("@")[0] not in stored.lower()
+    assert all(spelling.strip() not in stored for spelling in typed)
 
 
 @pytest.mark.django_db
