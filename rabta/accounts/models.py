@@ -59,9 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # Stored as rabta.accounts.validators.normalize_email spells it, so look-ups are exact. NULL, not
     # "", for "none given": the check below and the verified-holder constraints must skip it.
-    email = models.EmailField(_("email address"), null=True, blank=True, db_index=True)  # noqa: DJ001
+    email = models.EmailField(_("email address"), null=True, blank=True)  # noqa: DJ001
     phone = EncryptedTextField(_("phone number"), blank=True)
-    phone_hash = models.CharField(max_length=64, null=True, blank=True, editable=False, db_index=True)  # noqa: DJ001
+    phone_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     full_name = models.CharField(_("full name"), max_length=160)
     preferred_language = models.CharField(max_length=5, choices=[("en", "English"), ("ur", "اردو")], default="en")
     email_verified_at = models.DateTimeField(null=True, blank=True)
@@ -77,6 +77,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["full_name"]
 
     class Meta:
+        indexes = [
+            # Sign-in, registration and verification look up accounts by normalised email / phone hash.
+            models.Index(fields=["email"], name="acc_user_email_idx"),
+            models.Index(fields=["phone_hash"], name="acc_user_phone_hash_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(email__isnull=False) | models.Q(phone_hash__isnull=False),
@@ -173,14 +178,19 @@ class IdentityDocument(TimeStampedModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identity_documents")
     doc_type = models.CharField(max_length=10, choices=DocumentType.choices)
     number = EncryptedTextField()
-    number_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    number_hash = models.CharField(max_length=64, editable=False)
     number_last4 = models.CharField(max_length=4, editable=False, help_text=_("For display only: ****1234."))
     issuing_country = models.CharField(max_length=2, default="PK", help_text=_("ISO 3166-1 alpha-2"))
     verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        indexes = [
+            # Registration and identity_verify look for other holders of a number.
+            models.Index(fields=["number_hash"], name="acc_identity_number_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "doc_type"], name="acc_identity_one_per_type_per_user"),
+            # The verified holder of a number is unique; unverified claims to it are not.
             models.UniqueConstraint(
                 fields=["number_hash"],
                 condition=models.Q(verified_at__isnull=False),

@@ -4,11 +4,15 @@ made through Django's tooling kept the local part's case, and look-ups are now e
 import unicodedata
 
 from django.db import migrations
+from django.db.models.functions import Lower
 
 
 def fold(apps, schema_editor):
     User = apps.get_model("accounts", "User")
-    for user in User.objects.exclude(email=None).only("pk", "email", "email_verified_at").iterator():
+    # Registration always stored emails lower-cased and validated (so without blanks or compatibility
+    # characters); only accounts made by Django's tooling kept upper case. Let the database find them.
+    mixed_case = User.objects.exclude(email=None).exclude(email=Lower("email"))
+    for user in mixed_case.only("pk", "email", "email_verified_at").iterator():
         folded = "".join(
             ch
             for ch in unicodedata.normalize("NFKC", user.email)
