@@ -57,6 +57,20 @@ _LAST_SEEN = "_rabta_staff_last_seen"
 _LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
+# Whether the session is a staff one, decided at sign-in: looking at roles on every request would
+# cost every page a query.
+_STAFF = "_rabta_staff_session"
+
+
+def session_activity_mark(request: HttpRequest, user: Any) -> None:
+    """Start the idle clock at sign-in (called from the user_logged_in signal), so that the first
+    requests after it need not write the session, and note whether the session is a staff one."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[_LAST_SEEN] = int(time.time())
+        session[_STAFF] = _is_staff_session(user)
+
+
 def _is_staff_session(user: Any) -> bool:
     return bool(user.is_staff or user.is_superuser or (user.roles & STAFF_ROLES))
 
@@ -74,7 +88,7 @@ class StaffSessionIdleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and _is_staff_session(user):
+        if user is not None and user.is_authenticated and self._is_staff(request, user):
             now = int(time.time())
             last_seen = request.session.get(_LAST_SEEN)
             idle_limit = int(settings.RABTA_STAFF_SESSION_IDLE_MINUTES) * 60
@@ -93,3 +107,11 @@ class StaffSessionIdleMiddleware:
             if not isinstance(last_seen, int) or now - last_seen >= _LAST_SEEN_RESOLUTION_SECONDS:
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
+
+    @staticmethod
+    def _is_staff(request: HttpRequest, user: Any) -> bool:
+        staff = request.session.get(_STAFF)
+        if not isinstance(staff, bool):  # a session signed in before this rule: decide once
+            staff = _is_staff_session(user)
+            request.session[_STAFF] = staff
+        return staff

@@ -64,3 +64,18 @@ def test_roles_are_published(client):
     roles = {item["role"]: item for item in client.get("/api/accounts/roles").json()}
     assert roles["officer"]["second_factor_required"] is True
     assert roles["complainant"]["second_factor_required"] is False
+
+
+def test_a_new_code_through_the_api_waits_like_the_page(client, citizen, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    client.force_login(citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/api/accounts/verify/send", {"channel": "email"}, content_type="application/json")
+        second = client.post("/api/accounts/verify/send", {"channel": "email"}, content_type="application/json")
+    assert first.status_code == 202
+    assert second.status_code == 429 and second.json()["code"] == "rate_limited"
+    assert 0 < int(second["Retry-After"]) <= 60
+    assert len(mail.outbox) == 1
+    unknown = client.post("/api/accounts/verify/send", {"channel": "fax"}, content_type="application/json")
+    assert unknown.status_code == 400 and unknown.json()["fields"]["channel"][0]["code"] == "channel_unknown"

@@ -137,6 +137,7 @@ def test_verify_with_an_unknown_channel_is_not_found(client, citizen, post):
         else client.get("/en/accounts/verify/carrier-pigeon/")
     )
     assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
 
 
 def test_resend_by_sms_without_a_phone_is_a_400_that_says_why(client, citizen):
