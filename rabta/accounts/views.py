@@ -23,7 +23,7 @@ from rabta.accounts import services
 from rabta.accounts.choices import VerificationChannel
 from rabta.accounts.forms import SERVICE_TO_FORM_FIELD, CodeForm, RegisterForm, registration_subjects_from
 from rabta.accounts.models import User
-from rabta.core.errors import CoreError, DomainError
+from rabta.core.errors import DomainError
 from rabta.core.ratelimit import RateLimited, rate_limit
 
 
@@ -112,7 +112,9 @@ def verify(request: HttpRequest, channel: str) -> HttpResponse:
             form.add_error(None, error.message)
         except DomainError as error:
             _attach_errors(form, error)
-            if error.code != CoreError.VALIDATION or "channel" in error.fields:
+            # A wrong or expired code is a form error (200, as ever); nothing to verify on this
+            # channel (400) and an identifier another account holds (409) answer with their status.
+            if error.status_code != 400 or "channel" in error.fields:
                 refused = error
         else:
             messages.success(request, _("Thank you: your contact details are confirmed."))

@@ -146,6 +146,9 @@ def test_resend_by_sms_without_a_phone_is_a_400_that_says_why(client, citizen):
     response = client.post("/en/accounts/verify/sms/", {"resend": "1"})
     assert response.status_code == 400
     assert "No phone number to verify." in response.content.decode()
+    response = client.post("/en/accounts/verify/sms/", {"code": "123456"})
+    assert response.status_code == 400
+    assert "No phone number to verify." in response.content.decode()
     api = client.post("/api/accounts/verify/send", {"channel": "sms"}, content_type="application/json")
     assert api.status_code == 400 and api.json()["fields"]["channel"][0]["code"] == "verification_no_target"
 
