@@ -17,6 +17,7 @@ class AccountsError(StrEnum):
     VERIFICATION_EXPIRED = "verification_expired"
     VERIFICATION_WRONG_CODE = "verification_wrong_code"
     VERIFICATION_TOO_MANY_ATTEMPTS = "verification_too_many_attempts"
+    VERIFICATION_CODE_USED = "verification_code_used"
     TOTP_WRONG_CODE = "totp_wrong_code"
     TOTP_CODE_USED = "totp_code_used"
     TOTP_THROTTLED = "totp_throttled"

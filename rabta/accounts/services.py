@@ -575,7 +575,13 @@ def verification_confirm(*, user: User, channel: str, code: str) -> None:
             ).aggregate(total=Sum("attempts"))["total"]
             or 0
         )
-        if pending is None or pending.expires_at < now:
+        if pending is None and _code_was_used(user=user, channel=channel, code=code):
+            failure = DomainError.for_field(
+                "code",
+                AccountsError.VERIFICATION_CODE_USED,
+                _("This code has already been used: your contact details are confirmed."),
+            )
+        elif pending is None or pending.expires_at < now:
             failure = DomainError.for_field(
                 "code", AccountsError.VERIFICATION_EXPIRED, _("The code has expired. Ask for a new one.")
             )
@@ -596,6 +602,19 @@ def verification_confirm(*, user: User, channel: str, code: str) -> None:
             failure = _contact_verify(user=user, channel=channel, now=now)
     if failure is not None:
         raise failure
+
+
+def _code_was_used(*, user: User, channel: str, code: str) -> bool:
+    """Whether ``code`` is the one that verified this contact (typed again, say from another tab):
+    it deserves "already used" rather than "expired". A code merely replaced by a resend is not."""
+    if not (user.email_verified_at if channel == VerificationChannel.EMAIL else user.phone_verified_at):
+        return False
+    last = VerificationCode.objects.filter(user=user, channel=channel).order_by("-created_at").first()
+    return bool(
+        last is not None
+        and last.used_at is not None
+        and hmac.compare_digest(last.code_hash, _code_hash(user, (code or "").strip()))
+    )
 
 
 def _contact_verify(*, user: User, channel: str, now: Any) -> DomainError | None:

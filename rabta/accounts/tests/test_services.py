@@ -155,6 +155,9 @@ def test_email_verification_round_trip_and_attempt_limit():
     verification_confirm(user=user, channel="email", code=code)
     user.refresh_from_db()
     assert user.email_verified_at is not None
+    with pytest.raises(DomainError) as caught:  # the same code again, from another tab say
+        verification_confirm(user=user, channel="email", code=code)
+    assert caught.value.fields["code"][0]["code"] == "verification_code_used"
 
     # Resends wait (issue 17 item 6): the second code of the day may go a minute after the first.
     with time_machine.travel(timezone.now() + timedelta(seconds=61)):
