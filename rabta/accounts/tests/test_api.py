@@ -79,3 +79,15 @@ def test_a_new_code_through_the_api_waits_like_the_page(client, citizen, django_
     assert len(mail.outbox) == 1
     unknown = client.post("/api/accounts/verify/send", {"channel": "fax"}, content_type="application/json")
     assert unknown.status_code == 400 and unknown.json()["fields"]["channel"][0]["code"] == "channel_unknown"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "password"), [("Sana Iqbal", "Iqbal.Sana.1990"), ("ثناء اقبال", "اقبال ثناء 1234")])
+def test_registration_refuses_a_password_made_from_the_name(client, name, password):
+    response = client.post(
+        "/api/accounts/register",
+        {"full_name": name, "password": password, "complainant_type": "citizen", "email": "n@example.pk"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "too close to your name" in response.json()["fields"]["password"][0]["message"]
