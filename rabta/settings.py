@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "rabta.accounts.middleware.StaffSessionIdleMiddleware",
     "rabta.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +123,9 @@ DATABASES = {"default": database_from_env(os.environ.get("DATABASE_URL"), data_d
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The sign-in email is unique among verified holders only (rabta.accounts.models.User), and our
+# backend handles several unverified claims to one address.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rabta.accounts.backends.EmailOrPhoneBackend",
@@ -136,6 +140,7 @@ PASSWORD_HASHERS = (
 )
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "rabta.accounts.validators.FullNameValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -154,6 +159,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "rabta.core.clientip.client_ip"
+# Failures count per account whatever spelling of its email or phone was typed, and the table
+# stores "account:<id>" or a keyed hash, never the typed name (rabta.accounts.backends).
+AXES_USERNAME_CALLABLE = "rabta.accounts.backends.lockout_username"
 
 # The client's address (rabta.core.clientip): forwarding headers are believed only through the
 # number of reverse proxies of our own named here; 0 means the TCP peer is the client.
@@ -238,6 +246,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("RABTA_FROM_EMAIL", "Rabta <no-reply@rabta.i
 RABTA_SMS_BACKEND = os.environ.get("RABTA_SMS_BACKEND", "rabta.notifications.senders.ConsoleSmsSender")
 RABTA_SMS_GATEWAY = sms_gateway_from_env()  # for rabta.notifications.senders.HttpSmsSender
 RABTA_VERIFICATION_CODE_TTL_MINUTES = 15
+# A staff session (officers, supervisors, administrators...) ends after this long without a request.
+RABTA_STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("RABTA_STAFF_SESSION_IDLE_MINUTES", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

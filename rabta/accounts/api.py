@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rabta.accounts import services
+from rabta.accounts.choices import VerificationChannel
 from rabta.accounts.models import User
 from rabta.accounts.roles import ROLE_DEFINITIONS, Role
+from rabta.core.ratelimit import RateLimited, rate_limit
 
 router = Router(tags=["accounts"])
 
@@ -107,9 +111,21 @@ def _me(user: User) -> MeOut:
     "/register", auth=None, response={201: MeOut, 400: ErrorOut, 422: ErrorOut}, summary="Register a complainant"
 )
 def register(request: HttpRequest, payload: RegisterIn) -> Status[MeOut]:
+    """The answer is the same whether or not an identifier given is registered already: the verified
+    holder, if any, is told instead. A code goes to the email address (else the phone) at once."""
     data = payload.dict()
     documents = [services.DocumentInput(**document) for document in data.pop("documents")]
+    rate_limit(
+        request,
+        scope="registration",
+        subjects=services.registration_subjects(email=data["email"], phone=data["phone"], documents=documents),
+    )
     user = services.user_register(documents=documents, **data)
+    # A code already on its way to this identifier is enough: the account exists either way.
+    with contextlib.suppress(RateLimited):
+        services.verification_send(
+            user=user, channel=VerificationChannel.EMAIL if user.email else VerificationChannel.SMS
+        )
     return Status(201, _me(user))
 
 
@@ -118,10 +134,34 @@ def me(request: HttpRequest) -> MeOut:
     return _me(request.user)  # type: ignore[arg-type]
 
 
-@router.post("/verify", response={204: None, 400: ErrorOut}, summary="Confirm an email or phone with its code")
+@router.post(
+    "/verify",
+    response={204: None, 400: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    summary="Confirm an email or phone with its code",
+)
 def verify(request: HttpRequest, payload: VerifyIn) -> Status[None]:
-    services.verification_confirm(user=request.user, channel=payload.channel, code=payload.code)  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    _target, target_hash = services.verification_target(user=user, channel=payload.channel)
+    rate_limit(request, scope="verification", subjects=[target_hash])
+    services.verification_confirm(user=user, channel=payload.channel, code=payload.code)
     return Status(204, None)
+
+
+class ResendIn(Schema):
+    channel: str = Field(description="email or sms")
+
+
+@router.post(
+    "/verify/send",
+    response={202: None, 400: ErrorOut, 429: ErrorOut},
+    summary="Send a new code to the email or phone (limited, with growing waits)",
+)
+def verify_send(request: HttpRequest, payload: ResendIn) -> Status[None]:
+    user: User = request.user  # type: ignore[assignment]
+    _target, target_hash = services.verification_target(user=user, channel=payload.channel)
+    rate_limit(request, scope="verification", subjects=[target_hash])
+    services.verification_send(user=user, channel=payload.channel)
+    return Status(202, None)
 
 
 @router.get("/roles", auth=None, summary="The roles Rabta knows and what each may see")

@@ -17,5 +17,12 @@ class AccountsError(StrEnum):
     VERIFICATION_EXPIRED = "verification_expired"
     VERIFICATION_WRONG_CODE = "verification_wrong_code"
     VERIFICATION_TOO_MANY_ATTEMPTS = "verification_too_many_attempts"
+    VERIFICATION_CODE_USED = "verification_code_used"
     TOTP_WRONG_CODE = "totp_wrong_code"
+    TOTP_CODE_USED = "totp_code_used"
+    TOTP_THROTTLED = "totp_throttled"
+    CHANNEL_UNKNOWN = "channel_unknown"
+    IDENTITY_GIVEN_TWICE = "identity_given_twice"
+    # The identifier was confirmed by another account first: the holder who verifies wins.
+    IDENTIFIER_HELD_ELSEWHERE = "identifier_held_elsewhere"
     PASSWORD_WEAK = "password_weak"  # noqa: S105  (an error code, not a secret)

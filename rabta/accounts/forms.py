@@ -27,8 +27,12 @@ class RegisterForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=160, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    email = forms.EmailField(
-        label=_("Email address"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    # Checked by the service (validators.normalize_email), which reads every spelling sign-in reads.
+    email = forms.CharField(
+        label=_("Email address"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
         label=_("Mobile number"),
@@ -85,6 +89,23 @@ class RegisterForm(forms.Form):
             "is_minority": bool(data.get("is_minority")),
             "birth_year": data.get("birth_year"),
         }
+
+
+def registration_subjects_from(data: Any) -> list[str]:
+    """The identifiers typed into a registration form (raw, before validation), normalised for the
+    per-identifier rate limit."""
+    from rabta.accounts.services import DocumentInput, registration_subjects
+
+    documents = []
+    if data.get("document_type"):
+        documents.append(
+            DocumentInput(
+                str(data.get("document_type")),
+                str(data.get("document_number") or ""),
+                str(data.get("issuing_country") or "PK"),
+            )
+        )
+    return registration_subjects(email=data.get("email"), phone=data.get("phone"), documents=documents)
 
 
 # Service field names that belong to a differently named form field.

@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+from django.db.models import F, Q
+
 from rabta.accounts.models import User
+from rabta.accounts.validators import normalize_login
+from rabta.core.crypto import lookup_hash
+
+# How many accounts one email address or phone number may stand for at sign-in. An identifier is
+# unique only among *verified* holders (an unverified claim must not lock the real holder out), so
+# a few accounts may claim the same one until someone verifies it; each costs a password hash.
+MAX_LOGIN_CANDIDATES = 5
+
+
+def identifier_filter(kind: str, value: str) -> Q:
+    """The accounts that give this normalised email address or E.164 phone number."""
+    if kind == "email":
+        return Q(email=value)
+    return Q(phone_hash=lookup_hash(value, purpose="phone"))
+
+
+def users_for_login(login: str) -> list[User]:
+    """The accounts a typed sign-in name may stand for, in the order their passwords are tried:
+    the verified holder of the identifier first, then unverified claims from the oldest.
+
+    Whatever spelling was typed (case, spaces, fullwidth letters, +92 / 0092 / 03xx, dashes), the
+    same normalised identifier gives the same list."""
+    normalized = normalize_login(login or "")
+    if normalized is None:
+        return []
+    kind, value = normalized
+    verified_field = "email_verified_at" if kind == "email" else "phone_verified_at"
+    return list(
+        User.objects.filter(identifier_filter(kind, value)).order_by(
+            F(verified_field).asc(nulls_last=True), "date_joined", "pk"
+        )[:MAX_LOGIN_CANDIDATES]
+    )
 
 
 def user_by_login(login: str) -> User | None:
-    """Find a user by email address or phone number (normalised to E.164 first)."""
-    from rabta.accounts.validators import normalize_phone
-    from rabta.core.crypto import lookup_hash
-
-    login = login.strip()
-    if "@" in login:
-        return User.objects.filter(email__iexact=login).first()
-    try:
-        phone = normalize_phone(login)
-    except Exception:
-        return None
-    return User.objects.filter(phone_hash=lookup_hash(phone, purpose="phone")).first()
+    """The account a sign-in name stands for first (see users_for_login)."""
+    users = users_for_login(login)
+    return users[0] if users else None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,11 +15,11 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,13 +27,25 @@ from rabta.accounts.choices import BusinessRole, ComplainantType, DocumentType, 
 from rabta.accounts.errors import AccountsError
 from rabta.accounts.models import ComplainantProfile, IdentityDocument, RoleAssignment, User, VerificationCode
 from rabta.accounts.roles import Role, definition
-from rabta.accounts.validators import document_hash_namespace, normalize_country, normalize_document, normalize_phone
+from rabta.accounts.validators import (
+    document_hash_namespace,
+    normalize_country,
+    normalize_document,
+    normalize_email,
+    normalize_phone,
+)
 from rabta.core.crypto import lookup_hash
 from rabta.core.errors import CoreError, DomainError
 from rabta.core.events import event_record
+from rabta.core.ratelimit import RateLimited
 from rabta.notifications.senders import SmsMessage, sms_sender
 
-MAX_VERIFICATION_ATTEMPTS = 5
+MAX_VERIFICATION_ATTEMPTS = 5  # wrong codes per code
+MAX_VERIFICATION_ATTEMPTS_PER_DAY = 10  # wrong codes per account and channel, across resends
+MAX_CODES_PER_DAY = 6  # codes per identifier (email address or phone number), whoever asks
+# The wait before the n-th code of the day to one identifier (the first goes at once).
+RESEND_DELAYS = (timedelta(0), timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15))
+VERIFICATION_WINDOW = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -60,10 +74,18 @@ class _Errors:
             raise DomainError(CoreError.VALIDATION, f"{field}: {errors[0]['message']}", fields=self.fields)
 
 
-def _normalized_documents(documents: list[DocumentInput], errors: _Errors) -> list[tuple[DocumentInput, str, str]]:
-    """Validate documents; return (input, normalised number, hash) for the good ones."""
+def _normalized_documents(
+    documents: list[DocumentInput], errors: _Errors, *, user: User | None = None
+) -> list[tuple[DocumentInput, str, str]]:
+    """Validate documents; return (input, normalised number, hash) for the good ones.
+
+    A number another account has claimed, or even verified, is not an error: saying so would tell
+    anyone who types a CNIC whether it is registered, and an unverified claim must not keep the
+    real holder out (see IdentityDocument). Only the registrant's own repetition is refused.
+    """
     result: list[tuple[DocumentInput, str, str]] = []
     seen_types: set[str] = set()
+    seen_hashes: set[str] = set(user.identity_documents.values_list("number_hash", flat=True)) if user else set()
     for index, document in enumerate(documents):
         field = f"documents.{index}.number"
         if document.doc_type not in DocumentType.values:
@@ -86,32 +108,102 @@ def _normalized_documents(documents: list[DocumentInput], errors: _Errors) -> li
             errors.add_validation(field, exc)
             continue
         digest = lookup_hash(number, purpose=document_hash_namespace(document.doc_type, country=country))
-        if IdentityDocument.objects.filter(number_hash=digest).exists():
-            errors.add(field, AccountsError.IDENTITY_DUPLICATE, _("This identity document is already registered."))
+        if digest in seen_hashes:
+            # The same NADRA number as a CNIC and a NICOP, say: one person's own input, so no leak.
+            errors.add(field, AccountsError.IDENTITY_GIVEN_TWICE, _("This number is given twice."))
             continue
+        seen_hashes.add(digest)
         result.append((DocumentInput(document.doc_type, number, country), number, digest))
     return result
 
 
-def _create_documents(user: User, documents: list[tuple[DocumentInput, str, str]], field_prefix: str) -> None:
-    for index, (document, number, digest) in enumerate(documents):
-        try:
-            with transaction.atomic():
-                IdentityDocument.objects.create(
-                    user=user,
-                    doc_type=document.doc_type,
-                    number=number,
-                    number_hash=digest,
-                    number_last4=number[-4:],
-                    issuing_country=document.issuing_country,
+def _create_documents(user: User, documents: list[tuple[DocumentInput, str, str]]) -> None:
+    for document, number, digest in documents:
+        IdentityDocument.objects.create(
+            user=user,
+            doc_type=document.doc_type,
+            number=number,
+            number_hash=digest,
+            number_last4=number[-4:],
+            issuing_country=document.issuing_country,
+        )
+
+
+_IDENTIFIER_LABELS = {
+    "email": gettext_lazy("email address"),
+    "phone": gettext_lazy("phone number"),
+    "document": gettext_lazy("identity document number"),
+}
+
+
+def _tell_verified_holders(*, user: User, email: str | None, phone: str | None, document_hashes: list[str]) -> None:
+    """Tell the verified holder of each identifier ``user`` has just claimed, instead of telling the
+    claimant that it is taken. Written to the outbox in the caller's transaction."""
+    from rabta.notifications.services import Recipient, notifications_enqueue
+
+    notices: list[tuple[Any, str, dict[str, Any]]] = []
+    if email:
+        holder = User.objects.filter(email=email, email_verified_at__isnull=False).exclude(pk=user.pk).first()
+        if holder is not None:
+            recipient = Recipient(email=email, language=holder.preferred_language)
+            notices.append((recipient, "identifier_claimed", {"identifier": _IDENTIFIER_LABELS["email"]}))
+    if phone:
+        holder = (
+            User.objects.filter(phone_hash=lookup_hash(phone, purpose="phone"), phone_verified_at__isnull=False)
+            .exclude(pk=user.pk)
+            .first()
+        )
+        if holder is not None:
+            recipient = Recipient(phone=phone, language=holder.preferred_language)
+            notices.append((recipient, "identifier_claimed", {"identifier": _IDENTIFIER_LABELS["phone"]}))
+    if document_hashes:
+        holders = (
+            IdentityDocument.objects.filter(number_hash__in=document_hashes, verified_at__isnull=False)
+            .exclude(user=user)
+            .select_related("user")
+        )
+        for document in holders:
+            notices.append(
+                (
+                    _verified_contact(document.user),
+                    "identifier_claimed",
+                    {"identifier": _IDENTIFIER_LABELS["document"]},
                 )
-        except IntegrityError as exc:
-            # Lost a race with another registration of the same number between check and insert.
-            raise DomainError.for_field(
-                f"{field_prefix}.{index}.number",
-                AccountsError.IDENTITY_DUPLICATE,
-                _("This identity document is already registered."),
-            ) from exc
+            )
+    if notices:
+        notifications_enqueue(notices)
+
+
+def _verified_contact(user: User) -> Any:
+    """Where to reach a user about their account: only contacts they have proved they hold."""
+    from rabta.notifications.services import Recipient
+
+    email = user.email if user.email_verified_at else ""
+    phone = user.phone if user.phone_verified_at else ""
+    if not email and not phone:
+        email = user.email or ""
+    return Recipient(email=email or "", phone=phone or "", language=user.preferred_language)
+
+
+def registration_subjects(
+    *, email: str | None = None, phone: str | None = None, documents: list[DocumentInput] | None = None
+) -> list[str]:
+    """The identifiers a registration names, normalised, for per-identifier rate limits: every
+    spelling of one identifier counts against the same limit. Unreadable values are left out
+    (registration itself reports them)."""
+    subjects: list[str] = []
+    if email:
+        with contextlib.suppress(ValidationError):
+            subjects.append("email:" + normalize_email(email))
+    if phone:
+        with contextlib.suppress(ValidationError):
+            subjects.append("phone:" + normalize_phone(phone))
+    for document in documents or []:
+        with contextlib.suppress(ValidationError, ValueError, KeyError):
+            country = normalize_country(document.issuing_country or "PK")
+            number = normalize_document(document.doc_type, document.number, country=country)
+            subjects.append(f"{document_hash_namespace(document.doc_type, country=country)}:{number}")
+    return subjects
 
 
 @transaction.atomic
@@ -136,7 +228,12 @@ def user_register(
     youth_led_business: bool = False,
 ) -> User:
     """Register a complainant. Every field is checked before anything is written; on any error
-    a DomainError names each bad field and nothing is saved."""
+    a DomainError names each bad field and nothing is saved.
+
+    The answer never says whether an email, phone or identity number is registered already: the
+    account is created with its identifiers as unverified claims either way, and the verified
+    holder of any of them is told instead (issue 17 items 4 and 5). Such a claim can never be
+    verified (verification_confirm), so it gives the claimant nothing of the holder's."""
     errors = _Errors()
     full_name = (full_name or "").strip()
     if not full_name:
@@ -145,17 +242,12 @@ def user_register(
     phone_normalized: str | None = None
     if email:
         try:
-            validate_email(email.strip())
-            email_normalized = email.strip().lower()
-            if User.objects.filter(email__iexact=email_normalized).exists():
-                errors.add("email", AccountsError.EMAIL_TAKEN, _("An account with this email address exists."))
-        except ValidationError:
-            errors.add("email", "email_invalid", _("Enter a valid email address."))
+            email_normalized = normalize_email(email)
+        except ValidationError as exc:
+            errors.add_validation("email", exc)
     if phone:
         try:
             phone_normalized = normalize_phone(phone)
-            if User.objects.filter(phone_hash=lookup_hash(phone_normalized, purpose="phone")).exists():
-                errors.add("phone", AccountsError.PHONE_TAKEN, _("An account with this phone number exists."))
         except ValidationError as exc:
             errors.add_validation("phone", exc)
     if not email and not phone:
@@ -197,11 +289,7 @@ def user_register(
         user.phone = phone_normalized
         user.phone_hash = lookup_hash(phone_normalized, purpose="phone")
     user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:
-        raise DomainError(AccountsError.EMAIL_TAKEN, _("An account with this email or phone exists.")) from exc
+    user.save()
     ComplainantProfile.objects.create(
         user=user,
         complainant_type=complainant_type,
@@ -216,8 +304,14 @@ def user_register(
         women_led_business=women_led_business and is_business,
         youth_led_business=youth_led_business and is_business,
     )
-    _create_documents(user, checked_documents, "documents")
+    _create_documents(user, checked_documents)
     RoleAssignment.objects.create(user=user, role=Role.COMPLAINANT)
+    _tell_verified_holders(
+        user=user,
+        email=email_normalized,
+        phone=phone_normalized,
+        document_hashes=[digest for _d, _n, digest in checked_documents],
+    )
     event_record(
         kind="accounts.user_registered",
         subject=user,
@@ -233,14 +327,58 @@ def identity_add(*, user: User, document: DocumentInput, actor: Any = None) -> I
     errors = _Errors()
     if user.identity_documents.filter(doc_type=document.doc_type).exists():
         errors.add("doc_type", AccountsError.IDENTITY_TYPE_TWICE, _("This kind of document is already registered."))
-    checked = _normalized_documents([document], errors)
+    checked = _normalized_documents([document], errors, user=user)
     errors.raise_if_any()
-    _create_documents(user, checked, "documents")
+    _create_documents(user, checked)
+    _tell_verified_holders(user=user, email=None, phone=None, document_hashes=[digest for _d, _n, digest in checked])
     created = user.identity_documents.get(doc_type=document.doc_type)
     event_record(
         kind="accounts.identity_added", subject=user, actor=actor or user, data={"doc_type": document.doc_type}
     )
     return created
+
+
+# How a deployment may have checked a document (docs/accounts.md); recorded in the event.
+IDENTITY_VERIFICATION_METHODS = ("nadra_verisys", "fbr_registry", "in_person")
+
+
+def identity_verify(*, document: IdentityDocument, verified_by: Any, method: str) -> IdentityDocument:
+    """Record that ``document`` passed the verification this deployment trusts (docs/accounts.md):
+    a NADRA Verisys answer for a CNIC, NICOP or POC, FBR's registry for an NTN, or staff who saw
+    the original. From then on the number is this user's: other accounts' claims to it stay
+    unverified for good, and a second verification of it is refused."""
+    if method not in IDENTITY_VERIFICATION_METHODS:
+        raise DomainError.for_field("method", CoreError.VALIDATION, _("Unknown verification method."))
+    with transaction.atomic():
+        document = IdentityDocument.objects.select_for_update().get(pk=document.pk)
+        if document.verified_at is not None:
+            return document
+        held = (
+            IdentityDocument.objects.filter(number_hash=document.number_hash, verified_at__isnull=False)
+            .exclude(pk=document.pk)
+            .exists()
+        )
+        if not held:
+            document.verified_at = timezone.now()
+            try:
+                with transaction.atomic():
+                    document.save(update_fields=["verified_at", "updated_at"])
+            except IntegrityError:  # verified for another account at the same moment
+                held = True
+        if not held:
+            event_record(
+                kind="accounts.identity_verified",
+                subject=document.user,
+                actor=verified_by,
+                data={"doc_type": document.doc_type, "method": method},
+            )
+            return document
+    raise DomainError.for_field(
+        "number",
+        AccountsError.IDENTIFIER_HELD_ELSEWHERE,
+        _("This number is verified for another account."),
+        status_code=409,
+    )
 
 
 @transaction.atomic
@@ -313,41 +451,117 @@ def _code_hash(user: User, code: str) -> str:
     return hmac.new(key, f"verify:{user.pk}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-@transaction.atomic
-def verification_send(*, user: User, channel: str) -> None:
-    """Send a six-digit code to the user's email or phone. Only the code's keyed hash is stored."""
-    if channel == VerificationChannel.EMAIL and not user.email:
-        raise DomainError.for_field("channel", AccountsError.VERIFICATION_NO_TARGET, _("No email address to verify."))
-    if channel == VerificationChannel.SMS and not user.phone:
-        raise DomainError.for_field("channel", AccountsError.VERIFICATION_NO_TARGET, _("No phone number to verify."))
+def verification_target(*, user: User, channel: str) -> tuple[str, str]:
+    """The address or number a code for ``channel`` goes to, and its keyed hash (the identifier
+    that resends and attempts are counted against). Raises a DomainError for an unknown channel or
+    an account with nothing to verify on it."""
     if channel not in VerificationChannel.values:
-        raise DomainError.for_field("channel", "channel_unknown", _("Choose email or SMS."))
+        raise DomainError.for_field("channel", AccountsError.CHANNEL_UNKNOWN, _("Choose email or SMS."))
+    if channel == VerificationChannel.EMAIL:
+        if not user.email:
+            raise DomainError.for_field(
+                "channel", AccountsError.VERIFICATION_NO_TARGET, _("No email address to verify.")
+            )
+        return user.email, lookup_hash(user.email, purpose="email")
+    if not user.phone or not user.phone_hash:
+        raise DomainError.for_field("channel", AccountsError.VERIFICATION_NO_TARGET, _("No phone number to verify."))
+    return user.phone, user.phone_hash
+
+
+def _held_elsewhere(user: User, channel: str) -> bool:
+    """Whether another account has verified the identifier this user would verify on ``channel``."""
+    if channel == VerificationChannel.EMAIL:
+        others = User.objects.filter(email=user.email, email_verified_at__isnull=False)
+    else:
+        others = User.objects.filter(phone_hash=user.phone_hash, phone_verified_at__isnull=False)
+    return others.exclude(pk=user.pk).exists()
+
+
+def _resend_wait(target_hash: str, now: Any) -> int:
+    """Seconds before another code may go to this identifier (0: now).
+
+    Each code is a message to the identifier's holder (an SMS costs money), whichever account asks
+    for it, so the count is per identifier: the n-th code of a day waits RESEND_DELAYS[n] after the
+    previous one, and after MAX_CODES_PER_DAY none goes until the oldest is a day old."""
+    recent = list(
+        VerificationCode.objects.filter(target_hash=target_hash, created_at__gte=now - VERIFICATION_WINDOW)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:MAX_CODES_PER_DAY]
+    )
+    if not recent:
+        return 0
+    if len(recent) >= MAX_CODES_PER_DAY:
+        ready = recent[-1] + VERIFICATION_WINDOW
+    else:
+        ready = recent[0] + RESEND_DELAYS[min(len(recent), len(RESEND_DELAYS) - 1)]
+    return max(0, math.ceil((ready - now).total_seconds()))
+
+
+def verification_send(*, user: User, channel: str) -> None:
+    """Send a six-digit code to the user's email or phone. Only the code's keyed hash is stored.
+
+    Raises RateLimited (429, Retry-After) while the identifier's resend delay runs. When another
+    account has verified the identifier, the code is recorded (so the limits and the answer are
+    the same) but not sent: its holder was told at registration, and must not get codes for an
+    account that is not theirs.
+    """
+    target, target_hash = verification_target(user=user, channel=channel)
+    now = timezone.now()
+    with transaction.atomic():
+        # One resend at a time per account, so two concurrent requests cannot both pass the delay.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        wait = _resend_wait(target_hash, now)
+        if wait:
+            failure: DomainError | None = RateLimited(
+                retry_after=wait,
+                message=_("Please wait %(seconds)s seconds before asking for another code.") % {"seconds": wait},
+            )
+        else:
+            failure = None
+            _send_code(user=user, channel=channel, target=target, target_hash=target_hash, now=now)
+    if failure is not None:
+        raise failure
+
+
+def _send_code(*, user: User, channel: str, target: str, target_hash: str, now: Any) -> None:
     code = f"{secrets.randbelow(10**6):06d}"
-    # A new code replaces any earlier one.
-    VerificationCode.objects.filter(user=user, channel=channel, used_at__isnull=True).update(used_at=timezone.now())
+    # A new code replaces any earlier one (its wrong attempts still count: verification_confirm).
+    VerificationCode.objects.filter(user=user, channel=channel, used_at__isnull=True).update(used_at=now)
     VerificationCode.objects.create(
         user=user,
         channel=channel,
         code_hash=_code_hash(user, code),
-        expires_at=timezone.now() + timedelta(minutes=settings.RABTA_VERIFICATION_CODE_TTL_MINUTES),
+        target_hash=target_hash,
+        expires_at=now + timedelta(minutes=settings.RABTA_VERIFICATION_CODE_TTL_MINUTES),
     )
+    if _held_elsewhere(user, channel):
+        return
     text = _("Your Rabta verification code is %(code)s. It expires in %(minutes)s minutes.") % {
         "code": code,
         "minutes": settings.RABTA_VERIFICATION_CODE_TTL_MINUTES,
     }
-    email, phone = user.email, user.phone
 
     def deliver() -> None:
-        if channel == VerificationChannel.EMAIL and email:
-            send_mail(_("Rabta verification code"), text, None, [email])
-        elif phone:
-            sms_sender().send(SmsMessage(to=phone, body=text))
+        if channel == VerificationChannel.EMAIL:
+            send_mail(_("Rabta verification code"), text, None, [target])
+        else:
+            sms_sender().send(SmsMessage(to=target, body=text))
 
     # Send only once the code is committed, so a rolled-back request never sends a dead code.
     transaction.on_commit(deliver)
 
 
 def verification_confirm(*, user: User, channel: str, code: str) -> None:
+    """Check a code and mark the contact verified.
+
+    Wrong attempts count per code (MAX_VERIFICATION_ATTEMPTS) and across all the account's codes
+    for the channel in the last day (MAX_VERIFICATION_ATTEMPTS_PER_DAY), so asking for a new code
+    does not buy new guesses. The first account to verify an identifier holds it; a later one is
+    refused (the unique constraints on verified identifiers back this up under a race).
+    """
+    verification_target(user=user, channel=channel)
+    now = timezone.now()
+    failure: DomainError | None = None
     with transaction.atomic():
         pending = (
             VerificationCode.objects.select_for_update()
@@ -355,29 +569,73 @@ def verification_confirm(*, user: User, channel: str, code: str) -> None:
             .order_by("-created_at")
             .first()
         )
-        if pending is None or pending.expires_at < timezone.now():
-            raise DomainError.for_field(
+        attempts_today = (
+            VerificationCode.objects.filter(
+                user=user, channel=channel, created_at__gte=now - VERIFICATION_WINDOW
+            ).aggregate(total=Sum("attempts"))["total"]
+            or 0
+        )
+        if pending is None and _code_was_used(user=user, channel=channel, code=code):
+            failure = DomainError.for_field(
+                "code",
+                AccountsError.VERIFICATION_CODE_USED,
+                _("This code has already been used: your contact details are confirmed."),
+            )
+        elif pending is None or pending.expires_at < now:
+            failure = DomainError.for_field(
                 "code", AccountsError.VERIFICATION_EXPIRED, _("The code has expired. Ask for a new one.")
             )
-        if pending.attempts >= MAX_VERIFICATION_ATTEMPTS:
-            raise DomainError.for_field(
-                "code", AccountsError.VERIFICATION_TOO_MANY_ATTEMPTS, _("Too many wrong codes. Ask for a new one.")
+        elif pending.attempts >= MAX_VERIFICATION_ATTEMPTS or attempts_today >= MAX_VERIFICATION_ATTEMPTS_PER_DAY:
+            failure = DomainError.for_field(
+                "code",
+                AccountsError.VERIFICATION_TOO_MANY_ATTEMPTS,
+                _("Too many wrong codes. Ask for a new one later."),
             )
-        if not hmac.compare_digest(pending.code_hash, _code_hash(user, (code or "").strip())):
+        elif not hmac.compare_digest(pending.code_hash, _code_hash(user, (code or "").strip())):
+            # The attempt counter must stick even though the request fails, so raise after the commit.
             pending.attempts += 1
             pending.save(update_fields=["attempts"])
-            wrong = True
+            failure = DomainError.for_field("code", AccountsError.VERIFICATION_WRONG_CODE, _("That code is not right."))
         else:
-            wrong = False
-            pending.used_at = timezone.now()
+            pending.used_at = now
             pending.save(update_fields=["used_at"])
-            field = "email_verified_at" if channel == VerificationChannel.EMAIL else "phone_verified_at"
-            setattr(user, field, timezone.now())
+            failure = _contact_verify(user=user, channel=channel, now=now)
+    if failure is not None:
+        raise failure
+
+
+def _code_was_used(*, user: User, channel: str, code: str) -> bool:
+    """Whether ``code`` is the one that verified this contact (typed again, say from another tab):
+    it deserves "already used" rather than "expired". A code merely replaced by a resend is not."""
+    if not (user.email_verified_at if channel == VerificationChannel.EMAIL else user.phone_verified_at):
+        return False
+    last = VerificationCode.objects.filter(user=user, channel=channel).order_by("-created_at").first()
+    return bool(
+        last is not None
+        and last.used_at is not None
+        and hmac.compare_digest(last.code_hash, _code_hash(user, (code or "").strip()))
+    )
+
+
+def _contact_verify(*, user: User, channel: str, now: Any) -> DomainError | None:
+    held = DomainError.for_field(
+        "code",
+        AccountsError.IDENTIFIER_HELD_ELSEWHERE,
+        _("This email address or phone number is confirmed on another account."),
+        status_code=409,
+    )
+    if _held_elsewhere(user, channel):
+        return held
+    field = "email_verified_at" if channel == VerificationChannel.EMAIL else "phone_verified_at"
+    setattr(user, field, now)
+    try:
+        with transaction.atomic():
             user.save(update_fields=[field])
-            event_record(kind="accounts.contact_verified", subject=user, actor=user, data={"channel": channel})
-    # The attempt counter must stick even though the request fails, so raise after the commit.
-    if wrong:
-        raise DomainError.for_field("code", AccountsError.VERIFICATION_WRONG_CODE, _("That code is not right."))
+    except IntegrityError:  # another account verified it in the same moment, and won
+        setattr(user, field, None)
+        return held
+    event_record(kind="accounts.contact_verified", subject=user, actor=user, data={"channel": channel})
+    return None
 
 
 @transaction.atomic
@@ -388,6 +646,48 @@ def totp_device_create(*, user: User, name: str = "authenticator", key: str | No
     if key:
         kwargs["key"] = key
     return TOTPDevice.objects.create(**kwargs)
+
+
+def totp_verify(*, device: TOTPDevice, token: str) -> None:
+    """Check a code from the user's authenticator at the second-factor step.
+
+    A code already used (a TOTP code is good once: django-otp remembers the last time step it
+    accepted) gets its own message, so a person who typed it twice knows to wait for the next one
+    rather than doubt their app. Failures are throttled by django-otp (growing delays)."""
+    token = (token or "").strip()
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        raise DomainError.for_field(
+            "code",
+            AccountsError.TOTP_THROTTLED,
+            _("Too many wrong codes. Wait a little, then try the newest code."),
+            status_code=429,
+        )
+    if device.verify_token(token):
+        with transaction.atomic():
+            event_record(kind="accounts.second_factor_passed", subject=device.user, actor=device.user)
+        return
+    if _totp_was_used(device, token):
+        raise DomainError.for_field(
+            "code",
+            AccountsError.TOTP_CODE_USED,
+            _("That code has already been used. Wait for your app to show a new one."),
+        )
+    raise DomainError.for_field(
+        "code", AccountsError.TOTP_WRONG_CODE, _("That code is not right. Codes change every 30 seconds.")
+    )
+
+
+def _totp_was_used(device: TOTPDevice, token: str) -> bool:
+    """Whether ``token`` is the code of a time step the device has already accepted."""
+    if not token.isdigit():
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    for offset in range(-device.tolerance, device.tolerance + 1):
+        totp.drift = device.drift + offset
+        if totp.t() <= device.last_t and totp.token() == int(token):
+            return True
+    return False
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Keep the administrators' permission group in step with the code after every migrate."""
+"""Keep the administrators' permission group in step with the code after every migrate, and start
+a session's idle clock at sign-in."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from typing import Any
 from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
+from django.contrib.auth.signals import user_logged_in
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
+from rabta.accounts.middleware import session_activity_mark
 from rabta.accounts.services import (
     ADMINISTRATOR_APPS,
     ADMINISTRATOR_GROUP,
@@ -47,3 +50,10 @@ def administrator_group_refresh(sender: AppConfig, *, using: str, apps: Apps = g
     # the first administrator_grant creates it complete.
     if group_model.objects.using(using).filter(name=ADMINISTRATOR_GROUP).exists():
         administrator_group_sync()
+
+
+@receiver(user_logged_in, dispatch_uid="rabta.accounts.session_activity_mark")
+def session_activity_start(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Sign-in is activity: StaffSessionIdleMiddleware counts idle time from here."""
+    if request is not None:
+        session_activity_mark(request, user)

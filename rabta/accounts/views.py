@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from io import BytesIO
 from urllib.parse import quote
 
@@ -10,7 +11,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,8 +21,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rabta.accounts import services
 from rabta.accounts.choices import VerificationChannel
-from rabta.accounts.forms import SERVICE_TO_FORM_FIELD, CodeForm, RegisterForm
+from rabta.accounts.forms import SERVICE_TO_FORM_FIELD, CodeForm, RegisterForm, registration_subjects_from
+from rabta.accounts.models import User
 from rabta.core.errors import DomainError
+from rabta.core.ratelimit import RateLimited, rate_limit
 
 
 def _attach_errors(form: RegisterForm | CodeForm, error: DomainError) -> None:
@@ -41,10 +44,29 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _status_for(response: HttpResponse, error: DomainError | None) -> HttpResponse:
+    """A page that shows a refused request answers with the refusal's status (429 with
+    Retry-After when rate-limited), so clients and monitoring see what the API would say."""
+    if error is not None:
+        response.status_code = error.status_code
+        if isinstance(error, RateLimited):
+            response["Retry-After"] = str(error.retry_after)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    refused: DomainError | None = None
+    if request.method == "POST":
+        try:
+            # Before the form is even read: a limit per client address and per identifier typed, the
+            # same whether the identifier is registered or not.
+            rate_limit(request, scope="registration", subjects=registration_subjects_from(request.POST))
+        except RateLimited as error:
+            refused = error
+            form.add_error(None, error.message)
+    if request.method == "POST" and refused is None and form.is_valid():
         try:
             user = services.user_register(**form.service_kwargs())
         except DomainError as error:
@@ -52,29 +74,52 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             auth_login(request, user, backend="rabta.accounts.backends.EmailOrPhoneBackend")
             channel = VerificationChannel.EMAIL if user.email else VerificationChannel.SMS
-            services.verification_send(user=user, channel=channel)
+            # A code already on its way to this identifier is enough; the account exists either way,
+            # and the page says the same as for any new account.
+            with contextlib.suppress(RateLimited):
+                services.verification_send(user=user, channel=channel)
             messages.success(request, _("Welcome to Rabta. We have sent you a code to confirm your contact details."))
             return redirect("accounts:verify", channel=channel)
-    return render(request, "accounts/register.html", {"form": form})
+    return _status_for(render(request, "accounts/register.html", {"form": form}), refused)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, channel: str) -> HttpResponse:
+    if channel not in VerificationChannel.values:
+        raise Http404
+    user: User = request.user  # type: ignore[assignment]
     form = CodeForm(request.POST or None)
+    refused: DomainError | None = None
     if request.method == "POST" and "resend" in request.POST:
-        services.verification_send(user=request.user, channel=channel)  # type: ignore[arg-type]
-        messages.info(request, _("A new code is on its way."))
-        return redirect("accounts:verify", channel=channel)
-    if request.method == "POST" and form.is_valid():
         try:
-            services.verification_confirm(user=request.user, channel=channel, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+            _target, target_hash = services.verification_target(user=user, channel=channel)
+            rate_limit(request, scope="verification", subjects=[target_hash])
+            services.verification_send(user=user, channel=channel)
+        except DomainError as error:
+            refused = error
+            messages.error(request, error.fields.get("channel", [{"message": error.message}])[0]["message"])
+        else:
+            messages.info(request, _("A new code is on its way."))
+            return redirect("accounts:verify", channel=channel)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            _target, target_hash = services.verification_target(user=user, channel=channel)
+            rate_limit(request, scope="verification", subjects=[target_hash])
+            services.verification_confirm(user=user, channel=channel, code=form.cleaned_data["code"])
+        except RateLimited as error:
+            refused = error
+            form.add_error(None, error.message)
         except DomainError as error:
             _attach_errors(form, error)
+            # A wrong or expired code is a form error (200, as ever); nothing to verify on this
+            # channel (400) and an identifier another account holds (409) answer with their status.
+            if error.status_code != 400 or "channel" in error.fields:
+                refused = error
         else:
             messages.success(request, _("Thank you: your contact details are confirmed."))
             return redirect("accounts:account")
-    return render(request, "accounts/verify.html", {"form": form, "channel": channel})
+    return _status_for(render(request, "accounts/verify.html", {"form": form, "channel": channel}), refused)
 
 
 @login_required
@@ -85,12 +130,26 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if device is None:
         return redirect(f"{_reverse('accounts:two_factor_setup')}?next={quote(_safe_next(request, '/'))}")
     form = CodeForm(request.POST or None)
+    refused: DomainError | None = None
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"].strip()):
-            otp_login(request, device)
+        try:
+            services.totp_verify(device=device, token=form.cleaned_data["code"])
+        except DomainError as error:
+            _attach_errors(form, error)
+            refused = error if error.status_code == 429 else None
+        else:
+            _second_factor_login(request, device)
             return redirect(_safe_next(request, "/"))
-        form.add_error("code", _("That code is not right. Codes change every 30 seconds."))
-    return render(request, "accounts/two_factor.html", {"form": form, "next": _safe_next(request, "")})
+    response = render(request, "accounts/two_factor.html", {"form": form, "next": _safe_next(request, "")})
+    return _status_for(response, refused)
+
+
+def _second_factor_login(request: HttpRequest, device: TOTPDevice) -> None:
+    """Mark the session as past the second factor, under a new session key: the step raises what the
+    session may do, so a key seen before it (fixation, a shared machine) must not carry over, as
+    Django's login() rotates the key at the password step."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 @login_required
@@ -109,7 +168,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             _attach_errors(form, error)
         else:
-            otp_login(request, device)
+            _second_factor_login(request, device)
             messages.success(request, _("Your authenticator app is set up."))
             return redirect(_safe_next(request, "/"))
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)

@@ -131,6 +131,14 @@ def _texts_now() -> dict[str, tuple[str, str]]:
                 "%(complaints)s. Open your Rabta inbox to act on them."
             ),
         ),
+        "identifier_claimed": (
+            _("Someone tried to register with your %(identifier)s"),
+            _(
+                "Someone asked to open a Rabta account with your %(identifier)s, which is confirmed on your "
+                "account. If it was you, sign in instead (you can reset your password). If not, there is "
+                "nothing to do: the other account cannot confirm it or use it to sign in as you."
+            ),
+        ),
     }
 
 

@@ -64,3 +64,30 @@ def test_roles_are_published(client):
     roles = {item["role"]: item for item in client.get("/api/accounts/roles").json()}
     assert roles["officer"]["second_factor_required"] is True
     assert roles["complainant"]["second_factor_required"] is False
+
+
+def test_a_new_code_through_the_api_waits_like_the_page(client, citizen, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    client.force_login(citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/api/accounts/verify/send", {"channel": "email"}, content_type="application/json")
+        second = client.post("/api/accounts/verify/send", {"channel": "email"}, content_type="application/json")
+    assert first.status_code == 202
+    assert second.status_code == 429 and second.json()["code"] == "rate_limited"
+    assert 0 < int(second["Retry-After"]) <= 60
+    assert len(mail.outbox) == 1
+    unknown = client.post("/api/accounts/verify/send", {"channel": "fax"}, content_type="application/json")
+    assert unknown.status_code == 400 and unknown.json()["fields"]["channel"][0]["code"] == "channel_unknown"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "password"), [("Sana Iqbal", "Iqbal.Sana.1990"), ("ثناء اقبال", "اقبال ثناء 1234")])
+def test_registration_refuses_a_password_made_from_the_name(client, name, password):
+    response = client.post(
+        "/api/accounts/register",
+        {"full_name": name, "password": password, "complainant_type": "citizen", "email": "n@example.pk"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "too close to your name" in response.json()["fields"]["password"][0]["message"]

@@ -94,3 +94,57 @@ def test_bad_phone_numbers_are_refused(raw, code):
     with pytest.raises(ValidationError) as caught:
         normalize_phone(raw)
     assert caught.value.code == code
+
+
+def _name_variants(rng, name):
+    """Passwords built from a name: its parts in some order, cased, joined, with digits and symbols."""
+    parts = name.split()
+    rng.shuffle(parts)
+    if rng.random() < 0.3:
+        parts = parts + parts[:1]
+    if rng.random() < 0.3:
+        parts[0] = parts[0][0]  # an initial
+    joined = rng.choice(["", " ", ".", "-", "_", "@"]).join(
+        part.upper() if rng.random() < 0.3 else part.capitalize() for part in parts
+    )
+    return rng.choice(["", "!", "#1 "]) + joined + rng.choice(["", "1990", "123!", "2024", "@786"])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_password_built_from_the_full_name_is_refused(seed):
+    import random
+    from types import SimpleNamespace
+
+    from django.contrib.auth.password_validation import validate_password
+
+    from rabta.accounts.tests.spellings import random_name
+
+    rng = random.Random(seed)
+    name = random_name(rng)
+    user = SimpleNamespace(full_name=name, email=None)
+    for password in {name, name.replace(" ", ""), _name_variants(rng, name), _name_variants(rng, name)}:
+        with pytest.raises(ValidationError) as caught:
+            validate_password(password, user)
+        assert "password_name" in [error.code for error in caught.value.error_list], password
+
+
+@pytest.mark.parametrize(
+    ("name", "password"),
+    [("Sana Iqbal", "S@n@ 1qb@l!"), ("Sana Iqbal", "labqi anas"), ("Sana Iqbal", "my name is sana iqbal")],
+)
+def test_leet_reversed_and_contained_names_are_refused(name, password):
+    from types import SimpleNamespace
+
+    from rabta.accounts.validators import FullNameValidator
+
+    with pytest.raises(ValidationError):
+        FullNameValidator().validate(password, SimpleNamespace(full_name=name))
+
+
+@pytest.mark.parametrize("name", ["Sana Iqbal", "Kamran Akhtar", "ثناء اقبال", "Li Wei"])
+def test_an_unrelated_password_passes_the_name_rule(name):
+    from types import SimpleNamespace
+
+    from rabta.accounts.validators import FullNameValidator
+
+    FullNameValidator().validate("a-long-unusual-passphrase", SimpleNamespace(full_name=name))

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django_otp.oath import totp
@@ -124,3 +126,136 @@ def test_account_page_masks_identity_numbers(client, citizen):
     body = client.get("/en/accounts/me/").content.decode()
     assert "****67-1" in body
     assert "35202-1234567-1" not in body and "3520212345671" not in body
+
+
+@pytest.mark.parametrize("post", [{}, {"resend": "1"}, {"code": "123456"}])
+def test_verify_with_an_unknown_channel_is_not_found(client, citizen, post):
+    client.force_login(citizen)
+    response = (
+        client.post("/en/accounts/verify/carrier-pigeon/", post)
+        if post
+        else client.get("/en/accounts/verify/carrier-pigeon/")
+    )
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_resend_by_sms_without_a_phone_is_a_400_that_says_why(client, citizen):
+    assert not citizen.phone
+    client.force_login(citizen)
+    response = client.post("/en/accounts/verify/sms/", {"resend": "1"})
+    assert response.status_code == 400
+    assert "No phone number to verify." in response.content.decode()
+    response = client.post("/en/accounts/verify/sms/", {"code": "123456"})
+    assert response.status_code == 400
+    assert "No phone number to verify." in response.content.decode()
+    api = client.post("/api/accounts/verify/send", {"channel": "sms"}, content_type="application/json")
+    assert api.status_code == 400 and api.json()["fields"]["channel"][0]["code"] == "verification_no_target"
+
+
+def test_resends_from_the_page_wait_and_answer_429(client, citizen, django_capture_on_commit_callbacks):
+    client.force_login(citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/en/accounts/verify/email/", {"resend": "1"}).status_code == 302
+        response = client.post("/en/accounts/verify/email/", {"resend": "1"})
+    assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 60
+    assert "Please wait" in response.content.decode()
+    assert len(mail.outbox) == 1
+
+
+def test_verification_is_limited_per_client_address(client, citizen, settings):
+    settings.RABTA_RATE_LIMITS = {**settings.RABTA_RATE_LIMITS, "verification": {"address": "3/h", "subject": "50/h"}}
+    client.force_login(citizen)
+    statuses = [
+        client.post(
+            "/api/accounts/verify", {"channel": "email", "code": "000000"}, content_type="application/json"
+        ).status_code
+        for _ in range(4)
+    ]
+    assert statuses[-1] == 429 and 429 not in statuses[:3]
+
+
+def test_the_second_factor_step_rotates_the_session_key(client, officer_a):
+    device = TOTPDevice.objects.create(user=officer_a, name="phone", confirmed=True)
+    client.post("/en/accounts/login/", {"username": officer_a.email, "password": PASSWORD})
+    before = client.session.session_key
+    response = client.post("/en/accounts/two-factor/", {"code": f"{totp(device.bin_key):06d}", "next": "/en/"})
+    assert response.status_code == 302
+    assert client.session.session_key != before
+    assert client.get("/en/accounts/me/").status_code == 200
+
+
+def test_enrolment_also_rotates_the_session_key(client, officer_a):
+    client.post("/en/accounts/login/", {"username": officer_a.email, "password": PASSWORD})
+    client.get("/en/accounts/two-factor/setup/")
+    before = client.session.session_key
+    device = TOTPDevice.objects.get(user=officer_a, confirmed=False)
+    client.post("/en/accounts/two-factor/setup/", {"code": f"{totp(device.bin_key):06d}"})
+    assert client.session.session_key != before
+
+
+def test_a_reused_second_factor_code_is_told_it_was_used(client, officer_a):
+    import time_machine
+
+    device = TOTPDevice.objects.create(user=officer_a, name="phone", confirmed=True)
+    with time_machine.travel(1_900_000_005, tick=False):  # well inside one 30-second step
+        code = f"{totp(device.bin_key):06d}"
+        client.post("/en/accounts/login/", {"username": officer_a.email, "password": PASSWORD})
+        assert client.post("/en/accounts/two-factor/", {"code": code}).status_code == 302
+        client.post("/en/accounts/logout/")
+        client.post("/en/accounts/login/", {"username": officer_a.email, "password": PASSWORD})
+        response = client.post("/en/accounts/two-factor/", {"code": code})
+    assert response.status_code == 200
+    assert "already been used" in response.content.decode()
+    assert client.get("/en/accounts/me/").status_code == 302
+
+
+def _staff_signed_in(client, officer_a):
+    device = TOTPDevice.objects.create(user=officer_a, name="phone", confirmed=True)
+    client.post("/en/accounts/login/", {"username": officer_a.email, "password": PASSWORD})
+    client.post("/en/accounts/two-factor/", {"code": f"{totp(device.bin_key):06d}"})
+    assert client.get("/en/accounts/me/").status_code == 200
+
+
+def test_a_staff_session_ends_after_the_idle_time(client, officer_a, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.RABTA_STAFF_SESSION_IDLE_MINUTES = 20
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        _staff_signed_in(client, officer_a)
+        # Active every 15 minutes for an hour: still signed in.
+        for step in range(1, 5):
+            clock.move_to(start + timedelta(minutes=15 * step))
+            assert client.get("/en/accounts/me/").status_code == 200
+        clock.move_to(start + timedelta(minutes=60 + 21))
+        response = client.get("/en/accounts/me/")
+        assert response.status_code == 302 and response["Location"].startswith("/en/accounts/login/")
+        assert "_auth_user_id" not in client.session
+        assert client.get("/api/accounts/me").status_code == 401
+
+
+def test_the_api_says_a_staff_session_expired(client, officer_a, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.RABTA_STAFF_SESSION_IDLE_MINUTES = 20
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        _staff_signed_in(client, officer_a)
+        clock.move_to(start + timedelta(minutes=21))
+        response = client.get("/api/accounts/me")
+    assert response.status_code == 401 and response.json()["code"] == "session_expired"
+
+
+def test_a_complainant_session_has_no_staff_idle_limit(client, citizen, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.RABTA_STAFF_SESSION_IDLE_MINUTES = 20
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client.post("/en/accounts/login/", {"username": citizen.email, "password": PASSWORD})
+        clock.move_to(start + timedelta(hours=5))
+        assert client.get("/en/accounts/me/").status_code == 200
