@@ -26,7 +26,7 @@ def fold(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0002_unique_only_verified_identifiers")]
+    dependencies = [("accounts", "0004_unique_only_verified_identifiers")]
 
     # Not reversible exactly (the old case is gone), and nothing needs it back: a no-op reverse.
     operations = [migrations.RunPython(fold, migrations.RunPython.noop)]
