@@ -192,6 +192,11 @@ STORAGES = {
 # Uploaded files live outside the web root and are only ever served through views that check
 # visibility; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = DATA_DIR / "private"
+# Attachments (rabta/complaints/services/attachments.py): the largest file taken, how many files one
+# complaint may carry, and the largest image in pixels (a small file can decode to gigabytes).
+RABTA_ATTACHMENT_MAX_BYTES = int(os.environ.get("RABTA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+RABTA_ATTACHMENTS_PER_COMPLAINT = int(os.environ.get("RABTA_ATTACHMENTS_PER_COMPLAINT", "20"))
+RABTA_ATTACHMENT_MAX_PIXELS = int(os.environ.get("RABTA_ATTACHMENT_MAX_PIXELS", str(40_000_000)))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The default cache must be shared by every process of the server: it holds the version tokens that

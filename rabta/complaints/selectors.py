@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, VISIBLE_TO_OFFICE, MessageDirection
 from rabta.complaints.models import (
+    Attachment,
     CannedReply,
     Category,
     ComplainantStanding,
@@ -213,7 +214,68 @@ def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any
             return "system"
         return "office" if not office_view else event.actor.full_name
 
-    return event_rows(complaint, actor_label=actor)
+    attachment_ids: set[int] | None = None
+
+    def attachment(event: Event) -> dict[str, Any]:
+        # The attachment an event added, when this reader may open it (a complainant does not see
+        # files on the office's internal notes).
+        nonlocal attachment_ids
+        if event.kind != ATTACHMENT_ADDED:
+            return {}
+        if attachment_ids is None:
+            attachment_ids = set(_attachments_for(user, complaint).values_list("id", flat=True))
+        pk = event.data.get("attachment")
+        return {"attachment": pk if pk in attachment_ids else None}
+
+    return event_rows(complaint, actor_label=actor, extra=attachment)
+
+
+ATTACHMENT_ADDED = "complaints.attachment_added"
+
+
+def _attachments_for(user: Any, complaint: Complaint) -> QuerySet[Attachment]:
+    qs = Attachment.objects.filter(complaint=complaint)
+    if not is_office_view(user, complaint):
+        qs = qs.exclude(message__direction=MessageDirection.INTERNAL)
+    return qs
+
+
+def _attachment_row(attachment: Attachment, *, complaint: Complaint, number: int, office_view: bool) -> dict[str, Any]:
+    from rabta.complaints.services.attachments import display_name
+
+    by_office = attachment.uploaded_by_id is not None and attachment.uploaded_by_id != complaint.complainant_id
+    return {
+        "id": attachment.pk,
+        "name": display_name(attachment, complaint=complaint, number=number, office_view=office_view),
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "uploaded_at": attachment.created_at,
+        "uploaded_by": "office" if by_office else "complainant",
+        "message": attachment.message_id,
+    }
+
+
+def complaint_attachments(*, user: Any, complaint: Complaint) -> list[dict[str, Any]]:
+    """The files of a complaint this reader may open, oldest first, each under the name this reader
+    may see (a generated one for an office that must not learn who the complainant is). Numbered
+    among all of the complaint's files, so a file keeps its number whoever reads. One query."""
+    office_view = is_office_view(user, complaint)
+    rows = Attachment.objects.filter(complaint=complaint).select_related("message").order_by("id")
+    return [
+        _attachment_row(attachment, complaint=complaint, number=number, office_view=office_view)
+        for number, attachment in enumerate(rows, start=1)
+        if office_view or attachment.message is None or attachment.message.direction != MessageDirection.INTERNAL
+    ]
+
+
+def attachment_get(*, user: Any, complaint: Complaint, attachment_id: int) -> tuple[Attachment, dict[str, Any]]:
+    """One file of a visible complaint and its row for this reader; outside what they may open, 404."""
+    attachment = _attachments_for(user, complaint).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    number = Attachment.objects.filter(complaint=complaint, id__lte=attachment.pk).count()
+    office_view = is_office_view(user, complaint)
+    return attachment, _attachment_row(attachment, complaint=complaint, number=number, office_view=office_view)
 
 
 def category_list() -> QuerySet[Category]:
