@@ -37,6 +37,7 @@ class ComplaintsError(StrEnum):
     ATTACHMENT_ANIMATED = "attachment_animated"
     ATTACHMENT_CAP_REACHED = "attachment_cap_reached"
     ATTACHMENT_COMPLAINT_CLOSED = "attachment_complaint_closed"
+    ATTACHMENT_NOT_CLEANED = "attachment_not_cleaned"
     MESSAGE_EMPTY = "message_empty"
     CLOCK_ALREADY_PAUSED = "clock_already_paused"
     CLOCK_NOT_PAUSED = "clock_not_paused"

@@ -11,8 +11,10 @@ from typing import Any
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, VISIBLE_TO_OFFICE, MessageDirection
+from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import (
     Attachment,
     CannedReply,
@@ -24,7 +26,7 @@ from rabta.complaints.models import (
     OfficerAudit,
     ResponsibilityRating,
 )
-from rabta.core.errors import NotFound
+from rabta.core.errors import DomainError, NotFound
 from rabta.core.events import event_rows
 from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
@@ -269,12 +271,20 @@ def complaint_attachments(*, user: Any, complaint: Complaint) -> list[dict[str, 
 
 
 def attachment_get(*, user: Any, complaint: Complaint, attachment_id: int) -> tuple[Attachment, dict[str, Any]]:
-    """One file of a visible complaint and its row for this reader; outside what they may open, 404."""
+    """One file of a visible complaint and its row for this reader; outside what they may open, 404.
+    A file stored before files were cleaned, and not cleaned since, is not given to an office that
+    must not learn who the complainant is (409 until ``rabta clean_attachments`` has run)."""
     attachment = _attachments_for(user, complaint).filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound()
-    number = Attachment.objects.filter(complaint=complaint, id__lte=attachment.pk).count()
     office_view = is_office_view(user, complaint)
+    if office_view and complaint.identity_hidden_from_office and attachment.cleaned_at is None:
+        raise DomainError(
+            ComplaintsError.ATTACHMENT_NOT_CLEANED,
+            _("This file has not been cleaned of its metadata yet; try again later."),
+            status_code=409,
+        )
+    number = Attachment.objects.filter(complaint=complaint, id__lte=attachment.pk).count()
     return attachment, _attachment_row(attachment, complaint=complaint, number=number, office_view=office_view)
 
 

@@ -32,6 +32,7 @@ import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageCms, ImageOps, JpegImagePlugin
 from pypdf import PdfReader, PdfWriter
@@ -442,6 +443,7 @@ def attachment_add(
             size=len(cleaned.data),
             sha256=hashlib.sha256(cleaned.data).hexdigest(),
             uploaded_by=uploader,
+            cleaned_at=timezone.now(),
         )
         # A random stored name with the detected type's extension: the uploaded name never reaches
         # the file system.
@@ -468,3 +470,61 @@ def attachment_add(
             attachment.file.delete(save=False)
             raise
     return attachment
+
+
+@dataclass(frozen=True)
+class StoredCleaning:
+    cleaned: int
+    refused: list[int]  # ids whose stored bytes cannot be cleaned (unreadable, active, wrong type)
+
+
+def attachment_clean_stored(*, attachment: Attachment) -> bool:
+    """Clean a file stored before files were cleaned at upload, as an upload to its complaint would
+    be today (no location kept: nobody chose to share it). The clean bytes replace the stored ones
+    under a new random name; the old file is deleted once the change is committed. Returns False,
+    changing nothing, when the stored bytes cannot be cleaned; they stay unserved to offices that
+    must not learn who the complainant is."""
+    complaint = attachment.complaint
+    with attachment.file.open("rb") as stored:
+        data = stored.read()
+    try:
+        cleaned = attachment_clean(data, strip_identity=complaint.identity_hidden_from_office)
+    except DomainError:
+        return False
+    old_name = attachment.file.name
+    with transaction.atomic():
+        # Claimed under its row lock: two runs at once clean a file once.
+        claimed = Attachment.objects.select_for_update().filter(pk=attachment.pk, cleaned_at__isnull=True).first()
+        if claimed is None:
+            return True
+        claimed.file.save(
+            secrets.token_hex(16) + EXTENSIONS[cleaned.content_type], ContentFile(cleaned.data), save=False
+        )
+        claimed.content_type = cleaned.content_type
+        claimed.size = len(cleaned.data)
+        claimed.sha256 = hashlib.sha256(cleaned.data).hexdigest()
+        claimed.cleaned_at = timezone.now()
+        if complaint.anonymity == Anonymity.FULLY_ANONYMOUS:
+            number = Attachment.objects.filter(complaint_id=complaint.pk, id__lte=claimed.pk).count()
+            claimed.original_name = generated_name(complaint, number, cleaned.content_type)
+        claimed.save(update_fields=["file", "content_type", "size", "sha256", "cleaned_at", "original_name"])
+        event_record(
+            kind="complaints.attachment_cleaned",
+            subject=complaint,
+            data={"attachment": claimed.pk, "type": cleaned.content_type, "size": len(cleaned.data)},
+        )
+        storage = claimed.file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return True
+
+
+def attachments_clean_stored(*, batch: int = 200) -> StoredCleaning:
+    """Clean every stored file not cleaned yet (`rabta clean_attachments`); idempotent."""
+    cleaned, refused = 0, []
+    pending = Attachment.objects.filter(cleaned_at__isnull=True).select_related("complaint").order_by("id")
+    for attachment in pending.iterator(chunk_size=batch):
+        if attachment_clean_stored(attachment=attachment):
+            cleaned += 1
+        else:
+            refused.append(attachment.pk)
+    return StoredCleaning(cleaned=cleaned, refused=refused)

@@ -16,6 +16,7 @@ import random
 import zlib
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -329,8 +330,9 @@ def upload(client, complaint: Complaint, name: str, data: bytes, **form):
     )
 
 
-def office_outputs(verified_client, personas, complaint: Complaint, reader: str) -> list[tuple[str, bytes]]:
-    """Everything ``reader`` (an office persona) can read about the complaint's files."""
+def office_outputs(verified_client, personas, complaint: Complaint, reader: str, skip=()) -> list[tuple[str, bytes]]:
+    """Everything ``reader`` (an office persona) can read about the complaint's files (but the
+    downloads of ``skip``)."""
     client = verified_client(getattr(personas, reader))
     base = f"/api/complaints/{complaint.tracking_number}"
     outputs = []
@@ -339,6 +341,8 @@ def office_outputs(verified_client, personas, complaint: Complaint, reader: str)
         assert response.status_code == 200, (path, response.content)
         outputs.append((path or "detail", response.content))
     for row in client.get(base + "/attachments").json():
+        if row["id"] in skip:
+            continue
         response = client.get(f"{base}/attachments/{row['id']}")
         assert response.status_code == 200
         headers = "\n".join(f"{key}: {value}" for key, value in response.items()).encode()
@@ -780,3 +784,58 @@ def test_garbage_behind_any_signature_is_a_clear_refusal_not_a_crash(seed):
         "attachment_type_not_allowed",
         "attachment_active_content",
     )
+
+
+# -- files stored before cleaning at upload ----------------------------------------------------
+
+
+def _stored_as_sent(complaint: Complaint, name: str, data: bytes, content_type: str) -> Attachment:
+    """A file as uploads stored them before they were cleaned: the bytes as sent, never cleaned."""
+    from django.core.files.base import ContentFile
+
+    attachment = Attachment(
+        complaint=complaint, original_name=name, content_type=content_type, size=len(data), sha256="0" * 64
+    )
+    attachment.file.save("legacy" + name[-4:], ContentFile(data), save=False)
+    attachment.save()
+    return attachment
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_files_stored_before_cleaning_reach_no_office_until_cleaned(
+    verified_client, personas, lodge, seed, django_capture_on_commit_callbacks
+):
+    """Given files stored as sent on a hidden complaint, the office is refused them (409) until
+    `rabta clean_attachments` has run; then it gets the clean bytes, and a second run changes nothing."""
+    from django.core.management import call_command
+
+    rng = random.Random(seed)
+    complaint = lodge(Anonymity.IDENTITY_HIDDEN_FROM_OFFICE)
+    people = [identity(rng) for _ in range(3)]
+    legacy = [
+        _stored_as_sent(complaint, file_name(rng, people[0], ".jpg"), jpeg(rng, people[0]), "image/jpeg"),
+        _stored_as_sent(complaint, file_name(rng, people[1], ".pdf"), pdf(rng, people[1]), "application/pdf"),
+    ]
+    broken = _stored_as_sent(complaint, "x.jpg", b"\xff\xd8\xff" + people[2].latin.encode(), "image/jpeg")
+    office = verified_client(personas.officer_a)
+    base = f"/api/complaints/{complaint.tracking_number}/attachments"
+    for attachment in [*legacy, broken]:
+        refused = office.get(f"{base}/{attachment.pk}")
+        assert refused.status_code == 409 and refused.json()["code"] == "attachment_not_cleaned"
+    old_files = [attachment.file.path for attachment in legacy]
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("clean_attachments", stdout=out)
+    assert "cleaned: 2; cannot be cleaned: 1" in out.getvalue()
+    assert not any(Path(path).exists() for path in old_files)  # the bytes as sent are gone
+    for where, blob in office_outputs(verified_client, personas, complaint, "officer_a", skip={broken.pk}):
+        for person in people[:2]:
+            assert person.found_in(blob) == [], where
+            if blob.startswith(b"%PDF"):
+                assert person.found_in(pdf_dump(blob)) == [], where
+    assert office.get(f"{base}/{broken.pk}").status_code == 409
+    # The complainant still has their own files, the broken one included.
+    assert verified_client(personas.citizen).get(f"{base}/{broken.pk}").status_code == 200
+    again = io.StringIO()
+    call_command("clean_attachments", stdout=again)
+    assert "cleaned: 0; cannot be cleaned: 1" in again.getvalue()
