@@ -335,6 +335,14 @@ def _pdf_clean(data: bytes) -> bytes:
             filters = node.get("/Filter")
             if isinstance(node, StreamObject) and (filters == "/DCTDecode" or filters == ArrayObject(["/DCTDecode"])):
                 StreamObject.set_data(node, _jpeg_without_metadata(node._data))
+        # Page contents compressed: text a page shows (which may be markup, in a polyglot) is then
+        # not lying in the file in clear for a sniffer to find. A stream that will not compress is
+        # left as it is: it is served as a PDF download either way.
+        for page in writer.pages:
+            try:
+                page.compress_content_streams()
+            except Exception:  # noqa: S112
+                continue
         _pdf_drop_unreferenced(writer)
         out = io.BytesIO()
         writer.write(out)

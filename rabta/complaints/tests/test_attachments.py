@@ -742,10 +742,24 @@ def test_a_page_behind_an_image_signature_is_refused(verified_client, personas, 
     assert not Attachment.objects.exists()
 
 
+def pdf_showing(text: bytes) -> bytes:
+    """A PDF whose page shows ``text``, written in clear (an uncompressed content stream)."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=300, height=300)
+    content = DecodedStreamObject()
+    content.set_data(b"BT /F1 12 Tf 20 200 Td (" + text.replace(b"(", b"[").replace(b")", b"]") + b") Tj ET")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_a_pdf_with_a_page_appended_is_served_without_it(verified_client, personas, lodge, payload):
+@pytest.mark.parametrize("where", ["appended", "on the page"])
+def test_a_pdf_polyglot_is_served_without_its_page_in_clear(verified_client, personas, lodge, payload, where):
     rng = random.Random(12)
-    data = pdf(rng, identity(rng)) + payload
+    data = pdf(rng, identity(rng)) + payload if where == "appended" else pdf_showing(payload)
+    assert not _no_payload(data)
     complaint = lodge()
     response = upload(verified_client(personas.citizen), complaint, "letter.html", data)
     assert response.status_code == 201, response.content
