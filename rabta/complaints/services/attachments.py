@@ -67,6 +67,9 @@ PDF_METADATA_KEYS = {"/Metadata", "/PieceInfo", "/Thumb"}
 # Annotations that are not comments (links, form fields): their /T is a field name, not an author.
 PDF_NON_MARKUP_ANNOTATIONS = {"/Link", "/Widget", "/Popup"}
 DISPLAY_STEM_MAX = 100
+# A complaint's documents run to a few pages; each page is rewritten at upload, so a file of
+# thousands of tiny pages would hold a worker for minutes.
+PDF_MAX_PAGES = 500
 
 _EXIF_IFD = ExifTags.IFD.Exif
 _GPS_IFD = ExifTags.IFD.GPSInfo
@@ -316,6 +319,11 @@ def _pdf_drop_unreferenced(writer: PdfWriter) -> None:
 def _pdf_clean(data: bytes) -> bytes:
     try:
         reader = _pdf_reader(data)
+        if len(reader.pages) > PDF_MAX_PAGES:
+            raise _file_error(
+                ComplaintsError.ATTACHMENT_TOO_LARGE,
+                _("A PDF can have at most %(pages)s pages.") % {"pages": PDF_MAX_PAGES},
+            )
         if _pdf_has_active_content(reader):
             raise _file_error(
                 ComplaintsError.ATTACHMENT_ACTIVE_CONTENT,

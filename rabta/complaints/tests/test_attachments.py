@@ -648,6 +648,29 @@ def test_an_image_too_large_in_pixels_is_refused_before_it_is_decoded(settings):
     assert refused.value.fields["file"][0]["code"] == "attachment_too_large"
 
 
+def test_a_pdf_of_too_many_pages_is_refused(monkeypatch):
+    monkeypatch.setattr(attachments, "PDF_MAX_PAGES", 3)
+    for pages, accepted in ((3, True), (4, False)):
+        writer = PdfWriter()
+        for _ in range(pages):
+            writer.add_blank_page(width=100, height=100)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        if accepted:
+            assert (
+                len(
+                    PdfReader(
+                        io.BytesIO(attachments.attachment_clean(buffer.getvalue(), strip_identity=True).data)
+                    ).pages
+                )
+                == 3
+            )
+        else:
+            with pytest.raises(DomainError) as refused:
+                attachments.attachment_clean(buffer.getvalue(), strip_identity=True)
+            assert refused.value.fields["file"][0]["code"] == "attachment_too_large"
+
+
 @pytest.mark.parametrize("image_format", ["PNG", "WEBP"])
 def test_animated_images_are_refused(image_format):
     rng = random.Random(10)
