@@ -675,7 +675,7 @@ def attachment_upload(
     return Status(201, row)
 
 
-@router.get("/{tracking_number}/attachments/{attachment_id}", response={404: ErrorOut})
+@router.get("/{tracking_number}/attachments/{attachment_id}", response={404: ErrorOut, 409: ErrorOut})
 def attachment_download(request: HttpRequest, tracking_number: str, attachment_id: int) -> FileResponse:
     complaint = _get(request, tracking_number)
     attachment, row = selectors.attachment_get(user=request.user, complaint=complaint, attachment_id=attachment_id)

@@ -219,10 +219,10 @@ def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any
     attachment_ids: set[int] | None = None
 
     def attachment(event: Event) -> dict[str, Any]:
-        # The attachment an event added, when this reader may open it (a complainant does not see
-        # files on the office's internal notes).
+        # The file an event added (or cleaned), when this reader may open it (a complainant does
+        # not see files on the office's internal notes).
         nonlocal attachment_ids
-        if event.kind != ATTACHMENT_ADDED:
+        if event.kind not in ATTACHMENT_EVENTS:
             return {}
         if attachment_ids is None:
             attachment_ids = set(_attachments_for(user, complaint).values_list("id", flat=True))
@@ -232,7 +232,7 @@ def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any
     return event_rows(complaint, actor_label=actor, extra=attachment)
 
 
-ATTACHMENT_ADDED = "complaints.attachment_added"
+ATTACHMENT_EVENTS = ("complaints.attachment_added", "complaints.attachment_cleaned")
 
 
 def _attachments_for(user: Any, complaint: Complaint) -> QuerySet[Attachment]:

@@ -871,6 +871,9 @@ def test_files_stored_before_cleaning_reach_no_office_until_cleaned(
             if blob.startswith(b"%PDF"):
                 assert person.found_in(pdf_dump(blob)) == [], where
     assert office.get(f"{base}/{broken.pk}").status_code == 409
+    timeline = office.get(f"/api/complaints/{complaint.tracking_number}/timeline").json()
+    cleaned = [row["attachment"] for row in timeline if row["kind"] == "complaints.attachment_cleaned"]
+    assert cleaned == [attachment.pk for attachment in legacy]
     # The complainant still has their own files, the broken one included.
     assert verified_client(personas.citizen).get(f"{base}/{broken.pk}").status_code == 200
     again = io.StringIO()
