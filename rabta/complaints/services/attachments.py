@@ -7,8 +7,8 @@ later path (a download, an export, a new kind of reader) can reach what was remo
 - images are decoded and encoded anew from their pixels (JPEG with its own quantisation tables, PNG
   and lossless WebP without loss). Nothing of the original file survives but the picture: no EXIF,
   XMP, IPTC, comments, text chunks, thumbnails or trailing bytes. For complaints whose identity is
-  hidden from the office, that is all; on other complaints the capture time and camera model are
-  kept as evidence, and the GPS position only when the uploader chose to share it;
+  hidden from the office, that is all; on other complaints the capture time is kept as evidence,
+  and the GPS position only when the uploader chose to share it, each only in its fixed shape;
 - PDFs are rewritten from their object tree: the document information dictionary, XMP streams,
   application data (``/PieceInfo``), page thumbnails, annotation authors and the metadata segments
   of embedded JPEG images are removed, as are earlier revisions and anything after the end.
@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import numbers
+import re
 import secrets
 import unicodedata
 from collections.abc import Iterator
@@ -73,12 +75,20 @@ PDF_MAX_PAGES = 500
 
 _EXIF_IFD = ExifTags.IFD.Exif
 _GPS_IFD = ExifTags.IFD.GPSInfo
-# What a photo of a broken pipe needs as evidence: when it was taken and with what.
-EXIF_KEPT = (ExifTags.Base.Make, ExifTags.Base.Model, ExifTags.Base.DateTime)
-EXIF_IFD_KEPT = (ExifTags.Base.DateTimeOriginal, ExifTags.Base.DateTimeDigitized, ExifTags.Base.OffsetTimeOriginal)
-# The position only (GPSVersionID .. GPSAltitude, time and date stamps): never the free-text tags
-# (processing method, area information), which can carry anything.
-GPS_KEPT = (0, 1, 2, 3, 4, 5, 6, 7, 29)
+# What a photo of a broken pipe needs as evidence is when it was taken. Only values of a fixed
+# shape are kept, so no kept tag can carry a name, a number or a place written as text.
+_EXIF_DATE = re.compile(r"\d{4}:\d{2}:\d{2} \d{2}:\d{2}:\d{2}")
+_EXIF_OFFSET = re.compile(r"[+-]\d{2}:\d{2}")
+EXIF_KEPT = {ExifTags.Base.DateTime: _EXIF_DATE}
+EXIF_IFD_KEPT = {
+    ExifTags.Base.DateTimeOriginal: _EXIF_DATE,
+    ExifTags.Base.DateTimeDigitized: _EXIF_DATE,
+    ExifTags.Base.OffsetTimeOriginal: _EXIF_OFFSET,
+}
+# The position, when shared: hemisphere, degrees-minutes-seconds, altitude. Never the free-text
+# GPS tags (processing method, area information), which can carry anything.
+GPS_REFS = {1: {"N", "S"}, 3: {"E", "W"}}
+GPS_NUMBERS = {2: 3, 4: 3, 6: 1}  # tag: how many rationals
 
 
 def max_bytes() -> int:
@@ -143,26 +153,35 @@ def display_name(attachment: Attachment, *, complaint: Complaint, number: int, o
 # Images -------------------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str | None:
-    """An EXIF text value worth keeping: a short printable string, else nothing."""
-    if isinstance(value, str) and len(value) <= 64 and value.isprintable():
-        return value
-    return None
+def _shaped(value: Any, shape: re.Pattern[str]) -> str | None:
+    return value if isinstance(value, str) and shape.fullmatch(value) else None
+
+
+def _rationals(value: Any, count: int) -> Any:
+    values = value if isinstance(value, tuple) else (value,)
+    if len(values) != count or not all(isinstance(v, numbers.Real) for v in values):
+        return None
+    return value
 
 
 def _exif_kept(source: Image.Image, *, keep_location: bool) -> bytes:
-    """The EXIF to write back for a complaint whose office may know the complainant."""
+    """The EXIF to write back for a complaint whose office may know the complainant: the capture
+    time, and the GPS position if it is shared."""
     exif = source.getexif()
     kept = Image.Exif()
-    for tag in EXIF_KEPT:
-        if (value := _text(exif.get(tag))) is not None:
+    for tag, shape in EXIF_KEPT.items():
+        if (value := _shaped(exif.get(tag), shape)) is not None:
             kept[tag] = value
-    ifd = {tag: value for tag in EXIF_IFD_KEPT if (value := _text(exif.get_ifd(_EXIF_IFD).get(tag))) is not None}
+    source_ifd = exif.get_ifd(_EXIF_IFD)
+    ifd = {tag: value for tag, shape in EXIF_IFD_KEPT.items() if (value := _shaped(source_ifd.get(tag), shape))}
     if ifd:
         kept[_EXIF_IFD] = ifd
     if keep_location:
         gps = exif.get_ifd(_GPS_IFD)
-        position = {tag: gps[tag] for tag in GPS_KEPT if tag in gps and not isinstance(gps[tag], bytes)}
+        position: dict[int, Any] = {tag: gps[tag] for tag, allowed in GPS_REFS.items() if gps.get(tag) in allowed}
+        position |= {
+            tag: value for tag, count in GPS_NUMBERS.items() if (value := _rationals(gps.get(tag), count)) is not None
+        }
         if position:
             kept[_GPS_IFD] = position
     return kept.tobytes() if len(kept) else b""
