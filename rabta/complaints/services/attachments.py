@@ -227,8 +227,8 @@ def _image_clean(data: bytes, content_type: str, *, strip_identity: bool, keep_l
             exif = b"" if strip_identity else _exif_kept(source, keep_location=keep_location)
             # Turned upright by its EXIF orientation, which is about to go.
             clean = ImageOps.exif_transpose(source)
-            icc = source.info.get("icc_profile")
-            if icc and strip_identity:
+            # The colour profile is applied, then dropped: it is a blob with text fields of its own.
+            if icc := source.info.get("icc_profile"):
                 clean = _to_srgb(clean, icc)
             # Everything Pillow read besides the pixels goes, or its encoders would write some of
             # it back (PNG takes the ICC profile, JPEG the comment, from the image's info).
@@ -236,8 +236,6 @@ def _image_clean(data: bytes, content_type: str, *, strip_identity: bool, keep_l
             if "transparency" in source.info:
                 clean.info["transparency"] = source.info["transparency"]
             options: dict[str, Any] = {"exif": exif} if exif else {}
-            if icc and not strip_identity:
-                options["icc_profile"] = icc
             if image_format == "JPEG":
                 # With the source's own tables and sampling, encoding anew loses next to nothing.
                 if qtables := getattr(source, "quantization", None):
