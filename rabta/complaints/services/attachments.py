@@ -310,8 +310,11 @@ def _jpeg_without_metadata(raw: bytes) -> bytes:
     offset = 2
     while offset + 4 <= len(raw) and raw[offset] == 0xFF:
         marker = raw[offset + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            offset += 1
+            continue
         if marker == 0xDA:  # start of scan: the rest is picture
-            break
+            return bytes(out + raw[offset:])
         length = int.from_bytes(raw[offset + 2 : offset + 4], "big")
         segment = raw[offset : offset + 2 + length]
         if marker == 0xE0 and segment[4:9] == b"JFIF\x00" and length >= 14:
@@ -319,7 +322,8 @@ def _jpeg_without_metadata(raw: bytes) -> bytes:
         elif marker == 0xEE or not (0xE0 <= marker <= 0xEF or marker == 0xFE):
             out += segment
         offset += 2 + length
-    return bytes(out + raw[offset:])
+    # No picture where one should start: what follows cannot be shown, and may be anything.
+    return bytes(out)
 
 
 def _pdf_drop_unreferenced(writer: PdfWriter) -> None:

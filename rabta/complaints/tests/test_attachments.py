@@ -880,3 +880,17 @@ def test_files_stored_before_cleaning_reach_no_office_until_cleaned(
     again = io.StringIO()
     call_command("clean_attachments", stdout=again)
     assert "cleaned: 0; cannot be cleaned: 1" in again.getvalue()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_pdfs_embedded_photo_loses_its_metadata_but_not_a_pixel(seed):
+    rng = random.Random(seed)
+    who = identity(rng)
+    photo = jpeg(rng, who)
+    stripped = attachments._jpeg_without_metadata(photo)
+    assert who.found_in(stripped) == []
+    with Image.open(io.BytesIO(photo)) as before, Image.open(io.BytesIO(stripped)) as after:
+        assert after.tobytes() == before.tobytes()
+    # A broken stream (no picture where a marker should be) keeps nothing after the break.
+    broken = photo[:2] + b"\x00garbage" + iptc_segment(who) + photo[2:]
+    assert who.found_in(attachments._jpeg_without_metadata(broken)) == []
