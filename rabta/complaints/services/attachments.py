@@ -221,7 +221,9 @@ def _image_clean(data: bytes, content_type: str, *, strip_identity: bool, keep_l
                     _("This image is too large: at most %(mp)s megapixels.")
                     % {"mp": settings.RABTA_ATTACHMENT_MAX_PIXELS // 1_000_000},
                 )
-            if getattr(source, "n_frames", 1) > 1:
+            # A JPEG of several pictures (MPO: a phone's depth map or HDR gain map, a stereo pair)
+            # is stored as its first, the one people see; the others go with the metadata.
+            if getattr(source, "n_frames", 1) > 1 and image_format != "JPEG":
                 raise _animated()
             source.load()
             exif = b"" if strip_identity else _exif_kept(source, keep_location=keep_location)

@@ -649,6 +649,19 @@ def test_an_image_too_large_in_pixels_is_refused_before_it_is_decoded(settings):
     assert refused.value.fields["file"][0]["code"] == "attachment_too_large"
 
 
+def test_a_jpeg_of_several_pictures_is_kept_as_its_first():
+    """Phones write MPO JPEGs (a depth or HDR gain map after the photo): taken, as the photo alone."""
+    rng = random.Random(14)
+    who = identity(rng)
+    first, second = picture(rng), picture(rng)
+    buffer = io.BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=[second], exif=exif_with(who).tobytes())
+    cleaned = attachments.attachment_clean(buffer.getvalue(), strip_identity=True)
+    assert cleaned.content_type == "image/jpeg" and who.found_in(cleaned.data) == []
+    with Image.open(io.BytesIO(cleaned.data)) as image:
+        assert image.format == "JPEG" and getattr(image, "n_frames", 1) == 1 and image.size == first.size
+
+
 def test_a_pdf_of_too_many_pages_is_refused(monkeypatch):
     monkeypatch.setattr(attachments, "PDF_MAX_PAGES", 3)
     for pages, accepted in ((3, True), (4, False)):
