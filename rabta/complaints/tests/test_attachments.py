@@ -907,3 +907,15 @@ def test_a_pdfs_embedded_photo_loses_its_metadata_but_not_a_pixel(seed):
     # A broken stream (no picture where a marker should be) keeps nothing after the break.
     broken = photo[:2] + b"\x00garbage" + iptc_segment(who) + photo[2:]
     assert who.found_in(attachments._jpeg_without_metadata(broken)) == []
+
+
+def test_a_photo_is_turned_upright_before_its_orientation_tag_goes():
+    rng = random.Random(15)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # taken with the phone on its side
+    buffer = io.BytesIO()
+    picture(rng, size=(40, 20)).save(buffer, "JPEG", exif=exif.tobytes())
+    for strip_identity in (True, False):
+        cleaned = attachments.attachment_clean(buffer.getvalue(), strip_identity=strip_identity)
+        with Image.open(io.BytesIO(cleaned.data)) as image:
+            assert image.size == (20, 40) and ExifTags.Base.Orientation not in image.getexif()
