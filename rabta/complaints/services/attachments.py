@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageCms, ImageOps, JpegImagePlugin
 from pypdf import PdfReader, PdfWriter
+from pypdf.filters import decode_stream_data
 from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
 
 from rabta.complaints.choices import Anonymity, Status
@@ -328,6 +329,19 @@ def _jpeg_without_metadata(raw: bytes) -> bytes:
     return bytes(out)
 
 
+def _pdf_jpeg_strip(stream: StreamObject) -> None:
+    """Strip the metadata of a JPEG image stored in a PDF stream: as it is (/DCTDecode), or
+    compressed once more (/FlateDecode over /DCTDecode), which is then undone."""
+    filters = stream.get("/Filter")
+    chain = [str(f) for f in filters] if isinstance(filters, ArrayObject) else [str(filters)] if filters else []
+    if not chain or chain[-1] != "/DCTDecode" or any(f != "/FlateDecode" for f in chain[:-1]):
+        return
+    jpeg = stream._data if len(chain) == 1 else decode_stream_data(stream)
+    StreamObject.set_data(stream, _jpeg_without_metadata(jpeg))
+    stream[NameObject("/Filter")] = NameObject("/DCTDecode")
+    stream.pop(NameObject("/DecodeParms"), None)
+
+
 def _pdf_drop_unreferenced(writer: PdfWriter) -> None:
     """Drop the objects nothing points to any more (the XMP streams and dictionaries just cut
     loose): the writer would otherwise write them all the same. A pass drops one level of a
@@ -363,9 +377,8 @@ def _pdf_clean(data: bytes) -> bytes:
                 del node[NameObject(key)]
             if node.get("/Type") == "/Annot" and node.get("/Subtype") not in PDF_NON_MARKUP_ANNOTATIONS:
                 node.pop(NameObject("/T"), None)  # a comment's author
-            filters = node.get("/Filter")
-            if isinstance(node, StreamObject) and (filters == "/DCTDecode" or filters == ArrayObject(["/DCTDecode"])):
-                StreamObject.set_data(node, _jpeg_without_metadata(node._data))
+            if isinstance(node, StreamObject):
+                _pdf_jpeg_strip(node)
         # Page contents compressed: text a page shows (which may be markup, in a polyglot) is then
         # not lying in the file in clear for a sniffer to find. A stream that will not compress is
         # left as it is: it is served as a PDF download either way.

@@ -218,7 +218,7 @@ IMAGES = {
 }
 
 
-def pdf(rng: random.Random, who: Identity) -> bytes:
+def pdf(rng: random.Random, who: Identity, *, photo_filters: tuple[str, ...] = ("/DCTDecode",)) -> bytes:
     writer = PdfWriter()
     page = writer.add_blank_page(width=300, height=300)
     writer.add_metadata(
@@ -248,7 +248,7 @@ def pdf(rng: random.Random, who: Identity) -> bytes:
     page[NameObject("/Annots")] = ArrayObject([writer._add_object(note)])
     # A photo placed on the page as it came from the phone, EXIF and GPS included.
     photo = StreamObject()
-    photo._data = jpeg(rng, who)
+    photo._data = zlib.compress(jpeg(rng, who)) if "/FlateDecode" in photo_filters else jpeg(rng, who)
     photo.update(
         {
             NameObject("/Type"): NameObject("/XObject"),
@@ -257,7 +257,7 @@ def pdf(rng: random.Random, who: Identity) -> bytes:
             NameObject("/Height"): NumberObject(16),
             NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
             NameObject("/BitsPerComponent"): NumberObject(8),
-            NameObject("/Filter"): NameObject("/DCTDecode"),
+            NameObject("/Filter"): ArrayObject([NameObject(f) for f in photo_filters]),
         }
     )
     page[NameObject("/Resources")] = DictionaryObject(
@@ -415,14 +415,18 @@ def test_a_hidden_complaints_images_are_stored_without_any_metadata(kind, seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_a_hidden_complaints_pdf_keeps_no_document_metadata(seed):
+@pytest.mark.parametrize("photo_filters", [("/DCTDecode",), ("/FlateDecode", "/DCTDecode")])
+def test_a_hidden_complaints_pdf_keeps_no_document_metadata(seed, photo_filters):
     rng = random.Random(seed)
     who = identity(rng)
-    cleaned = attachments.attachment_clean(pdf(rng, who), strip_identity=True)
+    cleaned = attachments.attachment_clean(pdf(rng, who, photo_filters=photo_filters), strip_identity=True)
     reader = PdfReader(io.BytesIO(cleaned.data))
     assert not reader.metadata and reader.xmp_metadata is None
     assert who.found_in(pdf_dump(cleaned.data)) == []
-    assert len(reader.pages) == 1 and "/Im0" in reader.pages[0]["/Resources"]["/XObject"]
+    assert len(reader.pages) == 1
+    photo = reader.pages[0]["/Resources"]["/XObject"]["/Im0"].get_object()
+    with Image.open(io.BytesIO(photo.get_data())) as image:  # still a picture, of the same size
+        assert image.size == (24, 16)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
