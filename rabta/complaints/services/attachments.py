@@ -402,7 +402,7 @@ def _pdf_clean(data: bytes) -> bytes:
 def attachment_clean(data: bytes, *, strip_identity: bool, keep_location: bool = False, name: str = "") -> Cleaned:
     """``data`` as it may be stored: its type detected from content and allowed, its metadata
     removed. ``strip_identity`` removes every piece of metadata (identity hidden from the office);
-    otherwise the capture time and camera are kept, and the GPS position if ``keep_location``.
+    otherwise the capture time is kept, and the GPS position if ``keep_location``.
     ``name`` only chooses the error: a name that promises an allowed type is told it was wrong."""
     kind = filetype.guess(data)
     detected = kind.mime if kind else None
