@@ -123,9 +123,6 @@ DATABASES = {"default": database_from_env(os.environ.get("DATABASE_URL"), data_d
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# The sign-in email is unique among verified holders only (rabta.accounts.models.User), and our
-# backend handles several unverified claims to one address.
-SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rabta.accounts.backends.EmailOrPhoneBackend",
@@ -213,6 +210,11 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "private"
 FILE_UPLOAD_PERMISSIONS = PRIVATE_FILE_MODE
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = PRIVATE_DIR_MODE
+# Attachments (rabta/complaints/services/attachments.py): the largest file taken, how many files one
+# complaint may carry, and the largest image in pixels (a small file can decode to gigabytes).
+RABTA_ATTACHMENT_MAX_BYTES = int(os.environ.get("RABTA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+RABTA_ATTACHMENTS_PER_COMPLAINT = int(os.environ.get("RABTA_ATTACHMENTS_PER_COMPLAINT", "20"))
+RABTA_ATTACHMENT_MAX_PIXELS = int(os.environ.get("RABTA_ATTACHMENT_MAX_PIXELS", str(40_000_000)))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The default cache must be shared by every process of the server: it holds the version tokens that
@@ -303,6 +305,10 @@ RABTA_ACCEPTED_CHECKS = {
     "security.W021": (
         "HSTS preload is left to the operator (RABTA_HSTS_PRELOAD): once a domain is on the browsers' "
         "preload list it cannot serve plain http for months, so it is chosen per deployment"
+    ),
+    "auth.W004": (
+        "the sign-in email is unique among verified holders only (rabta.accounts.models.User), so that an "
+        "unverified claim cannot lock the real holder out; our backend handles several claims to one address"
     ),
 }
 SILENCED_SYSTEM_CHECKS = list(RABTA_ACCEPTED_CHECKS)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -16,9 +16,10 @@ from rabta.accounts.roles import Role
 from rabta.complaints import selectors
 from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection, Priority
 from rabta.complaints.errors import ComplaintsError
-from rabta.complaints.models import Appeal, Attachment, Complaint
+from rabta.complaints.models import Appeal, Complaint
 from rabta.complaints.services import attachments, clock, feedback, intake, messages, responsibility, routing, work
 from rabta.core.errors import DomainError, NotFound
+from rabta.core.ratelimit import rate_limit
 from rabta.directory.models import Office
 
 router = Router(tags=["complaints"])
@@ -111,6 +112,7 @@ class EventOut(Schema):
     to_state: str
     actor: str
     reason: str
+    attachment: int | None = Field(None, description="The file this event added, when the reader may open it.")
 
 
 class ResolveIn(Schema):
@@ -145,10 +147,21 @@ class AppealDecideIn(Schema):
 
 
 class AttachmentOut(Schema):
+    """A file as one reader may see it. ``name`` is generated (tracking number and position) for an
+    office that must not learn who the complainant is; its extension is always that of
+    ``content_type``, which is detected from the content."""
+
     id: int
     name: str
     content_type: str
     size: int
+    uploaded_at: datetime
+    uploaded_by: str = Field(description="complainant or office")
+    message: int | None = Field(None, description="The message the file came with, if any.")
+
+
+class ComplaintDetailOut(ComplaintOut):
+    attachments: list[AttachmentOut]
 
 
 class RevealOut(Schema):
@@ -410,9 +423,11 @@ def pending_long(
     ]
 
 
-@router.get("/{tracking_number}", response={200: ComplaintOut, 404: ErrorOut})
+@router.get("/{tracking_number}", response={200: ComplaintDetailOut, 404: ErrorOut})
 def complaint_detail(request: HttpRequest, tracking_number: str) -> ComplaintOut:
-    return _out(request.user, _get(request, tracking_number))
+    complaint = _get(request, tracking_number)
+    files = selectors.complaint_attachments(user=request.user, complaint=complaint)
+    return _out(request.user, complaint, ComplaintDetailOut, attachments=files)
 
 
 @router.get("/{tracking_number}/timeline", response={200: list[EventOut], 404: ErrorOut})
@@ -623,39 +638,53 @@ def responsibility_rating(request: HttpRequest, tracking_number: str, payload: R
     return Status(201, RatingOut(tracking_number=complaint.tracking_number, rating=rated.rating))
 
 
-@router.post("/{tracking_number}/attachments", response={201: AttachmentOut, 400: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/{tracking_number}/attachments",
+    response={200: list[AttachmentOut], 404: ErrorOut},
+    summary="The files of a complaint I may open, oldest first",
+)
+def attachment_list(request: HttpRequest, tracking_number: str) -> list[dict[str, Any]]:
+    complaint = _get(request, tracking_number)
+    return selectors.complaint_attachments(user=request.user, complaint=complaint)
+
+
+@router.post(
+    "/{tracking_number}/attachments",
+    response={201: AttachmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    summary="Attach a photo (JPEG, PNG, WebP) or a PDF; it is stored cleaned of its metadata",
+    description="The type is judged by the content and decides the stored name's extension. Photo locations are "
+    "removed unless `share_location` is true (and never kept where the identity is hidden from the office).",
+)
 def attachment_upload(
     request: HttpRequest,
     tracking_number: str,
     file: UploadedFile = File(...),  # noqa: B008  (ninja declares uploads this way)
-) -> Status[AttachmentOut]:
+    share_location: bool = Form(False),
+) -> Status[dict[str, Any]]:
+    rate_limit(request, scope="uploads", subjects=[str(request.user.pk)])
     complaint = _get(request, tracking_number)
-    if file.size and file.size > attachments.MAX_BYTES:
-        raise DomainError.for_field("file", ComplaintsError.ATTACHMENT_TOO_LARGE, "The file is too large.")
     created = attachments.attachment_add(
         complaint=complaint,
         uploaded_by=request.user,
-        name=file.name or "file",
-        data=file.read(attachments.MAX_BYTES + 1),
+        name=file.name or "",
+        # One byte over the limit is enough for the service to refuse; no more is read.
+        data=file.read(attachments.max_bytes() + 1),
+        share_location=share_location,
     )
-    return Status(
-        201,
-        AttachmentOut(id=created.pk, name=created.original_name, content_type=created.content_type, size=created.size),
-    )
+    _, row = selectors.attachment_get(user=request.user, complaint=complaint, attachment_id=created.pk)
+    return Status(201, row)
 
 
-@router.get("/{tracking_number}/attachments/{attachment_id}", response={404: ErrorOut})
+@router.get("/{tracking_number}/attachments/{attachment_id}", response={404: ErrorOut, 409: ErrorOut})
 def attachment_download(request: HttpRequest, tracking_number: str, attachment_id: int) -> FileResponse:
     complaint = _get(request, tracking_number)
-    attachment = Attachment.objects.filter(complaint=complaint, pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound()
-    # Always a download, never rendered inline, and never sniffed into something else.
+    attachment, row = selectors.attachment_get(user=request.user, complaint=complaint, attachment_id=attachment_id)
+    # Always a download under the name this reader may see, of the type found at upload, never
+    # rendered inline, never sniffed into something else, never kept in a shared cache.
     response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        attachment.file.open("rb"), as_attachment=True, filename=row["name"], content_type=attachment.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response

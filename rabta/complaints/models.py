@@ -348,6 +348,10 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the stored bytes were cleaned of metadata (at upload; by `rabta clean_attachments` for
+    # files stored before that). Empty: stored as sent, and not served to an office that must not
+    # learn who the complainant is.
+    cleaned_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.original_name

@@ -11,9 +11,12 @@ from typing import Any
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, VISIBLE_TO_OFFICE, MessageDirection
+from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import (
+    Attachment,
     CannedReply,
     Category,
     ComplainantStanding,
@@ -23,7 +26,7 @@ from rabta.complaints.models import (
     OfficerAudit,
     ResponsibilityRating,
 )
-from rabta.core.errors import NotFound
+from rabta.core.errors import DomainError, NotFound
 from rabta.core.events import event_rows
 from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
@@ -213,7 +216,76 @@ def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any
             return "system"
         return "office" if not office_view else event.actor.full_name
 
-    return event_rows(complaint, actor_label=actor)
+    attachment_ids: set[int] | None = None
+
+    def attachment(event: Event) -> dict[str, Any]:
+        # The file an event added (or cleaned), when this reader may open it (a complainant does
+        # not see files on the office's internal notes).
+        nonlocal attachment_ids
+        if event.kind not in ATTACHMENT_EVENTS:
+            return {}
+        if attachment_ids is None:
+            attachment_ids = set(_attachments_for(user, complaint).values_list("id", flat=True))
+        pk = event.data.get("attachment")
+        return {"attachment": pk if pk in attachment_ids else None}
+
+    return event_rows(complaint, actor_label=actor, extra=attachment)
+
+
+ATTACHMENT_EVENTS = ("complaints.attachment_added", "complaints.attachment_cleaned")
+
+
+def _attachments_for(user: Any, complaint: Complaint) -> QuerySet[Attachment]:
+    qs = Attachment.objects.filter(complaint=complaint)
+    if not is_office_view(user, complaint):
+        qs = qs.exclude(message__direction=MessageDirection.INTERNAL)
+    return qs
+
+
+def _attachment_row(attachment: Attachment, *, complaint: Complaint, number: int, office_view: bool) -> dict[str, Any]:
+    from rabta.complaints.services.attachments import display_name
+
+    by_office = attachment.uploaded_by_id is not None and attachment.uploaded_by_id != complaint.complainant_id
+    return {
+        "id": attachment.pk,
+        "name": display_name(attachment, complaint=complaint, number=number, office_view=office_view),
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "uploaded_at": attachment.created_at,
+        "uploaded_by": "office" if by_office else "complainant",
+        "message": attachment.message_id,
+    }
+
+
+def complaint_attachments(*, user: Any, complaint: Complaint) -> list[dict[str, Any]]:
+    """The files of a complaint this reader may open, oldest first, each under the name this reader
+    may see (a generated one for an office that must not learn who the complainant is). Numbered
+    among all of the complaint's files, so a file keeps its number whoever reads. One query."""
+    office_view = is_office_view(user, complaint)
+    rows = Attachment.objects.filter(complaint=complaint).select_related("message").order_by("id")
+    return [
+        _attachment_row(attachment, complaint=complaint, number=number, office_view=office_view)
+        for number, attachment in enumerate(rows, start=1)
+        if office_view or attachment.message is None or attachment.message.direction != MessageDirection.INTERNAL
+    ]
+
+
+def attachment_get(*, user: Any, complaint: Complaint, attachment_id: int) -> tuple[Attachment, dict[str, Any]]:
+    """One file of a visible complaint and its row for this reader; outside what they may open, 404.
+    A file stored before files were cleaned, and not cleaned since, is not given to an office that
+    must not learn who the complainant is (409 until ``rabta clean_attachments`` has run)."""
+    attachment = _attachments_for(user, complaint).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    office_view = is_office_view(user, complaint)
+    if office_view and complaint.identity_hidden_from_office and attachment.cleaned_at is None:
+        raise DomainError(
+            ComplaintsError.ATTACHMENT_NOT_CLEANED,
+            _("This file has not been cleaned of its metadata yet; try again later."),
+            status_code=409,
+        )
+    number = Attachment.objects.filter(complaint=complaint, id__lte=attachment.pk).count()
+    return attachment, _attachment_row(attachment, complaint=complaint, number=number, office_view=office_view)
 
 
 def category_list() -> QuerySet[Category]:

@@ -68,10 +68,16 @@ def event_timeline(subject: models.Model) -> models.QuerySet[Event]:
     return Event.objects.for_subject(subject).select_related("actor").order_by("occurred_at", "id")
 
 
-def event_rows(subject: models.Model, *, actor_label: Callable[[Event], str]) -> list[dict[str, Any]]:
+def event_rows(
+    subject: models.Model,
+    *,
+    actor_label: Callable[[Event], str],
+    extra: Callable[[Event], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """A subject's timeline as readers see it: states, reason and who acted, as ``actor_label``
     names them for this reader (a name for staff, "office" or "complainant" for others). Event
-    data is never included: it may name people the reader must not learn of."""
+    data is never included: it may name people the reader must not learn of; ``extra`` may add
+    what the caller has checked this reader may see (the id of a file the event added)."""
     return [
         {
             "kind": event.kind,
@@ -80,6 +86,7 @@ def event_rows(subject: models.Model, *, actor_label: Callable[[Event], str]) ->
             "to_state": event.to_state,
             "actor": actor_label(event),
             "reason": event.reason,
+            **(extra(event) if extra else {}),
         }
         for event in event_timeline(subject)
     ]

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfWriter
 
 from rabta.complaints.models import Complaint
@@ -238,10 +239,15 @@ def _upload(client, number, name, data):
     return client.post(f"/api/complaints/{number}/attachments", {"file": SimpleUploadedFile(name, data)})
 
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+def _png():
+    # A real picture: attachments are decoded and encoded anew (without their metadata), so a
+    # file that only looks like a PNG is refused.
+    buffer = io.BytesIO()
+    Image.new("RGBA", (3, 2), (10, 200, 30, 255)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 def _pdf(javascript=False):
@@ -275,7 +281,8 @@ def test_attachments_are_judged_by_content_and_served_only_as_downloads(
     attachment = complaint.attachments.get(content_type="image/png")
     response = verified_client(personas.officer_a).get(f"/api/complaints/{lodged}/attachments/{attachment.pk}")
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
-    assert b"".join(response.streaming_content) == PNG
+    served = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert served.format == "PNG" and served.tobytes() == Image.open(io.BytesIO(PNG)).tobytes()
     other = verified_client(personas.officer_b).get(f"/api/complaints/{lodged}/attachments/{attachment.pk}")
     assert other.status_code == 404
 
