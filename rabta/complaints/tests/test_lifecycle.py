@@ -15,6 +15,7 @@ from rabta.complaints.services.escalation import escalation_sweep
 from rabta.complaints.transitions import ALLOWED, transition
 from rabta.core.errors import DomainError, InvalidTransition
 from rabta.core.models import Event
+from rabta.directory.models import Jurisdiction
 
 
 @pytest.mark.parametrize("start", list(ALLOWED))
@@ -41,19 +42,33 @@ def test_routing_rule_for_the_exact_place_beats_the_province(submit, world, cate
     assert chosen.routing_rule.jurisdiction == world.lahore
 
 
-def test_without_rule_or_local_office_the_head_office_takes_it(submit, world):
-    complaint = submit(category_code="SD-MUN-WATER", jurisdiction_code="PK-PB-LHR")
+def test_without_rule_or_local_office_the_head_office_serving_the_place_takes_it(submit, world):
+    # Hyderabad is in Sindh but has no Sindh LG office of its own: Sindh's head office covers it.
+    Jurisdiction.objects.create(code="PK-SD-HYD", name="Hyderabad", kind="district", parent=world.sindh)
+    complaint = submit(category_code="SD-MUN-WATER", jurisdiction_code="PK-SD-HYD")
     assert complaint.current_office == world.head_b
-    assert complaint.routing_reason.startswith("fallback")
+    assert complaint.routing_reason == "department office serving the place"
+
+
+def test_a_category_of_another_government_is_refused_with_the_categories_that_serve_the_place(submit, world):
+    # Formerly routed to Sindh's head office: a Sindh category about a place in Punjab.
+    with pytest.raises(DomainError) as caught:
+        submit(category_code="SD-MUN-WATER", jurisdiction_code="PK-PB-LHR")
+    error = caught.value
+    assert error.status_code == 400 and error.fields["category"][0]["code"] == "no_office_for_place"
+    assert error.fields["suggested_categories"][0]["code"] == "PB-MUN-WATER"  # same name first
+    assert "PB-MUN-WATER" in error.message
+    assert not Complaint.objects.exists()
 
 
 def test_transfers_are_capped_and_each_hop_is_an_event(submit, world, officer_a, settings):
+    # Between two offices that both serve Lahore (a transfer never leaves the place's offices).
     settings.RABTA_MAX_TRANSFERS = 2
     complaint = submit()
-    routing.complaint_transfer(complaint=complaint, to_office=world.office_b, reason="Karachi office", actor=officer_a)
+    routing.complaint_transfer(complaint=complaint, to_office=world.head_a, reason="Head office", actor=officer_a)
     routing.complaint_transfer(complaint=complaint, to_office=world.office_a, reason="Back to Lahore", actor=officer_a)
     with pytest.raises(DomainError) as caught:
-        routing.complaint_transfer(complaint=complaint, to_office=world.office_b, reason="Again", actor=officer_a)
+        routing.complaint_transfer(complaint=complaint, to_office=world.head_a, reason="Again", actor=officer_a)
     assert caught.value.code == "transfer_cap_reached"
     complaint.refresh_from_db()
     assert complaint.current_office == world.office_a and complaint.transfer_count == 2
