@@ -124,7 +124,7 @@ def complaint_route(complaint: Complaint, *, ref: Reference | None = None) -> Ev
     with the complaint, so that intake costs one INSERT for the complaint and one for its events."""
     office, rule, reason = route_for(complaint, ref=ref)
     current = complaint.status
-    transition_check(current, Status.ROUTED)
+    transition_check(current, Status.ROUTED, action="route")
     complaint.current_office, complaint.routing_rule, complaint.routing_reason = office, rule, reason
     complaint.status = Status.ROUTED
     return event_build(
@@ -146,7 +146,7 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
     if not (reason or "").strip():
         raise DomainError.for_field("reason", ComplaintsError.REASON_REQUIRED, _("Say why it is transferred."))
     # A transfer is the ROUTED → ROUTED move of the table: only an open complaint can make it.
-    transition_check(complaint.status, Status.ROUTED)
+    transition_check(complaint.status, Status.ROUTED, action="transfer")
     if to_office.pk == complaint.current_office_id:
         raise DomainError.for_field("to_office", ComplaintsError.TRANSFER_SAME_OFFICE, _("It is already there."))
     ref = reference()
@@ -182,4 +182,5 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
             "hop": complaint.transfer_count,
         },
         extra_fields=("current_office", "transfer_count", "routing_rule", "routing_reason"),
+        action="transfer",
     )

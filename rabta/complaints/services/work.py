@@ -35,17 +35,17 @@ def _required(field: str, value: str, message: str) -> str:
 def complaint_acknowledge(*, complaint: Complaint, actor: Any) -> Complaint:
     complaint = _locked(complaint)
     complaint.acknowledged_at = timezone.now()
-    return transition(complaint, Status.ACKNOWLEDGED, actor=actor, extra_fields=("acknowledged_at",))
+    return transition(
+        complaint, Status.ACKNOWLEDGED, actor=actor, extra_fields=("acknowledged_at",), action="acknowledge"
+    )
 
 
 @transaction.atomic
 def complaint_start(*, complaint: Complaint, actor: Any) -> Complaint:
+    """Work begins. Only on an acknowledged (or reopened) complaint: the table has no way from
+    ``routed`` to work that skips the acknowledgement."""
     complaint = _locked(complaint)
-    fields: tuple[str, ...] = ()
-    if complaint.acknowledged_at is None:
-        complaint.acknowledged_at = timezone.now()
-        fields = ("acknowledged_at",)
-    return transition(complaint, Status.IN_PROGRESS, actor=actor, extra_fields=fields)
+    return transition(complaint, Status.IN_PROGRESS, actor=actor, action="start")
 
 
 @transaction.atomic
@@ -98,6 +98,7 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons
             "feedback_due_at",
             "appeal_due_at",
         ),
+        action="resolve",
     )
     if complaint.complainant_id:
         from rabta.notifications.services import notification_enqueue
@@ -138,6 +139,7 @@ def complaint_reject(
         reason=explanation,
         data={"reason": reason},
         extra_fields=("reject_reason", "reject_explanation", "duplicate_of", "closed_at"),
+        action="reject",
     )
 
 

@@ -82,6 +82,7 @@ def test_resolve_with_no_relief_needs_reasons(submit, officer_a):
     assert caught.value.fields["reasons"][0]["code"] == "reason_required"
     complaint.refresh_from_db()
     assert complaint.status == Status.ROUTED
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="no_relief", reasons="Outside our budget year")
     complaint.refresh_from_db()
     assert complaint.status == Status.RESOLVED and complaint.next_escalation_at is None
@@ -168,6 +169,7 @@ def test_escalation_events_say_level_office_and_the_sweeps_moment(submit, world)
 def test_resolved_complaints_do_not_escalate(submit, officer_a):
     with time_machine.travel(timezone.now() - timedelta(days=30), tick=False):
         complaint = submit()
+        work.complaint_acknowledge(complaint=complaint, actor=officer_a)
         work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     assert escalation_sweep().to_supervisor == 0
 
@@ -185,6 +187,7 @@ def test_feedback_once_then_closed_confirmed(submit, citizen, officer_a):
     with pytest.raises(DomainError) as caught:
         feedback.feedback_give(complaint=complaint, actor=citizen, rating=5, satisfied=True)
     assert caught.value.code == "feedback_not_resolved"
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     with pytest.raises(DomainError):
         feedback.feedback_give(complaint=complaint, actor=officer_a, rating=5, satisfied=True)
@@ -198,6 +201,7 @@ def test_feedback_once_then_closed_confirmed(submit, citizen, officer_a):
 
 def test_no_answer_closes_as_unconfirmed_once(submit, officer_a):
     complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     later = timezone.now() + timedelta(days=11)
     assert feedback.closure_sweep(now=later) == 1
@@ -209,11 +213,13 @@ def test_no_answer_closes_as_unconfirmed_once(submit, officer_a):
 def test_reopen_is_counted_and_capped(submit, citizen, officer_a, settings):
     settings.RABTA_MAX_REOPENS = 1
     complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     feedback.complaint_reopen(complaint=complaint, actor=citizen, reason="Water still not back")
     complaint.refresh_from_db()
     assert complaint.status == Status.REOPENED and complaint.reopen_count == 1
     assert complaint.next_escalation_at is not None
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     with pytest.raises(DomainError) as caught:
         feedback.complaint_reopen(complaint=complaint, actor=citizen, reason="Still not")
@@ -222,6 +228,7 @@ def test_reopen_is_counted_and_capped(submit, citizen, officer_a, settings):
 
 def test_appeal_goes_up_the_line_and_not_to_the_resolver(submit, citizen, officer_a, supervisor_a, world):
     complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="no_relief", reasons="Not our budget")
     appeal = feedback.appeal_file(complaint=complaint, actor=citizen, reasons="The pipeline is the city's duty")
     assert appeal.assigned_office == world.head_a
@@ -232,11 +239,14 @@ def test_appeal_goes_up_the_line_and_not_to_the_resolver(submit, citizen, office
         feedback.appeal_decide(appeal=appeal, actor=supervisor_a, decision="relief_granted", reasons="")
     feedback.appeal_decide(appeal=appeal, actor=supervisor_a, decision="relief_granted", reasons="Duty of the city")
     complaint.refresh_from_db()
-    assert complaint.status == Status.APPEAL_DECIDED
+    # The decision grants relief the resolution refused: it is decided, then back with the office.
+    assert Event.objects.for_subject(complaint).filter(to_state=Status.APPEAL_DECIDED).exists()
+    assert complaint.status == Status.REOPENED and complaint.outcome == "relief_granted"
 
 
 def test_appeal_after_its_deadline_is_refused(submit, citizen, officer_a):
     complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     with time_machine.travel(timezone.now() + timedelta(days=60)), pytest.raises(DomainError) as caught:
         feedback.appeal_file(complaint=complaint, actor=citizen, reasons="Too late")
