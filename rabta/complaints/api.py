@@ -14,7 +14,7 @@ from pydantic import Field
 
 from rabta.accounts.roles import Role
 from rabta.complaints import selectors
-from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection, Priority
+from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Attachment, Complaint
 from rabta.complaints.services import attachments, clock, feedback, intake, messages, responsibility, routing, work
@@ -53,7 +53,7 @@ class SubmitIn(Schema):
     longitude: Decimal | None = None
     declaration_number: str = ""
     collectorate: str | None = None
-    priority: str = Priority.NORMAL
+    # No priority: it comes from policy (docs/lifecycle.md); one sent anyway is ignored.
 
 
 class ComplaintOut(Schema):
@@ -266,7 +266,6 @@ def _submit(request: HttpRequest, payload: SubmitIn, complainant: Any, channel: 
         longitude=payload.longitude,
         declaration_number=payload.declaration_number,
         collectorate_code=payload.collectorate,
-        priority=payload.priority,
     )
     # The service hands back the complaint with its category, place and office attached: no re-read.
     return Status(
@@ -497,6 +496,20 @@ def request_information(request: HttpRequest, tracking_number: str, payload: Mes
 )
 def go_on(request: HttpRequest, tracking_number: str) -> ComplaintOut:
     return _act(request, tracking_number, clock.complaint_go_on)
+
+
+class PriorityIn(Schema):
+    priority: str = Field(description="normal, high or urgent")
+    reason: str
+
+
+@router.post(
+    "/{tracking_number}/priority",
+    response=ACTION,
+    summary="The handling office changes the complaint's priority, with a reason (an event on the timeline)",
+)
+def priority_change(request: HttpRequest, tracking_number: str, payload: PriorityIn) -> ComplaintOut:
+    return _act(request, tracking_number, work.complaint_priority_set, priority=payload.priority, reason=payload.reason)
 
 
 @router.post("/{tracking_number}/resolve", response=ACTION)

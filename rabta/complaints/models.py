@@ -40,6 +40,14 @@ class Category(TimeStampedModel):
     is_customs = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     attributes = models.JSONField(default=list, blank=True)
+    # The priority a complaint in this category starts with (intake may raise it, see
+    # rabta.complaints.services.intake.priority_for); complainants never choose it.
+    priority = models.CharField(
+        max_length=8,
+        choices=Priority.choices,
+        default=Priority.NORMAL,
+        help_text=_("Priority of new complaints in this category (raised for complainants who need a quick answer)."),
+    )
 
     class Meta:
         ordering = ["code"]
