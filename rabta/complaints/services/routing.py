@@ -111,8 +111,11 @@ def categories_serving(chain: list[int], *, like: Category | None = None) -> lis
     def rank(category: Category) -> int:
         if category.name.casefold() == name:
             return 0
-        if parent and category.parent_id and category.parent and category.parent.name.casefold() == parent:
-            return 1
+        if parent and (
+            category.name.casefold() == parent
+            or (category.parent_id and category.parent and category.parent.name.casefold() == parent)
+        ):
+            return 1  # the parent category of the same name, or one of its children
         return 2
 
     return sorted(candidates, key=rank)[:SUGGESTIONS_MAX]
