@@ -36,13 +36,25 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
             _("Feedback is given once the complaint is resolved."),
             status_code=409,
         )
-    if Feedback.objects.filter(complaint=complaint).exists():
+    # One answer per resolution: an answer to an earlier resolution (before a reopen, or before the
+    # office carried out an appeal's decision) does not stop the complainant answering this one. It
+    # stays on the timeline as its event; the row keeps the latest answer.
+    earlier = Feedback.objects.filter(complaint=complaint).first()
+    if earlier is not None and (complaint.resolved_at is None or earlier.created_at >= complaint.resolved_at):
         raise DomainError(
             ComplaintsError.FEEDBACK_ALREADY_GIVEN, _("You have already given feedback."), status_code=409
         )
     if not 1 <= int(rating) <= 5:
         raise DomainError.for_field("rating", ComplaintsError.RATING_OUT_OF_RANGE, _("Rate from 1 to 5."))
-    feedback = Feedback.objects.create(complaint=complaint, rating=rating, satisfied=satisfied, comment=comment.strip())
+    if earlier is None:
+        feedback = Feedback.objects.create(
+            complaint=complaint, rating=rating, satisfied=satisfied, comment=comment.strip()
+        )
+    else:
+        feedback = earlier
+        feedback.rating, feedback.satisfied, feedback.comment = rating, satisfied, comment.strip()
+        feedback.created_at = timezone.now()
+        feedback.save(update_fields=["rating", "satisfied", "comment", "created_at"])
     if satisfied:
         complaint.closed_at, complaint.closed_confirmed = timezone.now(), True
         transition(
@@ -228,7 +240,10 @@ def closure_sweep(*, now: Any = None) -> int:
     Idempotent: only RESOLVED rows are claimed."""
     now = now or timezone.now()
     closed = 0
-    dissatisfied = Exists(Feedback.objects.filter(complaint=OuterRef("pk"), satisfied=False))
+    # "Not satisfied" with this resolution: an answer given before it (to a resolution since reopened) does not count.
+    dissatisfied = Exists(
+        Feedback.objects.filter(complaint=OuterRef("pk"), satisfied=False, created_at__gte=OuterRef("resolved_at"))
+    )
     while True:
         with transaction.atomic():
             ids = list(

@@ -128,3 +128,36 @@ def test_an_appeal_decision_is_the_outcome_is_told_and_moves_the_case_on(
                 act(complaint=complaint, actor=citizen, **kwargs)
             assert caught.value.status_code == 409
     assert not Complaint.objects.filter(status=Status.APPEAL_DECIDED).exists()  # nothing is left waiting there
+
+
+def test_each_resolution_gets_its_own_answer_and_its_own_closure(submit, citizen, officer_a):
+    # Given a complainant who was not satisfied and reopened the complaint
+    with time_machine.travel(MOMENT, tick=False):
+        complaint = _resolved(submit, officer_a)
+        feedback.feedback_give(complaint=complaint, actor=citizen, rating=1, satisfied=False)
+        feedback.complaint_reopen(complaint=complaint, actor=citizen, reason="Still no water")
+    # When the office resolves it again
+    with time_machine.travel(MOMENT + timedelta(days=3), tick=False):
+        work.complaint_resolve(complaint=complaint, actor=officer_a, outcome=Outcome.RELIEF_GRANTED)
+    complaint.refresh_from_db()
+    # Then the earlier "not satisfied" does not hold the new resolution open past its feedback deadline
+    assert feedback.closure_sweep(now=complaint.feedback_due_at - timedelta(minutes=1)) == 0
+    with time_machine.travel(complaint.feedback_due_at - timedelta(hours=1), tick=False):
+        # and the complainant can answer this resolution
+        feedback.feedback_give(complaint=complaint, actor=citizen, rating=5, satisfied=True)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.CLOSED and complaint.closed_confirmed is True
+    with pytest.raises(DomainError) as caught:
+        feedback.feedback_give(complaint=complaint, actor=citizen, rating=4, satisfied=True)
+    assert caught.value.status_code == 409
+
+
+def test_a_silent_second_round_closes_at_its_feedback_deadline(submit, citizen, officer_a):
+    with time_machine.travel(MOMENT, tick=False):
+        complaint = _resolved(submit, officer_a)
+        feedback.feedback_give(complaint=complaint, actor=citizen, rating=1, satisfied=False)
+        feedback.complaint_reopen(complaint=complaint, actor=citizen, reason="Still no water")
+    with time_machine.travel(MOMENT + timedelta(hours=5), tick=False):
+        work.complaint_resolve(complaint=complaint, actor=officer_a, outcome=Outcome.RELIEF_GRANTED)
+    complaint.refresh_from_db()
+    assert feedback.closure_sweep(now=complaint.feedback_due_at) == 1
