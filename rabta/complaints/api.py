@@ -86,6 +86,9 @@ class ComplaintOut(Schema):
     transfer_count: int
     reopen_count: int
     created_at: datetime
+    appeal_due_at: datetime | None = Field(
+        None, description="Once resolved: the complainant may appeal until then (docs/lifecycle.md)."
+    )
 
 
 class SubmitOut(ComplaintOut):
@@ -195,6 +198,7 @@ def _fields(user: Any, complaint: Complaint) -> dict[str, Any]:
         "transfer_count": complaint.transfer_count,
         "reopen_count": complaint.reopen_count,
         "created_at": complaint.created_at,
+        "appeal_due_at": complaint.appeal_due_at,
     }
 
 

@@ -161,3 +161,11 @@ def test_a_silent_second_round_closes_at_its_feedback_deadline(submit, citizen, 
         work.complaint_resolve(complaint=complaint, actor=officer_a, outcome=Outcome.RELIEF_GRANTED)
     complaint.refresh_from_db()
     assert feedback.closure_sweep(now=complaint.feedback_due_at) == 1
+
+
+def test_the_complainant_sees_until_when_they_may_appeal(client, submit, citizen, officer_a):
+    complaint = _resolved(submit, officer_a)
+    client.force_login(citizen)
+    shown = client.get(f"/api/complaints/{complaint.tracking_number}").json()["appeal_due_at"]
+    assert shown is not None
+    assert abs(timezone.datetime.fromisoformat(shown) - complaint.appeal_due_at) < timedelta(milliseconds=1)
