@@ -241,7 +241,8 @@ def complaint_submit(
         bad("longitude", "longitude_out_of_range", _("Longitude must be between -180 and 180."))
     collectorate = None
     if collectorate_code:
-        collectorate = Office.objects.filter(code=collectorate_code, level="collectorate").first()
+        # Only an active one: a complaint is never routed to an office nobody works in.
+        collectorate = Office.objects.filter(code=collectorate_code, level="collectorate", is_active=True).first()
         if collectorate is None:
             bad("collectorate", "collectorate_unknown", _("There is no such customs collectorate."))
     clean_attributes = _check_attributes(category, attributes or {}, fields) if category else {}

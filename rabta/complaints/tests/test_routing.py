@@ -246,3 +246,27 @@ def test_the_api_refusal_names_the_serving_categories(client, citizen, categorie
     body = response.json()
     assert body["fields"]["category"][0]["code"] == "no_office_for_place"
     assert body["fields"]["suggested_categories"][0]["code"] == "SD-MUN-WATER"
+
+
+def test_a_rule_for_a_place_its_office_does_not_serve_is_refused_on_save_in_a_form(world, categories):
+    from django.core.exceptions import ValidationError
+
+    rule = RoutingRule(category=categories.water, jurisdiction=world.karachi, office=world.head_a)
+    with pytest.raises(ValidationError) as caught:
+        rule.full_clean()
+    assert caught.value.error_dict["office"][0].code == "office_not_serving_place"
+    RoutingRule(category=categories.water, jurisdiction=world.lahore, office=world.head_a).full_clean()
+    world.head_a.serves.add(world.karachi)  # once it serves Karachi too, the rule is sound
+    rule.full_clean()
+
+
+def test_an_inactive_collectorate_is_not_named(submit, world):
+    Office.objects.filter(pk=world.collectorate.pk).update(is_active=False)
+    with pytest.raises(DomainError) as caught:
+        submit(
+            category_code="CUS-DELAY",
+            jurisdiction_code="PK-SD-KHI",
+            attributes={"gd_number": "KAPE-HC-12345-01012026"},
+            collectorate_code=world.collectorate.code,
+        )
+    assert caught.value.fields["collectorate"][0]["code"] == "collectorate_unknown"
