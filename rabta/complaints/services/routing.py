@@ -8,12 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.complaints.choices import Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Category, Complaint, RoutingRule
 from rabta.complaints.reference import Reference, reference
+from rabta.complaints.services.deadlines import add_business_days, policy_for, reminder_next_at
 from rabta.complaints.transitions import transition, transition_check
 from rabta.core.errors import CoreError, DomainError
 from rabta.core.events import event_build
@@ -173,6 +175,14 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
     complaint.transfer_count += 1
     complaint.routing_rule = None
     complaint.routing_reason = f"transferred: {reason.strip()[:100]}"
+    # The receiving office owes its own acknowledgement (the table has it acknowledge before it
+    # works on the complaint): due from the transfer, and reminded like any deadline still owed.
+    complaint.acknowledged_at = None
+    complaint.acknowledge_due_at = add_business_days(timezone.now(), policy_for(complaint, ref=ref).acknowledge_days)
+    fields = ["acknowledged_at", "acknowledge_due_at"]
+    if complaint.clock_paused_at is None:  # a paused clock reminds no one until it runs again
+        complaint.next_reminder_at = reminder_next_at(complaint)
+        fields.append("next_reminder_at")
     return transition(
         complaint,
         Status.ROUTED,
@@ -184,6 +194,6 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
             "to_office": to_office.code,
             "hop": complaint.transfer_count,
         },
-        extra_fields=("current_office", "transfer_count", "routing_rule", "routing_reason"),
+        extra_fields=("current_office", "transfer_count", "routing_rule", "routing_reason", *fields),
         action="transfer",
     )

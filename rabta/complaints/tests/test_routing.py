@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from rabta.complaints.choices import Status
 from rabta.complaints.models import Category, Complaint, DeadlinePolicy, RoutingRule
-from rabta.complaints.services import routing
+from rabta.complaints.services import routing, work
+from rabta.complaints.services.deadlines import deadlines_owed
 from rabta.complaints.services.intake import complaint_submit
 from rabta.core.errors import DomainError
 from rabta.directory.choices import GovernmentLevel, JurisdictionKind, OfficeLevel
@@ -249,8 +255,6 @@ def test_the_api_refusal_names_the_serving_categories(client, citizen, categorie
 
 
 def test_a_rule_for_a_place_its_office_does_not_serve_is_refused_on_save_in_a_form(world, categories):
-    from django.core.exceptions import ValidationError
-
     rule = RoutingRule(category=categories.water, jurisdiction=world.karachi, office=world.head_a)
     with pytest.raises(ValidationError) as caught:
         rule.full_clean()
@@ -270,3 +274,19 @@ def test_an_inactive_collectorate_is_not_named(submit, world):
             collectorate_code=world.collectorate.code,
         )
     assert caught.value.fields["collectorate"][0]["code"] == "collectorate_unknown"
+
+
+def test_the_receiving_office_acknowledges_a_transferred_complaint_itself(submit, world, officer_a):
+    complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
+    later = timezone.now() + timedelta(days=6)
+    with time_machine.travel(later, tick=False):
+        routing.complaint_transfer(complaint=complaint, to_office=world.head_a, reason="Head office", actor=officer_a)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ROUTED and complaint.acknowledged_at is None
+    assert complaint.acknowledge_due_at > later  # counted from the transfer
+    assert "acknowledge" in dict(deadlines_owed(complaint))
+    assert complaint.next_reminder_at is not None
+    with pytest.raises(DomainError) as caught:
+        work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
+    assert caught.value.code == "transition_not_allowed"
