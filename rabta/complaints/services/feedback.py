@@ -244,16 +244,17 @@ def closure_sweep(*, now: Any = None) -> int:
     dissatisfied = Exists(
         Feedback.objects.filter(complaint=OuterRef("pk"), satisfied=False, created_at__gte=OuterRef("resolved_at"))
     )
+    due = Complaint.objects.filter(status=Status.RESOLVED, feedback_due_at__lte=now).exclude(
+        Q(dissatisfied) & Q(appeal_due_at__gt=now)
+    )
     while True:
         with transaction.atomic():
-            ids = list(
-                Complaint.objects.filter(status=Status.RESOLVED, feedback_due_at__lte=now)
-                .exclude(Q(dissatisfied) & Q(appeal_due_at__gt=now))
-                .values_list("id", flat=True)[:CLOSURE_BATCH]
-            )
+            ids = list(due.values_list("id", flat=True)[:CLOSURE_BATCH])
             if not ids:
                 return closed
-            for complaint in Complaint.objects.select_for_update().filter(pk__in=ids, status=Status.RESOLVED):
+            # The same conditions again on the locked rows: an answer (or a reopen) committed since
+            # the ids were read leaves its complaint open.
+            for complaint in due.select_for_update().filter(pk__in=ids):
                 complaint.closed_at, complaint.closed_confirmed = now, False
                 transition(
                     complaint,
