@@ -169,3 +169,17 @@ def test_the_complainant_sees_until_when_they_may_appeal(client, submit, citizen
     shown = client.get(f"/api/complaints/{complaint.tracking_number}").json()["appeal_due_at"]
     assert shown is not None
     assert abs(timezone.datetime.fromisoformat(shown) - complaint.appeal_due_at) < timedelta(milliseconds=1)
+
+
+def test_the_decision_is_told_in_the_complainants_language(submit, citizen, officer_a, supervisor_a):
+    from django.core.management import call_command
+
+    call_command("compile_translations")
+    citizen.preferred_language = "ur"
+    citizen.save()
+    complaint = _resolved(submit, officer_a)
+    appeal = feedback.appeal_file(complaint=complaint, actor=citizen, reasons="The resolution is wrong")
+    feedback.appeal_decide(appeal=appeal, actor=supervisor_a, decision=Outcome.NO_RELIEF, reasons="Upheld")
+    row = Outbox.objects.filter(user=citizen, template="complaint_appeal_closed").first()
+    assert row is not None and row.language == "ur"
+    assert "اپیل" in row.body and complaint.tracking_number in row.body
