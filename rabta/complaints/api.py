@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from rabta.accounts.roles import Role
-from rabta.complaints import selectors
+from rabta.complaints import selectors, transitions
 from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Attachment, Complaint
@@ -469,12 +469,12 @@ def _act(request: HttpRequest, tracking_number: str, action: Any, **kwargs: Any)
 ACTION = {200: ComplaintOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-@router.post("/{tracking_number}/acknowledge", response=ACTION)
+@router.post("/{tracking_number}/acknowledge", response=ACTION, description=transitions.describe("acknowledge"))
 def acknowledge(request: HttpRequest, tracking_number: str) -> ComplaintOut:
     return _act(request, tracking_number, work.complaint_acknowledge)
 
 
-@router.post("/{tracking_number}/start", response=ACTION)
+@router.post("/{tracking_number}/start", response=ACTION, description=transitions.describe("start"))
 def start(request: HttpRequest, tracking_number: str) -> ComplaintOut:
     return _act(request, tracking_number, work.complaint_start)
 
@@ -516,12 +516,12 @@ def priority_change(request: HttpRequest, tracking_number: str, payload: Priorit
     return _act(request, tracking_number, work.complaint_priority_set, priority=payload.priority, reason=payload.reason)
 
 
-@router.post("/{tracking_number}/resolve", response=ACTION)
+@router.post("/{tracking_number}/resolve", response=ACTION, description=transitions.describe("resolve"))
 def resolve(request: HttpRequest, tracking_number: str, payload: ResolveIn) -> ComplaintOut:
     return _act(request, tracking_number, work.complaint_resolve, outcome=payload.outcome, reasons=payload.reasons)
 
 
-@router.post("/{tracking_number}/reject", response=ACTION)
+@router.post("/{tracking_number}/reject", response=ACTION, description=transitions.describe("reject"))
 def reject(request: HttpRequest, tracking_number: str, payload: RejectIn) -> ComplaintOut:
     duplicate_of = _get(request, payload.duplicate_of) if payload.duplicate_of else None
     return _act(
@@ -534,7 +534,7 @@ def reject(request: HttpRequest, tracking_number: str, payload: RejectIn) -> Com
     )
 
 
-@router.post("/{tracking_number}/transfer", response=ACTION)
+@router.post("/{tracking_number}/transfer", response=ACTION, description=transitions.describe("transfer"))
 def transfer(request: HttpRequest, tracking_number: str, payload: TransferIn) -> ComplaintOut:
     to_office = Office.objects.filter(code=payload.to_office, is_active=True).first()
     if to_office is None:
@@ -555,7 +555,7 @@ def link_duplicate(request: HttpRequest, tracking_number: str, other: str) -> Co
     return _act(request, tracking_number, work.duplicate_link, duplicate_of=_get(request, other))
 
 
-@router.post("/{tracking_number}/feedback", response=ACTION)
+@router.post("/{tracking_number}/feedback", response=ACTION, description=transitions.describe("confirm"))
 def give_feedback(request: HttpRequest, tracking_number: str, payload: FeedbackIn) -> ComplaintOut:
     complaint = _get(request, tracking_number)
     feedback.feedback_give(
@@ -568,21 +568,21 @@ def give_feedback(request: HttpRequest, tracking_number: str, payload: FeedbackI
     return _out(request.user, _get(request, tracking_number))
 
 
-@router.post("/{tracking_number}/reopen", response=ACTION)
+@router.post("/{tracking_number}/reopen", response=ACTION, description=transitions.describe("reopen"))
 def reopen(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> ComplaintOut:
     complaint = _get(request, tracking_number)
     feedback.complaint_reopen(complaint=complaint, actor=request.user, reason=payload.reason)
     return _out(request.user, _get(request, tracking_number))
 
 
-@router.post("/{tracking_number}/appeal", response=ACTION)
+@router.post("/{tracking_number}/appeal", response=ACTION, description=transitions.describe("appeal"))
 def appeal(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> ComplaintOut:
     complaint = _get(request, tracking_number)
     feedback.appeal_file(complaint=complaint, actor=request.user, reasons=payload.reason)
     return _out(request.user, _get(request, tracking_number))
 
 
-@router.post("/{tracking_number}/appeal/decide", response=ACTION)
+@router.post("/{tracking_number}/appeal/decide", response=ACTION, description=transitions.describe("decide_appeal"))
 def appeal_decide(request: HttpRequest, tracking_number: str, payload: AppealDecideIn) -> ComplaintOut:
     complaint = _get(request, tracking_number)
     pending = (

@@ -65,6 +65,16 @@ def _allowed() -> dict[str, frozenset[str]]:
 ALLOWED: dict[str, frozenset[str]] = _allowed()
 
 
+def describe(action: str) -> str:
+    """The API's description of an operation, written from the table so the two cannot differ."""
+    move = ACTIONS[action]
+    sources = ", ".join(status for status in Status.values if status in move.sources)
+    return (
+        f"Allowed when the complaint is {sources}; it then becomes {move.to}. Otherwise 409 "
+        "transition_not_allowed. See docs/lifecycle.md."
+    )
+
+
 def transition_check(current: str, to: str, *, action: str | None = None) -> None:
     """Raise unless the table allows ``current`` → ``to`` (and, when ``action`` is named, unless
     that action may be made from ``current``: a complainant's reopen is not the reopen that follows

@@ -88,3 +88,13 @@ def test_the_documented_table_is_the_code_table():
     # And the status table below it.
     statuses = dict(re.findall(r"^\| `(\w+)` \| ((?:`\w+`(?:, )?)*|—) \|$", text, flags=re.M))
     assert {s: frozenset(re.findall(r"`(\w+)`", v)) for s, v in statuses.items()} == ALLOWED
+
+
+def test_the_api_documents_each_operation_from_the_table(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for operation, (action, _caller, _body) in OPERATIONS.items():
+        described = paths[f"/api/complaints/{{tracking_number}}/{operation}"]["post"]["description"]
+        allowed = re.search(r"Allowed when the complaint is ([\w, ]+); it then becomes (\w+)\.", described)
+        assert allowed, described
+        assert frozenset(allowed.group(1).split(", ")) == ACTIONS[action].sources
+        assert allowed.group(2) == ACTIONS[action].to
