@@ -294,7 +294,14 @@ def complaint_submit(
         to_state=complaint.status,
         data={"channel": channel, "kind": kind, "category": category_code},
     )
-    routed = complaint_route(complaint, ref=ref)
+    try:
+        routed = complaint_route(complaint, ref=ref)
+    except DomainError:
+        # Nothing serves the place (any more): a retry of a submission accepted before is still that one.
+        replayed = _replayed(scoped_key)
+        if replayed is not None:
+            return Submission(replayed, created=False)
+        raise
     deadlines_set(complaint, ref=ref)
     try:
         with transaction.atomic():

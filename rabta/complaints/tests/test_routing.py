@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from rabta.complaints.choices import Status
 from rabta.complaints.models import Category, Complaint, DeadlinePolicy, RoutingRule
+from rabta.complaints.reference import MEMO
 from rabta.complaints.services import routing, work
 from rabta.complaints.services.deadlines import deadlines_owed
 from rabta.complaints.services.intake import complaint_submit
@@ -290,3 +291,14 @@ def test_the_receiving_office_acknowledges_a_transferred_complaint_itself(submit
     with pytest.raises(DomainError) as caught:
         work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     assert caught.value.code == "transition_not_allowed"
+
+
+def test_a_retry_of_an_accepted_submission_is_that_one_even_if_nothing_serves_the_place_now(submit, world):
+    first = submit(idempotency_key="k1")
+    # Every office of Punjab's department closes (an update() sends no signal: tell the memo).
+    Office.objects.filter(department=world.lg_punjab).update(is_active=False)
+    MEMO.changed()
+    with pytest.raises(DomainError) as caught:
+        submit(idempotency_key="k2")
+    assert caught.value.fields["category"][0]["code"] == "no_office_for_place"
+    assert submit(idempotency_key="k1").pk == first.pk
