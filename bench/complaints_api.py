@@ -47,12 +47,31 @@ class IntakeRequests:
         self.creds = creds
         self.run_id = run_id
         _categories()  # make sure every department has categories (the bench's own where none are seeded)
-        self.categories = [
-            code
-            for code, attributes in category.objects.filter(active=True).values_list("code", "attributes")
-            if not any(a.get("required") for a in attributes or [])
-        ]
-        self.places = list(Jurisdiction.objects.filter(kind="district").values_list("code", flat=True))
+        parents = dict(Jurisdiction.objects.values_list("pk", "parent_id"))
+        districts = list(Jurisdiction.objects.filter(kind="district").values_list("pk", "code"))
+
+        def within(place: int | None, region: int) -> bool:
+            while place is not None and place != region:
+                place = parents.get(place)
+            return place == region
+
+        # Intake refuses a category about a place its department's government does not serve (a
+        # Punjab category in Sindh), so each category is sent places of its own government's region,
+        # where the directory always has an office (every department has a head office for it).
+        places_of: dict[int, list[str]] = {}
+        self.categories = []
+        self.places_for: dict[str, list[str]] = {}
+        for code, attributes, region in category.objects.filter(active=True).values_list(
+            "code", "attributes", "department__government__jurisdiction_id"
+        ):
+            if any(a.get("required") for a in attributes or []):
+                continue
+            if region not in places_of:
+                places_of[region] = [d_code for d_pk, d_code in districts if within(d_pk, region)]
+            if places_of[region]:
+                self.categories.append(code)
+                self.places_for[code] = places_of[region]
+        self.places = [code for _, code in districts]
         if not self.categories or not self.places:
             raise NotAvailable("no categories without required attributes, or no districts, to submit to")
         self.rng = random.Random(run_id)
@@ -64,10 +83,12 @@ class IntakeRequests:
         # Spread over every category and district, as real intake is; the text varies so that duplicate
         # suggestions at intake see ordinary, mostly dissimilar neighbours.
         seed = zlib.crc32(key.encode())
+        category = self.categories[seed % len(self.categories)]
+        places = self.places_for[category]
         return json.dumps(
             {
-                "category": self.categories[seed % len(self.categories)],
-                "jurisdiction": self.places[(seed // 7) % len(self.places)],
+                "category": category,
+                "jurisdiction": places[(seed // 7) % len(places)],
                 "subject": SUBJECTS[seed % len(SUBJECTS)],
                 "text": TEXTS[(seed // 3) % len(TEXTS)].format(n=seed % 97) + f" {MARKER}{key}",
                 "language": "en",

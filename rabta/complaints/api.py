@@ -13,8 +13,8 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from rabta.accounts.roles import Role
-from rabta.complaints import selectors
-from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection, Priority
+from rabta.complaints import selectors, transitions
+from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Complaint
 from rabta.complaints.services import attachments, clock, feedback, intake, messages, responsibility, routing, work
@@ -54,7 +54,7 @@ class SubmitIn(Schema):
     longitude: Decimal | None = None
     declaration_number: str = ""
     collectorate: str | None = None
-    priority: str = Priority.NORMAL
+    # No priority: it comes from policy (docs/lifecycle.md); one sent anyway is ignored.
 
 
 class ComplaintOut(Schema):
@@ -87,6 +87,9 @@ class ComplaintOut(Schema):
     transfer_count: int
     reopen_count: int
     created_at: datetime
+    appeal_due_at: datetime | None = Field(
+        None, description="Once resolved: the complainant may appeal until then (docs/lifecycle.md)."
+    )
 
 
 class SubmitOut(ComplaintOut):
@@ -208,6 +211,7 @@ def _fields(user: Any, complaint: Complaint) -> dict[str, Any]:
         "transfer_count": complaint.transfer_count,
         "reopen_count": complaint.reopen_count,
         "created_at": complaint.created_at,
+        "appeal_due_at": complaint.appeal_due_at,
     }
 
 
@@ -279,7 +283,6 @@ def _submit(request: HttpRequest, payload: SubmitIn, complainant: Any, channel: 
         longitude=payload.longitude,
         declaration_number=payload.declaration_number,
         collectorate_code=payload.collectorate,
-        priority=payload.priority,
     )
     # The service hands back the complaint with its category, place and office attached: no re-read.
     return Status(
@@ -481,12 +484,12 @@ def _act(request: HttpRequest, tracking_number: str, action: Any, **kwargs: Any)
 ACTION = {200: ComplaintOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-@router.post("/{tracking_number}/acknowledge", response=ACTION)
+@router.post("/{tracking_number}/acknowledge", response=ACTION, description=transitions.describe("acknowledge"))
 def acknowledge(request: HttpRequest, tracking_number: str) -> ComplaintOut:
     return _act(request, tracking_number, work.complaint_acknowledge)
 
 
-@router.post("/{tracking_number}/start", response=ACTION)
+@router.post("/{tracking_number}/start", response=ACTION, description=transitions.describe("start"))
 def start(request: HttpRequest, tracking_number: str) -> ComplaintOut:
     return _act(request, tracking_number, work.complaint_start)
 
@@ -514,12 +517,26 @@ def go_on(request: HttpRequest, tracking_number: str) -> ComplaintOut:
     return _act(request, tracking_number, clock.complaint_go_on)
 
 
-@router.post("/{tracking_number}/resolve", response=ACTION)
+class PriorityIn(Schema):
+    priority: str = Field(description="normal, high or urgent")
+    reason: str
+
+
+@router.post(
+    "/{tracking_number}/priority",
+    response=ACTION,
+    summary="The handling office changes the complaint's priority, with a reason (an event on the timeline)",
+)
+def priority_change(request: HttpRequest, tracking_number: str, payload: PriorityIn) -> ComplaintOut:
+    return _act(request, tracking_number, work.complaint_priority_set, priority=payload.priority, reason=payload.reason)
+
+
+@router.post("/{tracking_number}/resolve", response=ACTION, description=transitions.describe("resolve"))
 def resolve(request: HttpRequest, tracking_number: str, payload: ResolveIn) -> ComplaintOut:
     return _act(request, tracking_number, work.complaint_resolve, outcome=payload.outcome, reasons=payload.reasons)
 
 
-@router.post("/{tracking_number}/reject", response=ACTION)
+@router.post("/{tracking_number}/reject", response=ACTION, description=transitions.describe("reject"))
 def reject(request: HttpRequest, tracking_number: str, payload: RejectIn) -> ComplaintOut:
     duplicate_of = _get(request, payload.duplicate_of) if payload.duplicate_of else None
     return _act(
@@ -532,7 +549,7 @@ def reject(request: HttpRequest, tracking_number: str, payload: RejectIn) -> Com
     )
 
 
-@router.post("/{tracking_number}/transfer", response=ACTION)
+@router.post("/{tracking_number}/transfer", response=ACTION, description=transitions.describe("transfer"))
 def transfer(request: HttpRequest, tracking_number: str, payload: TransferIn) -> ComplaintOut:
     to_office = Office.objects.filter(code=payload.to_office, is_active=True).first()
     if to_office is None:
@@ -553,7 +570,7 @@ def link_duplicate(request: HttpRequest, tracking_number: str, other: str) -> Co
     return _act(request, tracking_number, work.duplicate_link, duplicate_of=_get(request, other))
 
 
-@router.post("/{tracking_number}/feedback", response=ACTION)
+@router.post("/{tracking_number}/feedback", response=ACTION, description=transitions.describe("confirm"))
 def give_feedback(request: HttpRequest, tracking_number: str, payload: FeedbackIn) -> ComplaintOut:
     complaint = _get(request, tracking_number)
     feedback.feedback_give(
@@ -566,21 +583,21 @@ def give_feedback(request: HttpRequest, tracking_number: str, payload: FeedbackI
     return _out(request.user, _get(request, tracking_number))
 
 
-@router.post("/{tracking_number}/reopen", response=ACTION)
+@router.post("/{tracking_number}/reopen", response=ACTION, description=transitions.describe("reopen"))
 def reopen(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> ComplaintOut:
     complaint = _get(request, tracking_number)
     feedback.complaint_reopen(complaint=complaint, actor=request.user, reason=payload.reason)
     return _out(request.user, _get(request, tracking_number))
 
 
-@router.post("/{tracking_number}/appeal", response=ACTION)
+@router.post("/{tracking_number}/appeal", response=ACTION, description=transitions.describe("appeal"))
 def appeal(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> ComplaintOut:
     complaint = _get(request, tracking_number)
     feedback.appeal_file(complaint=complaint, actor=request.user, reasons=payload.reason)
     return _out(request.user, _get(request, tracking_number))
 
 
-@router.post("/{tracking_number}/appeal/decide", response=ACTION)
+@router.post("/{tracking_number}/appeal/decide", response=ACTION, description=transitions.describe("decide_appeal"))
 def appeal_decide(request: HttpRequest, tracking_number: str, payload: AppealDecideIn) -> ComplaintOut:
     complaint = _get(request, tracking_number)
     pending = (

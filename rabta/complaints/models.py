@@ -40,6 +40,14 @@ class Category(TimeStampedModel):
     is_customs = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     attributes = models.JSONField(default=list, blank=True)
+    # The priority a complaint in this category starts with (intake may raise it, see
+    # rabta.complaints.services.intake.priority_for); complainants never choose it.
+    priority = models.CharField(
+        max_length=8,
+        choices=Priority.choices,
+        default=Priority.NORMAL,
+        help_text=_("Priority of new complaints in this category (raised for complainants who need a quick answer)."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -69,6 +77,24 @@ class RoutingRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.category} @ {self.jurisdiction or 'anywhere'} → {self.office}"
+
+    def clean(self) -> None:
+        """A rule for a place must name an office that serves that place (its main place or one of
+        the further places it serves is the rule's place or above it): routing passes over any
+        other, so such a rule would never apply. A rule for any place applies only where its office
+        serves."""
+        from django.core.exceptions import ValidationError
+
+        if self.jurisdiction_id is None or self.office_id is None:
+            return
+        served = {self.office.jurisdiction_id, *self.office.serves.values_list("pk", flat=True)}
+        place: Any = self.jurisdiction
+        while place is not None:
+            if place.pk in served:
+                return
+            place = place.parent
+        message = _("%(office)s does not serve %(place)s.") % {"office": self.office, "place": self.jurisdiction}
+        raise ValidationError({"office": ValidationError(message, code="office_not_serving_place")})
 
 
 class DeadlinePolicy(TimeStampedModel):

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from rabta.complaints.models import Category, DeadlinePolicy, RoutingRule
@@ -38,6 +38,12 @@ M = TypeVar("M", bound=Model)
 @receiver([post_save, post_delete], sender=Office)
 @receiver([post_save, post_delete], sender=Department)
 def _reference_changed(sender: type[Model], using: str | None = None, **kwargs: Any) -> None:
+    MEMO.changed(using=using)
+
+
+@receiver(m2m_changed, sender=Office.serves.through)
+def _office_places_changed(sender: type[Model], using: str | None = None, **kwargs: Any) -> None:
+    # The further places an office serves decide which complaints it may receive (see office_covers).
     MEMO.changed(using=using)
 
 
@@ -121,23 +127,49 @@ class Reference:
         rules: dict[int, list[RoutingRule]] = self._table("rules", load)
         return rules.get(category_id, [])
 
-    def department_office(self, department_id: int, chain: list[int]) -> tuple[Office, bool] | None:
-        """Where a category with no matching rule goes: the department's own office for the nearest
-        place (district before province), the senior office first where several serve the same
-        place; else its head office. ``(office, True)`` for a local office, ``(office, False)`` for
-        the head office, None when the department has no active office at all."""
+    def _office_places(self) -> dict[int, frozenset[int]]:
+        """The further places each office serves (``Office.serves``), by office id. Read whole: only
+        offices with places beyond their main one have rows."""
+
+        def load() -> dict[int, frozenset[int]]:
+            places: dict[int, set[int]] = {}
+            for office_id, place_id in Office.serves.through.objects.values_list("office_id", "jurisdiction_id"):
+                places.setdefault(office_id, set()).add(place_id)
+            return {office_id: frozenset(ids) for office_id, ids in places.items()}
+
+        served: dict[int, frozenset[int]] = self._table("office_places", load)
+        return served
+
+    def office_covers(self, office: Office, chain: list[int]) -> int | None:
+        """How near the office's jurisdiction is to the place whose ``chain`` (the place and its
+        ancestors, nearest first) is given: the index in the chain of the nearest place the office
+        serves (its main place or one of ``serves``, each with everything below it), or None when
+        the office does not serve the place at all. A complaint only ever reaches an office that
+        covers its place: a Punjab office never receives a complaint about Sindh."""
+        return _distance(office, {place: index for index, place in enumerate(chain)}, self._office_places())
+
+    def department_office(self, department_id: int, chain: list[int]) -> Office | None:
+        """Where a category with no matching rule goes: the department's active office whose
+        jurisdiction covers the place most closely (a district office before the division's, the
+        division's before the province's head office); where several cover it equally, the senior
+        (shallower), then older one. None when no office of the department serves the place: the
+        complaint is then refused, never sent to some other government's office."""
         offices: list[Office] = self._table(
             f"offices:{department_id}",
             lambda: list(Office.objects.filter(department_id=department_id, is_active=True).order_by("depth", "id")),
         )
-        places = set(chain)
-        local = [office for office in offices if office.jurisdiction_id in places]
-        if local:  # ties go to the shallower, then older office: the order they were read in
-            return _copy(min(local, key=lambda office: (chain.index(office.jurisdiction_id), office.depth))), True
-        heads = [office for office in offices if office.parent_id is None]
-        if heads:
-            return _copy(min(heads, key=lambda office: office.pk)), False
-        return None
+        index = {place: position for position, place in enumerate(chain)}
+        served = self._office_places()
+        best: Office | None = None
+        best_key: tuple[int, int, int] | None = None
+        for office in offices:
+            distance = _distance(office, index, served)
+            if distance is None:
+                continue
+            key = (distance, office.depth, office.pk)
+            if best_key is None or key < best_key:
+                best, best_key = office, key
+        return None if best is None else _copy(best)
 
     def deadline_policy(self, *, category_id: int | None, office_id: int | None, priority: str) -> DeadlinePolicy:
         """Most specific policy first: category and office and priority, then fewer parts; the
@@ -157,6 +189,16 @@ class Reference:
             if score > best_score:
                 best, best_score = policy, score
         return _copy(best) if best is not None else DeadlinePolicy()
+
+
+def _distance(office: Office, chain_index: dict[int, int], served: dict[int, frozenset[int]]) -> int | None:
+    """The position in the place's chain of the nearest place ``office`` serves, or None."""
+    found = chain_index.get(office.jurisdiction_id)
+    for place in served.get(office.pk, ()):
+        position = chain_index.get(place)
+        if position is not None and (found is None or position < found):
+            found = position
+    return found
 
 
 def reference() -> Reference:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from rabta.complaints.choices import Priority
 from rabta.complaints.models import CannedReply, Category, Complaint, DeadlinePolicy
 from rabta.directory.models import Department
 
@@ -187,6 +188,10 @@ CUSTOMS: list[tuple[str, str, str, list[dict[str, Any]]]] = [
 ]
 
 
+# Categories whose complaints start at high priority: a person at risk is waiting (see docs/lifecycle.md).
+HIGH_PRIORITY = frozenset({"HARASS", "CHILD"})
+
+
 @transaction.atomic
 def complaint_categories_seed() -> int:
     """Create the category tree for every department that exists. Returns how many were created."""
@@ -221,6 +226,7 @@ def complaint_categories_seed() -> int:
             parent=by_code.get(parent_code) if parent_code else None,
             is_customs=is_customs,
             attributes=attributes,
+            priority=Priority.HIGH if item_code.rsplit("-", 1)[-1] in HIGH_PRIORITY else Priority.NORMAL,
         )
         by_code[item_code] = category
         created += 1

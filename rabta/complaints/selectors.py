@@ -72,6 +72,7 @@ LIST_FIELDS = (
     "reject_explanation",
     "declaration_number",
     "resolve_due_at",
+    "appeal_due_at",
     "clock_paused_at",
     "escalation_level",
     "transfer_count",

@@ -80,6 +80,20 @@ def _texts_now() -> dict[str, tuple[str, str]]:
             _("Complaint %(tracking_number)s resolved"),
             _("The office has resolved complaint %(tracking_number)s. Please tell us if you are satisfied."),
         ),
+        "complaint_appeal_closed": (
+            _("Your appeal on %(tracking_number)s was decided"),
+            _(
+                "Your appeal on complaint %(tracking_number)s was decided: %(decision)s. The complaint is now "
+                "closed. Sign in to Rabta to read the reasons."
+            ),
+        ),
+        "complaint_appeal_reopened": (
+            _("Your appeal on %(tracking_number)s was decided"),
+            _(
+                "Your appeal on complaint %(tracking_number)s was decided: %(decision)s. The complaint goes back "
+                "to the office to carry out the decision. Sign in to Rabta to read the reasons."
+            ),
+        ),
         "complaint_escalated": (
             _("Complaint %(tracking_number)s escalated"),
             _("Complaint %(tracking_number)s was not resolved in time and has been sent to senior officers."),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from rabta.complaints.models import Appeal, Complaint, Feedback
 from rabta.complaints.services.deadlines import add_business_days, deadlines_set, policy_for
 from rabta.complaints.transitions import transition
 from rabta.core.errors import DomainError
+from rabta.core.events import event_record
 
 CLOSURE_BATCH = 2000
 
@@ -34,13 +36,25 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
             _("Feedback is given once the complaint is resolved."),
             status_code=409,
         )
-    if Feedback.objects.filter(complaint=complaint).exists():
+    # One answer per resolution: an answer to an earlier resolution (before a reopen, or before the
+    # office carried out an appeal's decision) does not stop the complainant answering this one. It
+    # stays on the timeline as its event; the row keeps the latest answer.
+    earlier = Feedback.objects.filter(complaint=complaint).first()
+    if earlier is not None and (complaint.resolved_at is None or earlier.created_at >= complaint.resolved_at):
         raise DomainError(
             ComplaintsError.FEEDBACK_ALREADY_GIVEN, _("You have already given feedback."), status_code=409
         )
     if not 1 <= int(rating) <= 5:
         raise DomainError.for_field("rating", ComplaintsError.RATING_OUT_OF_RANGE, _("Rate from 1 to 5."))
-    feedback = Feedback.objects.create(complaint=complaint, rating=rating, satisfied=satisfied, comment=comment.strip())
+    if earlier is None:
+        feedback = Feedback.objects.create(
+            complaint=complaint, rating=rating, satisfied=satisfied, comment=comment.strip()
+        )
+    else:
+        feedback = earlier
+        feedback.rating, feedback.satisfied, feedback.comment = rating, satisfied, comment.strip()
+        feedback.created_at = timezone.now()
+        feedback.save(update_fields=["rating", "satisfied", "comment", "created_at"])
     if satisfied:
         complaint.closed_at, complaint.closed_confirmed = timezone.now(), True
         transition(
@@ -50,7 +64,25 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
             kind="complaints.closed_confirmed",
             data={"rating": rating},
             extra_fields=("closed_at", "closed_confirmed"),
+            action="confirm",
         )
+        return feedback
+    # Not satisfied: the complainant may still reopen or appeal, so the complaint stays resolved
+    # until the appeal window closes; the closure sweep waits for the later of the two deadlines.
+    fields = []
+    if complaint.appeal_due_at and (
+        complaint.feedback_due_at is None or complaint.feedback_due_at < complaint.appeal_due_at
+    ):
+        complaint.feedback_due_at = complaint.appeal_due_at
+        fields = ["feedback_due_at"]
+    complaint.save(update_fields=[*fields, "updated_at"])
+    event_record(
+        kind="complaints.feedback_given",
+        subject=complaint,
+        actor=actor,
+        actor_role="complainant",
+        data={"rating": rating, "satisfied": False},
+    )
     return feedback
 
 
@@ -82,6 +114,7 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
         actor=actor,
         reason=reason.strip(),
         extra_fields=("reopen_count", "escalation_level", "resolved_at", "feedback_due_at", *fields),
+        action="reopen",
     )
 
 
@@ -122,45 +155,106 @@ def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
         actor=actor,
         reason=reasons.strip(),
         data={"appeal": appeal.pk, "assigned_office": reviewer.code},
+        action="appeal",
     )
     return appeal
 
 
+# How much relief an outcome gives: an appeal decided above the resolution's outcome leaves work to do.
+RELIEF: dict[str, int] = {Outcome.NO_RELIEF: 0, Outcome.PARTIAL_RELIEF: 1, Outcome.RELIEF_GRANTED: 2}
+
+
 @transaction.atomic
 def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) -> Appeal:
+    """Decide an appeal. The decision replaces the resolution's outcome (the original stays on the
+    timeline), the complainant is told, and the case moves on at once: back to the office, with
+    fresh deadlines, when the decision grants more relief than the resolution did (there is work to
+    do); closed otherwise. An appeal's decision is final: the complainant cannot reopen or appeal it."""
     appeal = Appeal.objects.select_for_update().select_related("complaint").get(pk=appeal.pk)
-    if decision not in (Outcome.RELIEF_GRANTED, Outcome.PARTIAL_RELIEF, Outcome.NO_RELIEF):
+    if decision not in RELIEF:
         raise DomainError.for_field("decision", ComplaintsError.OUTCOME_UNKNOWN, _("Choose a decision."))
     if not (reasons or "").strip():
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("A decision must give its reasons."))
-    if appeal.complaint.resolved_by_id == getattr(actor, "pk", None):
+    complaint = Complaint.objects.select_for_update().get(pk=appeal.complaint_id)
+    if complaint.resolved_by_id == getattr(actor, "pk", None):
         raise DomainError(
             ComplaintsError.NOT_ALLOWED, _("The officer who resolved it cannot decide its appeal."), status_code=403
         )
-    appeal.decision, appeal.decision_reasons = decision, reasons.strip()
-    appeal.decided_by, appeal.decided_at = actor, timezone.now()
-    appeal.save(update_fields=["decision", "decision_reasons", "decided_by", "decided_at"])
+    now = timezone.now()
+    reasons = reasons.strip()
+    original, original_reasons = complaint.outcome, complaint.outcome_reasons
+    appeal.decision, appeal.decision_reasons = decision, reasons
+    appeal.decided_by, appeal.decided_at = actor, now
+    complaint.outcome, complaint.outcome_reasons = decision, reasons
     transition(
-        appeal.complaint, Status.APPEAL_DECIDED, actor=actor, reason=reasons.strip(), data={"decision": decision}
+        complaint,
+        Status.APPEAL_DECIDED,
+        actor=actor,
+        reason=reasons,
+        data={"decision": decision, "original_outcome": original, "original_reasons": original_reasons},
+        extra_fields=("outcome", "outcome_reasons"),
+        action="decide_appeal",
     )
+    appeal.save(update_fields=["decision", "decision_reasons", "decided_by", "decided_at"])
+    work_due = RELIEF[decision] > RELIEF.get(original, 0)
+    if work_due:
+        complaint.escalation_level = 0
+        fields = deadlines_set(complaint, start=now)
+        complaint.resolved_at = complaint.feedback_due_at = None
+        transition(
+            complaint,
+            Status.REOPENED,
+            actor=None,
+            kind="complaints.reopened_on_appeal",
+            data={"appeal": appeal.pk, "decision": decision},
+            extra_fields=("escalation_level", "resolved_at", "feedback_due_at", *fields),
+            action="reopen_after_appeal",
+        )
+    else:
+        complaint.closed_at, complaint.closed_confirmed = now, None
+        transition(
+            complaint,
+            Status.CLOSED,
+            actor=None,
+            kind="complaints.closed_after_appeal",
+            data={"appeal": appeal.pk, "decision": decision},
+            extra_fields=("closed_at", "closed_confirmed"),
+            action="close_after_appeal",
+        )
+    if complaint.complainant_id:
+        from rabta.notifications.services import notification_enqueue
+
+        notification_enqueue(
+            user=complaint.complainant,
+            template="complaint_appeal_reopened" if work_due else "complaint_appeal_closed",
+            context={"tracking_number": complaint.tracking_number, "decision": Outcome(decision).label},
+        )
     return appeal
 
 
 def closure_sweep(*, now: Any = None) -> int:
     """Resolved complaints whose feedback window ran out are closed as unconfirmed (counted
-    separately from confirmed closures). Idempotent: only RESOLVED rows are claimed."""
+    separately from confirmed closures). A complainant who answered "not satisfied" keeps the right
+    to appeal until ``appeal_due_at``: their complaint is not closed before then (feedback_give also
+    moves its closure to that moment; the condition here covers any row it did not).
+    Idempotent: only RESOLVED rows are claimed."""
     now = now or timezone.now()
     closed = 0
+    # "Not satisfied" with this resolution: an answer given before it (to a resolution since reopened) does not count.
+    dissatisfied = Exists(
+        Feedback.objects.filter(complaint=OuterRef("pk"), satisfied=False, created_at__gte=OuterRef("resolved_at"))
+    )
+    due = Complaint.objects.filter(status=Status.RESOLVED, feedback_due_at__lte=now).exclude(
+        Q(dissatisfied) & Q(appeal_due_at__gt=now)
+    )
     while True:
         with transaction.atomic():
-            ids = list(
-                Complaint.objects.filter(status=Status.RESOLVED, feedback_due_at__lte=now).values_list("id", flat=True)[
-                    :CLOSURE_BATCH
-                ]
-            )
+            ids = list(due.values_list("id", flat=True)[:CLOSURE_BATCH])
             if not ids:
                 return closed
-            for complaint in Complaint.objects.select_for_update().filter(pk__in=ids, status=Status.RESOLVED):
+            # The same conditions again on the locked rows: an answer (or a reopen) committed since
+            # the ids were read leaves its complaint open.
+            for complaint in due.select_for_update().filter(pk__in=ids):
                 complaint.closed_at, complaint.closed_confirmed = now, False
                 transition(
                     complaint,
@@ -168,5 +262,6 @@ def closure_sweep(*, now: Any = None) -> int:
                     actor=None,
                     kind="complaints.closed_unconfirmed",
                     extra_fields=("closed_at", "closed_confirmed"),
+                    action="close_unconfirmed",
                 )
                 closed += 1

@@ -151,13 +151,18 @@ def _flags(profile: ComplainantProfile | None) -> dict[str, bool]:
     }
 
 
-def _priority(flags: dict[str, bool], requested: str) -> str:
-    # People who most need a quick answer are served first: disability and seniority raise priority.
-    if requested == Priority.URGENT:
-        return Priority.URGENT
+PRIORITY_ORDER = (Priority.NORMAL, Priority.HIGH, Priority.URGENT)
+
+
+def priority_for(category: Category, flags: dict[str, bool]) -> str:
+    """A new complaint's priority, from policy alone: the category's priority, raised to high for
+    the people who most need a quick answer (a disability, a senior citizen). Never the
+    complainant's choice (everyone would choose urgent); office staff change it afterwards with a
+    reason (rabta.complaints.services.work.complaint_priority_set)."""
+    levels = [category.priority if category.priority in PRIORITY_ORDER else Priority.NORMAL]
     if flags.get("flag_disability") or flags.get("flag_senior"):
-        return Priority.HIGH
-    return requested or Priority.NORMAL
+        levels.append(Priority.HIGH)
+    return max(levels, key=PRIORITY_ORDER.index)
 
 
 def complaint_submit(
@@ -177,7 +182,6 @@ def complaint_submit(
     longitude: Decimal | None = None,
     declaration_number: str = "",
     collectorate_code: str | None = None,
-    priority: str = Priority.NORMAL,
     entered_by: Any = None,
 ) -> Submission:
     """Lodge a complaint. Every input is checked before anything is written. A repeated
@@ -223,8 +227,6 @@ def complaint_submit(
         bad("language", ComplaintsError.LANGUAGE_UNKNOWN, _("Unknown language."))
     if channel not in Channel.values:
         bad("channel", "channel_unknown", _("Unknown channel."))
-    if priority not in Priority.values:
-        bad("priority", "priority_unknown", _("Unknown priority."))
     if complainant is None and not is_anonymous:
         bad("complainant", ComplaintsError.COMPLAINANT_REQUIRED, _("Sign in, or choose to be fully anonymous."))
     if complainant is not None and not is_anonymous:
@@ -239,7 +241,8 @@ def complaint_submit(
         bad("longitude", "longitude_out_of_range", _("Longitude must be between -180 and 180."))
     collectorate = None
     if collectorate_code:
-        collectorate = Office.objects.filter(code=collectorate_code, level="collectorate").first()
+        # Only an active one: a complaint is never routed to an office nobody works in.
+        collectorate = Office.objects.filter(code=collectorate_code, level="collectorate", is_active=True).first()
         if collectorate is None:
             bad("collectorate", "collectorate_unknown", _("There is no such customs collectorate."))
     clean_attributes = _check_attributes(category, attributes or {}, fields) if category else {}
@@ -278,7 +281,7 @@ def complaint_submit(
         idempotency_key=scoped_key,
         declaration_number=(declaration_number or "").strip().upper(),
         collectorate=collectorate,
-        priority=_priority(flags, priority),
+        priority=priority_for(category, flags),
         **flags,
     )
     # Routed and given its deadlines before it is written, so that the complaint costs one INSERT
@@ -291,7 +294,14 @@ def complaint_submit(
         to_state=complaint.status,
         data={"channel": channel, "kind": kind, "category": category_code},
     )
-    routed = complaint_route(complaint, ref=ref)
+    try:
+        routed = complaint_route(complaint, ref=ref)
+    except DomainError:
+        # Nothing serves the place (any more): a retry of a submission accepted before is still that one.
+        replayed = _replayed(scoped_key)
+        if replayed is not None:
+            return Submission(replayed, created=False)
+        raise
     deadlines_set(complaint, ref=ref)
     try:
         with transaction.atomic():

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.accounts.roles import Role, definition
-from rabta.complaints.choices import OPEN_STATUSES, MessageDirection, Outcome, RejectReason, Status
+from rabta.complaints.choices import OPEN_STATUSES, MessageDirection, Outcome, Priority, RejectReason, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Complaint, DuplicateLink, IdentityReveal, Message
 from rabta.complaints.services.deadlines import policy_for
-from rabta.complaints.transitions import transition
+from rabta.complaints.transitions import actor_role_of, transition
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
 
@@ -35,17 +35,17 @@ def _required(field: str, value: str, message: str) -> str:
 def complaint_acknowledge(*, complaint: Complaint, actor: Any) -> Complaint:
     complaint = _locked(complaint)
     complaint.acknowledged_at = timezone.now()
-    return transition(complaint, Status.ACKNOWLEDGED, actor=actor, extra_fields=("acknowledged_at",))
+    return transition(
+        complaint, Status.ACKNOWLEDGED, actor=actor, extra_fields=("acknowledged_at",), action="acknowledge"
+    )
 
 
 @transaction.atomic
 def complaint_start(*, complaint: Complaint, actor: Any) -> Complaint:
+    """Work begins. Only on an acknowledged (or reopened) complaint: the table has no way from
+    ``routed`` to work that skips the acknowledgement."""
     complaint = _locked(complaint)
-    fields: tuple[str, ...] = ()
-    if complaint.acknowledged_at is None:
-        complaint.acknowledged_at = timezone.now()
-        fields = ("acknowledged_at",)
-    return transition(complaint, Status.IN_PROGRESS, actor=actor, extra_fields=fields)
+    return transition(complaint, Status.IN_PROGRESS, actor=actor, action="start")
 
 
 @transaction.atomic
@@ -63,6 +63,41 @@ def complaint_interim_reply(*, complaint: Complaint, actor: Any, body: str) -> M
     complaint.save(update_fields=["interim_due_at", "updated_at"])
     event_record(kind="complaints.interim_reply", subject=complaint, actor=actor, data={"message": message.pk})
     return message
+
+
+@transaction.atomic
+def complaint_priority_set(*, complaint: Complaint, actor: Any, priority: str, reason: str) -> Complaint:
+    """The handling office changes an open complaint's priority, saying why; the change is an event
+    on the timeline. Deadlines already promised to the complainant stay as they are: a new priority
+    reorders the inbox, it does not shorten a deadline into one already missed nor lengthen a
+    promise. Setting the priority it already has changes nothing and records nothing."""
+    complaint = _locked(complaint)
+    if complaint.complainant_id is not None and complaint.complainant_id == getattr(actor, "pk", None):
+        raise DomainError(
+            ComplaintsError.NOT_ALLOWED, _("Only the handling office sets a complaint's priority."), status_code=403
+        )
+    if priority not in Priority.values:
+        raise DomainError.for_field("priority", ComplaintsError.PRIORITY_UNKNOWN, _("Choose normal, high or urgent."))
+    reason = _required("reason", reason, _("Say why the priority changes."))
+    if complaint.status not in OPEN_STATUSES:
+        raise DomainError(
+            ComplaintsError.TRANSITION_NOT_ALLOWED,
+            _("Only an open complaint's priority can change."),
+            status_code=409,
+        )
+    if complaint.priority == priority:
+        return complaint
+    before, complaint.priority = complaint.priority, priority
+    complaint.save(update_fields=["priority", "updated_at"])
+    event_record(
+        kind="complaints.priority_changed",
+        subject=complaint,
+        actor=actor,
+        actor_role=actor_role_of(actor, complaint),
+        reason=reason,
+        data={"from": before, "to": priority},
+    )
+    return complaint
 
 
 @transaction.atomic
@@ -98,6 +133,7 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons
             "feedback_due_at",
             "appeal_due_at",
         ),
+        action="resolve",
     )
     if complaint.complainant_id:
         from rabta.notifications.services import notification_enqueue
@@ -138,6 +174,7 @@ def complaint_reject(
         reason=explanation,
         data={"reason": reason},
         extra_fields=("reject_reason", "reject_explanation", "duplicate_of", "closed_at"),
+        action="reject",
     )
 
 

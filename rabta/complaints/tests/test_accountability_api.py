@@ -159,6 +159,7 @@ def test_who_may_rate_and_see_standings(verified_client, personas, submit):
 def test_a_rejected_resolution_is_audited_by_oversight_with_a_finding(verified_client, personas, submit, categories):
     citizen, officer_a = personas.citizen, personas.officer_a
     complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     feedback.complaint_reopen(complaint=complaint, actor=citizen, reason="Nothing was done")
     sindh = submit(category_code="SD-MUN-WATER", jurisdiction_code="PK-SD-KHI")

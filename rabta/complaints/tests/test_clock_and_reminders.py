@@ -113,6 +113,7 @@ def test_an_unanswered_question_stops_the_clock_for_the_limit_only(lodged, offic
 
 def test_resolving_while_waiting_ends_the_pause(lodged, officer_a):
     clock.complaint_request_information(complaint=lodged, actor=officer_a, body="Still a problem?")
+    work.complaint_acknowledge(complaint=lodged, actor=officer_a)
     work.complaint_resolve(complaint=lodged, actor=officer_a, outcome=Outcome.RELIEF_GRANTED)
     assert fresh(lodged).clock_paused_at is None
     assert clock.clock_resume_overdue(now=timezone.now() + 60 * DAY) == 0
@@ -123,6 +124,7 @@ def test_a_complaint_that_leaves_the_open_statuses_leaves_every_sweep(submit, of
     complaint = submit()
     assert complaint.next_reminder_at and complaint.next_escalation_at
     if ending == "resolve":
+        work.complaint_acknowledge(complaint=complaint, actor=officer_a)
         work.complaint_resolve(complaint=complaint, actor=officer_a, outcome=Outcome.RELIEF_GRANTED)
     else:
         work.complaint_reject(complaint=complaint, actor=officer_a, reason="out_of_scope", explanation="Not ours.")
@@ -135,6 +137,7 @@ def test_a_complaint_that_leaves_the_open_statuses_leaves_every_sweep(submit, of
 def test_bad_requests_to_stop_the_clock_change_nothing(submit, lodged, officer_a, categories):
     anonymous = submit(complainant=None, anonymity="fully_anonymous")
     resolved, other = submit(), submit()
+    work.complaint_acknowledge(complaint=resolved, actor=officer_a)
     work.complaint_resolve(complaint=resolved, actor=officer_a, outcome=Outcome.RELIEF_GRANTED)
     clock.complaint_request_information(complaint=lodged, actor=officer_a, body="Which house?")
     cases = [

@@ -142,6 +142,7 @@ def test_a_reopened_complaint_that_escalates_again_is_told_again(submit, citizen
     escalation_sweep(now=SUPERVISOR_DAY)
     assert escalation_notify().messages == 1
     with at(SUPERVISOR_DAY + DAY):
+        work.complaint_acknowledge(complaint=complaint, actor=officer_a)
         work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
         feedback.complaint_reopen(complaint=complaint, actor=citizen, reason="Water still not back")
     again_at = Complaint.objects.get(pk=complaint.pk).next_escalation_at + timedelta(minutes=1)

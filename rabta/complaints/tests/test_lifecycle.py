@@ -8,13 +8,14 @@ from django.utils import timezone
 
 from rabta.complaints import selectors
 from rabta.complaints.choices import Status
-from rabta.complaints.models import Complaint, DeadlinePolicy, Escalation, RoutingRule
+from rabta.complaints.models import Category, Complaint, DeadlinePolicy, Escalation, RoutingRule
 from rabta.complaints.services import feedback, routing, work
 from rabta.complaints.services.deadlines import add_business_days, policy_for
 from rabta.complaints.services.escalation import escalation_sweep
 from rabta.complaints.transitions import ALLOWED, transition
 from rabta.core.errors import DomainError, InvalidTransition
 from rabta.core.models import Event
+from rabta.directory.models import Jurisdiction
 
 
 @pytest.mark.parametrize("start", list(ALLOWED))
@@ -41,19 +42,33 @@ def test_routing_rule_for_the_exact_place_beats_the_province(submit, world, cate
     assert chosen.routing_rule.jurisdiction == world.lahore
 
 
-def test_without_rule_or_local_office_the_head_office_takes_it(submit, world):
-    complaint = submit(category_code="SD-MUN-WATER", jurisdiction_code="PK-PB-LHR")
+def test_without_rule_or_local_office_the_head_office_serving_the_place_takes_it(submit, world):
+    # Hyderabad is in Sindh but has no Sindh LG office of its own: Sindh's head office covers it.
+    Jurisdiction.objects.create(code="PK-SD-HYD", name="Hyderabad", kind="district", parent=world.sindh)
+    complaint = submit(category_code="SD-MUN-WATER", jurisdiction_code="PK-SD-HYD")
     assert complaint.current_office == world.head_b
-    assert complaint.routing_reason.startswith("fallback")
+    assert complaint.routing_reason == "department office serving the place"
+
+
+def test_a_category_of_another_government_is_refused_with_the_categories_that_serve_the_place(submit, world):
+    # Formerly routed to Sindh's head office: a Sindh category about a place in Punjab.
+    with pytest.raises(DomainError) as caught:
+        submit(category_code="SD-MUN-WATER", jurisdiction_code="PK-PB-LHR")
+    error = caught.value
+    assert error.status_code == 400 and error.fields["category"][0]["code"] == "no_office_for_place"
+    assert error.fields["suggested_categories"][0]["code"] == "PB-MUN-WATER"  # same name first
+    assert "PB-MUN-WATER" in error.message
+    assert not Complaint.objects.exists()
 
 
 def test_transfers_are_capped_and_each_hop_is_an_event(submit, world, officer_a, settings):
+    # Between two offices that both serve Lahore (a transfer never leaves the place's offices).
     settings.RABTA_MAX_TRANSFERS = 2
     complaint = submit()
-    routing.complaint_transfer(complaint=complaint, to_office=world.office_b, reason="Karachi office", actor=officer_a)
+    routing.complaint_transfer(complaint=complaint, to_office=world.head_a, reason="Head office", actor=officer_a)
     routing.complaint_transfer(complaint=complaint, to_office=world.office_a, reason="Back to Lahore", actor=officer_a)
     with pytest.raises(DomainError) as caught:
-        routing.complaint_transfer(complaint=complaint, to_office=world.office_b, reason="Again", actor=officer_a)
+        routing.complaint_transfer(complaint=complaint, to_office=world.head_a, reason="Again", actor=officer_a)
     assert caught.value.code == "transfer_cap_reached"
     complaint.refresh_from_db()
     assert complaint.current_office == world.office_a and complaint.transfer_count == 2
@@ -67,6 +82,7 @@ def test_resolve_with_no_relief_needs_reasons(submit, officer_a):
     assert caught.value.fields["reasons"][0]["code"] == "reason_required"
     complaint.refresh_from_db()
     assert complaint.status == Status.ROUTED
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="no_relief", reasons="Outside our budget year")
     complaint.refresh_from_db()
     assert complaint.status == Status.RESOLVED and complaint.next_escalation_at is None
@@ -153,6 +169,7 @@ def test_escalation_events_say_level_office_and_the_sweeps_moment(submit, world)
 def test_resolved_complaints_do_not_escalate(submit, officer_a):
     with time_machine.travel(timezone.now() - timedelta(days=30), tick=False):
         complaint = submit()
+        work.complaint_acknowledge(complaint=complaint, actor=officer_a)
         work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     assert escalation_sweep().to_supervisor == 0
 
@@ -170,6 +187,7 @@ def test_feedback_once_then_closed_confirmed(submit, citizen, officer_a):
     with pytest.raises(DomainError) as caught:
         feedback.feedback_give(complaint=complaint, actor=citizen, rating=5, satisfied=True)
     assert caught.value.code == "feedback_not_resolved"
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     with pytest.raises(DomainError):
         feedback.feedback_give(complaint=complaint, actor=officer_a, rating=5, satisfied=True)
@@ -183,6 +201,7 @@ def test_feedback_once_then_closed_confirmed(submit, citizen, officer_a):
 
 def test_no_answer_closes_as_unconfirmed_once(submit, officer_a):
     complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     later = timezone.now() + timedelta(days=11)
     assert feedback.closure_sweep(now=later) == 1
@@ -194,11 +213,13 @@ def test_no_answer_closes_as_unconfirmed_once(submit, officer_a):
 def test_reopen_is_counted_and_capped(submit, citizen, officer_a, settings):
     settings.RABTA_MAX_REOPENS = 1
     complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     feedback.complaint_reopen(complaint=complaint, actor=citizen, reason="Water still not back")
     complaint.refresh_from_db()
     assert complaint.status == Status.REOPENED and complaint.reopen_count == 1
     assert complaint.next_escalation_at is not None
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     with pytest.raises(DomainError) as caught:
         feedback.complaint_reopen(complaint=complaint, actor=citizen, reason="Still not")
@@ -207,6 +228,7 @@ def test_reopen_is_counted_and_capped(submit, citizen, officer_a, settings):
 
 def test_appeal_goes_up_the_line_and_not_to_the_resolver(submit, citizen, officer_a, supervisor_a, world):
     complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="no_relief", reasons="Not our budget")
     appeal = feedback.appeal_file(complaint=complaint, actor=citizen, reasons="The pipeline is the city's duty")
     assert appeal.assigned_office == world.head_a
@@ -217,11 +239,14 @@ def test_appeal_goes_up_the_line_and_not_to_the_resolver(submit, citizen, office
         feedback.appeal_decide(appeal=appeal, actor=supervisor_a, decision="relief_granted", reasons="")
     feedback.appeal_decide(appeal=appeal, actor=supervisor_a, decision="relief_granted", reasons="Duty of the city")
     complaint.refresh_from_db()
-    assert complaint.status == Status.APPEAL_DECIDED
+    # The decision grants relief the resolution refused: it is decided, then back with the office.
+    assert Event.objects.for_subject(complaint).filter(to_state=Status.APPEAL_DECIDED).exists()
+    assert complaint.status == Status.REOPENED and complaint.outcome == "relief_granted"
 
 
 def test_appeal_after_its_deadline_is_refused(submit, citizen, officer_a):
     complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     with time_machine.travel(timezone.now() + timedelta(days=60)), pytest.raises(DomainError) as caught:
         feedback.appeal_file(complaint=complaint, actor=citizen, reasons="Too late")
@@ -244,9 +269,12 @@ def test_the_most_specific_deadline_policy_applies_and_a_blank_part_matches_anyt
     ]
     moment = timezone.now().replace(microsecond=0)
     for number, ((category, place, priority), days) in enumerate(cases):
+        # Priority comes from the category's policy, not from the complainant (saved: the memo hears it).
+        chosen = Category.objects.get(code=category)
+        chosen.priority = priority
+        chosen.save()
         with time_machine.travel(moment, tick=False):
-            complaint = submit(
-                category_code=category, jurisdiction_code=place, priority=priority, idempotency_key=str(number)
-            )
+            complaint = submit(category_code=category, jurisdiction_code=place, idempotency_key=str(number))
+        assert complaint.priority == priority
         assert policy_for(complaint).resolve_days == days, (category, priority)
         assert complaint.resolve_due_at == add_business_days(moment, days)

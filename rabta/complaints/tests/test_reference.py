@@ -80,8 +80,8 @@ def test_category_attribute_change_reaches_a_process_that_did_not_see_it(submit,
 
 
 def test_place_moved_to_another_parent_reaches_a_process_that_did_not_see_it(submit, world, categories):
-    # A rule for Sindh only; Lahore is in Punjab, so it does not apply yet.
-    RoutingRule.objects.create(category=categories.water, jurisdiction=world.sindh, office=world.head_a)
+    # A rule for Sindh only, to Sindh's head office; Lahore is in Punjab, so it does not apply yet.
+    RoutingRule.objects.create(category=categories.water, jurisdiction=world.sindh, office=world.head_b)
     assert submit().routing_rule is None
     other = OtherProcess()
     lahore = Jurisdiction.objects.get(pk=world.lahore.pk)
@@ -151,3 +151,15 @@ def test_places_created_without_signals_route_through_all_their_parents(submit, 
 
     # Then a complaint from the tehsil is routed by Punjab's rule, through both new places
     assert submit(idempotency_key="tehsil", jurisdiction_code="PK-PB-NEWDIV-T").routing_rule == rule
+
+
+def test_office_serving_a_further_place_reaches_a_process_that_did_not_see_it(submit, world, categories):
+    # Sindh's water category has no office serving Lahore: refused.
+    with pytest.raises(DomainError) as caught:
+        submit(category_code="SD-MUN-WATER")
+    assert caught.value.fields["category"][0]["code"] == "no_office_for_place"
+    other = OtherProcess()
+    # An administrator lets the Karachi office serve Lahore too (Office.serves, a many-to-many change).
+    world.office_b.serves.add(world.lahore)
+    other.resume()
+    assert submit(category_code="SD-MUN-WATER", idempotency_key="2").current_office == world.office_b

@@ -61,6 +61,7 @@ def test_a_complaint_is_rated_once_and_only_when_closed(submit, officer_a):
 
 def test_rejected_resolution_queues_an_audit_of_the_officer(submit, officer_a, citizen):
     complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     feedback.complaint_reopen(complaint=complaint, actor=citizen, reason="Nothing was done")
     audit = OfficerAudit.objects.get(complaint=complaint)
