@@ -23,6 +23,7 @@ from rabta.complaints.models import (
     OfficerAudit,
     ResponsibilityRating,
 )
+from rabta.complaints.privacy import office_text
 from rabta.core.errors import NotFound
 from rabta.core.events import event_rows
 from rabta.core.models import Event
@@ -193,7 +194,9 @@ def complaint_messages(*, user: Any, complaint: Complaint) -> list[dict[str, Any
                 "id": message.pk,
                 "direction": message.direction,
                 "author": author,
-                "body": message.body_for_office if (office_view and hidden) else message.body,
+                "body": office_text(
+                    own=message.body, for_office=message.body_for_office, hidden=hidden, office_reader=office_view
+                ),
                 "created_at": message.created_at,
             }
         )

@@ -20,9 +20,9 @@ from rabta.accounts.models import ComplainantProfile, User
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Category, Complaint, DuplicateLink
+from rabta.complaints.privacy import identity_of, scrub
 from rabta.complaints.reference import reference
 from rabta.complaints.services.deadlines import deadlines_set
-from rabta.complaints.services.messages import scrub_identity
 from rabta.complaints.services.routing import complaint_route
 from rabta.core.crypto import lookup_hash
 from rabta.core.errors import CoreError, DomainError
@@ -255,8 +255,10 @@ def complaint_submit(
     token = secrets.token_urlsafe(24) if is_anonymous else None
     subject_for_office = text_for_office = ""
     if anonymity in HIDDEN_FROM_OFFICE:
-        subject_for_office = scrub_identity(subject, complainant)[:SUBJECT_MAX_LENGTH]
-        text_for_office = scrub_identity(text, complainant)
+        # The submitter is known here even when a fully anonymous complaint will not store them.
+        who = identity_of(complainant)
+        subject_for_office = scrub(subject, who)[:SUBJECT_MAX_LENGTH]
+        text_for_office = scrub(text, who)
     complaint = Complaint(
         tracking_number=tracking_number_new(),
         kind=kind,
