@@ -328,10 +328,41 @@ def submit_anonymous(request: HttpRequest, payload: SubmitIn) -> Status[SubmitOu
     return _submit(request, payload, submitter, Channel.API)
 
 
-@router.get("/track", auth=None, response={200: ComplaintOut, 404: ErrorOut}, summary="Follow an anonymous complaint")
-def track(request: HttpRequest, token: str) -> ComplaintOut:
-    complaint = selectors.complaint_by_token(token)
-    return _out(None, complaint)
+TRACKING_TOKEN_HEADER = "X-Tracking-Token"  # noqa: S105 (a header name, not a secret)
+
+
+class TrackIn(Schema):
+    token: str = Field(description="The token given once when the anonymous complaint was lodged.")
+
+
+def _tracked(token: str) -> ComplaintOut:
+    return _out(None, selectors.complaint_by_token(token))
+
+
+@router.get(
+    "/track",
+    auth=None,
+    response={200: ComplaintOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Follow an anonymous complaint (token in the X-Tracking-Token header)",
+    description="The token is a secret: send it in the `X-Tracking-Token` header, or POST it to this path. A token "
+    "in the URL would be written to access logs, proxies and browser history, so `?token=` is refused.",
+)
+def track(request: HttpRequest) -> ComplaintOut:
+    if "token" in request.GET:
+        raise DomainError.for_field(
+            "token", ComplaintsError.TOKEN_IN_URL, "Send the token in the X-Tracking-Token header, not in the URL."
+        )
+    return _tracked(request.headers.get(TRACKING_TOKEN_HEADER, ""))
+
+
+@router.post(
+    "/track",
+    auth=None,
+    response={200: ComplaintOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Follow an anonymous complaint (token in the body)",
+)
+def track_post(request: HttpRequest, payload: TrackIn) -> ComplaintOut:
+    return _tracked(payload.token)
 
 
 NEXT_PAGE_HEADER = "X-Next-Before"  # the tracking number to pass as `before` for the next page
