@@ -178,7 +178,7 @@ _COMMON_WORDS = frozenset(
 )
 
 # Arabic-script and Latin combining marks, and joiners: dropped before comparing words.
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0300-\u036f\u200c\u200d"
+_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0300-\u036f\u200c\u200d\u0640"
 _WORD = re.compile(rf"(?:[^\W\d_]|[{_MARKS}])+")
 _ARABIC_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ة": "ہ", "ۀ": "ہ", "ٱ": "ا"})
 
@@ -186,7 +186,8 @@ _ARABIC_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ"
 def fold(word: str) -> str:
     """A word as compared: no marks, lower case, Arabic letter forms as Urdu writes them."""
     decomposed = unicodedata.normalize("NFKD", word)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c) and c not in "\u200c\u200d")
+    # Tatweel (ـ) only stretches a letter: علـی is علی.
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c) and c not in "\u200c\u200d\u0640")
     return bare.casefold().translate(_ARABIC_VARIANTS)
 
 
@@ -294,14 +295,19 @@ class NameMatcher:
 
 # --- identifier shapes, whoever they belong to -------------------------------------------------
 
-_SEP = "\\s\\-./()_*·\u2010-\u2015\u2212\u200b-\u200f\u2060\ufeff\u00ad"
-_DIGIT_RUN = re.compile(rf"\+?\d(?:[{_SEP}]{{0,3}}\d)*")
+_SEP = "\\s\\-./()_*·+:\u2010-\u2015\u2212\u200b-\u200f\u2060\ufeff\u00ad"
+# A comma joins digits only with none around it (35202,1234567,1), so "rooms 12, 14, 16" stays a list.
+_DIGIT_RUN = re.compile(rf"\+?\d(?:(?:[{_SEP}]{{0,3}}|,)\d)*")
 _PASSPORT = re.compile(r"(?<![^\W\d_])([a-z]{1,2})[\s\-]?\d{6,9}(?!\d)")
 _EMAIL = re.compile(r"[\w.+%'-]*\s*@\s*[\w-]+(?:\s*\.\s*[\w-]+)*")
 _EMAIL_SPELLED = re.compile(
     r"[\w.+%-]+\s*(?:[\[({<]\s*at\s*[\])}>]|\bat\b)\s*[\w-]+(?:\s*(?:[\[({<]\s*dot\s*[\])}>]|\bdot\b)\s*[\w-]+)+"
 )
 _DATE = re.compile(r"(\d{1,4})[-./ ](\d{1,2})[-./ ](\d{1,4})")
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+_DATE_TIME = re.compile(r"(?P<date>.+?)(?:,?\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?")
+# 1,500,000 or 15,00,000 (lakh grouping): a count or an amount, not an identifier.
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3}")
 _CURRENCY_BEFORE = re.compile(r"(?:rs|pkr|rupees|usd|\$|€|£)\.?\s*$")
 _CURRENCY_AFTER = re.compile(r"^\s*(?:/-|rs\b|pkr\b|rupees\b|روپے|روپیہ)")
 # Someone introducing themselves or naming a relative: the following words are a name.
@@ -333,16 +339,29 @@ def _fold_text(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
-def _looks_like_date(run: str) -> bool:
-    match = _DATE.fullmatch(run)
+def _is_date(value: str) -> bool:
+    match = _DATE.fullmatch(value)
     if not match:
         return False
     a, b, c = (int(g) for g in match.groups())
     return (1 <= b <= 12) and ((1 <= a <= 31 and c >= 1900) or (a >= 1900 and 1 <= c <= 31))
 
 
+def _looks_like_date(run: str) -> bool:
+    """A date, a date and time of day, or a time: 15-01-2024, 2024.01.15 10:30, 10:30:00."""
+    if _TIME.fullmatch(run):
+        return True
+    match = _DATE_TIME.fullmatch(run)
+    return bool(match) and _is_date(match.group("date"))
+
+
+def _looks_like_count(run: str, digits: str) -> bool:
+    return len(digits) <= _MONEY_MAX_DIGITS and bool(_GROUPED.fullmatch(run))
+
+
 def _is_money(folded: str, start: int, end: int, digits: str) -> bool:
-    if len(digits) > _MONEY_MAX_DIGITS or digits.startswith("0") or not folded[start:end].isdigit():
+    run = folded[start:end]
+    if len(digits) > _MONEY_MAX_DIGITS or digits.startswith("0") or not (run.isdigit() or _GROUPED.fullmatch(run)):
         return False
     return bool(_CURRENCY_BEFORE.search(folded[max(0, start - 8) : start]) or _CURRENCY_AFTER.match(folded[end:]))
 
@@ -433,6 +452,7 @@ def _spans(text: str, who: Identity) -> Iterator[tuple[int, int, bool]]:
         elif (
             len(digits) >= _IDENTIFIER_MIN_DIGITS
             and not _looks_like_date(run)
+            and not _looks_like_count(run, digits)
             and not _is_money(folded, start, end, digits)
         ):
             yield start, end, False

@@ -117,6 +117,7 @@ def cnic_spellings(rng: random.Random, number: str) -> list[str]:
     a, b, c = number[:5], number[5:12], number[12]
     forms = [f"{a}-{b}-{c}", number, f"{a} {b} {c}", f"{a}.{b}.{c}", f"{a} - {b} - {c}", f"{a}–{b}–{c}"]
     forms += [f"{a}-{b}-{c}".translate(URDU_DIGITS), number.translate(ARABIC_DIGITS), " ".join(number)]
+    forms += [f"{a},{b},{c}", f"{a}\u200b{b}\u200b{c}", f"{a}/{b}/{c}", f"({a}) {b}-{c}"]
     return rng.sample(forms, 4)
 
 
@@ -135,6 +136,9 @@ def phone_spellings(rng: random.Random, local: str) -> list[str]:
         f"92{local}",
         f"0{local}".translate(URDU_DIGITS),
         f"+92\u00a0{op}\u00a0{rest}",
+        f"92+{op}+{rest}",
+        f"0{op}.{rest[:3]}.{rest[3:]}",
+        f"０{op}{rest}".translate(str.maketrans("0123456789", "０１２３４５６７８９")),  # full-width digits
     ]
     return rng.sample(forms, 4)
 
@@ -162,6 +166,7 @@ def name_spellings(rng: random.Random, person: Person) -> list[str]:
         f"{rng.choice(first_roman)} {rng.choice(last_roman)}",
         f"{rng.choice(first_urdu)} {rng.choice(last_urdu)}",
         f"{rng.choice(first_roman).lower()}{rng.choice(last_roman)}",  # written together
+        f"{rng.choice(first_urdu)[:1]}\u0640{rng.choice(first_urdu)[1:]}",  # stretched with a tatweel
     ]
 
 
@@ -186,7 +191,7 @@ def leaks(output: str, person: Person) -> list[str]:
     """Every trace of the person found in ``output``: names as whole words, numbers whatever their
     separators or digits, email user names."""
     folded = "".join(str(int(c)) if c.isdigit() else c for c in output)
-    joined = re.sub(r"(?<=\d)[\s\-./()+\u2013\u00a0]+(?=\d)", "", folded)
+    joined = re.sub(r"(?<=\d)[^\w\[\]]+(?=\d)", "", folded)  # any separator between digits
     found = []
     words = {fold(w) for w in re.findall(r"[^\W\d_]+", output)}
     for spelling in person.name_spellings():
@@ -271,6 +276,8 @@ def test_ordinary_text_is_left_alone():
     for text in [
         *FILLER,
         "It happened on 15-01-2024 and again on 2024.02.03 at 10:30.",
+        "Logged on 15-01-2024 10:30, again 2024.02.03, 18:45:00; rooms 12, 14, 16, 18 and 21.",
+        "About 2,500,000 people and PKR 25,00,000 in arrears.",
         "I paid Rs 1500000 and PKR 2,500,000 and 750000/- for the plot.",
         "House 12, Street 5, Block C, postal code 54000.",
         "Nobody answers the phone; this matter has gone on for 3 months.",
