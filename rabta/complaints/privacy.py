@@ -352,7 +352,7 @@ def _looks_like_date(run: str) -> bool:
     if _TIME.fullmatch(run):
         return True
     match = _DATE_TIME.fullmatch(run)
-    return bool(match) and _is_date(match.group("date"))
+    return match is not None and _is_date(match.group("date"))
 
 
 def _looks_like_count(run: str, digits: str) -> bool:
