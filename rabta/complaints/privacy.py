@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
@@ -36,7 +37,7 @@ REDACTED = "[removed]"  # something shaped like anyone's identifier
 # for names of three consonants or more; the table is what makes short names (Ali, Umar, Sana) and
 # irregular ones (Mohd, Ayesha) match across scripts.
 _NAME_TABLE = """
-muhammad mohammad mohammed muhammed mohamed mohamad mohd muhamad md | محمد
+muhammad mohammad mohammed muhammed mohamed mohamad mohd muhamad | محمد
 ahmad ahmed ahmet | احمد
 ali aly alee | علی
 hassan hasan | حسن
@@ -162,6 +163,63 @@ tahira | طاہرہ
 yasmin yasmeen | یاسمین
 zara | زارا
 bibi | بی بی بیبی
+nida | ندا
+huma | ہما
+aliya aaliya alia | عالیہ
+rida | ردا
+sidra | سدرہ
+amina aamina | امینہ
+anam | انعم
+aqsa | اقصیٰ اقصی
+sara sarah | سارہ
+hafsa | حفصہ
+laiba | لائبہ
+mahnoor | ماہنور
+noreen | نورین
+sobia | صوبیہ
+nasreen nasrin | نسرین
+ghazala | غزالہ
+kiran | کرن
+sadaf | صدف
+zubaida | زبیدہ
+rukhsana | رخسانہ
+zahra | زہرا
+ayaz | ایاز
+aziz | عزیز
+babar | بابر
+ijaz ejaz | اعجاز
+fahim faheem | فہیم
+ghulam | غلام
+habib | حبیب
+haider hyder | حیدر
+ilyas | الیاس
+jawad | جواد
+kamal | کمال
+jamal | جمال
+latif lateef | لطیف
+mansoor mansur | منصور
+qasim | قاسم
+rafiq rafique | رفیق
+riaz | ریاض
+sadiq | صادق
+sami | سمیع
+shakeel shakil | شکیل
+shoaib | شعیب
+tahir | طاہر
+waheed wahid | وحید
+zafar | ظفر
+zia | ضیاء ضیا
+shabbir | شبیر
+mehmood mahmood mahmud | محمود
+akhtar | اختر
+ashraf | اشرف
+arshad | ارشد
+asad | اسد
+ahsan | احسن
+abbas | عباس
+uzair | عزیر
+tanveer tanvir | تنویر
+mustafa | مصطفیٰ مصطفی
 begum | بیگم
 parveen parvin | پروین
 kausar kausir | کوثر
@@ -173,7 +231,8 @@ _COMMON_WORDS = frozenset(
     {
         *("hasn", "answer", "answers", "house", "houses", "mourn", "moron", "amount", "mention", "manner"),
         *("matter", "master", "sister", "brother", "mother", "father", "daughter", "order", "orders", "under"),
-        *("number", "numbers", "water", "paper"),
+        *("number", "numbers", "water", "paper", "header", "leader", "reader", "harder", "holder", "hours"),
+        *("address", "crash", "rather", "summer", "manner", "mister", "minister", "sooner", "senior"),
     }
 )
 
@@ -259,12 +318,22 @@ def _table() -> dict[str, frozenset[str]]:
     return groups
 
 
+SAME_SCRIPT_SIMILARITY = 0.75  # Shahzeb/Shahzaib 0.8, Tamboly/Tamboli 0.86; header/Hyder 0.73, address/Idrees 0.62
+
+
+def _script(word: str) -> str:
+    return "latin" if word.isascii() else "other"
+
+
 @dataclass
 class NameMatcher:
-    """Matches any word that is a spelling of one of a person's name parts."""
+    """Matches any word that is a spelling of one of a person's name parts: a listed or recorded
+    spelling exactly, or a word with the same phonetic key. Within one script a key is not enough
+    ("address" and "Idrees" share one): the word must also be spelled much like a known spelling.
+    Across scripts the key decides, as that is all the two spellings share."""
 
     spellings: set[str] = field(default_factory=set)
-    keys: set[str] = field(default_factory=set)
+    keys: dict[str, set[str]] = field(default_factory=dict)  # key -> the spellings that give it
 
     def add(self, name: str) -> None:
         parts = [fold(p) for p in _WORD.findall(name)]
@@ -274,7 +343,10 @@ class NameMatcher:
                 continue  # "ul", "ur", "e": joining particles, not names
             variants = table.get(part, frozenset()) | {part}
             self.spellings |= variants
-            self.keys |= {k for k in map(name_key, variants) if _key_is_distinctive(k)}
+            for variant in variants:
+                key = name_key(variant)
+                if _key_is_distinctive(key):
+                    self.keys.setdefault(key, set()).add(variant)
         # Parts written together, in any order: "AliKhan", "KhanAli", "عبدالرحمن".
         for i, a in enumerate(parts):
             for b in parts[i + 1 :]:
@@ -288,9 +360,16 @@ class NameMatcher:
         folded = fold(word)
         if folded in self.spellings:
             return True
-        if folded in _COMMON_WORDS:
+        if folded in _COMMON_WORDS or not self.keys:
             return False
-        return bool(self.keys) and name_key(folded) in self.keys
+        known = self.keys.get(name_key(folded))
+        if not known:
+            return False
+        script = _script(folded)
+        same_script = [spelling for spelling in known if _script(spelling) == script]
+        return not same_script or any(
+            SequenceMatcher(None, folded, spelling).ratio() >= SAME_SCRIPT_SIMILARITY for spelling in same_script
+        )
 
 
 # --- identifier shapes, whoever they belong to -------------------------------------------------
