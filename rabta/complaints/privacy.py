@@ -237,9 +237,22 @@ _COMMON_WORDS = frozenset(
 )
 
 # Arabic-script and Latin combining marks, and joiners: dropped before comparing words.
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0300-\u036f\u200c\u200d\u0640"
+# Invisible characters someone may slip inside a name (A\u200bli): part of the word, then dropped.
+_INVISIBLE = "\u200b-\u200f\u2060\ufeff\u00ad\u0640"  # zero-width and direction marks, soft hyphen, tatweel
+_MARKS = f"\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0300-\u036f{_INVISIBLE}"
 _WORD = re.compile(rf"(?:[^\W\d_]|[{_MARKS}])+")
-_ARABIC_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ة": "ہ", "ۀ": "ہ", "ٱ": "ا"})
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_FOLDED_LETTERS = str.maketrans(
+    {
+        # Arabic letter forms as Urdu writes them.
+        "ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ة": "ہ", "ۀ": "ہ", "ٱ": "ا",
+        # Cyrillic and Greek letters that look Latin (Аli with a Cyrillic А), lower case.
+        "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+        "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ӏ": "l",
+        "α": "a", "β": "b", "ε": "e", "ζ": "z", "η": "h", "ι": "i", "κ": "k", "μ": "m", "ν": "n", "ο": "o",
+        "ρ": "p", "τ": "t", "υ": "y", "χ": "x",
+    }
+)  # fmt: skip
 
 
 @lru_cache(maxsize=65536)  # words repeat: most of a text's words were folded before
@@ -247,8 +260,8 @@ def fold(word: str) -> str:
     """A word as compared: no marks, lower case, Arabic letter forms as Urdu writes them."""
     decomposed = unicodedata.normalize("NFKD", word)
     # Tatweel (ـ) only stretches a letter: علـی is علی.
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c) and c not in "\u200c\u200d\u0640")
-    return bare.casefold().translate(_ARABIC_VARIANTS)
+    bare = "".join(c for c in _INVISIBLE_RE.sub("", decomposed) if not unicodedata.combining(c))
+    return bare.casefold().translate(_FOLDED_LETTERS)
 
 
 # The phonetic key: both scripts reduced to consonant classes, vowels and the half-vowels (w, y, و,
@@ -382,6 +395,8 @@ _PASSPORT = re.compile(r"(?<![^\W\d_])([a-z]{1,2})[\s\-]?\d{6,9}(?!\d)")
 _EMAIL = re.compile(r"[\w.+%'-]*\s*@\s*[\w-]+(?:\s*\.\s*[\w-]+)*")
 _EMAIL_SPELLED = re.compile(
     r"[\w.+%-]+\s*(?:[\[({<]\s*at\s*[\])}>]|\bat\b)\s*[\w-]+(?:\s*(?:[\[({<]\s*dot\s*[\])}>]|\bdot\b)\s*[\w-]+)+"
+    # "ali at gmail.com": a spelled "at" with a plain dot needs a known ending, or "at home.then" would go.
+    r"|[\w.+%-]+\s*(?:[\[({<]\s*at\s*[\])}>]|\bat\b)\s*[\w-]+(?:\.[\w-]+)*\.(?:com|pk|net|org|edu|gov|co|uk|io|info|me)\b"
 )
 _DATE = re.compile(r"(\d{1,4})[-./ ](\d{1,2})[-./ ](\d{1,4})")
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")

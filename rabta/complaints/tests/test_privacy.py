@@ -156,6 +156,8 @@ def email_spellings(rng: random.Random, email: str) -> list[str]:
         f"{local} @ {domain}",
         f"{local} at {host} dot {tld}",
         f"{local}[at]{host}[dot]{tld}",
+        f"{local} at {domain}",
+        email.replace("@", "＠"),  # full-width at sign
     ]
     return rng.sample(forms, 3)
 
@@ -171,6 +173,8 @@ def name_spellings(rng: random.Random, person: Person) -> list[str]:
         f"{rng.choice(first_urdu)} {rng.choice(last_urdu)}",
         f"{rng.choice(first_roman).lower()}{rng.choice(last_roman)}",  # written together
         f"{rng.choice(first_urdu)[:1]}\u0640{rng.choice(first_urdu)[1:]}",  # stretched with a tatweel
+        f"{first_roman[0][:1]}\u200b{first_roman[0][1:]}",  # a zero-width space inside
+        first_roman[0].replace("a", "а").replace("o", "о"),  # Cyrillic а and о that look Latin
     ]
 
 
@@ -194,6 +198,7 @@ def plant(rng: random.Random, person: Person) -> list[str]:
 def leaks(output: str, person: Person) -> list[str]:
     """Every trace of the person found in ``output``: names as whole words, numbers whatever their
     separators or digits, email user names."""
+    output = re.sub("[\u200b-\u200f\u2060\ufeff\u00ad\u0640]", "", output)  # invisible characters
     folded = "".join(str(int(c)) if c.isdigit() else c for c in output)
     joined = re.sub(r"(?<=\d)[^\w\[\]]+(?=\d)", "", folded)  # any separator between digits
     found = []
@@ -206,7 +211,7 @@ def leaks(output: str, person: Person) -> list[str]:
             found.append(number)
     for email in (person.email, person.other_email):
         local = email.split("@")[0]
-        if local.lower() in output.lower():
+        if local.lower() in "".join(fold(c) or c for c in output).lower():
             found.append(email)
     return found
 
