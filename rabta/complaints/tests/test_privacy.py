@@ -22,6 +22,7 @@ from rabta.accounts.models import IdentityDocument, User
 from rabta.accounts.roles import Role
 from rabta.complaints.models import Complaint
 from rabta.complaints.privacy import COMPLAINANT, REDACTED, fold, identity_of, name_key, scrub, scrub_for_person
+from rabta.complaints.services.reminders import reminder_sweep
 from rabta.notifications.models import Outbox
 
 pytestmark = pytest.mark.django_db
@@ -374,8 +375,12 @@ def test_generated_identities_never_reach_an_office(
         for needle in [*name_spellings(rng, person), person.cnic, f"0{person.phone_local}", person.email]:
             found = client.get("/api/complaints", {"search": needle}).json()
             assert found == [], (persona, needle)
+    # What the office is sent: the deadline digests.
+    reminder_sweep(now=timezone.now() + timedelta(days=60))
     staff = [personas.officer_a, personas.supervisor_a, personas.oversight]
-    for message in Outbox.objects.filter(user__in=staff):
+    sent = list(Outbox.objects.filter(user__in=staff))
+    assert sent
+    for message in sent:
         assert leaks(f"{message.subject} {message.body}", person) == []
     # Oversight alone may learn who it is, through the audited reveal.
     if tier == "identity_hidden_from_office":
