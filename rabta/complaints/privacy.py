@@ -220,6 +220,37 @@ abbas | عباس
 uzair | عزیر
 tanveer tanvir | تنویر
 mustafa | مصطفیٰ مصطفی
+saima | صائمہ
+sonia | سونیا
+amber ambar | عنبر
+nimra | نمرہ
+maira | مائرہ
+mehak | مہک
+areeba | اریبہ
+sehar sahar | سحر
+hareem | حریم
+eman iman | ایمان
+aleena alina | علینہ
+hania | ہانیہ
+rimsha | رمشا
+ayan | ایان
+rayyan rayan | ریان
+ahad | احد
+arham | ارحم
+azan | اذان
+hadi | ہادی
+musa moosa | موسیٰ موسی
+isa eesa | عیسیٰ عیسی
+taha | طہٰ طہ
+yahya | یحییٰ یحیی
+zakir | ذاکر
+sabir | صابر
+naeem naim | نعیم
+saleem salim | سلیم
+kaleem kalim | کلیم
+aleem alim | علیم
+wasif | واصف
+atif aatif | عاطف
 begum | بیگم
 parveen parvin | پروین
 kausar kausir | کوثر
