@@ -251,6 +251,8 @@ REASON_FOR_COMPLAINANT = frozenset(
         "complaints.appealed",
         "complaints.appeal_decided",
         "complaints.escalated",
+        "complaints.clock_paused",  # "waiting for your answer", "your answer came": system texts
+        "complaints.clock_resumed",
     }
 )
 
