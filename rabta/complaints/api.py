@@ -17,7 +17,7 @@ from rabta.complaints import selectors
 from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection, Priority
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Attachment, Complaint
-from rabta.complaints.privacy import office_text
+from rabta.complaints.privacy import complaint_view
 from rabta.complaints.services import attachments, clock, feedback, intake, messages, responsibility, routing, work
 from rabta.core.errors import DomainError, NotFound
 from rabta.directory.models import Office
@@ -181,9 +181,6 @@ def _fields(user: Any, complaint: Complaint) -> dict[str, Any]:
     """What ``user`` may read of ``complaint``, as ComplaintOut's fields. A list endpoint returns
     these dicts and lets its response schema validate them once; building ComplaintOut here too
     validated every row twice (1.6 ms of 3 ms for a page of 50)."""
-    own = complaint.complainant_id is not None and complaint.complainant_id == getattr(user, "pk", None)
-    show_name = own or (complaint.anonymity == Anonymity.NAME_HIDDEN_FROM_PUBLIC and complaint.complainant_id)
-    hidden = complaint.identity_hidden_from_office  # the office reads the scrubbed copies
     office = complaint.current_office
     return {
         "tracking_number": complaint.tracking_number,
@@ -194,15 +191,10 @@ def _fields(user: Any, complaint: Complaint) -> dict[str, Any]:
         "jurisdiction": complaint.jurisdiction.code,
         "office": office.code if office else None,
         "office_name": office.name if office else None,
-        "subject": office_text(
-            own=complaint.subject, for_office=complaint.subject_for_office, hidden=hidden, office_reader=not own
-        ),
-        "text": office_text(
-            own=complaint.text, for_office=complaint.text_for_office, hidden=hidden, office_reader=not own
-        ),
+        # Subject, text and the complainant's name: as privacy's one view of a complaint gives them.
+        **complaint_view(complaint, reader_id=getattr(user, "pk", None)),
         "language": complaint.language,
         "anonymity": complaint.anonymity,
-        "complainant_name": complaint.complainant.full_name if show_name and complaint.complainant else None,
         "outcome": complaint.outcome,
         "outcome_reasons": complaint.outcome_reasons,
         "reject_reason": complaint.reject_reason,

@@ -13,8 +13,8 @@ Two kinds of text are removed before an office sees a hidden complainant's words
 
 Matching is on whole words (a user called Ali keeps "quality" intact: a partial match both corrupts
 the text and tells the officer the name). Scrubbing is applied at write time to the ``*_for_office``
-copies, which are what office searches read, and :func:`office_text` is the one place a reader's
-copy of complainant-written text is chosen.
+copies, which are what office searches read; :func:`complaint_view` and :func:`office_text` are
+the one place a reader's copy of complainant-written text, and the complainant's name, is chosen.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from functools import lru_cache
 from typing import Any
 
 import phonenumbers
+
+from rabta.complaints.choices import Anonymity
 
 COMPLAINANT = "[complainant]"  # the complainant's own name or identifier
 REDACTED = "[removed]"  # something shaped like anyone's identifier
@@ -630,6 +632,25 @@ def scrub(text: str, who: Identity = NOBODY) -> str:
 def scrub_for_person(text: str, person: Any) -> str:
     """:func:`scrub` for the account ``person`` (or nobody known, for None)."""
     return scrub(text, identity_of(person))
+
+
+def complaint_view(complaint: Any, *, reader_id: int | None) -> dict[str, str | None]:
+    """What identifies a complainant, as the reader with id ``reader_id`` may read it: the subject
+    and text (the office's scrubbed copies unless the reader is the complainant) and the
+    complainant's name (to the complainant, and to the office only when the complainant chose to
+    hide their name from the public alone). Every reader of a complaint gets these from here."""
+    own = complaint.complainant_id is not None and complaint.complainant_id == reader_id
+    hidden = complaint.identity_hidden_from_office
+    show_name = own or (complaint.anonymity == Anonymity.NAME_HIDDEN_FROM_PUBLIC and complaint.complainant_id)
+    return {
+        "subject": office_text(
+            own=complaint.subject, for_office=complaint.subject_for_office, hidden=hidden, office_reader=not own
+        ),
+        "text": office_text(
+            own=complaint.text, for_office=complaint.text_for_office, hidden=hidden, office_reader=not own
+        ),
+        "complainant_name": complaint.complainant.full_name if show_name and complaint.complainant else None,
+    }
 
 
 def office_text(*, own: str, for_office: str, hidden: bool, office_reader: bool) -> str:
