@@ -41,7 +41,7 @@ REDACTED = "[removed]"  # something shaped like anyone's identifier
 _NAME_TABLE = """
 muhammad mohammad mohammed muhammed mohamed mohamad mohd muhamad | محمد
 ahmad ahmed ahmet | احمد
-ali aly alee | علی
+ali aly alee aali | علی
 hassan hasan | حسن
 hussain husain hussein husein hossain | حسین
 umar omar umer omer | عمر
@@ -92,7 +92,7 @@ qadir qader | قادر
 nasir naseer nasser | ناصر نصیر
 noor nur | نور
 shah | شاہ
-khan | خان
+khan khaan | خان
 malik | ملک
 butt | بٹ
 bhatti | بھٹی
@@ -101,7 +101,7 @@ qureshi qureishi kureshi | قریشی
 siddiqui siddiqi sidiqui | صدیقی
 sheikh shaikh shaykh | شیخ
 syed sayed sayyid | سید
-raza rizza | رضا
+raza rizza reza | رضا
 rizvi | رضوی
 naqvi | نقوی
 jafri jafferi jafary | جعفری
@@ -135,14 +135,14 @@ waqas | وقاص
 zeeshan | ذیشان
 haris | حارث
 owais uwais | اویس
-ayesha aisha aysha ayisha | عائشہ
-fatima fatimah fatma | فاطمہ
+ayesha aisha aysha ayisha aayesha ayeshah aesha aishah | عائشہ
+fatima fatimah fatma faatima | فاطمہ
 khadija khadijah | خدیجہ
-zainab zaynab | زینب
-maryam mariam | مریم
+zainab zaynab zenab | زینب
+maryam mariam mariyam | مریم
 amna aamna | آمنہ
-sana | ثنا ثناء
-hina | حنا
+sana sanaa | ثنا ثناء
+hina heena | حنا
 sadia saadia | سعدیہ
 saba | صبا
 nadia | نادیہ
@@ -165,7 +165,7 @@ tahira | طاہرہ
 yasmin yasmeen | یاسمین
 zara | زارا
 bibi | بی بی بیبی
-nida | ندا
+nida nidaa | ندا
 huma | ہما
 aliya aaliya alia | عالیہ
 rida | ردا
