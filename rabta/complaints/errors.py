@@ -50,3 +50,7 @@ class ComplaintsError(StrEnum):
     STANDING_APPEAL_NOT_OPEN = "standing_appeal_not_open"
     AUDIT_FINDING_UNKNOWN = "audit_finding_unknown"
     RATING_UNKNOWN = "rating_unknown"
+    # The same Idempotency-Key came with a different request: a new complaint needs a new key.
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    # A tracking token in a URL ends up in logs and browser history: send it in a header or body.
+    TOKEN_IN_URL = "token_in_url"  # noqa: S105 (an error code, not a secret)

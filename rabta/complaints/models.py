@@ -217,6 +217,9 @@ class Complaint(TimeStampedModel):
     # Retried submissions with the same key create one complaint: "<user id or anon>:<key>". NULL (not
     # "") when no key was sent, so that cmp_idempotency_key_unique leaves those rows alone.
     idempotency_key = models.CharField(max_length=140, null=True, blank=True)  # noqa: DJ001
+    # SHA-256 of the request that created it under that key: a replay must be the same request
+    # (rabta.complaints.services.intake._replayed). Blank for rows lodged without a key.
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, default="")
     # Customs complaints.
     declaration_number = models.CharField(max_length=40, blank=True)
     collectorate = models.ForeignKey(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from functools import reduce
 from typing import Any
 
@@ -26,8 +27,9 @@ from rabta.complaints.models import (
     OfficerAudit,
     ResponsibilityRating,
 )
+from rabta.complaints.privacy import identity_of, office_text, scrub
 from rabta.core.errors import DomainError, NotFound
-from rabta.core.events import event_rows
+from rabta.core.events import event_timeline
 from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
 
@@ -197,21 +199,94 @@ def complaint_messages(*, user: Any, complaint: Complaint) -> list[dict[str, Any
                 "id": message.pk,
                 "direction": message.direction,
                 "author": author,
-                "body": message.body_for_office if (office_view and hidden) else message.body,
+                "body": office_text(
+                    own=message.body, for_office=message.body_for_office, hidden=hidden, office_reader=office_view
+                ),
                 "created_at": message.created_at,
             }
         )
     return rows
 
 
+class Audience(StrEnum):
+    """Who may see an event kind on a complaint's timeline."""
+
+    EVERYONE = "everyone"  # the complainant and the office
+    OFFICE = "office"  # office staff and oversight: internal work the complainant is not told of
+    OVERSIGHT = "oversight"  # oversight only
+
+
+# Every event kind a complaint's timeline can hold, and who may see it. A kind not listed here is
+# shown to office staff only: a new kind reaches the complainant only when someone decides it may.
+# ``reason`` is shown to the complainant only for kinds whose reason is written for them.
+EVENT_AUDIENCE: dict[str, Audience] = {
+    "complaints.submitted": Audience.EVERYONE,
+    "complaints.routed": Audience.EVERYONE,
+    "complaints.acknowledged": Audience.EVERYONE,
+    "complaints.in_progress": Audience.EVERYONE,
+    "complaints.interim_reply": Audience.EVERYONE,
+    "complaints.clock_paused": Audience.EVERYONE,
+    "complaints.clock_resumed": Audience.EVERYONE,
+    "complaints.message_to_office": Audience.EVERYONE,
+    "complaints.message_to_complainant": Audience.EVERYONE,
+    "complaints.attachment_added": Audience.EVERYONE,
+    "complaints.transferred": Audience.EVERYONE,
+    "complaints.escalated": Audience.EVERYONE,
+    "complaints.resolved": Audience.EVERYONE,
+    "complaints.rejected": Audience.EVERYONE,
+    "complaints.reopened": Audience.EVERYONE,
+    "complaints.appealed": Audience.EVERYONE,
+    "complaints.appeal_decided": Audience.EVERYONE,
+    "complaints.closed": Audience.EVERYONE,
+    "complaints.closed_confirmed": Audience.EVERYONE,
+    "complaints.closed_unconfirmed": Audience.EVERYONE,
+    "complaints.closed_after_appeal": Audience.EVERYONE,
+    "complaints.reopened_on_appeal": Audience.EVERYONE,
+    "complaints.feedback_given": Audience.EVERYONE,
+    "complaints.priority_changed": Audience.OFFICE,
+    "complaints.attachment_cleaned": Audience.OFFICE,
+    "complaints.message_internal": Audience.OFFICE,
+    "complaints.reminded": Audience.OFFICE,
+    "complaints.duplicate_linked": Audience.OFFICE,
+    "complaints.responsibility_rated": Audience.OFFICE,
+    "complaints.identity_revealed": Audience.OVERSIGHT,
+}
+# Reasons written for the complainant (or by them); others (a transfer's, a reveal's) are internal.
+REASON_FOR_COMPLAINANT = frozenset(
+    {
+        "complaints.resolved",
+        "complaints.rejected",
+        "complaints.reopened",
+        "complaints.appealed",
+        "complaints.appeal_decided",
+        "complaints.escalated",
+        "complaints.clock_paused",  # "waiting for your answer", "your answer came": system texts
+        "complaints.clock_resumed",
+    }
+)
+
+
+def event_audience(kind: str) -> Audience:
+    return EVENT_AUDIENCE.get(kind, Audience.OFFICE)
+
+
 def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any]]:
-    """The events of a complaint. Office readers never learn who a hidden complainant is: actions
-    by the complainant are shown as 'complainant', and event data is limited to states."""
+    """The events of a complaint that this reader may see (``EVENT_AUDIENCE``). Office readers never
+    learn who a hidden complainant is: actions by the complainant are shown as 'complainant', the
+    reasons the complainant wrote (reopening, appeal) are scrubbed as their messages are, and event
+    data is never shown."""
     office_view = is_office_view(user, complaint)
+    oversight = office_view and "oversight" in getattr(user, "roles", ())
+    hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
+    who = None  # the complainant's identifiers, read once and only if a reason needs scrubbing
+
+    def by_complainant(event: Event) -> bool:
+        return (event.actor_id is not None and event.actor_id == complaint.complainant_id) or (
+            event.actor_role == "complainant"
+        )
 
     def actor(event: Event) -> str:
-        by_complainant = event.actor_id is not None and event.actor_id == complaint.complainant_id
-        if by_complainant or event.actor_role == "complainant":
+        if by_complainant(event):
             return "complainant"
         if event.actor is None:
             return "system"
@@ -230,7 +305,34 @@ def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any
         pk = event.data.get("attachment")
         return {"attachment": pk if pk in attachment_ids else None}
 
-    return event_rows(complaint, actor_label=actor, extra=attachment)
+    def visible(kind: str) -> bool:
+        audience = event_audience(kind)
+        if audience is Audience.EVERYONE:
+            return True
+        return office_view and (audience is Audience.OFFICE or oversight)
+
+    rows = []
+    for event in event_timeline(complaint):
+        if not visible(event.kind):
+            continue
+        reason = event.reason
+        if not office_view and event.kind not in REASON_FOR_COMPLAINANT:
+            reason = ""
+        elif office_view and hidden and reason and by_complainant(event):
+            who = who or identity_of(complaint.complainant)
+            reason = scrub(reason, who)
+        rows.append(
+            {
+                "kind": event.kind,
+                "at": event.occurred_at,
+                "from_state": event.from_state,
+                "to_state": event.to_state,
+                "actor": actor(event),
+                "reason": reason,
+                **attachment(event),
+            }
+        )
+    return rows
 
 
 ATTACHMENT_EVENTS = ("complaints.attachment_added", "complaints.attachment_cleaned")

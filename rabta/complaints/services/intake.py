@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -20,9 +21,9 @@ from rabta.accounts.models import ComplainantProfile, User
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Category, Complaint, DuplicateLink
+from rabta.complaints.privacy import identity_of, scrub
 from rabta.complaints.reference import reference
 from rabta.complaints.services.deadlines import deadlines_set
-from rabta.complaints.services.messages import scrub_identity
 from rabta.complaints.services.routing import complaint_route
 from rabta.core.crypto import lookup_hash
 from rabta.core.errors import CoreError, DomainError
@@ -125,14 +126,50 @@ def _complainant_records(user: Any) -> tuple[ComplainantProfile | None, str | No
     return profile, row["standing__level"]
 
 
-def _replayed(scoped_key: str | None) -> Complaint | None:
+def _replayed(scoped_key: str | None, fingerprint: str, *, anonymous: bool) -> Complaint | None:
+    """The complaint an earlier request with this key created, if it was this very request.
+
+    The same key with a different request is refused (422, as the IETF Idempotency-Key draft and
+    Stripe do) rather than answered with the first complaint: for a fully anonymous submission the
+    key space is shared by everyone without an account, and echoing the first complaint would hand
+    one person's words to whoever reuses or guesses their key. A replay therefore needs the key *and*
+    the same request, which only the client that sent it holds. Complaints lodged before requests
+    were fingerprinted replay only to their own account, never to an anonymous caller."""
     if not scoped_key:
         return None
-    return (
+    replayed = (
         Complaint.objects.select_related("category", "jurisdiction", "current_office", "complainant")
         .filter(idempotency_key=scoped_key)
         .first()
     )
+    if replayed is None:
+        return None
+    stored = replayed.idempotency_fingerprint
+    if (stored or anonymous) and not secrets.compare_digest(stored, fingerprint):
+        raise DomainError(
+            ComplaintsError.IDEMPOTENCY_KEY_REUSED,
+            _("This Idempotency-Key was already used for a different complaint; send a new key with a new complaint."),
+            fields={
+                "Idempotency-Key": [
+                    {"code": ComplaintsError.IDEMPOTENCY_KEY_REUSED, "message": _("Already used for another request.")}
+                ]
+            },
+            status_code=422,
+        )
+    return replayed
+
+
+def request_fingerprint(**request: Any) -> str:
+    """A digest of everything a submission asked for, stored with its idempotency key so that a
+    replay can be told from a different request under the same key."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return str(value)
+
+    canonical = json.dumps(request, sort_keys=True, ensure_ascii=False, default=plain, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _flags(profile: ComplainantProfile | None) -> dict[str, bool]:
@@ -185,11 +222,26 @@ def complaint_submit(
     entered_by: Any = None,
 ) -> Submission:
     """Lodge a complaint. Every input is checked before anything is written. A repeated
-    ``idempotency_key`` from the same complainant returns the first complaint, created once,
-    even when two retries race."""
+    ``idempotency_key`` from the same complainant with the same request returns the first
+    complaint, created once, even when two retries race; with a different request it is refused."""
     is_anonymous = anonymity == Anonymity.FULLY_ANONYMOUS
     owner = complainant.pk if complainant is not None and not is_anonymous else "anon"
     scoped_key = f"{owner}:{idempotency_digest(idempotency_key)}" if idempotency_key else None
+    fingerprint = request_fingerprint(
+        category=category_code,
+        jurisdiction=jurisdiction_code,
+        subject=subject,
+        text=text,
+        kind=kind,
+        language=language,
+        channel=channel,
+        anonymity=anonymity,
+        attributes=attributes or {},
+        latitude=latitude,
+        longitude=longitude,
+        declaration_number=declaration_number,
+        collectorate=collectorate_code,
+    )
     # No look-up of the key before the work: the unique constraint on it decides, and a replay is
     # found when the INSERT conflicts (or when the replayed input no longer validates). Retries
     # are rare; the look-up would cost every submission a round trip.
@@ -247,7 +299,7 @@ def complaint_submit(
             bad("collectorate", "collectorate_unknown", _("There is no such customs collectorate."))
     clean_attributes = _check_attributes(category, attributes or {}, fields) if category else {}
     if fields:
-        replayed = _replayed(scoped_key)
+        replayed = _replayed(scoped_key, fingerprint, anonymous=is_anonymous)
         if replayed is not None:  # a retry of a submission accepted before the input went stale
             return Submission(replayed, created=False)
         name = next(iter(fields))
@@ -258,8 +310,10 @@ def complaint_submit(
     token = secrets.token_urlsafe(24) if is_anonymous else None
     subject_for_office = text_for_office = ""
     if anonymity in HIDDEN_FROM_OFFICE:
-        subject_for_office = scrub_identity(subject, complainant)[:SUBJECT_MAX_LENGTH]
-        text_for_office = scrub_identity(text, complainant)
+        # The submitter is known here even when a fully anonymous complaint will not store them.
+        who = identity_of(complainant)
+        subject_for_office = scrub(subject, who)[:SUBJECT_MAX_LENGTH]
+        text_for_office = scrub(text, who)
     complaint = Complaint(
         tracking_number=tracking_number_new(),
         kind=kind,
@@ -279,6 +333,7 @@ def complaint_submit(
         entered_by=entered_by if getattr(entered_by, "pk", None) else None,
         attributes=clean_attributes,
         idempotency_key=scoped_key,
+        idempotency_fingerprint=fingerprint if scoped_key else "",
         declaration_number=(declaration_number or "").strip().upper(),
         collectorate=collectorate,
         priority=priority_for(category, flags),
@@ -298,7 +353,7 @@ def complaint_submit(
         routed = complaint_route(complaint, ref=ref)
     except DomainError:
         # Nothing serves the place (any more): a retry of a submission accepted before is still that one.
-        replayed = _replayed(scoped_key)
+        replayed = _replayed(scoped_key, fingerprint, anonymous=is_anonymous)
         if replayed is not None:
             return Submission(replayed, created=False)
         raise
@@ -311,7 +366,7 @@ def complaint_submit(
             _notify_submitted(complaint)
     except IntegrityError:
         # Two retries with the same key raced, or this is a replay: the first one won; return it.
-        replayed = _replayed(scoped_key)
+        replayed = _replayed(scoped_key, fingerprint, anonymous=is_anonymous)
         if replayed is not None:
             return Submission(replayed, created=False)
         raise

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import transaction
@@ -11,33 +10,9 @@ from django.utils.translation import gettext as _
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, MessageDirection, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import TEXT_MAX_LENGTH, Complaint, Message
+from rabta.complaints.privacy import scrub_for_person
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
-
-PLACEHOLDER = "[complainant]"
-
-
-def scrub_identity(text: str, person: Any) -> str:
-    """Remove a person's name (whole and each part of three letters or more), email and phone
-    number from text the office will read, whatever the letter case."""
-    if person is None:
-        return text
-    needles: list[str] = []
-    if person.full_name:
-        needles.append(person.full_name)
-        needles += [part for part in re.split(r"\s+", person.full_name) if len(part) >= 3]
-    if person.email:
-        needles.append(person.email)
-    if person.phone:
-        digits = person.phone.lstrip("+")
-        needles += [person.phone, digits]
-        if digits.startswith("92"):
-            local = digits[2:]
-            # As people write it: 03001234567, 0300 1234567, 0300-1234567.
-            needles += ["0" + local, f"0{local[:3]} {local[3:]}", f"0{local[:3]}-{local[3:]}", local]
-    for needle in sorted(set(needles), key=len, reverse=True):
-        text = re.sub(re.escape(needle), PLACEHOLDER, text, flags=re.IGNORECASE)
-    return text
 
 
 @transaction.atomic
@@ -50,8 +25,9 @@ def message_post(*, complaint: Complaint, author: Any, body: str, direction: str
     if complaint.status in (Status.CLOSED, Status.REJECTED):
         raise DomainError(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This complaint is closed."), status_code=409)
     hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
+    # What the complainant writes reaches a hidden complainant's office scrubbed (rabta.complaints.privacy).
     for_office = (
-        scrub_identity(body, complaint.complainant) if hidden and direction == MessageDirection.TO_OFFICE else body
+        scrub_for_person(body, complaint.complainant) if hidden and direction == MessageDirection.TO_OFFICE else body
     )
     message = Message.objects.create(
         complaint=complaint,

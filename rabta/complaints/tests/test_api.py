@@ -295,5 +295,5 @@ def test_anonymous_complaint_is_followed_with_its_token(client, categories):
         {"category": "PB-MUN-WATER", "jurisdiction": "PK-PB-LHR", "subject": "Bribe", "text": "The clerk wants money"},
     )
     token = response.json()["anonymous_token"]
-    assert api(client, "get", f"/track?token={token}").json()["status"] == "routed"
-    assert api(client, "get", "/track?token=wrong").status_code == 404
+    assert api(client, "get", "/track", HTTP_X_TRACKING_TOKEN=token).json()["status"] == "routed"
+    assert api(client, "get", "/track", HTTP_X_TRACKING_TOKEN="wrong").status_code == 404
