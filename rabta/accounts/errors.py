@@ -18,4 +18,10 @@ class AccountsError(StrEnum):
     VERIFICATION_WRONG_CODE = "verification_wrong_code"
     VERIFICATION_TOO_MANY_ATTEMPTS = "verification_too_many_attempts"
     TOTP_WRONG_CODE = "totp_wrong_code"
+    ROLE_SELF_GRANT = "role_self_grant"
+    ROLE_NOT_GRANTABLE = "role_not_grantable"
+    ACCOUNT_NOT_MANAGEABLE = "account_not_manageable"
+    FIELD_NOT_EDITABLE = "field_not_editable"
+    ACCOUNT_INACTIVE = "account_inactive"
+    NO_CONTACT = "no_contact"
     PASSWORD_WEAK = "password_weak"  # noqa: S105  (an error code, not a secret)
