@@ -516,12 +516,23 @@ def user_update(*, user: User, actor: Any, changes: dict[str, Any]) -> User:
         raise DomainError.for_field(
             refused[0], AccountsError.FIELD_NOT_EDITABLE, _("You cannot change this field."), status_code=403
         )
+    if "email" in changes:
+        email = (changes["email"] or "").strip().lower() or None
+        if email is None and not user.phone_hash:
+            raise DomainError.for_field("email", AccountsError.EMAIL_OR_PHONE_REQUIRED, _("Give an email address."))
+        if email and User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+            raise DomainError.for_field("email", AccountsError.EMAIL_TAKEN, _("An account with this email exists."))
+        changes = {**changes, "email": email}
     before = {name: getattr(user, name) for name in changes}
     for name, value in changes.items():
         setattr(user, name, value)
     changed = sorted(name for name in changes if before[name] != getattr(user, name))
     if not changed:
         return user
+    if "email" in changed and user.email_verified_at is not None:
+        # A new address is not verified until its owner confirms it.
+        user.email_verified_at = None
+        changed.append("email_verified_at")
     user.save(update_fields=changed)
     # Field names, and the new value of the access flags; never names or addresses.
     flags = {name: getattr(user, name) for name in changed if name in {"is_active", "is_staff", "is_superuser"}}

@@ -165,3 +165,18 @@ def test_user_update_takes_only_the_fields_the_actor_may_change(world, actors, s
     assert all(getattr(target, name) == value for name, value in chosen.items())
     for event in Event.objects.filter(kind="accounts.user_updated", subject_id=str(target.pk)):
         assert candidates["full_name"] not in str(event.data) and candidates["email"] not in str(event.data)
+
+
+def test_a_superuser_changing_an_address_keeps_it_unique_and_unverified(world, actors):
+    from django.utils import timezone
+
+    rng = actors["rng"]
+    target, other = person(rng), person(rng)
+    User.objects.filter(pk=target.pk).update(email_verified_at=timezone.now())
+    target.refresh_from_db()
+    with pytest.raises(DomainError) as caught:
+        user_update(user=target, actor=actors["superuser"], changes={"email": other.email.upper()})
+    assert caught.value.fields["email"][0]["code"] == "email_taken"
+    user_update(user=target, actor=actors["superuser"], changes={"email": " New.Address@Example.PK "})
+    target.refresh_from_db()
+    assert target.email == "new.address@example.pk" and target.email_verified_at is None
