@@ -22,7 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rabta.accounts.models import ComplainantProfile, RoleAssignment, User, VerificationCode
-from rabta.accounts.roles import Role
+from rabta.accounts.roles import ROLE_DEFINITIONS, STAFF_ROLES, Role
 from rabta.accounts.services import DocumentInput, administrator_grant, identity_add, role_grant, role_revoke
 from rabta.complaints.models import (
     CannedReply,
@@ -51,8 +51,12 @@ def generated_name(rng: random.Random) -> str:
 
 
 # Who the matrix asks about, and whether their session has passed the second factor.
-ADMIN_PERSONAS = ("superuser", "administrator")
-NO_ACCESS_PERSONAS = ("officer", "supervisor", "oversight", "staff_no_role", "revoked", "revoked_stale")
+# Who reaches the admin: a superuser, an administrator, and a holder of another staff role whom a
+# superuser gave admin access (they get in, and find nothing their permissions do not open).
+ADMIN_PERSONAS = ("superuser", "administrator", "analyst_with_admin_access")
+# One account per staff role other than the administrator's, named after the role.
+STAFF_ROLE_PERSONAS = tuple(sorted(str(role) for role in STAFF_ROLES - {Role.ADMINISTRATOR}))
+NO_ACCESS_PERSONAS = (*STAFF_ROLE_PERSONAS, "staff_no_role", "revoked", "revoked_stale")
 UNVERIFIED_PERSONAS = ("staff_no_role_unverified", "administrator_unverified", "superuser_unverified")
 ALL_PERSONAS = ADMIN_PERSONAS + NO_ACCESS_PERSONAS + UNVERIFIED_PERSONAS
 
@@ -97,13 +101,16 @@ def build_cast(world: Any, seed: int = 17) -> Cast:
         role_revoke(assignment=users[name].role_assignments.get(role=Role.ADMINISTRATOR))
     # An admin flag left behind by a revocation made before the flag followed roles.
     User.objects.filter(pk=users["revoked_stale"].pk).update(is_staff=True)
-    for name, role, office, government in (
-        ("officer", Role.OFFICER, world.office_a, None),
-        ("supervisor", Role.SUPERVISOR, world.head_a, None),
-        ("oversight", Role.OVERSIGHT, None, world.gov_punjab),
-    ):
+    for name in STAFF_ROLE_PERSONAS:
+        spec = ROLE_DEFINITIONS[Role(name)]
+        office = (world.head_a if name == Role.SUPERVISOR else world.office_a) if spec.needs_office else None
         users[name] = _staff(f"{name}@gov.pk", generated_name(rng))
-        role_grant(user=users[name], role=role, office=office, government=government)
+        role_grant(
+            user=users[name], role=name, office=office, government=world.gov_punjab if spec.needs_government else None
+        )
+    users["analyst_with_admin_access"] = _staff("analyst.admin@gov.pk", generated_name(rng))
+    role_grant(user=users["analyst_with_admin_access"], role=Role.RISK_ANALYST)
+    User.objects.filter(pk=users["analyst_with_admin_access"].pk).update(is_staff=True)
     for name in ("staff_no_role", "staff_no_role_unverified"):
         users[name] = _staff(f"{name}@gov.pk", generated_name(rng))
         User.objects.filter(pk=users[name].pk).update(is_staff=True)

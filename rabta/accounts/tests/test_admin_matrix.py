@@ -138,6 +138,7 @@ def test_no_admin_page_without_a_staff_role_admin_access_and_a_second_factor(cas
 @pytest.mark.parametrize("persona", ADMIN_PERSONAS)
 def test_admin_pages_show_no_secret_and_no_escalation_control(cast, persona):
     client = cast.client(persona)
+    assert client.get(ADMIN_ROOT).status_code == 200
     wrong = []
     for label in MODELS:
         hidden = admin.site.hidden_fields(apps.get_model(label))
@@ -290,3 +291,8 @@ def test_no_action_writes_without_an_event(cast, persona):
             if snapshot() != before and Event.objects.count() == events:
                 wrong.append((label, action, "changed with no event"))
     assert wrong == []
+
+
+def test_admin_access_without_permissions_opens_no_model(cast):
+    client = cast.client("analyst_with_admin_access")
+    assert [label for label in MODELS if client.get(urls(label)["changelist"]).status_code != 403] == []
