@@ -24,4 +24,5 @@ class AccountsError(StrEnum):
     FIELD_NOT_EDITABLE = "field_not_editable"
     ACCOUNT_INACTIVE = "account_inactive"
     NO_CONTACT = "no_contact"
+    ADMIN_ACCESS_NEEDS_ROLE = "admin_access_needs_role"
     PASSWORD_WEAK = "password_weak"  # noqa: S105  (an error code, not a secret)

@@ -516,6 +516,12 @@ def user_update(*, user: User, actor: Any, changes: dict[str, Any]) -> User:
         raise DomainError.for_field(
             refused[0], AccountsError.FIELD_NOT_EDITABLE, _("You cannot change this field."), status_code=403
         )
+    if changes.get("is_staff") and not changes.get("is_superuser", user.is_superuser) and not user.roles & STAFF_ROLES:
+        # Admin access follows a staff role (role_revoke takes it away with the last one): a flag
+        # alone would be an account that reaches the admin's login with nothing to justify it.
+        raise DomainError.for_field(
+            "is_staff", AccountsError.ADMIN_ACCESS_NEEDS_ROLE, _("Grant a staff role first: admin access follows it.")
+        )
     if "email" in changes:
         email = (changes["email"] or "").strip().lower() or None
         if email is None and not user.phone_hash:

@@ -149,6 +149,7 @@ def test_user_update_takes_only_the_fields_the_actor_may_change(world, actors, s
         "is_staff": True,
         "is_superuser": True,
     }
+    role_grant(user=target, role=Role.RISK_ANALYST)  # admin access follows a staff role
     chosen = dict(rng.sample(sorted(candidates.items()), k=rng.randrange(1, len(candidates) + 1)))
     if set(chosen) <= USER_FIELDS_ADMINISTRATORS_EDIT:
         user_update(user=target, actor=actors["administrator"], changes=chosen)
@@ -180,3 +181,16 @@ def test_a_superuser_changing_an_address_keeps_it_unique_and_unverified(world, a
     user_update(user=target, actor=actors["superuser"], changes={"email": " New.Address@Example.PK "})
     target.refresh_from_db()
     assert target.email == "new.address@example.pk" and target.email_verified_at is None
+
+
+def test_admin_access_is_given_only_with_a_staff_role(world, actors):
+    rng = actors["rng"]
+    complainant = person(rng)
+    role_grant(user=complainant, role=Role.COMPLAINANT)
+    with pytest.raises(DomainError) as caught:
+        user_update(user=complainant, actor=actors["superuser"], changes={"is_staff": True})
+    assert caught.value.fields["is_staff"][0]["code"] == "admin_access_needs_role"
+    assert not User.objects.get(pk=complainant.pk).is_staff
+    role_grant(user=complainant, role=Role.EXAMINING_OFFICER, office=world.collectorate)
+    user_update(user=User.objects.get(pk=complainant.pk), actor=actors["superuser"], changes={"is_staff": True})
+    assert User.objects.get(pk=complainant.pk).is_staff
