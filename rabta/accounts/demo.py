@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rabta.accounts.models import User
 from rabta.accounts.roles import Role
-from rabta.accounts.services import DocumentInput, administrator_grant, role_assign, user_register
+from rabta.accounts.services import DocumentInput, administrator_grant, role_grant, user_register
 from rabta.directory.models import Government, Office
 
 DEMO_PASSWORD = "rabta-demo-2026"  # noqa: S105  (published demo password)
@@ -103,7 +103,7 @@ def demo_users_create() -> str:
             if login.role == Role.ADMINISTRATOR:
                 administrator_grant(user=user)
             else:
-                role_assign(user=user, role=login.role, office=office, government=government)
+                role_grant(user=user, role=login.role, office=office, government=government)
             TOTPDevice.objects.create(user=user, name="demo authenticator", key=DEMO_TOTP_KEY_HEX, confirmed=True)
         created += 1
     return f"{created} created, {len(DEMO_LOGINS) - created} already there"

@@ -25,4 +25,11 @@ class AccountsError(StrEnum):
     IDENTITY_GIVEN_TWICE = "identity_given_twice"
     # The identifier was confirmed by another account first: the holder who verifies wins.
     IDENTIFIER_HELD_ELSEWHERE = "identifier_held_elsewhere"
+    ROLE_SELF_GRANT = "role_self_grant"
+    ROLE_NOT_GRANTABLE = "role_not_grantable"
+    ACCOUNT_NOT_MANAGEABLE = "account_not_manageable"
+    FIELD_NOT_EDITABLE = "field_not_editable"
+    ACCOUNT_INACTIVE = "account_inactive"
+    NO_CONTACT = "no_contact"
+    ADMIN_ACCESS_NEEDS_ROLE = "admin_access_needs_role"
     PASSWORD_WEAK = "password_weak"  # noqa: S105  (an error code, not a secret)

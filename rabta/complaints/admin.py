@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rabta.accounts.admin_site import RabtaAdminSite
 from rabta.complaints.models import (
     CannedReply,
     Category,
@@ -26,6 +27,14 @@ from rabta.complaints.models import (
 )
 from rabta.complaints.services import reviews
 from rabta.core.errors import DomainError
+
+# The flags derived from a complainant's self-identification drive priority and statistics only:
+# nobody reads them in the admin (DESIGN.md). The anonymous token's hash is a secret.
+cast(RabtaAdminSite, admin.site).hide(
+    Complaint,
+    *(field.name for field in Complaint._meta.fields if field.name.startswith("flag_")),
+    "anonymous_token_hash",
+)
 
 
 @admin.register(Category)

@@ -138,6 +138,20 @@ def _texts_now() -> dict[str, tuple[str, str]]:
                 "Sign in to Rabta to read the reasons."
             ),
         ),
+        "password_reset": (
+            _("Choose your Rabta password"),
+            _(
+                "An administrator asked Rabta to let you choose a new password. Open this link to choose it: "
+                "%(link)s If you did not expect this, tell your administrator."
+            ),
+        ),
+        "second_factor_reset": (
+            _("Your Rabta sign-in code app was reset"),
+            _(
+                "An administrator removed the authenticator app linked to your Rabta account. At your next "
+                "sign-in you will set up a new one. If you did not ask for this, tell your administrator at once."
+            ),
+        ),
         "office_deadline_reminder": (
             _("Deadlines due at %(office)s: %(count)s"),
             _(
