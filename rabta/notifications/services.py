@@ -180,6 +180,38 @@ class Recipient:
     language: str = "en"
 
 
+def _held_by_others(recipients: Sequence[Any]) -> tuple[set[tuple[Any, str]], set[tuple[Any, str]]]:
+    """The (user id, address) pairs not to write to: an address the user has not verified and
+    another account has. Anyone can type someone else's address into a registration form
+    (docs/accounts.md); the verified holder must not receive that account's complaint notices.
+    One query per channel, and only when an unverified address is among the recipients."""
+    from django.contrib.auth import get_user_model
+
+    users = [r for r in recipients if not isinstance(r, Recipient) and getattr(r, "pk", None) is not None]
+    emails = {(u.pk, u.email) for u in users if getattr(u, "email", "") and not getattr(u, "email_verified_at", 1)}
+    phones = {
+        (u.pk, u.phone_hash) for u in users if getattr(u, "phone_hash", "") and not getattr(u, "phone_verified_at", 1)
+    }
+    model = get_user_model()
+    held_emails: set[tuple[Any, str]] = set()
+    held_phones: set[tuple[Any, str]] = set()
+    if emails:
+        verified = set(
+            model.objects.filter(email__in={e for _pk, e in emails}, email_verified_at__isnull=False).values_list(
+                "pk", "email"
+            )
+        )
+        held_emails = {(pk, e) for pk, e in emails if any(e == v and pk != vpk for vpk, v in verified)}
+    if phones:
+        verified = set(
+            model.objects.filter(phone_hash__in={h for _pk, h in phones}, phone_verified_at__isnull=False).values_list(
+                "pk", "phone_hash"
+            )
+        )
+        held_phones = {(pk, h) for pk, h in phones if any(h == v and pk != vpk for vpk, v in verified)}
+    return held_emails, held_phones
+
+
 def notification_enqueue(*, user: Any, template: str, context: dict[str, Any]) -> list[Outbox]:
     """Write outbox rows (email and/or SMS, in the user's language) inside the caller's transaction;
     deliver them once it commits."""
@@ -191,6 +223,7 @@ def notifications_enqueue(items: list[tuple[Any, str, dict[str, Any]]]) -> list[
     :class:`Recipient`. One INSERT for all their outbox rows and one delivery kick after commit, so a
     sweep that notifies thousands of people costs two round trips instead of thousands."""
     rows: list[Outbox] = []
+    held_emails, held_phones = _held_by_others([recipient for recipient, _t, _c in items])
     for recipient, template, context in items:
         if isinstance(recipient, Recipient):
             user, language = None, recipient.language or "en"
@@ -198,10 +231,11 @@ def notifications_enqueue(items: list[tuple[Any, str, dict[str, Any]]]) -> list[
             user, language = recipient, getattr(recipient, "preferred_language", "en") or "en"
         subject, body = _render(template, context, language)
         common = {"user": user, "template": template, "language": language, "body": body}
-        if getattr(recipient, "email", None):
-            rows.append(Outbox(channel=Outbox.Channel.EMAIL, to=recipient.email, subject=subject, **common))
-        if getattr(recipient, "phone", None):
-            rows.append(Outbox(channel=Outbox.Channel.SMS, to=recipient.phone, subject="", **common))
+        email, phone = getattr(recipient, "email", None), getattr(recipient, "phone", None)
+        if email and (user is None or (user.pk, email) not in held_emails):
+            rows.append(Outbox(channel=Outbox.Channel.EMAIL, to=email, subject=subject, **common))
+        if phone and (user is None or (user.pk, getattr(user, "phone_hash", "")) not in held_phones):
+            rows.append(Outbox(channel=Outbox.Channel.SMS, to=phone, subject="", **common))
     if not rows:
         return []
     created = Outbox.objects.bulk_create(rows)

@@ -49,3 +49,29 @@ def test_a_context_shared_by_many_is_written_to_each_in_their_language():
     assert [row.language for row in rows] == ["en", "en", "ur", "en", "en"]
     assert rows[0].body == rows[1].body != rows[2].body
     assert rows[4].subject.endswith(": 3") and rows[0].subject.endswith(": 2")
+
+
+def test_an_address_another_account_has_verified_gets_no_notices_of_an_unverified_claimant():
+    """Someone registers with a stranger's verified email and phone (an unverified claim, allowed
+    so that claims cannot lock holders out): that account's notices must not reach the stranger."""
+    from django.utils import timezone
+
+    from rabta.core.crypto import lookup_hash
+
+    holder = User.objects.create_user(email="holder@example.pk", full_name="Holder")
+    holder.email_verified_at = timezone.now()
+    holder.phone, holder.phone_hash = "+923001112223", lookup_hash("+923001112223", purpose="phone")
+    holder.phone_verified_at = timezone.now()
+    holder.save()
+    claimant = User.objects.create_user(email="holder@example.pk", full_name="Claimant")
+    claimant.phone, claimant.phone_hash = "+923001112223", lookup_hash("+923001112223", purpose="phone")
+    claimant.save()
+    own = User.objects.create_user(email="someone.else@example.pk", full_name="Unverified but nobody else's")
+    holder.refresh_from_db()
+
+    rows = notifications_enqueue([(user, "office_deadline_reminder", CONTEXT) for user in (claimant, holder, own)])
+
+    sent = sorted((row.user_id, row.channel) for row in rows)
+    assert (claimant.pk, Outbox.Channel.EMAIL) not in sent and (claimant.pk, Outbox.Channel.SMS) not in sent
+    assert (holder.pk, Outbox.Channel.EMAIL) in sent and (holder.pk, Outbox.Channel.SMS) in sent
+    assert (own.pk, Outbox.Channel.EMAIL) in sent
