@@ -167,7 +167,7 @@ RABTA_CLIENT_IP_HEADER = os.environ.get("RABTA_CLIENT_IP_HEADER", "X-Forwarded-F
 
 # Rate limits (rabta.core.ratelimit): per client address and per subject (account or identifier).
 # Addresses are shared by many people behind mobile carriers' NAT, so address limits are looser
-# than subject limits. "scope=address/subject" pairs in RABTA_RATE_LIMITS override these, e.g.
+# than subject limits. "scope=ADDRESS_RATE:SUBJECT_RATE" items in RABTA_RATE_LIMITS override these, e.g.
 # "intake=120/h:20/h,messages=300/h:60/h".
 RABTA_RATE_LIMITS = rate_limits_from_env(
     os.environ.get("RABTA_RATE_LIMITS", ""),
