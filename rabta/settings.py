@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "rabta.core.middleware.RequestIdMiddleware",
+    "rabta.api.middleware.ApiErrorFormatMiddleware",  # /api/ errors in the one format, whoever answered
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -9,6 +9,7 @@ from pydantic import Field
 from rabta.accounts import services
 from rabta.accounts.models import User
 from rabta.accounts.roles import ROLE_DEFINITIONS, Role
+from rabta.api.params import Int64
 
 router = Router(tags=["accounts"])
 
@@ -34,7 +35,7 @@ class RegisterIn(Schema):
     gender: str = ""
     has_disability: bool = False
     is_minority: bool = False
-    birth_year: int | None = None
+    birth_year: Int64 | None = None
     women_led_business: bool = False
     youth_led_business: bool = False
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -13,10 +13,12 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from rabta.accounts.roles import Role
+from rabta.api.params import Int64, RowId
 from rabta.complaints import selectors
-from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection, Priority
+from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection, Outcome, Priority, RejectReason
+from rabta.complaints.choices import Status as ComplaintStatus
 from rabta.complaints.errors import ComplaintsError
-from rabta.complaints.models import Appeal, Attachment, Complaint
+from rabta.complaints.models import Appeal, Attachment, Complaint, ResponsibilityRating
 from rabta.complaints.services import attachments, clock, feedback, intake, messages, responsibility, routing, work
 from rabta.core.errors import DomainError, NotFound
 from rabta.directory.models import Office
@@ -45,9 +47,14 @@ class SubmitIn(Schema):
     jurisdiction: str = Field(description="place code, see /api/directory/jurisdictions")
     subject: str
     text: str
-    kind: str = Kind.COMPLAINT
+    kind: Kind = Kind.COMPLAINT
     language: str = "en"
-    anonymity: str = Anonymity.NAME_HIDDEN_FROM_PUBLIC
+    anonymity: Anonymity = Field(
+        Anonymity.NAME_HIDDEN_FROM_PUBLIC,
+        description="Who may know the complainant: public_name_hidden (the office sees the name), "
+        "identity_hidden_from_office, or fully_anonymous (use POST /api/complaints/anonymous, which keeps no "
+        "link to an account and answers with the only token to follow it: GET /api/complaints/track?token=...).",
+    )
     attributes: dict[str, Any] = {}
     latitude: Decimal | None = None
     longitude: Decimal | None = None
@@ -61,8 +68,8 @@ class ComplaintOut(Schema):
     complainant's identity is hidden from the office; self-identification flags never appear."""
 
     tracking_number: str
-    kind: str
-    status: str
+    kind: Kind
+    status: ComplaintStatus
     priority: str
     category: str
     jurisdiction: str
@@ -71,11 +78,11 @@ class ComplaintOut(Schema):
     subject: str
     text: str
     language: str
-    anonymity: str
+    anonymity: Anonymity
     complainant_name: str | None
-    outcome: str
+    outcome: Outcome | Literal[""]
     outcome_reasons: str
-    reject_reason: str
+    reject_reason: RejectReason | Literal[""]
     reject_explanation: str
     declaration_number: str
     resolve_due_at: datetime | None
@@ -114,14 +121,16 @@ class EventOut(Schema):
 
 
 class ResolveIn(Schema):
-    outcome: str
+    outcome: Literal[Outcome.RELIEF_GRANTED, Outcome.PARTIAL_RELIEF, Outcome.NO_RELIEF] = Field(
+        description="duplicate is not an outcome an office chooses: reject as a duplicate instead"
+    )
     reasons: str = ""
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: RejectReason
     explanation: str
-    duplicate_of: str | None = None
+    duplicate_of: str | None = Field(None, description="tracking number of the original; required with duplicate")
 
 
 class TransferIn(Schema):
@@ -130,7 +139,7 @@ class TransferIn(Schema):
 
 
 class FeedbackIn(Schema):
-    rating: int
+    rating: Int64 = Field(description="1 to 5")
     satisfied: bool
     comment: str = ""
 
@@ -140,7 +149,7 @@ class ReasonIn(Schema):
 
 
 class AppealDecideIn(Schema):
-    decision: str
+    decision: Literal[Outcome.RELIEF_GRANTED, Outcome.PARTIAL_RELIEF, Outcome.NO_RELIEF]
     reasons: str
 
 
@@ -334,15 +343,15 @@ def _cursor(request: HttpRequest, field: str, tracking_number: str | None) -> in
 def complaint_list(
     request: HttpRequest,
     response: HttpResponse,
-    status: str | None = None,
+    status: ComplaintStatus | None = None,
     category: str | None = None,
     priority: str | None = None,
     overdue: bool | None = None,
     office: str | None = None,
     search: str | None = None,
     before: str | None = None,
-    before_id: int | None = None,
-    limit: int = selectors.PAGE_SIZE,
+    before_id: RowId | None = None,
+    limit: Int64 = selectors.PAGE_SIZE,
 ) -> list[dict[str, Any]]:
     filters = selectors.ComplaintFilters(
         status=status,
@@ -381,9 +390,9 @@ class PendingOut(Schema):
 def pending_long(
     request: HttpRequest,
     response: HttpResponse,
-    days: int = selectors.PENDING_TRACKED_DAYS,
+    days: Int64 = selectors.PENDING_TRACKED_DAYS,
     after: str | None = None,
-    limit: int = selectors.PAGE_SIZE,
+    limit: Int64 = selectors.PAGE_SIZE,
 ) -> list[dict[str, Any]]:
     _office_staff(request, "Only office staff and oversight track these.")
     if not 1 <= days <= 3650:
@@ -601,7 +610,7 @@ def reveal(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> dic
 
 
 class RatingIn(Schema):
-    rating: str = Field(description="genuine, non_issue, misleading or abusive")
+    rating: ResponsibilityRating.Rating
 
 
 class RatingOut(Schema):
@@ -645,7 +654,7 @@ def attachment_upload(
 
 
 @router.get("/{tracking_number}/attachments/{attachment_id}", response={404: ErrorOut})
-def attachment_download(request: HttpRequest, tracking_number: str, attachment_id: int) -> FileResponse:
+def attachment_download(request: HttpRequest, tracking_number: str, attachment_id: RowId) -> FileResponse:
     complaint = _get(request, tracking_number)
     attachment = Attachment.objects.filter(complaint=complaint, pk=attachment_id).first()
     if attachment is None:

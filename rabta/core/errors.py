@@ -21,6 +21,18 @@ class CoreError(StrEnum):
     CONFLICT = "conflict"
     RATE_LIMITED = "rate_limited"
     DECRYPTION_FAILED = "decryption_failed"
+    TEXT_TOO_LONG = "text_too_long"
+    TEXT_CONTROL_CHARACTER = "text_control_character"
+    TEXT_INVALID_CHARACTER = "text_invalid_character"
+    # The request itself, before any operation looks at it (rabta.api).
+    MALFORMED_BODY = "malformed_body"
+    CSRF_FAILED = "csrf_failed"
+    NOT_AUTHENTICATED = "not_authenticated"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    REQUEST_TOO_LARGE = "request_too_large"
+    URI_TOO_LONG = "uri_too_long"
+    BAD_REQUEST = "bad_request"
+    SERVER_ERROR = "server_error"
 
 
 class DomainError(Exception):

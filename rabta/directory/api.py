@@ -7,8 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from rabta.api.params import PageNumberPagination
 from rabta.core.errors import DomainError, NotFound
 from rabta.directory import selectors
 from rabta.directory.choices import JurisdictionKind, OfficeLevel
