@@ -29,6 +29,7 @@ from rabta.accounts.validators import document_hash_namespace, normalize_country
 from rabta.core.crypto import lookup_hash
 from rabta.core.errors import CoreError, DomainError
 from rabta.core.events import event_record
+from rabta.core.textinput import text_clean
 from rabta.notifications.senders import SmsMessage, sms_sender
 
 MAX_VERIFICATION_ATTEMPTS = 5
@@ -138,12 +139,15 @@ def user_register(
     """Register a complainant. Every field is checked before anything is written; on any error
     a DomainError names each bad field and nothing is saved."""
     errors = _Errors()
-    full_name = (full_name or "").strip()
-    if not full_name:
+    full_name = text_clean(full_name, model=User, name="full_name", errors=errors.fields)
+    if not full_name and "full_name" not in errors.fields:
         errors.add("full_name", "required", _("Full name is required."))
+    business_name = text_clean(business_name, model=ComplainantProfile, name="business_name", errors=errors.fields)
     email_normalized: str | None = None
     phone_normalized: str | None = None
     if email:
+        email = text_clean(email, model=User, name="email", errors=errors.fields)
+    if email and "email" not in errors.fields:
         try:
             validate_email(email.strip())
             email_normalized = email.strip().lower()

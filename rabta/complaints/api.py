@@ -20,7 +20,7 @@ from rabta.complaints.choices import Status as ComplaintStatus
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Attachment, Complaint, ResponsibilityRating
 from rabta.complaints.services import attachments, clock, feedback, intake, messages, responsibility, routing, work
-from rabta.core.errors import DomainError, NotFound
+from rabta.core.errors import DomainError, NotFound, fields_renamed
 from rabta.directory.models import Office
 
 router = Router(tags=["complaints"])
@@ -515,7 +515,7 @@ def resolve(request: HttpRequest, tracking_number: str, payload: ResolveIn) -> C
 
 @router.post("/{tracking_number}/reject", response=ACTION)
 def reject(request: HttpRequest, tracking_number: str, payload: RejectIn) -> ComplaintOut:
-    duplicate_of = _get(request, payload.duplicate_of) if payload.duplicate_of else None
+    duplicate_of = _other(request, "duplicate_of", payload.duplicate_of) if payload.duplicate_of else None
     return _act(
         request,
         tracking_number,
@@ -544,7 +544,18 @@ def transfer(request: HttpRequest, tracking_number: str, payload: TransferIn) ->
 
 @router.post("/{tracking_number}/duplicates/{other}", response=ACTION)
 def link_duplicate(request: HttpRequest, tracking_number: str, other: str) -> ComplaintOut:
-    return _act(request, tracking_number, work.duplicate_link, duplicate_of=_get(request, other))
+    return _act(request, tracking_number, work.duplicate_link, duplicate_of=_other(request, "other", other))
+
+
+def _other(request: HttpRequest, field: str, tracking_number: str) -> Complaint:
+    """A second complaint an action names. Not found is an error on that field: a bare 404 would
+    read as "the complaint you act on does not exist"."""
+    try:
+        return _get(request, tracking_number)
+    except NotFound:
+        raise DomainError.for_field(
+            field, ComplaintsError.DUPLICATE_OF_UNKNOWN, "No complaint you can see has this tracking number."
+        ) from None
 
 
 @router.post("/{tracking_number}/feedback", response=ACTION)
@@ -570,7 +581,8 @@ def reopen(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> Com
 @router.post("/{tracking_number}/appeal", response=ACTION)
 def appeal(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> ComplaintOut:
     complaint = _get(request, tracking_number)
-    feedback.appeal_file(complaint=complaint, actor=request.user, reasons=payload.reason)
+    with fields_renamed(reasons="reason"):  # the service's word for what this endpoint calls "reason"
+        feedback.appeal_file(complaint=complaint, actor=request.user, reasons=payload.reason)
     return _out(request.user, _get(request, tracking_number))
 
 

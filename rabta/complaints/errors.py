@@ -43,3 +43,5 @@ class ComplaintsError(StrEnum):
     STANDING_APPEAL_NOT_OPEN = "standing_appeal_not_open"
     AUDIT_FINDING_UNKNOWN = "audit_finding_unknown"
     RATING_UNKNOWN = "rating_unknown"
+    RATING_ALREADY_GIVEN = "rating_already_given"
+    DUPLICATE_OF_UNKNOWN = "duplicate_of_unknown"

@@ -7,6 +7,8 @@ service raises ``DomainError(code, message, fields=...)``; the API, pages and co
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any
 
@@ -82,6 +84,20 @@ class InvalidTransition(DomainError):
 
     def __init__(self, message: str, *, code: str = CoreError.INVALID_TRANSITION) -> None:
         super().__init__(code, message)
+
+
+@contextmanager
+def fields_renamed(**names: str) -> Iterator[None]:
+    """Field errors raised inside, under the names the client used (``service_name="client_name"``),
+    for the few endpoints whose input is named differently from the service's argument."""
+    try:
+        yield
+    except DomainError as error:
+        error.fields = {names.get(field, field): errors for field, errors in error.fields.items()}
+        for old, new in names.items():
+            if error.message.startswith(f"{old}: "):
+                error.message = f"{new}: {error.message[len(old) + 2 :]}"
+        raise
 
 
 def validation_error_to_domain(exc: ValidationError) -> DomainError:
