@@ -21,6 +21,7 @@ from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Attachment, Complaint, ResponsibilityRating
 from rabta.complaints.services import attachments, clock, feedback, intake, messages, responsibility, routing, work
 from rabta.core.errors import DomainError, NotFound, fields_renamed
+from rabta.core.ratelimit import rate_limit
 from rabta.directory.models import Office
 
 router = Router(tags=["complaints"])
@@ -286,20 +287,24 @@ def _submit(request: HttpRequest, payload: SubmitIn, complainant: Any, channel: 
 
 @router.post(
     "",
-    response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Lodge a complaint (send an Idempotency-Key header: a retry returns the same complaint)",
 )
 def submit(request: HttpRequest, payload: SubmitIn) -> Status[SubmitOut]:
+    rate_limit(request, scope="intake", subjects=[str(request.user.pk)])
     return _submit(request, payload, request.user, Channel.API)
 
 
 @router.post(
     "/anonymous",
     auth=None,
-    response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Lodge a fully anonymous complaint; the answer holds the only key to follow it",
 )
 def submit_anonymous(request: HttpRequest, payload: SubmitIn) -> Status[SubmitOut]:
+    # Counted by address only, even for a signed-in submitter: nothing, not even a cache key,
+    # ties a fully anonymous complaint to an account.
+    rate_limit(request, scope="intake_anonymous")
     payload.anonymity = Anonymity.FULLY_ANONYMOUS
     # A signed-in submitter is passed only so their name can be scrubbed from the text; a fully
     # anonymous complaint stores no link to them.
@@ -436,9 +441,13 @@ def message_list(request: HttpRequest, tracking_number: str) -> list[dict[str, A
     return selectors.complaint_messages(user=request.user, complaint=complaint)
 
 
-@router.post("/{tracking_number}/messages", response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/{tracking_number}/messages",
+    response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+)
 def message_create(request: HttpRequest, tracking_number: str, payload: MessageIn) -> Status[dict[str, Any]]:
     complaint = _get(request, tracking_number)
+    rate_limit(request, scope="messages", subjects=[str(request.user.pk)])
     own = complaint.complainant_id == request.user.pk
     if not own:
         _staff(request, complaint, WORK_ROLES | {Role.OVERSIGHT})
