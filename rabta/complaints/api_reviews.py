@@ -83,7 +83,7 @@ class AssignIn(Schema):
     post: RowId = Field(description="id of the reviewer's post, in an office where they work")
 
 
-class DecideIn(Schema):
+class ReviewDecideIn(Schema):
     result: DecisionReview.Result
     reasons: str = Field("", description="mandatory")
 
@@ -241,7 +241,7 @@ def review_assign(request: HttpRequest, reference: str, payload: AssignIn) -> Re
 
 
 @router.post("/{reference}/decide", response=ACTION, summary="Decide the review (the assigned reviewer only)")
-def review_decide(request: HttpRequest, reference: str, payload: DecideIn) -> ReviewOut:
+def review_decide(request: HttpRequest, reference: str, payload: ReviewDecideIn) -> ReviewOut:
     review = _get(request, reference)
     reviews.decision_review_decide(review=review, actor=request.user, result=payload.result, reasons=payload.reasons)
     return _out(request.user, _reviews().get(pk=review.pk))
