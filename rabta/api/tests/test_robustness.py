@@ -150,6 +150,15 @@ def test_directory_pages_out_of_range_are_a_422(client, world, page):
         assert "page" in assert_error_format(response, 422)["fields"]
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_an_office_search_of_too_many_words_is_refused_before_the_database(client, world, seed):
+    rng = random.Random(seed)
+    words = [rng.choice(["Lahore", "لاہور", "office", "دفتر", "PB", "LG", "x"]) for _ in range(rng.randrange(11, 300))]
+    response = client.get("/api/directory/offices", {"q": " ".join(words)[:600]})
+    assert "q" in assert_error_format(response, 400)["fields"]
+    assert client.get("/api/directory/offices", {"q": " ".join(words[:10])}).status_code == 200
+
+
 def test_an_unknown_path_under_the_api_is_a_json_404(client):
     for path in ("/api/nope", "/api/complaints/RB-0000-0000-C/nothing", "/api/directory/offices/x/y/z"):
         assert assert_error_format(client.get(path), 404)["code"] == "not_found"
