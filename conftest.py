@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -33,6 +34,14 @@ def _reference_memo_per_test():
     MEMO.forget_locally()
     yield
     MEMO.forget_locally()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_per_test(settings):
+    """Rate-limit counters live in the shared cache and outlast a test: each test counts under its
+    own key prefix, so the suite never trips a limit by accident, and tests running in parallel on
+    one Redis never reset each other's counters (as clearing the cache would)."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:test:{uuid.uuid4().hex}:"
 
 
 @pytest.fixture

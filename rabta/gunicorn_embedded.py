@@ -15,6 +15,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from rabta.core.gunicorn_errors import install as install_json_errors
+
+install_json_errors()  # gunicorn's own 400/414/431 answers in the one error format, not HTML
+
 INTERVAL_SECONDS = max(5, int(os.environ.get("RABTA_SWEEP_SECONDS", "900")))
 SWEEP_TIMEOUT_SECONDS = 600
 _stop = threading.Event()

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "rabta.core.middleware.RequestIdMiddleware",
+    "rabta.api.middleware.ApiErrorFormatMiddleware",  # /api/ errors in the one format, whoever answered
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -12,6 +12,7 @@ from rabta.accounts import services
 from rabta.accounts.choices import VerificationChannel
 from rabta.accounts.models import User
 from rabta.accounts.roles import ROLE_DEFINITIONS, Role
+from rabta.api.params import Int64
 from rabta.core.ratelimit import RateLimited, rate_limit
 
 router = Router(tags=["accounts"])
@@ -38,7 +39,7 @@ class RegisterIn(Schema):
     gender: str = ""
     has_disability: bool = False
     is_minority: bool = False
-    birth_year: int | None = None
+    birth_year: Int64 | None = None
     women_led_business: bool = False
     youth_led_business: bool = False
 

@@ -39,6 +39,7 @@ from rabta.core.crypto import lookup_hash
 from rabta.core.errors import CoreError, DomainError
 from rabta.core.events import event_record
 from rabta.core.ratelimit import RateLimited
+from rabta.core.textinput import text_clean
 from rabta.notifications.senders import SmsMessage, sms_sender
 
 MAX_VERIFICATION_ATTEMPTS = 5  # wrong codes per code
@@ -236,12 +237,15 @@ def user_register(
     holder of any of them is told instead (issue 17 items 4 and 5). Such a claim can never be
     verified (verification_confirm), so it gives the claimant nothing of the holder's."""
     errors = _Errors()
-    full_name = (full_name or "").strip()
-    if not full_name:
+    full_name = text_clean(full_name, model=User, name="full_name", errors=errors.fields)
+    if not full_name and "full_name" not in errors.fields:
         errors.add("full_name", "required", _("Full name is required."))
+    business_name = text_clean(business_name, model=ComplainantProfile, name="business_name", errors=errors.fields)
     email_normalized: str | None = None
     phone_normalized: str | None = None
     if email:
+        email = text_clean(email, model=User, name="email", errors=errors.fields)
+    if email and "email" not in errors.fields:
         try:
             email_normalized = normalize_email(email)
         except ValidationError as exc:

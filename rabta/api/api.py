@@ -2,15 +2,113 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
-from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
+import json
+import math
+import re
+from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+from ninja.security import SessionAuth
+from ninja.utils import check_csrf
+
+from rabta.api.errors import error_for_status
 from rabta.core.errors import CoreError, DomainError, validation_error_to_domain
 from rabta.core.ratelimit import RateLimited
+
+
+class MalformedBody(DomainError):
+    """A body the API cannot take: not JSON (``malformed_body``), or JSON with a value no field may
+    hold (``validation_error`` naming the field)."""
+
+    status_code = 400
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = CoreError.MALFORMED_BODY,
+        fields: dict[str, list[dict[str, str]]] | None = None,
+    ) -> None:
+        super().__init__(code, message, fields=fields)
+
+
+def _refuse_constant(name: str) -> float:
+    # Python's json reads NaN and Infinity, which are not JSON and which no database column takes.
+    raise MalformedBody(_("%(value)s is not a JSON number.") % {"value": name})
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 reads as inf
+        raise MalformedBody(_("The number %(value)s is out of range.") % {"value": text[:40]})
+    return value
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(data: Any) -> tuple[str, str, str] | None:
+    """The path of the first string (value or key) holding a lone surrogate or a NUL, which no
+    database stores (PostgreSQL refuses NUL, UTF-8 cannot encode a surrogate), with its problem."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                child = f"{path}.{key}" if path else str(key)
+                stack.append((path or "__all__", key))
+                stack.append((child, value))
+        elif isinstance(item, list):
+            stack.extend((f"{path}.{index}" if path else str(index), value) for index, value in enumerate(item))
+        elif isinstance(item, str):
+            found = _UNSTORABLE.search(item)
+            if found is not None:
+                if found.group() == "\x00":
+                    return path or "__all__", CoreError.TEXT_CONTROL_CHARACTER, _("The text holds a NUL character.")
+                message = _("The text holds a character that is not valid Unicode.")
+                return path or "__all__", CoreError.TEXT_INVALID_CHARACTER, message
+    return None
+
+
+class StrictJsonParser(Parser):
+    """JSON bodies, refusing what would otherwise reach a service and fail only in the database:
+    NaN, Infinity and numbers too large for a double, and strings holding NUL or lone surrogates.
+    Each is a 400 naming the field, on every operation at once."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            data = json.loads(request.body, parse_constant=_refuse_constant, parse_float=_finite_float)
+        except (ValueError, RecursionError) as exc:
+            if isinstance(exc, MalformedBody):
+                raise
+            raise MalformedBody(_("The body is not valid JSON.")) from exc
+        problem = _unstorable(data)
+        if problem is not None:
+            field, code, message = problem
+            fields = {field: [{"code": code, "message": message}]}
+            raise MalformedBody(f"{field}: {message}", code=CoreError.VALIDATION, fields=fields)
+        return data
+
+
+class CsrfCheckedSession(SessionAuth):
+    """Django's session, CSRF-checked like ninja's ``django_auth``, but a failed check is an error
+    with its own code (``csrf_failed``) instead of a bare 403."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise DomainError(
+                CoreError.CSRF_FAILED,
+                _("CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header."),
+                status_code=403,
+            )
+        return request.COOKIES.get(self.param_name)
+
 
 api = NinjaAPI(
     title="Rabta API",
@@ -20,7 +118,8 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
-    auth=django_auth,  # session auth (CSRF-checked) by default; public endpoints opt out with auth=None
+    auth=CsrfCheckedSession(),  # session auth (CSRF-checked) by default; public endpoints opt out with auth=None
+    parser=StrictJsonParser(),
 )
 
 
@@ -62,7 +161,24 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, DomainError("not_authenticated", "Sign in first.", status_code=401))
+    return _error(request, DomainError(CoreError.NOT_AUTHENTICATED, "Sign in first.", status_code=401))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja wraps what the parser raises ("Cannot parse request body"); the cause says what it was.
+    cause = exc.__cause__
+    if isinstance(cause, DomainError):
+        return _error(request, cause)
+    if isinstance(cause, RequestDataTooBig):
+        return _error(request, error_for_status(413))
+    return _error(request, error_for_status(exc.status_code, str(exc)))
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Too large a body, too many form fields or files: Django's own limits, read while parsing.
+    return _error(request, error_for_status(413 if isinstance(exc, RequestDataTooBig) else 400))
 
 
 @api.get("/", auth=None, tags=["meta"], summary="API root")

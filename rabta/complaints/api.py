@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -13,13 +13,15 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from rabta.accounts.roles import Role
+from rabta.api.params import Int64, RowId
 from rabta.complaints import selectors, transitions
-from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection
+from rabta.complaints.choices import Anonymity, Channel, Kind, MessageDirection, Outcome, RejectReason
+from rabta.complaints.choices import Status as ComplaintStatus
 from rabta.complaints.errors import ComplaintsError
-from rabta.complaints.models import Appeal, Complaint
+from rabta.complaints.models import Appeal, Complaint, ResponsibilityRating
 from rabta.complaints.privacy import complaint_view
 from rabta.complaints.services import attachments, clock, feedback, intake, messages, responsibility, routing, work
-from rabta.core.errors import DomainError, NotFound
+from rabta.core.errors import DomainError, NotFound, fields_renamed
 from rabta.core.ratelimit import rate_limit
 from rabta.directory.models import Office
 
@@ -55,9 +57,9 @@ class SubmitIn(Schema):
     jurisdiction: str = Field(description="place code, see /api/directory/jurisdictions")
     subject: str = Field(description=SCRUBBED)
     text: str = Field(description=SCRUBBED)
-    kind: str = Kind.COMPLAINT
+    kind: Kind = Kind.COMPLAINT
     language: str = "en"
-    anonymity: str = Field(
+    anonymity: Anonymity = Field(
         Anonymity.NAME_HIDDEN_FROM_PUBLIC,
         description="`public_name_hidden`: the office sees who you are, the public does not. "
         "`identity_hidden_from_office`: the office never sees your identity; only the oversight unit may reveal "
@@ -77,8 +79,8 @@ class ComplaintOut(Schema):
     complainant's identity is hidden from the office; self-identification flags never appear."""
 
     tracking_number: str
-    kind: str
-    status: str
+    kind: Kind
+    status: ComplaintStatus
     priority: str
     category: str
     jurisdiction: str
@@ -87,11 +89,11 @@ class ComplaintOut(Schema):
     subject: str
     text: str
     language: str
-    anonymity: str
+    anonymity: Anonymity
     complainant_name: str | None
-    outcome: str
+    outcome: Outcome | Literal[""]
     outcome_reasons: str
-    reject_reason: str
+    reject_reason: RejectReason | Literal[""]
     reject_explanation: str
     declaration_number: str
     resolve_due_at: datetime | None
@@ -134,14 +136,16 @@ class EventOut(Schema):
 
 
 class ResolveIn(Schema):
-    outcome: str
+    outcome: Literal[Outcome.RELIEF_GRANTED, Outcome.PARTIAL_RELIEF, Outcome.NO_RELIEF] = Field(
+        description="duplicate is not an outcome an office chooses: reject as a duplicate instead"
+    )
     reasons: str = ""
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: RejectReason
     explanation: str
-    duplicate_of: str | None = None
+    duplicate_of: str | None = Field(None, description="tracking number of the original; required with duplicate")
 
 
 class TransferIn(Schema):
@@ -150,7 +154,7 @@ class TransferIn(Schema):
 
 
 class FeedbackIn(Schema):
-    rating: int
+    rating: Int64 = Field(description="1 to 5")
     satisfied: bool
     comment: str = ""
 
@@ -160,7 +164,7 @@ class ReasonIn(Schema):
 
 
 class AppealDecideIn(Schema):
-    decision: str
+    decision: Literal[Outcome.RELIEF_GRANTED, Outcome.PARTIAL_RELIEF, Outcome.NO_RELIEF]
     reasons: str
 
 
@@ -311,24 +315,28 @@ IDEMPOTENCY = (
 
 @router.post(
     "",
-    response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Lodge a complaint (send an Idempotency-Key header: a retry returns the same complaint)",
     description=IDEMPOTENCY + SCRUBBED,
 )
 def submit(request: HttpRequest, payload: SubmitIn) -> Status[SubmitOut]:
+    rate_limit(request, scope="intake", subjects=[str(request.user.pk)])
     return _submit(request, payload, request.user, Channel.API)
 
 
 @router.post(
     "/anonymous",
     auth=None,
-    response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Lodge a fully anonymous complaint; the answer holds the only key to follow it",
     description=IDEMPOTENCY
     + "A replay returns the complaint only to a caller who sends the same key and the same request, and never "
     "shows the tracking token again: keep it from the first answer. " + SCRUBBED,
 )
 def submit_anonymous(request: HttpRequest, payload: SubmitIn) -> Status[SubmitOut]:
+    # Counted by address only, even for a signed-in submitter: nothing, not even a cache key,
+    # ties a fully anonymous complaint to an account.
+    rate_limit(request, scope="intake_anonymous")
     payload.anonymity = Anonymity.FULLY_ANONYMOUS
     # A signed-in submitter is passed only so their name can be scrubbed from the text; a fully
     # anonymous complaint stores no link to them.
@@ -343,14 +351,16 @@ class TrackIn(Schema):
     token: str = Field(description="The token given once when the anonymous complaint was lodged.")
 
 
-def _tracked(token: str) -> ComplaintOut:
+def _tracked(request: HttpRequest, token: str) -> ComplaintOut:
+    # Tokens are too long to guess, but a client trying them by the thousand is still refused.
+    rate_limit(request, scope="anonymous_tracking")
     return _out(None, selectors.complaint_by_token(token))
 
 
 @router.get(
     "/track",
     auth=None,
-    response={200: ComplaintOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: ComplaintOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="Follow an anonymous complaint (token in the X-Tracking-Token header)",
     description="The token is a secret: send it in the `X-Tracking-Token` header, or POST it to this path. A token "
     "in the URL would be written to access logs, proxies and browser history, so `?token=` is refused.",
@@ -360,17 +370,17 @@ def track(request: HttpRequest) -> ComplaintOut:
         raise DomainError.for_field(
             "token", ComplaintsError.TOKEN_IN_URL, "Send the token in the X-Tracking-Token header, not in the URL."
         )
-    return _tracked(request.headers.get(TRACKING_TOKEN_HEADER, ""))
+    return _tracked(request, request.headers.get(TRACKING_TOKEN_HEADER, ""))
 
 
 @router.post(
     "/track",
     auth=None,
-    response={200: ComplaintOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ComplaintOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Follow an anonymous complaint (token in the body)",
 )
 def track_post(request: HttpRequest, payload: TrackIn) -> ComplaintOut:
-    return _tracked(payload.token)
+    return _tracked(request, payload.token)
 
 
 NEXT_PAGE_HEADER = "X-Next-Before"  # the tracking number to pass as `before` for the next page
@@ -403,15 +413,15 @@ def _cursor(request: HttpRequest, field: str, tracking_number: str | None) -> in
 def complaint_list(
     request: HttpRequest,
     response: HttpResponse,
-    status: str | None = None,
+    status: ComplaintStatus | None = None,
     category: str | None = None,
     priority: str | None = None,
     overdue: bool | None = None,
     office: str | None = None,
     search: str | None = None,
     before: str | None = None,
-    before_id: int | None = None,
-    limit: int = selectors.PAGE_SIZE,
+    before_id: RowId | None = None,
+    limit: Int64 = selectors.PAGE_SIZE,
 ) -> list[dict[str, Any]]:
     filters = selectors.ComplaintFilters(
         status=status,
@@ -450,9 +460,9 @@ class PendingOut(Schema):
 def pending_long(
     request: HttpRequest,
     response: HttpResponse,
-    days: int = selectors.PENDING_TRACKED_DAYS,
+    days: Int64 = selectors.PENDING_TRACKED_DAYS,
     after: str | None = None,
-    limit: int = selectors.PAGE_SIZE,
+    limit: Int64 = selectors.PAGE_SIZE,
 ) -> list[dict[str, Any]]:
     _office_staff(request, "Only office staff and oversight track these.")
     if not 1 <= days <= 3650:
@@ -498,9 +508,13 @@ def message_list(request: HttpRequest, tracking_number: str) -> list[dict[str, A
     return selectors.complaint_messages(user=request.user, complaint=complaint)
 
 
-@router.post("/{tracking_number}/messages", response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/{tracking_number}/messages",
+    response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+)
 def message_create(request: HttpRequest, tracking_number: str, payload: MessageIn) -> Status[dict[str, Any]]:
     complaint = _get(request, tracking_number)
+    rate_limit(request, scope="messages", subjects=[str(request.user.pk)])
     own = complaint.complainant_id == request.user.pk
     if not own:
         _staff(request, complaint, WORK_ROLES | {Role.OVERSIGHT})
@@ -591,7 +605,7 @@ def resolve(request: HttpRequest, tracking_number: str, payload: ResolveIn) -> C
 
 @router.post("/{tracking_number}/reject", response=ACTION, description=transitions.describe("reject"))
 def reject(request: HttpRequest, tracking_number: str, payload: RejectIn) -> ComplaintOut:
-    duplicate_of = _get(request, payload.duplicate_of) if payload.duplicate_of else None
+    duplicate_of = _other(request, "duplicate_of", payload.duplicate_of) if payload.duplicate_of else None
     return _act(
         request,
         tracking_number,
@@ -620,7 +634,18 @@ def transfer(request: HttpRequest, tracking_number: str, payload: TransferIn) ->
 
 @router.post("/{tracking_number}/duplicates/{other}", response=ACTION)
 def link_duplicate(request: HttpRequest, tracking_number: str, other: str) -> ComplaintOut:
-    return _act(request, tracking_number, work.duplicate_link, duplicate_of=_get(request, other))
+    return _act(request, tracking_number, work.duplicate_link, duplicate_of=_other(request, "other", other))
+
+
+def _other(request: HttpRequest, field: str, tracking_number: str) -> Complaint:
+    """A second complaint an action names. Not found is an error on that field: a bare 404 would
+    read as "the complaint you act on does not exist"."""
+    try:
+        return _get(request, tracking_number)
+    except NotFound:
+        raise DomainError.for_field(
+            field, ComplaintsError.DUPLICATE_OF_UNKNOWN, "No complaint you can see has this tracking number."
+        ) from None
 
 
 @router.post("/{tracking_number}/feedback", response=ACTION, description=transitions.describe("confirm"))
@@ -646,7 +671,8 @@ def reopen(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> Com
 @router.post("/{tracking_number}/appeal", response=ACTION, description=transitions.describe("appeal"))
 def appeal(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> ComplaintOut:
     complaint = _get(request, tracking_number)
-    feedback.appeal_file(complaint=complaint, actor=request.user, reasons=payload.reason)
+    with fields_renamed(reasons="reason"):  # the service's word for what this endpoint calls "reason"
+        feedback.appeal_file(complaint=complaint, actor=request.user, reasons=payload.reason)
     return _out(request.user, _get(request, tracking_number))
 
 
@@ -686,7 +712,7 @@ def reveal(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> dic
 
 
 class RatingIn(Schema):
-    rating: str = Field(description="genuine, non_issue, misleading or abusive")
+    rating: ResponsibilityRating.Rating
 
 
 class RatingOut(Schema):
@@ -746,7 +772,7 @@ def attachment_upload(
 
 
 @router.get("/{tracking_number}/attachments/{attachment_id}", response={404: ErrorOut, 409: ErrorOut})
-def attachment_download(request: HttpRequest, tracking_number: str, attachment_id: int) -> FileResponse:
+def attachment_download(request: HttpRequest, tracking_number: str, attachment_id: RowId) -> FileResponse:
     complaint = _get(request, tracking_number)
     attachment, row = selectors.attachment_get(user=request.user, complaint=complaint, attachment_id=attachment_id)
     # Always a download under the name this reader may see, of the type found at upload, never

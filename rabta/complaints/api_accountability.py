@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
+from rabta.api.params import RowId
 from rabta.complaints import selectors
 from rabta.complaints.api import ErrorOut
 from rabta.complaints.errors import ComplaintsError
@@ -78,7 +79,7 @@ class AuditOut(Schema):
 
 
 class AuditCloseIn(Schema):
-    finding: str = Field(description="sound or fault")
+    finding: OfficerAudit.Finding
     notes: str
 
 
@@ -165,7 +166,7 @@ def _visible_standing(request: HttpRequest, complainant: int) -> ComplainantStan
     response={200: StandingDetailOut, 404: ErrorOut},
     summary="Oversight: one complainant's standing and the ratings behind it",
 )
-def standing_detail(request: HttpRequest, complainant: int) -> StandingOut:
+def standing_detail(request: HttpRequest, complainant: RowId) -> StandingOut:
     standing = _visible_standing(request, complainant)
     ratings, elsewhere = selectors.standing_ratings(user=request.user, complainant_id=complainant)
     listed = [
@@ -179,7 +180,7 @@ def standing_detail(request: HttpRequest, complainant: int) -> StandingOut:
     response={200: StandingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Oversight: grant or refuse a complainant's appeal, with reasons",
 )
-def standing_decide(request: HttpRequest, complainant: int, payload: DecideIn) -> StandingOut:
+def standing_decide(request: HttpRequest, complainant: RowId, payload: DecideIn) -> StandingOut:
     standing = _visible_standing(request, complainant)
     decided = responsibility.standing_appeal_decide(
         standing=standing, actor=request.user, grant=payload.grant, reasons=payload.reasons
@@ -217,7 +218,7 @@ def audit_list(request: HttpRequest, status: str = "open") -> list[AuditOut]:
     response={200: AuditOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Oversight: close an audit with its finding",
 )
-def audit_close(request: HttpRequest, audit_id: int, payload: AuditCloseIn) -> AuditOut:
+def audit_close(request: HttpRequest, audit_id: RowId, payload: AuditCloseIn) -> AuditOut:
     audit = selectors.audits_visible_to(request.user).select_related("complaint", "officer").filter(pk=audit_id).first()
     if audit is None:
         raise NotFound()

@@ -17,6 +17,7 @@ Who may do what (least privilege):
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Literal
 
@@ -27,6 +28,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rabta.accounts.roles import Role
+from rabta.api.params import Int64, RowId
 from rabta.complaints import selectors
 from rabta.complaints.api import ErrorOut, EventOut
 from rabta.complaints.errors import ComplaintsError
@@ -42,10 +44,10 @@ router = Router(tags=["decision reviews"])
 
 
 class ReviewFileIn(Schema):
-    decision_type: str = Field(description="valuation, classification or penalty")
+    decision_type: DecisionReview.DecisionType
     decision_reference: str = Field(description="the reference of the decision under review")
     decision_office: str = Field(description="code of the office that made the decision")
-    decision_maker_rank: int = Field(description="BPS grade (1 to 22) of the officer who decided")
+    decision_maker_rank: Int64 = Field(description="BPS grade (1 to 22) of the officer who decided")
     reasons: str = Field("", description="why the decision is wrong; mandatory")
     declaration_number: str = ""
 
@@ -78,11 +80,11 @@ class ReviewOut(Schema):
 
 class AssignIn(Schema):
     reviewer: str = Field(description="the reviewer's email address or user id")
-    post: int = Field(description="id of the reviewer's post, in an office where they work")
+    post: RowId = Field(description="id of the reviewer's post, in an office where they work")
 
 
-class DecideIn(Schema):
-    result: str = Field(description="upheld, varied or set_aside")
+class ReviewDecideIn(Schema):
+    result: DecisionReview.Result
     reasons: str = Field("", description="mandatory")
 
 
@@ -144,7 +146,7 @@ def _reviewer(identifier: str, post: Post) -> Any:
     identifier = identifier.strip()
     if "@" in identifier:
         who = Q(email__iexact=identifier)
-    elif identifier.isdigit():
+    elif re.fullmatch(r"[0-9]{1,18}", identifier):  # isdigit() takes "²", which int() refuses
         who = Q(pk=int(identifier))
     else:
         who = Q(pk=None)
@@ -186,10 +188,10 @@ def review_file(request: HttpRequest, payload: ReviewFileIn) -> Status[ReviewOut
 @router.get("", response=list[ReviewOut], summary="Reviews I may see, newest first")
 def review_list(
     request: HttpRequest,
-    decision_type: str | None = None,
+    decision_type: DecisionReview.DecisionType | None = None,
     status: Literal["filed", "assigned", "decided"] | None = None,
     overdue: bool | None = None,
-    limit: int = selectors.PAGE_SIZE,
+    limit: Int64 = selectors.PAGE_SIZE,
 ) -> list[ReviewOut]:
     rows = selectors.decision_review_list(
         user=request.user, decision_type=decision_type, status=status, overdue=overdue, limit=limit
@@ -239,7 +241,7 @@ def review_assign(request: HttpRequest, reference: str, payload: AssignIn) -> Re
 
 
 @router.post("/{reference}/decide", response=ACTION, summary="Decide the review (the assigned reviewer only)")
-def review_decide(request: HttpRequest, reference: str, payload: DecideIn) -> ReviewOut:
+def review_decide(request: HttpRequest, reference: str, payload: ReviewDecideIn) -> ReviewOut:
     review = _get(request, reference)
     reviews.decision_review_decide(review=review, actor=request.user, result=payload.result, reasons=payload.reasons)
     return _out(request.user, _reviews().get(pk=review.pk))

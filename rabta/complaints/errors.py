@@ -54,3 +54,5 @@ class ComplaintsError(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     # A tracking token in a URL ends up in logs and browser history: send it in a header or body.
     TOKEN_IN_URL = "token_in_url"  # noqa: S105 (an error code, not a secret)
+    RATING_ALREADY_GIVEN = "rating_already_given"
+    DUPLICATE_OF_UNKNOWN = "duplicate_of_unknown"

@@ -7,6 +7,8 @@ service raises ``DomainError(code, message, fields=...)``; the API, pages and co
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +23,18 @@ class CoreError(StrEnum):
     CONFLICT = "conflict"
     RATE_LIMITED = "rate_limited"
     DECRYPTION_FAILED = "decryption_failed"
+    TEXT_TOO_LONG = "text_too_long"
+    TEXT_CONTROL_CHARACTER = "text_control_character"
+    TEXT_INVALID_CHARACTER = "text_invalid_character"
+    # The request itself, before any operation looks at it (rabta.api).
+    MALFORMED_BODY = "malformed_body"
+    CSRF_FAILED = "csrf_failed"
+    NOT_AUTHENTICATED = "not_authenticated"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    REQUEST_TOO_LARGE = "request_too_large"
+    URI_TOO_LONG = "uri_too_long"
+    BAD_REQUEST = "bad_request"
+    SERVER_ERROR = "server_error"
 
 
 class DomainError(Exception):
@@ -70,6 +84,20 @@ class InvalidTransition(DomainError):
 
     def __init__(self, message: str, *, code: str = CoreError.INVALID_TRANSITION) -> None:
         super().__init__(code, message)
+
+
+@contextmanager
+def fields_renamed(**names: str) -> Iterator[None]:
+    """Field errors raised inside, under the names the client used (``service_name="client_name"``),
+    for the few endpoints whose input is named differently from the service's argument."""
+    try:
+        yield
+    except DomainError as error:
+        error.fields = {names.get(field, field): errors for field, errors in error.fields.items()}
+        for old, new in names.items():
+            if error.message.startswith(f"{old}: "):
+                error.message = f"{new}: {error.message[len(old) + 2 :]}"
+        raise
 
 
 def validation_error_to_domain(exc: ValidationError) -> DomainError:

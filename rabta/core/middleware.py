@@ -9,6 +9,7 @@ from contextvars import ContextVar
 
 import structlog
 from django.http import HttpRequest, HttpResponse
+from django.utils.log import log_response
 
 _request_id: ContextVar[str] = ContextVar("rabta_request_id", default="")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -29,6 +30,10 @@ class RequestIdMiddleware:
         structlog.contextvars.bind_contextvars(request_id=request_id)
         try:
             response = self.get_response(request)
+            if response.status_code >= 400:
+                # Django logs 4xx/5xx answers ("Not Found: /x") only after every middleware has
+                # returned, when the request id is no longer bound: log them here, while it is.
+                log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
             _request_id.reset(token)

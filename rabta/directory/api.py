@@ -7,8 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from rabta.api.params import PageNumberPagination
 from rabta.core.errors import DomainError, NotFound
 from rabta.directory import selectors
 from rabta.directory.choices import JurisdictionKind, OfficeLevel
@@ -19,6 +20,9 @@ router = Router(tags=["directory"])
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+# Each word of a search is three LIKE scans of every office: a few thousand words in one address
+# took seconds of database time per request. No office name needs more words than this.
+MAX_QUERY_WORDS = 10
 
 
 class JurisdictionOut(Schema):
@@ -122,6 +126,8 @@ def offices(
 ) -> QuerySet[Office]:
     """Offices whose name or code contains every word of ``q``; ``jurisdiction`` also matches the
     places below it (a province finds its district offices)."""
+    if len(q.split()) > MAX_QUERY_WORDS:
+        raise _bad_filter("q", f"At most {MAX_QUERY_WORDS} words.")
     return selectors.office_search(
         query=q,
         government=_by_code("government", Government, government),

@@ -17,6 +17,8 @@ from rabta.complaints.services.deadlines import add_business_days, deadlines_set
 from rabta.complaints.transitions import transition
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
+from rabta.core.models import Event
+from rabta.core.textinput import text_clean
 
 CLOSURE_BATCH = 2000
 
@@ -46,13 +48,12 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
         )
     if not 1 <= int(rating) <= 5:
         raise DomainError.for_field("rating", ComplaintsError.RATING_OUT_OF_RANGE, _("Rate from 1 to 5."))
+    comment = text_clean(comment, model=Feedback, name="comment")
     if earlier is None:
-        feedback = Feedback.objects.create(
-            complaint=complaint, rating=rating, satisfied=satisfied, comment=comment.strip()
-        )
+        feedback = Feedback.objects.create(complaint=complaint, rating=rating, satisfied=satisfied, comment=comment)
     else:
         feedback = earlier
-        feedback.rating, feedback.satisfied, feedback.comment = rating, satisfied, comment.strip()
+        feedback.rating, feedback.satisfied, feedback.comment = rating, satisfied, comment
         feedback.created_at = timezone.now()
         feedback.save(update_fields=["rating", "satisfied", "comment", "created_at"])
     if satisfied:
@@ -91,7 +92,8 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
     """Dissatisfied: back to the same office, counted and capped, with fresh deadlines."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     _own(complaint, actor)
-    if not (reason or "").strip():
+    reason = text_clean(reason, model=Event, name="reason")  # kept only on the event
+    if not reason:
         raise DomainError.for_field("reason", ComplaintsError.REASON_REQUIRED, _("Say what is still wrong."))
     cap = getattr(settings, "RABTA_MAX_REOPENS", 2)
     if complaint.reopen_count >= cap:
@@ -112,7 +114,7 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
         complaint,
         Status.REOPENED,
         actor=actor,
-        reason=reason.strip(),
+        reason=reason,
         extra_fields=("reopen_count", "escalation_level", "resolved_at", "feedback_due_at", *fields),
         action="reopen",
     )
@@ -124,7 +126,8 @@ def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
     (or, at the top, the same department's head office is the resolver, so oversight decides)."""
     complaint = Complaint.objects.select_for_update(of=("self",)).select_related("current_office").get(pk=complaint.pk)
     _own(complaint, actor)
-    if not (reasons or "").strip():
+    reasons = text_clean(reasons, model=Appeal, name="reasons")
+    if not reasons:
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("Give the reasons for the appeal."))
     if complaint.status != Status.RESOLVED:
         raise DomainError(
@@ -145,7 +148,7 @@ def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
     policy = policy_for(complaint)
     appeal = Appeal.objects.create(
         complaint=complaint,
-        reasons=reasons.strip(),
+        reasons=reasons,
         assigned_office=reviewer,
         due_at=add_business_days(timezone.now(), policy.appeal_days),
     )
@@ -153,7 +156,7 @@ def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
         complaint,
         Status.APPEALED,
         actor=actor,
-        reason=reasons.strip(),
+        reason=reasons,
         data={"appeal": appeal.pk, "assigned_office": reviewer.code},
         action="appeal",
     )
@@ -173,7 +176,8 @@ def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) ->
     appeal = Appeal.objects.select_for_update().select_related("complaint").get(pk=appeal.pk)
     if decision not in RELIEF:
         raise DomainError.for_field("decision", ComplaintsError.OUTCOME_UNKNOWN, _("Choose a decision."))
-    if not (reasons or "").strip():
+    reasons = text_clean(reasons, model=Appeal, name="decision_reasons", field="reasons")
+    if not reasons:
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("A decision must give its reasons."))
     complaint = Complaint.objects.select_for_update().get(pk=appeal.complaint_id)
     if complaint.resolved_by_id == getattr(actor, "pk", None):
@@ -181,7 +185,6 @@ def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) ->
             ComplaintsError.NOT_ALLOWED, _("The officer who resolved it cannot decide its appeal."), status_code=403
         )
     now = timezone.now()
-    reasons = reasons.strip()
     original, original_reasons = complaint.outcome, complaint.outcome_reasons
     appeal.decision, appeal.decision_reasons = decision, reasons
     appeal.decided_by, appeal.decided_at = actor, now

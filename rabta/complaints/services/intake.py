@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from rabta.accounts.choices import ComplainantType, Gender
 from rabta.accounts.models import ComplainantProfile, User
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
 from rabta.complaints.errors import ComplaintsError
-from rabta.complaints.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Category, Complaint, DuplicateLink
+from rabta.complaints.models import SUBJECT_MAX_LENGTH, Category, Complaint, DuplicateLink
 from rabta.complaints.privacy import identity_of, scrub
 from rabta.complaints.reference import reference
 from rabta.complaints.services.deadlines import deadlines_set
@@ -29,8 +30,10 @@ from rabta.core.crypto import lookup_hash
 from rabta.core.errors import CoreError, DomainError
 from rabta.core.events import event_build, events_record
 from rabta.core.references import readable_reference_is_valid, readable_reference_new
+from rabta.core.textinput import text_clean, text_problem
 from rabta.directory.models import Office
 
+ATTRIBUTE_TEXT_MAX_LENGTH = 500  # attributes live in one JSON column: the limit is the category's, not a field's
 DUPLICATE_SIMILARITY = 0.5
 DUPLICATE_CANDIDATES = 50  # the newest open ones at that place; older duplicates are rare and costly to scan
 
@@ -69,6 +72,8 @@ def _check_attributes(
         try:
             if kind == "number":
                 value = float(str(value))
+                if not math.isfinite(value):  # "nan", "inf", "1e400": no JSON column stores them
+                    raise ValueError
             elif kind == "date":
                 value = date.fromisoformat(str(value)).isoformat()
             elif (kind == "choice" and value not in spec.get("choices", [])) or (
@@ -76,7 +81,11 @@ def _check_attributes(
             ):
                 raise ValueError
             else:
-                value = str(value)[:500]
+                if isinstance(value, (dict, list)) or text_problem(
+                    str(value), max_length=ATTRIBUTE_TEXT_MAX_LENGTH, multiline=False
+                ):
+                    raise ValueError
+                value = str(value)
         except (TypeError, ValueError):
             fields.setdefault(key, []).append(
                 {
@@ -261,16 +270,13 @@ def complaint_submit(
     jurisdiction = ref.jurisdiction(jurisdiction_code)
     if jurisdiction is None:
         bad("jurisdiction", ComplaintsError.PLACE_UNKNOWN, _("This place is not in any jurisdiction Rabta serves."))
-    subject = (subject or "").strip()
-    text = (text or "").strip()
-    if not subject:
+    subject = text_clean(subject, model=Complaint, name="subject", errors=fields)
+    text = text_clean(text, model=Complaint, name="text", errors=fields)
+    declaration_number = text_clean(declaration_number, model=Complaint, name="declaration_number", errors=fields)
+    if not subject and "subject" not in fields:
         bad("subject", ComplaintsError.TEXT_EMPTY, _("Give a short subject."))
-    if len(subject) > SUBJECT_MAX_LENGTH:
-        bad("subject", ComplaintsError.TEXT_TOO_LONG, _("At most %(n)s characters.") % {"n": SUBJECT_MAX_LENGTH})
-    if not text:
+    if not text and "text" not in fields:
         bad("text", ComplaintsError.TEXT_EMPTY, _("Describe the complaint."))
-    if len(text) > TEXT_MAX_LENGTH:
-        bad("text", ComplaintsError.TEXT_TOO_LONG, _("At most %(n)s characters.") % {"n": TEXT_MAX_LENGTH})
     if kind not in Kind.values:
         bad("kind", ComplaintsError.KIND_UNKNOWN, _("Unknown kind."))
     if anonymity not in Anonymity.values:
@@ -334,7 +340,7 @@ def complaint_submit(
         attributes=clean_attributes,
         idempotency_key=scoped_key,
         idempotency_fingerprint=fingerprint if scoped_key else "",
-        declaration_number=(declaration_number or "").strip().upper(),
+        declaration_number=declaration_number.upper(),
         collectorate=collectorate,
         priority=priority_for(category, flags),
         **flags,

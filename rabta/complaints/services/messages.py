@@ -9,19 +9,18 @@ from django.utils.translation import gettext as _
 
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, MessageDirection, Status
 from rabta.complaints.errors import ComplaintsError
-from rabta.complaints.models import TEXT_MAX_LENGTH, Complaint, Message
+from rabta.complaints.models import Complaint, Message
 from rabta.complaints.privacy import scrub_for_person
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
+from rabta.core.textinput import text_clean
 
 
 @transaction.atomic
 def message_post(*, complaint: Complaint, author: Any, body: str, direction: str) -> Message:
-    body = (body or "").strip()
+    body = text_clean(body, model=Message, name="body")
     if not body:
         raise DomainError.for_field("body", ComplaintsError.MESSAGE_EMPTY, _("Write a message."))
-    if len(body) > TEXT_MAX_LENGTH:
-        raise DomainError.for_field("body", ComplaintsError.TEXT_TOO_LONG, _("The message is too long."))
     if complaint.status in (Status.CLOSED, Status.REJECTED):
         raise DomainError(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This complaint is closed."), status_code=409)
     hidden = complaint.anonymity in HIDDEN_FROM_OFFICE

@@ -19,6 +19,7 @@ from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import ComplainantStanding, Complaint, OfficerAudit, ResponsibilityRating
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
+from rabta.core.textinput import text_clean
 from rabta.notifications.services import notification_enqueue
 
 WEIGHTS = {"genuine": 0.0, "non_issue": 1.0, "misleading": 3.0, "abusive": 5.0}
@@ -94,9 +95,7 @@ def complaint_rate_responsibility(*, complaint: Complaint, officer: Any, rating:
             ComplaintsError.NOT_ALLOWED, _("An anonymous complaint has no complainant to rate."), status_code=409
         )
     if ResponsibilityRating.objects.filter(complaint=complaint).exists():
-        raise DomainError(
-            ComplaintsError.FEEDBACK_ALREADY_GIVEN, _("This complaint is already rated."), status_code=409
-        )
+        raise DomainError(ComplaintsError.RATING_ALREADY_GIVEN, _("This complaint is already rated."), status_code=409)
     created = ResponsibilityRating.objects.create(
         complaint=complaint, rated_by=officer, rating=rating, created_at=timezone.now()
     )
@@ -120,7 +119,8 @@ def complainant_may_submit(user: Any, *, level: str | None, now: datetime | None
 @transaction.atomic
 def standing_appeal_file(*, user: Any, text: str) -> ComplainantStanding:
     """The complainant appeals a warning, throttle or suspension; oversight decides."""
-    if not (text or "").strip():
+    text = text_clean(text, model=ComplainantStanding, name="appeal_text", field="text")
+    if not text:
         raise DomainError.for_field("text", ComplaintsError.REASON_REQUIRED, _("Explain why the limit is wrong."))
     standing = ComplainantStanding.objects.select_for_update().filter(user=user).first()
     if standing is None or standing.level == ComplainantStanding.Level.NORMAL:
@@ -131,7 +131,7 @@ def standing_appeal_file(*, user: Any, text: str) -> ComplainantStanding:
         raise DomainError(
             ComplaintsError.STANDING_APPEAL_OPEN, _("Your appeal is already waiting for a decision."), status_code=409
         )
-    standing.appeal_text, standing.appeal_open = text.strip(), True
+    standing.appeal_text, standing.appeal_open = text, True
     standing.save(update_fields=["appeal_text", "appeal_open"])
     event_record(kind="complaints.standing_appealed", subject=standing, actor=user, from_state=standing.level)
     return standing
@@ -143,7 +143,7 @@ def standing_appeal_decide(
 ) -> ComplainantStanding:
     """Oversight decides an appeal, with reasons the complainant reads. Granted: the ratings so far
     stop counting and the account is back to normal. Refused: the level stands."""
-    reasons = (reasons or "").strip()
+    reasons = text_clean(reasons, model=ComplainantStanding, name="appeal_reasons", field="reasons")
     if not reasons:
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("A decision must give its reasons."))
     standing = ComplainantStanding.objects.select_for_update().select_related("user").get(pk=standing.pk)
@@ -189,7 +189,7 @@ def officer_audit_close(*, audit: OfficerAudit, actor: Any, finding: str, notes:
     fault) and notes; both are recorded for the officer's record."""
     if finding not in OfficerAudit.Finding.values:
         raise DomainError.for_field("finding", ComplaintsError.AUDIT_FINDING_UNKNOWN, _("Choose sound or fault."))
-    notes = (notes or "").strip()
+    notes = text_clean(notes, model=OfficerAudit, name="notes")
     if not notes:
         raise DomainError.for_field("notes", ComplaintsError.REASON_REQUIRED, _("Say what the audit found."))
     audit = OfficerAudit.objects.select_for_update().get(pk=audit.pk)

@@ -16,6 +16,7 @@ from rabta.complaints.services.deadlines import add_business_days
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
 from rabta.core.references import readable_reference_new
+from rabta.core.textinput import text_clean
 from rabta.directory.models import Office, Post
 from rabta.notifications.services import notification_enqueue
 
@@ -63,6 +64,10 @@ def decision_review_file(
         )
     if not 1 <= decision_maker_rank <= 22:
         raise DomainError.for_field("decision_maker_rank", "rank_out_of_range", _("A BPS grade is 1 to 22."))
+    # The lengths are checked above with this service's own codes; this refuses control characters.
+    reasons = text_clean(reasons, model=DecisionReview, name="reasons")
+    decision_reference = text_clean(decision_reference, model=DecisionReview, name="decision_reference")
+    declaration_number = text_clean(declaration_number, model=DecisionReview, name="declaration_number")
     review = DecisionReview.objects.create(
         reference=review_reference_new(),
         applicant=applicant,
@@ -150,7 +155,8 @@ def decision_review_decide(*, review: DecisionReview, actor: Any, result: str, r
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("A decision must give its reasons."))
     if len(reasons.strip()) > TEXT_MAX_LENGTH:
         raise DomainError.for_field("reasons", ComplaintsError.TEXT_TOO_LONG, _("The reasons are too long."))
-    review.result, review.result_reasons, review.decided_at = result, reasons.strip(), timezone.now()
+    reasons = text_clean(reasons, model=DecisionReview, name="result_reasons", field="reasons")
+    review.result, review.result_reasons, review.decided_at = result, reasons, timezone.now()
     review.save(update_fields=["result", "result_reasons", "decided_at"])
     event_record(
         kind="complaints.decision_review_decided",

@@ -20,6 +20,7 @@ from rabta.complaints.transitions import transition, transition_check
 from rabta.core.errors import CoreError, DomainError
 from rabta.core.events import event_build
 from rabta.core.models import Event
+from rabta.core.textinput import text_clean
 from rabta.directory.models import Office
 
 SUGGESTIONS_MAX = 10  # categories named when a category does not serve the complaint's place
@@ -148,7 +149,8 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
     """Send the complaint to another office, with a reason. Capped (RABTA_MAX_TRANSFERS) so that a
     complaint cannot bounce forever; a complaint is never closed as 'not ours', it is transferred."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if not (reason or "").strip():
+    reason = text_clean(reason, model=Event, name="reason")  # kept on the event (and its start in routing_reason)
+    if not reason:
         raise DomainError.for_field("reason", ComplaintsError.REASON_REQUIRED, _("Say why it is transferred."))
     # A transfer is the ROUTED → ROUTED move of the table: only an open complaint can make it.
     transition_check(complaint.status, Status.ROUTED, action="transfer")
@@ -174,7 +176,7 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
     complaint.current_office = to_office
     complaint.transfer_count += 1
     complaint.routing_rule = None
-    complaint.routing_reason = f"transferred: {reason.strip()[:100]}"
+    complaint.routing_reason = f"transferred: {reason[:100]}"
     # The receiving office owes its own acknowledgement (the table has it acknowledge before it
     # works on the complaint): due from the transfer, and reminded like any deadline still owed.
     complaint.acknowledged_at = None
@@ -187,7 +189,7 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
         complaint,
         Status.ROUTED,
         actor=actor,
-        reason=reason.strip(),
+        reason=reason,
         kind="complaints.transferred",
         data={
             "from_office": from_office.code if from_office else None,

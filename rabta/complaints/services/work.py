@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,14 +18,16 @@ from rabta.complaints.services.deadlines import policy_for
 from rabta.complaints.transitions import actor_role_of, transition
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
+from rabta.core.models import Event
+from rabta.core.textinput import text_clean
 
 
 def _locked(complaint: Complaint) -> Complaint:
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
-def _required(field: str, value: str, message: str) -> str:
-    value = (value or "").strip()
+def _required(field: str, value: str, message: str, *, model: type[models.Model], name: str) -> str:
+    value = text_clean(value, model=model, name=name, field=field)
     if not value:
         raise DomainError.for_field(field, ComplaintsError.REASON_REQUIRED, message)
     return value
@@ -78,7 +80,7 @@ def complaint_priority_set(*, complaint: Complaint, actor: Any, priority: str, r
         )
     if priority not in Priority.values:
         raise DomainError.for_field("priority", ComplaintsError.PRIORITY_UNKNOWN, _("Choose normal, high or urgent."))
-    reason = _required("reason", reason, _("Say why the priority changes."))
+    reason = _required("reason", reason, _("Say why the priority changes."), model=Event, name="reason")
     if complaint.status not in OPEN_STATUSES:
         raise DomainError(
             ComplaintsError.TRANSITION_NOT_ALLOWED,
@@ -110,12 +112,15 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons
             "outcome", ComplaintsError.OUTCOME_UNKNOWN, _("Choose relief granted, partial relief or no relief.")
         )
     if outcome in (Outcome.NO_RELIEF, Outcome.PARTIAL_RELIEF):
-        reasons = _required("reasons", reasons, _("Give the reasons to the complainant."))
+        reasons = _required(
+            "reasons", reasons, _("Give the reasons to the complainant."), model=Complaint, name="outcome_reasons"
+        )
     from rabta.complaints.services.deadlines import add_business_days
 
     now = timezone.now()
     policy = policy_for(complaint)
-    complaint.outcome, complaint.outcome_reasons = outcome, (reasons or "").strip()
+    complaint.outcome = outcome
+    complaint.outcome_reasons = text_clean(reasons, model=Complaint, name="outcome_reasons", field="reasons")
     complaint.resolved_at, complaint.resolved_by = now, actor
     complaint.feedback_due_at = now + timedelta(days=policy.feedback_days)
     complaint.appeal_due_at = add_business_days(now, policy.appeal_days)
@@ -158,7 +163,13 @@ def complaint_reject(
             "reject_reason_unknown",
             _("Choose out of scope, abusive or duplicate. To send it elsewhere, transfer it."),
         )
-    explanation = _required("explanation", explanation, _("Explain the rejection to the complainant."))
+    explanation = _required(
+        "explanation",
+        explanation,
+        _("Explain the rejection to the complainant."),
+        model=Complaint,
+        name="reject_explanation",
+    )
     if reason == RejectReason.DUPLICATE:
         if duplicate_of is None or duplicate_of.pk == complaint.pk:
             raise DomainError.for_field(
@@ -214,7 +225,7 @@ def identity_reveal(*, complaint: Complaint, actor: Any, reason: str) -> dict[st
         raise DomainError(
             ComplaintsError.NOT_ALLOWED, _("Only oversight may reveal a complainant's identity."), status_code=403
         )
-    reason = _required("reason", reason, _("Say why the identity is needed."))
+    reason = _required("reason", reason, _("Say why the identity is needed."), model=IdentityReveal, name="reason")
     IdentityReveal.objects.create(complaint=complaint, revealed_to=actor, reason=reason)
     event_record(
         kind="complaints.identity_revealed", subject=complaint, actor=actor, actor_role=Role.OVERSIGHT, reason=reason
