@@ -244,12 +244,15 @@ def user_register(
     email_normalized: str | None = None
     phone_normalized: str | None = None
     if email:
-        email = text_clean(email, model=User, name="email", errors=errors.fields)
-    if email and "email" not in errors.fields:
+        # Normalised first: it folds every way of typing one address (spaces, tabs, invisible and
+        # full-width characters) into the one that is stored, and answers the same whichever way it
+        # was typed; the stored form is then checked like any other string (its column's length).
         try:
             email_normalized = normalize_email(email)
         except ValidationError as exc:
             errors.add_validation("email", exc)
+        else:
+            email_normalized = text_clean(email_normalized, model=User, name="email", errors=errors.fields) or None
     if phone:
         try:
             phone_normalized = normalize_phone(phone)
