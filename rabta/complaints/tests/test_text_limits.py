@@ -180,6 +180,7 @@ def test_a_second_responsibility_rating_has_its_own_code(verified_client, office
 
 def test_an_appeal_error_names_the_field_the_client_sent(verified_client, citizen, officer_a, submit):
     complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)  # the office acknowledges first (lifecycle)
     work.complaint_resolve(complaint=complaint, actor=officer_a, outcome="relief_granted")
     response = post(verified_client(citizen), f"/complaints/{complaint.tracking_number}/appeal", {"reason": "  "})
     assert response.status_code == 400, response.content
