@@ -131,6 +131,18 @@ def test_the_demo_logins_cannot_be_created_in_production_by_any_caller():
     assert not User.objects.exists()
 
 
+@pytest.mark.django_db
+def test_demo_totp_prints_no_code_in_production_even_for_an_account_with_a_demo_address():
+    from io import StringIO
+
+    from rabta.accounts.demo import DEMO_LOGINS
+
+    out = StringIO()
+    with override_settings(PRODUCTION=True), pytest.raises(CommandError, match="production"):
+        call_command("demo_totp", DEMO_LOGINS[1].email, stdout=out)
+    assert out.getvalue() == ""
+
+
 def _production_env(tmp_path, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RABTA_", "DATABASE_URL", "DJANGO_", "REDIS_"))}
     env.update(generate_secrets())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,6 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("email")
 
     def handle(self, *args: Any, email: str, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # No demo account exists in production (loaddemo refuses), so an account with a demo
+            # address there is someone's real one: never print its code.
+            raise CommandError("demo_totp refuses to run when RABTA_ENV=production")
         if email not in {login.email for login in DEMO_LOGINS}:
             raise CommandError(f"{email}: not a demo account; only demo accounts have published keys")
         device = TOTPDevice.objects.filter(user__email=email, confirmed=True).first()
