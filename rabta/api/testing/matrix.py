@@ -21,19 +21,22 @@ from django.db import transaction
 from django.test import Client
 
 ANONYMOUS = "anonymous"
-# The cast of the root conftest, plus anonymous, a signed-in account with no role, and a supervisor
-# and oversight of another government (the same role elsewhere, as officer_b is for officer_a).
+# The cast of the root conftest, plus anonymous, a signed-in account with no role, the same roles in
+# other offices and governments (an officer of the office above A, who sees only their own office's
+# complaints; a supervisor and oversight of Sindh, as officer_b is for officer_a) and a customs manager.
 PERSONAS = (
     ANONYMOUS,
     "no_role",
     "citizen",
     "other_citizen",
     "officer_a",
+    "officer_above_a",
     "supervisor_a",
     "officer_b",
     "supervisor_b",
     "oversight",
     "oversight_b",
+    "customs_manager",
     "administrator",
 )
 

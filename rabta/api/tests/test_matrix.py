@@ -55,9 +55,9 @@ def make_user(email, name, *roles):
     return user
 
 
-def make_supervisor(office):
-    user = User.objects.create_user(email="supervisor.b@gov.pk", password="correct-horse-battery-staple")
-    RoleAssignment.objects.create(user=user, role=Role.SUPERVISOR, office=office)
+def make_staff(email, role, office):
+    user = User.objects.create_user(email=email, password="correct-horse-battery-staple", full_name=email)
+    RoleAssignment.objects.create(user=user, role=role, office=office)
     return user
 
 
@@ -76,7 +76,9 @@ def cast(settings, world, submit, personas):
     citizen, other_citizen = personas.citizen, personas.other_citizen
     officer_a, supervisor_a = personas.officer_a, personas.supervisor_a
     no_role = make_user("nobody@example.pk", "Nadia Nobody")
-    supervisor_b = make_supervisor(world.head_b)
+    supervisor_b = make_staff("supervisor.b@gov.pk", Role.SUPERVISOR, world.head_b)
+    officer_above_a = make_staff("officer.hq@gov.pk", Role.OFFICER, world.head_a)
+    customs_manager = make_staff("customs.manager@gov.pk", Role.CUSTOMS_MANAGER, world.collectorate)
     oversight_b = make_user("oversight.b@gov.pk", "Sindh oversight", (Role.OVERSIGHT, world.gov_sindh))
 
     def acknowledged(**kwargs):
@@ -154,7 +156,14 @@ def cast(settings, world, submit, personas):
         png=png(),
         upload=lambda: SimpleUploadedFile("photo.png", png(), content_type="image/png"),
     )
-    users = {**vars(personas), "no_role": no_role, "supervisor_b": supervisor_b, "oversight_b": oversight_b}
+    users = {
+        **vars(personas),
+        "no_role": no_role,
+        "officer_above_a": officer_above_a,
+        "supervisor_b": supervisor_b,
+        "oversight_b": oversight_b,
+        "customs_manager": customs_manager,
+    }
     return items, users
 
 
@@ -171,11 +180,46 @@ def test_the_table_keeps_the_rules_every_operation_keeps(row):
     assert matrix.rule_breaks(row) == []
 
 
+# The read that decides whether a persona sees the item a path parameter names.
+ITEM_READS = {
+    "tracking_number": "GET /api/complaints/{tracking_number}",
+    "reference": "GET /api/reviews/{reference}",
+    "complainant": "GET /api/accountability/standing/{complainant}",
+}
+
+
+@pytest.mark.parametrize("row", [row for row in ROWS if set(row.path) & set(ITEM_READS)], ids=lambda row: row.operation)
+def test_an_item_a_persona_cannot_read_is_404_for_every_operation_on_it(row):
+    """Outside scope is 404, never 403 (which would tell that the item exists) and never a success;
+    a 403 is only for a persona who may read the item but not make this move."""
+    reads = {read.operation: read.expect for read in ROWS}
+    (parameter,) = set(row.path) & set(ITEM_READS)
+    read = reads[ITEM_READS[parameter]]
+    unseen = {persona for persona, status in read.items() if status == 404}
+    assert {persona: row.expect[persona] for persona in unseen if row.expect[persona] != 404} == {}
+    assert {persona for persona, status in row.expect.items() if status == 403} <= set(read) - unseen
+
+
 @pytest.mark.parametrize("persona", matrix.PERSONAS)
 def test_every_operation_answers_each_persona_as_documented(cast, persona):
     items, users = cast
     client = matrix.signed_in(users.get(persona))
     assert matrix.mismatches(ROWS, persona, client, items) == []
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "oversight", "administrator"])
+def test_staff_without_their_second_factor_reach_no_operation(cast, client, persona):
+    """A staff session that has not passed its second factor is refused everywhere in the API,
+    public operations included, before any scope is looked at."""
+    items, users = cast
+    client.force_login(users[persona])
+    answers = {row.operation: matrix.call(client, row, items) for row in ROWS}
+    refused = {
+        operation: (response.status_code, response.json()["code"])
+        for operation, response in answers.items()
+        if (response.status_code, response.json().get("code")) != (403, "second_factor_required")
+    }
+    assert refused == {}
 
 
 def test_a_new_operation_without_a_row_fails_the_matrix():

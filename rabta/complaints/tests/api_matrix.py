@@ -12,7 +12,15 @@ from rabta.api.testing.matrix import Row, outcome, public
 # Who sees the citizen's complaint at office A: the citizen, the office, the office above it, and
 # Punjab's oversight. Everyone else signed in: 404.
 SEES = ("citizen", "officer_a", "supervisor_a", "oversight")
-STAFF = ("officer_a", "supervisor_a", "officer_b", "supervisor_b", "oversight", "oversight_b")
+STAFF = (
+    "officer_a",
+    "officer_above_a",
+    "supervisor_a",
+    "officer_b",
+    "supervisor_b",
+    "oversight",
+    "oversight_b",
+)  # office staff and oversight: the customs manager's work is declarations, not an inbox (403)
 
 
 def seen(status: int, **statuses: int) -> dict[str, int]:
@@ -165,7 +173,9 @@ ROWS = [
         seen(200, citizen=403, officer_a=403),
         path={"tracking_number": "appealed"},
         body={"decision": "relief_granted", "reasons": "The whole street is owed water."},
-        why="decided by the office above the resolving one (supervisor_a's) or oversight",
+        why="decided by the office above the resolving one (supervisor_a's) or oversight. The API would let an "
+        "officer of that office decide too, but visibility follows the handling office, so officer_above_a cannot "
+        "reach the complaint (404): raised with the lead, not changed here",
     ),
     # Decision reviews: the citizen's reviews of a decision of office A
     Row(
