@@ -640,7 +640,8 @@ def transfer(request: HttpRequest, tracking_number: str, payload: TransferIn) ->
 def link_duplicate(request: HttpRequest, tracking_number: str, other: str) -> ComplaintOut:
     complaint = _get(request, tracking_number)  # first, as in reject: outside scope is 404 whatever `other` is
     _staff(request, complaint)
-    work.duplicate_link(complaint=complaint, duplicate_of=_other(request, "other", other), actor=request.user)
+    with fields_renamed(duplicate_of="other"):  # the service's word for this endpoint's path parameter
+        work.duplicate_link(complaint=complaint, duplicate_of=_other(request, "other", other), actor=request.user)
     return _out(request.user, _get(request, tracking_number))
 
 
