@@ -69,7 +69,7 @@ def png() -> bytes:
 
 @pytest.fixture
 def cast(settings, world, submit, personas):
-    """The items every row's path names, and a signed-in client per persona."""
+    """The items every row's path names, and the user behind each persona."""
     settings.RABTA_RATE_LIMITS = {
         scope: {"address": "100000/h", "subject": "100000/h"} for scope in settings.RABTA_RATE_LIMITS
     }
@@ -153,7 +153,6 @@ def cast(settings, world, submit, personas):
         standing_appealed=other_citizen,
         audit=audit,
         office_a=world.office_a,
-        png=png(),
         upload=lambda: SimpleUploadedFile("photo.png", png(), content_type="image/png"),
     )
     users = {
