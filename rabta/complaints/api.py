@@ -605,15 +605,19 @@ def resolve(request: HttpRequest, tracking_number: str, payload: ResolveIn) -> C
 
 @router.post("/{tracking_number}/reject", response=ACTION, description=transitions.describe("reject"))
 def reject(request: HttpRequest, tracking_number: str, payload: RejectIn) -> ComplaintOut:
+    # The complaint acted on is found (and the caller's right to act checked) before the one the body
+    # names: a caller outside its scope is told 404, not something about the other complaint.
+    complaint = _get(request, tracking_number)
+    _staff(request, complaint)
     duplicate_of = _other(request, "duplicate_of", payload.duplicate_of) if payload.duplicate_of else None
-    return _act(
-        request,
-        tracking_number,
-        work.complaint_reject,
+    work.complaint_reject(
+        complaint=complaint,
+        actor=request.user,
         reason=payload.reason,
         explanation=payload.explanation,
         duplicate_of=duplicate_of,
     )
+    return _out(request.user, _get(request, tracking_number))
 
 
 @router.post("/{tracking_number}/transfer", response=ACTION, description=transitions.describe("transfer"))
@@ -634,7 +638,11 @@ def transfer(request: HttpRequest, tracking_number: str, payload: TransferIn) ->
 
 @router.post("/{tracking_number}/duplicates/{other}", response=ACTION)
 def link_duplicate(request: HttpRequest, tracking_number: str, other: str) -> ComplaintOut:
-    return _act(request, tracking_number, work.duplicate_link, duplicate_of=_other(request, "other", other))
+    complaint = _get(request, tracking_number)  # first, as in reject: outside scope is 404 whatever `other` is
+    _staff(request, complaint)
+    with fields_renamed(duplicate_of="other"):  # the service's word for this endpoint's path parameter
+        work.duplicate_link(complaint=complaint, duplicate_of=_other(request, "other", other), actor=request.user)
+    return _out(request.user, _get(request, tracking_number))
 
 
 def _other(request: HttpRequest, field: str, tracking_number: str) -> Complaint:
