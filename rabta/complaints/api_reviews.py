@@ -27,7 +27,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rabta.api.params import Int64, RowId
-from rabta.complaints import selectors
+from rabta.complaints import permissions, selectors
 from rabta.complaints.api import ErrorOut, EventOut
 from rabta.complaints.models import DecisionReview
 from rabta.complaints.services import reviews
@@ -84,7 +84,7 @@ class ReviewDecideIn(Schema):
 
 
 def _out(user: Any, review: DecisionReview) -> ReviewOut:
-    staff = review.applicant_id != getattr(user, "pk", None)
+    staff = permissions.review_read_as_staff(user, review)
     post = review.reviewer_post
     return ReviewOut(
         reference=review.reference,
@@ -160,7 +160,7 @@ def review_detail(request: HttpRequest, reference: str) -> ReviewOut:
 def review_timeline(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
     """The applicant sees staff actions as "office"; staff see who acted."""
     review = _get(request, reference)
-    staff = review.applicant_id != request.user.pk
+    staff = permissions.review_read_as_staff(request.user, review)
 
     def actor(event: Event) -> str:
         if event.actor_id is not None and event.actor_id == review.applicant_id:

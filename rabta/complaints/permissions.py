@@ -227,6 +227,13 @@ def may_file_review(user: Any) -> bool:
     return Role.COMPLAINANT in _roles(user)
 
 
+def review_read_as_staff(user: Any, review: DecisionReview) -> bool:
+    """Everyone who sees a review but the applicant reads it as staff: who the reviewer is and who
+    acted. The applicant reads the reviewer's post and office (what makes them senior or
+    independent) and "office" for the people."""
+    return review.applicant_id != getattr(user, "pk", None)
+
+
 def review_assignable_by(user: Any, review: DecisionReview) -> bool:
     """A supervisor of the decision office's line (their office is the decision office or above
     it), or oversight of its government. Not the officers of the decision office, whose own

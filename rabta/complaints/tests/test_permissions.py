@@ -462,3 +462,8 @@ def test_the_check_finds_each_kind_of_rule(rule):
 def test_every_staff_role_name_is_a_rule_when_compared():
     for role in STAFF_ROLES | {Role.COMPLAINANT}:
         assert rules_in(f"ok = x == {str(role)!r}")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_everyone_but_the_applicant_reads_a_review_as_staff(persona, personas, review):
+    assert permissions.review_read_as_staff(getattr(personas, persona), review) is (persona != "citizen")
