@@ -4,10 +4,9 @@ the complaints services and selectors (the API and pages only fetch the item wit
 
 Two answers, as everywhere in Rabta: an item outside the reader's scope (``visible_to``) is not
 found (404), so its existence does not leak; an item the reader sees but may not act on is refused
-with ``not_allowed`` (403). The first is the fetch's (``get_visible_or_404``, before any service
-runs: a service is handed an item its caller may see, and a complaint an officer has just
-transferred away is still theirs to act on within the same call chain); the second is
-:func:`require`'s, which every service calls. :func:`complaint_may` answers both at once.
+with ``not_allowed`` (403). The 404 is the fetch's (``get_visible_or_404``, before any service
+runs), so a service is handed an item its caller may see and does not read the scope again; the
+403 is :func:`require`'s, which every service calls. :func:`complaint_may` answers both at once.
 ``actor=None`` is the system itself (sweeps, commands, the demo), which the caller vouches for, as
 in ``rabta.accounts.permissions``.
 """
@@ -36,9 +35,8 @@ OFFICE_ROLES = WORK_ROLES | {Role.OVERSIGHT}
 class Action(StrEnum):
     """What one may do to a complaint."""
 
-    WORK = (
-        "work"  # acknowledge, start, interim reply, ask for information, go on, priority, resolve, reject, duplicates
-    )
+    # Acknowledge, start, interim reply, ask for information, go on, priority, resolve, reject, duplicates.
+    WORK = "work"
     RATE_RESPONSIBILITY = "rate_responsibility"
     WRITE_TO_COMPLAINANT = "write_to_complainant"
     NOTE = "note"
