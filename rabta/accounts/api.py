@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from rabta.accounts import services
+from rabta.accounts import selectors, services
 from rabta.accounts.choices import VerificationChannel
 from rabta.accounts.models import User
 from rabta.accounts.roles import ROLE_DEFINITIONS, Role
@@ -82,7 +82,7 @@ class ErrorOut(Schema):
 
 def _me(user: User) -> MeOut:
     profile = getattr(user, "complainant_profile", None)
-    assignments = user.role_assignments.filter(active=True).select_related("office", "government")
+    assignments = selectors.user_role_assignments(user)
     return MeOut(
         id=user.pk,
         full_name=user.full_name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F, Q
 
-from rabta.accounts.models import User
+from rabta.accounts.models import RoleAssignment, User
 from rabta.accounts.validators import normalize_login
 from rabta.core.crypto import lookup_hash
 
@@ -43,3 +43,9 @@ def user_by_login(login: str) -> User | None:
     """The account a sign-in name stands for first (see users_for_login)."""
     users = users_for_login(login)
     return users[0] if users else None
+
+
+def user_role_assignments(user: User) -> list[RoleAssignment]:
+    """The user's active role assignments with their office and government, as the account page
+    and /api/accounts/me describe them."""
+    return list(user.role_assignments.filter(active=True).select_related("office", "government"))

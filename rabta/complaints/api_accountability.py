@@ -18,10 +18,9 @@ from pydantic import Field
 from rabta.api.params import RowId
 from rabta.complaints import selectors
 from rabta.complaints.api import ErrorOut
-from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import ComplainantStanding, OfficerAudit
 from rabta.complaints.services import responsibility
-from rabta.core.errors import DomainError, NotFound
+from rabta.core.errors import NotFound
 
 router = Router(tags=["accountability"])
 
@@ -117,11 +116,6 @@ def _standing(standing: ComplainantStanding, schema: type[StandingOut] = Standin
     )
 
 
-def _oversight(request: HttpRequest) -> None:
-    if "oversight" not in request.user.roles:  # type: ignore[union-attr]
-        raise DomainError(ComplaintsError.NOT_ALLOWED, "Only oversight may do this.", status_code=403)
-
-
 @router.get("/standing/me", response=MyStandingOut, summary="My standing: any warning or limit, and my appeal")
 def my_standing(request: HttpRequest) -> MyStandingOut:
     standing = ComplainantStanding.objects.filter(user_id=getattr(request.user, "pk", 0)).first()
@@ -143,15 +137,8 @@ def my_standing_appeal(request: HttpRequest, payload: AppealIn) -> MyStandingOut
     summary="Oversight: complainants with a warning or limit, or an appeal waiting",
 )
 def standing_list(request: HttpRequest, appeal_open: bool | None = None, level: str | None = None) -> list[StandingOut]:
-    _oversight(request)
-    rows = selectors.standings_visible_to(request.user).exclude(
-        level=ComplainantStanding.Level.NORMAL, appeal_open=False
-    )
-    if appeal_open is not None:
-        rows = rows.filter(appeal_open=appeal_open)
-    if level:
-        rows = rows.filter(level=level)
-    return [_standing(row) for row in rows.order_by("-appeal_open", "-score")[:200]]
+    rows = selectors.standing_list(user=request.user, appeal_open=appeal_open, level=level)
+    return [_standing(row) for row in rows]
 
 
 def _visible_standing(request: HttpRequest, complainant: int) -> ComplainantStanding:
@@ -208,9 +195,7 @@ def _audit(audit: OfficerAudit) -> AuditOut:
     summary="Oversight: resolutions complainants rejected, queued for audit of the officer",
 )
 def audit_list(request: HttpRequest, status: str = "open") -> list[AuditOut]:
-    _oversight(request)
-    rows = selectors.audits_visible_to(request.user).filter(status=status).select_related("complaint", "officer")
-    return [_audit(row) for row in rows.order_by("created_at")[:200]]
+    return [_audit(row) for row in selectors.audit_list(user=request.user, status=status)]
 
 
 @router.post(

@@ -1,7 +1,8 @@
 """Decision reviews API (/api/reviews): file, assign, decide, read. Visibility first, outside
 scope is 404; a visible review that the caller may not act on is 403.
 
-Who may do what (least privilege):
+Who may do what (least privilege; the rules live in ``rabta.complaints.permissions``, which the
+review services call):
 
 * file: a signed-in user holding the complainant role (traders, clearing agents, citizens). Staff
   accounts without it may not: a review is the applicant's own case.
@@ -17,28 +18,22 @@ Who may do what (least privilege):
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any, Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from rabta.accounts.roles import Role
 from rabta.api.params import Int64, RowId
-from rabta.complaints import selectors
+from rabta.complaints import permissions, selectors
 from rabta.complaints.api import ErrorOut, EventOut
-from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import DecisionReview
 from rabta.complaints.services import reviews
-from rabta.core.errors import DomainError
 from rabta.core.events import event_rows
 from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
-from rabta.directory.models import Office, Post
 
 router = Router(tags=["decision reviews"])
 
@@ -89,7 +84,7 @@ class ReviewDecideIn(Schema):
 
 
 def _out(user: Any, review: DecisionReview) -> ReviewOut:
-    staff = review.applicant_id != getattr(user, "pk", None)
+    staff = permissions.review_read_as_staff(user, review)
     post = review.reviewer_post
     return ReviewOut(
         reference=review.reference,
@@ -123,41 +118,6 @@ def _get(request: HttpRequest, reference: str) -> DecisionReview:
     return get_visible_or_404(_reviews(), request.user, reference=reference.upper())
 
 
-def _line(path: str) -> list[str]:
-    """The paths of an office and every office above it."""
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-def _may_assign(user: Any, review: DecisionReview) -> bool:
-    office = review.decision_office
-    return bool(
-        user.role_assignments.filter(
-            Q(role=Role.SUPERVISOR, office__path__in=_line(office.path))
-            | Q(role=Role.OVERSIGHT, government_id=office.department.government_id),
-            active=True,
-        ).exists()
-    )
-
-
-def _reviewer(identifier: str, post: Post) -> Any:
-    """The named user, if they are an officer or supervisor of the post's office. One answer for
-    "no such user" and "not there", so that the form does not tell who has an account."""
-    identifier = identifier.strip()
-    if "@" in identifier:
-        who = Q(email__iexact=identifier)
-    elif re.fullmatch(r"[0-9]{1,18}", identifier):  # isdigit() takes "²", which int() refuses
-        who = Q(pk=int(identifier))
-    else:
-        who = Q(pk=None)
-    reviewer = reviews.reviewer_candidates(post).filter(who).first()
-    if reviewer is None:
-        raise DomainError.for_field(
-            "reviewer", "review_reviewer_unknown", _("No officer of the post's office has that email address or id.")
-        )
-    return reviewer
-
-
 @router.post(
     "",
     response={201: ReviewOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut},
@@ -165,19 +125,11 @@ def _reviewer(identifier: str, post: Post) -> Any:
 )
 def review_file(request: HttpRequest, payload: ReviewFileIn) -> Status[ReviewOut]:
     user: Any = request.user
-    if Role.COMPLAINANT not in user.roles:
-        raise DomainError(
-            ComplaintsError.NOT_ALLOWED, _("Reviews are filed from an applicant's account."), status_code=403
-        )
-    # Inactive offices too: a decision stays reviewable after its office is merged or closed.
-    office = Office.objects.filter(code=payload.decision_office.strip()).first()
-    if office is None:
-        raise DomainError.for_field("decision_office", "office_unknown", _("There is no such office."))
-    review = reviews.decision_review_file(
+    review = reviews.decision_review_file_at(
         applicant=user,
+        decision_office_code=payload.decision_office,
         decision_type=payload.decision_type,
         decision_reference=payload.decision_reference,
-        decision_office=office,
         decision_maker_rank=payload.decision_maker_rank,
         reasons=payload.reasons,
         declaration_number=payload.declaration_number,
@@ -208,7 +160,7 @@ def review_detail(request: HttpRequest, reference: str) -> ReviewOut:
 def review_timeline(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
     """The applicant sees staff actions as "office"; staff see who acted."""
     review = _get(request, reference)
-    staff = review.applicant_id != request.user.pk
+    staff = permissions.review_read_as_staff(request.user, review)
 
     def actor(event: Event) -> str:
         if event.actor_id is not None and event.actor_id == review.applicant_id:
@@ -226,17 +178,9 @@ ACTION = {200: ReviewOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Erro
 @router.post("/{reference}/assign", response=ACTION, summary="Assign (or reassign) the reviewer")
 def review_assign(request: HttpRequest, reference: str, payload: AssignIn) -> ReviewOut:
     review = _get(request, reference)
-    if not _may_assign(request.user, review):
-        raise DomainError(
-            ComplaintsError.NOT_ALLOWED,
-            _("A supervisor of the decision office's line, or oversight, assigns the reviewer."),
-            status_code=403,
-        )
-    post = Post.objects.select_related("office").filter(pk=payload.post, office__is_active=True).first()
-    if post is None:
-        raise DomainError.for_field("post", "post_unknown", _("There is no such post."))
-    reviewer = _reviewer(payload.reviewer, post)
-    reviews.decision_review_assign(review=review, reviewer=reviewer, reviewer_post=post, actor=request.user)
+    reviews.decision_review_assign_named(
+        review=review, reviewer_identifier=payload.reviewer, post_id=payload.post, actor=request.user
+    )
     return _out(request.user, _reviews().get(pk=review.pk))
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, VISIBLE_TO_OFFICE, MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import (
+    Appeal,
     Attachment,
     CannedReply,
     Category,
@@ -27,6 +28,7 @@ from rabta.complaints.models import (
     OfficerAudit,
     ResponsibilityRating,
 )
+from rabta.complaints.permissions import require_office_reader, require_oversight
 from rabta.complaints.privacy import identity_of, office_text, scrub
 from rabta.core.errors import DomainError, NotFound
 from rabta.core.events import event_timeline
@@ -154,22 +156,55 @@ def complaint_cursor(*, user: Any, tracking_number: str) -> int | None:
     )
 
 
+def complaint_cursor_of(*, user: Any, field: str, tracking_number: str | None) -> int | None:
+    """The id a page goes on from, named by a tracking number the user sent in ``field``; an
+    error on that field when the user sees no such complaint."""
+    if not tracking_number:
+        return None
+    pk = complaint_cursor(user=user, tracking_number=tracking_number)
+    if pk is None:
+        raise DomainError.for_field(
+            field, ComplaintsError.CURSOR_UNKNOWN, _("No complaint you can see has this tracking number.")
+        )
+    return pk
+
+
 def complaints_pending_long(
     *,
     user: Any,
     days: int = PENDING_TRACKED_DAYS,
     after_id: int | None = None,
+    after: str | None = None,
     limit: int = PAGE_SIZE,
     now: datetime | None = None,
 ) -> list[Complaint]:
     """Open complaints lodged more than ``days`` ago that the user may see, oldest first (by id,
-    keyset-paginated after ``after_id``): the list tracked by name."""
+    keyset-paginated after ``after_id``, or the complaint whose tracking number is ``after``): the
+    list tracked by name. Office staff and oversight only."""
+    require_office_reader(user, _("Only office staff and oversight track these."))
+    if not 1 <= days <= 3650:
+        raise DomainError.for_field(
+            "days", ComplaintsError.DAYS_OUT_OF_RANGE, _("Give a number of days from 1 to 3650.")
+        )
+    after_id = complaint_cursor_of(user=user, field="after", tracking_number=after) or after_id
     now = now or timezone.now()
     qs = Complaint.objects.visible_to(user).filter(status__in=OPEN_STATUSES, created_at__lte=now - timedelta(days=days))
     if after_id:
         qs = qs.filter(id__gt=after_id)
     qs = qs.select_related("category", "current_office", "jurisdiction", "complainant").only(*LIST_FIELDS)
     return list(qs.order_by("id")[: page_size(limit)])
+
+
+def appeal_pending(*, complaint: Complaint) -> Appeal:
+    """The complaint's appeal waiting for a decision (there is at most one), or NotFound."""
+    pending = (
+        Appeal.objects.filter(complaint=complaint, decided_at__isnull=True)
+        .select_related("assigned_office", "complaint")
+        .first()
+    )
+    if pending is None:
+        raise NotFound(_("No appeal is waiting for a decision."))
+    return pending
 
 
 def complaint_get(*, user: Any, tracking_number: str) -> Complaint:
@@ -406,7 +441,8 @@ def complaint_by_token(token: str) -> Complaint:
 
 def canned_replies_for(user: Any) -> QuerySet[CannedReply]:
     """The canned replies of the departments whose offices the user works in (or, for oversight,
-    of its government)."""
+    of its government). Office staff and oversight only."""
+    require_office_reader(user, _("Only office staff have canned replies."))
     assignments = user.role_assignments.filter(active=True)
     departments = Q(department__offices__in=assignments.exclude(office=None).values("office_id")) | Q(
         department__government__in=assignments.filter(role="oversight").exclude(government=None).values("government_id")
@@ -431,6 +467,25 @@ def standing_ratings(*, user: Any, complainant_id: int) -> tuple[list[Responsibi
     visible = ratings.filter(complaint__in=Complaint.objects.visible_to(user).values("pk"))
     listed = list(visible.select_related("complaint").order_by("-created_at"))
     return listed, ratings.count() - len(listed)
+
+
+def standing_list(*, user: Any, appeal_open: bool | None = None, level: str | None = None) -> list[ComplainantStanding]:
+    """Oversight's list: complainants in its scope with a warning or limit, or an appeal waiting;
+    appeals first, then the highest scores."""
+    require_oversight(user)
+    rows = standings_visible_to(user).exclude(level=ComplainantStanding.Level.NORMAL, appeal_open=False)
+    if appeal_open is not None:
+        rows = rows.filter(appeal_open=appeal_open)
+    if level:
+        rows = rows.filter(level=level)
+    return list(rows.order_by("-appeal_open", "-score")[:200])
+
+
+def audit_list(*, user: Any, status: str = "open") -> list[OfficerAudit]:
+    """Oversight's queue of officer audits in its scope, oldest first."""
+    require_oversight(user)
+    rows = audits_visible_to(user).filter(status=status).select_related("complaint", "officer")
+    return list(rows.order_by("created_at")[:200])
 
 
 def audits_visible_to(user: Any) -> QuerySet[OfficerAudit]:

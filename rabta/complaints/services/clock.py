@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from rabta.complaints.choices import OPEN_STATUSES, MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Complaint, Message
+from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import CLOCK_FIELDS, clock_pause, clock_resume
 from rabta.complaints.transitions import actor_role_of
 from rabta.core.errors import DomainError
@@ -43,6 +44,7 @@ def complaint_request_information(*, complaint: Complaint, actor: Any, body: str
     The question is an ordinary message to the complainant (who is notified of it)."""
     from rabta.complaints.services.messages import message_post
 
+    require(actor, complaint, Action.WORK)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.status not in OPEN_STATUSES:
         raise DomainError(
@@ -102,6 +104,7 @@ def complaint_clock_resume(*, complaint: Complaint, actor: Any, why: str, now: d
 @transaction.atomic
 def complaint_go_on(*, complaint: Complaint, actor: Any) -> Complaint:
     """The office stops waiting for the complainant and starts the clock again itself."""
+    require(actor, complaint, Action.WORK)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.clock_paused_at is None:
         raise DomainError(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rabta.complaints.choices import Outcome, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Complaint, Feedback
+from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import add_business_days, deadlines_set, policy_for
 from rabta.complaints.transitions import transition
 from rabta.core.errors import DomainError
@@ -23,15 +24,10 @@ from rabta.core.textinput import text_clean
 CLOSURE_BATCH = 2000
 
 
-def _own(complaint: Complaint, actor: Any) -> None:
-    if complaint.complainant_id is None or complaint.complainant_id != getattr(actor, "pk", None):
-        raise DomainError(ComplaintsError.NOT_ALLOWED, _("Only the complainant can do this."), status_code=403)
-
-
 @transaction.atomic
 def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: bool, comment: str = "") -> Feedback:
+    require(actor, complaint, Action.GIVE_FEEDBACK)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    _own(complaint, actor)
     if complaint.status != Status.RESOLVED:
         raise DomainError(
             ComplaintsError.FEEDBACK_NOT_RESOLVED,
@@ -90,8 +86,8 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
 @transaction.atomic
 def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Complaint:
     """Dissatisfied: back to the same office, counted and capped, with fresh deadlines."""
+    require(actor, complaint, Action.REOPEN)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    _own(complaint, actor)
     reason = text_clean(reason, model=Event, name="reason")  # kept only on the event
     if not reason:
         raise DomainError.for_field("reason", ComplaintsError.REASON_REQUIRED, _("Say what is still wrong."))
@@ -124,8 +120,8 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
 def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
     """Appeal to an office senior to the one that resolved it: the next office up the reporting line
     (or, at the top, the same department's head office is the resolver, so oversight decides)."""
+    require(actor, complaint, Action.APPEAL)
     complaint = Complaint.objects.select_for_update(of=("self",)).select_related("current_office").get(pk=complaint.pk)
-    _own(complaint, actor)
     reasons = text_clean(reasons, model=Appeal, name="reasons")
     if not reasons:
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("Give the reasons for the appeal."))
@@ -173,17 +169,16 @@ def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) ->
     timeline), the complainant is told, and the case moves on at once: back to the office, with
     fresh deadlines, when the decision grants more relief than the resolution did (there is work to
     do); closed otherwise. An appeal's decision is final: the complainant cannot reopen or appeal it."""
-    appeal = Appeal.objects.select_for_update().select_related("complaint").get(pk=appeal.pk)
+    appeal = Appeal.objects.select_for_update().select_related("complaint", "assigned_office").get(pk=appeal.pk)
+    # Who decides is the appeal's rule (senior office or oversight, never the resolver), checked
+    # before anything about the decision is.
+    require(actor, appeal.complaint, Action.DECIDE_APPEAL, appeal=appeal)
     if decision not in RELIEF:
         raise DomainError.for_field("decision", ComplaintsError.OUTCOME_UNKNOWN, _("Choose a decision."))
     reasons = text_clean(reasons, model=Appeal, name="decision_reasons", field="reasons")
     if not reasons:
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("A decision must give its reasons."))
     complaint = Complaint.objects.select_for_update().get(pk=appeal.complaint_id)
-    if complaint.resolved_by_id == getattr(actor, "pk", None):
-        raise DomainError(
-            ComplaintsError.NOT_ALLOWED, _("The officer who resolved it cannot decide its appeal."), status_code=403
-        )
     now = timezone.now()
     original, original_reasons = complaint.outcome, complaint.outcome_reasons
     appeal.decision, appeal.decision_reasons = decision, reasons

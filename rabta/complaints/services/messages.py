@@ -10,10 +10,21 @@ from django.utils.translation import gettext as _
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, MessageDirection, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Complaint, Message
+from rabta.complaints.permissions import Action, message_action, require
 from rabta.complaints.privacy import scrub_for_person
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
 from rabta.core.textinput import text_clean
+
+
+@transaction.atomic
+def complaint_message_send(*, complaint: Complaint, actor: Any, body: str) -> Message:
+    """A message from the complainant to the office, or from the office to the complainant: which
+    one is decided by who writes it (rabta.complaints.permissions.message_action)."""
+    action = message_action(actor, complaint)
+    require(actor, complaint, action)
+    direction = MessageDirection.TO_OFFICE if action == Action.WRITE_TO_OFFICE else MessageDirection.TO_COMPLAINANT
+    return message_post(complaint=complaint, author=actor, body=body, direction=direction)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from rabta.complaints.choices import Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import ComplainantStanding, Complaint, OfficerAudit, ResponsibilityRating
+from rabta.complaints.permissions import Action, require, require_audit, require_standing
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
 from rabta.core.textinput import text_clean
@@ -81,6 +82,7 @@ def _tell(user: Any, template: str) -> None:
 
 @transaction.atomic
 def complaint_rate_responsibility(*, complaint: Complaint, officer: Any, rating: str) -> ResponsibilityRating:
+    require(officer, complaint, Action.RATE_RESPONSIBILITY)
     complaint = Complaint.objects.select_for_update(of=("self",)).select_related("complainant").get(pk=complaint.pk)
     if rating not in WEIGHTS:
         raise DomainError.for_field(
@@ -143,6 +145,7 @@ def standing_appeal_decide(
 ) -> ComplainantStanding:
     """Oversight decides an appeal, with reasons the complainant reads. Granted: the ratings so far
     stop counting and the account is back to normal. Refused: the level stands."""
+    require_standing(actor, standing)
     reasons = text_clean(reasons, model=ComplainantStanding, name="appeal_reasons", field="reasons")
     if not reasons:
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("A decision must give its reasons."))
@@ -187,6 +190,7 @@ def officer_audit_queue(*, complaint: Complaint, reason: str) -> OfficerAudit:
 def officer_audit_close(*, audit: OfficerAudit, actor: Any, finding: str, notes: str) -> OfficerAudit:
     """Oversight closes an audit with a finding (the resolution was sound, or the officer was at
     fault) and notes; both are recorded for the officer's record."""
+    require_audit(actor, audit)
     if finding not in OfficerAudit.Finding.values:
         raise DomainError.for_field("finding", ComplaintsError.AUDIT_FINDING_UNKNOWN, _("Choose sound or fault."))
     notes = text_clean(notes, model=OfficerAudit, name="notes")

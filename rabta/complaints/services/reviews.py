@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import TEXT_MAX_LENGTH, DecisionReview
+from rabta.complaints.permissions import ReviewAction, require_review, require_review_file
 from rabta.complaints.services.deadlines import add_business_days
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
@@ -44,6 +46,7 @@ def decision_review_file(
     reasons: str,
     declaration_number: str = "",
 ) -> DecisionReview:
+    require_review_file(applicant)
     if decision_type not in DecisionReview.DecisionType.values:
         raise DomainError.for_field(
             "decision_type", "decision_type_unknown", _("Choose valuation, classification or penalty.")
@@ -86,6 +89,49 @@ def decision_review_file(
         data={"type": decision_type, "reference": review.decision_reference},
     )
     return review
+
+
+def decision_review_file_at(*, applicant: Any, decision_office_code: str, **fields: Any) -> DecisionReview:
+    """File a review of a decision made by the office with this code. Who may file is asked before
+    the office is looked for, so a refused caller learns nothing about the directory."""
+    require_review_file(applicant)
+    # Inactive offices too: a decision stays reviewable after its office is merged or closed.
+    office = Office.objects.filter(code=decision_office_code.strip()).first()
+    if office is None:
+        raise DomainError.for_field("decision_office", "office_unknown", _("There is no such office."))
+    return decision_review_file(applicant=applicant, decision_office=office, **fields)
+
+
+def reviewer_named(identifier: str, post: Post) -> Any:
+    """The named user (by email address or id), if they are an officer or supervisor of the post's
+    office. One answer for "no such user" and "not there", so that the form does not tell who has an
+    account."""
+    identifier = identifier.strip()
+    if "@" in identifier:
+        who = Q(email__iexact=identifier)
+    elif re.fullmatch(r"[0-9]{1,18}", identifier):  # isdigit() takes "²", which int() refuses
+        who = Q(pk=int(identifier))
+    else:
+        who = Q(pk=None)
+    reviewer = reviewer_candidates(post).filter(who).first()
+    if reviewer is None:
+        raise DomainError.for_field(
+            "reviewer", "review_reviewer_unknown", _("No officer of the post's office has that email address or id.")
+        )
+    return reviewer
+
+
+def decision_review_assign_named(
+    *, review: DecisionReview, reviewer_identifier: str, post_id: int, actor: Any
+) -> DecisionReview:
+    """Assign the reviewer named in a request. Who may assign is asked before the post and the
+    reviewer are looked for: a refused caller learns nothing about posts or accounts."""
+    require_review(actor, review, ReviewAction.ASSIGN)
+    post = Post.objects.select_related("office").filter(pk=post_id, office__is_active=True).first()
+    if post is None:
+        raise DomainError.for_field("post", "post_unknown", _("There is no such post."))
+    reviewer = reviewer_named(reviewer_identifier, post)
+    return decision_review_assign(review=review, reviewer=reviewer, reviewer_post=post, actor=actor)
 
 
 def reviewer_candidates(post: Post) -> QuerySet[Any]:
@@ -145,8 +191,7 @@ def decision_review_assign(*, review: DecisionReview, reviewer: Any, reviewer_po
 @transaction.atomic
 def decision_review_decide(*, review: DecisionReview, actor: Any, result: str, reasons: str) -> DecisionReview:
     review = DecisionReview.objects.select_for_update().select_related("applicant").get(pk=review.pk)
-    if review.reviewer_id is None or review.reviewer_id != getattr(actor, "pk", None):
-        raise DomainError(ComplaintsError.NOT_ALLOWED, _("Only the assigned reviewer decides."), status_code=403)
+    require_review(actor, review, ReviewAction.DECIDE)
     if review.decided_at is not None:
         raise DomainError(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This review is already decided."), status_code=409)
     if result not in DecisionReview.Result.values:

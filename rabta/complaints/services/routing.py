@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from rabta.complaints.choices import Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Category, Complaint, RoutingRule
+from rabta.complaints.permissions import Action, require
 from rabta.complaints.reference import Reference, reference
 from rabta.complaints.services.deadlines import add_business_days, policy_for, reminder_next_at
 from rabta.complaints.transitions import transition, transition_check
@@ -148,6 +149,7 @@ def complaint_route(complaint: Complaint, *, ref: Reference | None = None) -> Ev
 def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, actor: Any) -> Complaint:
     """Send the complaint to another office, with a reason. Capped (RABTA_MAX_TRANSFERS) so that a
     complaint cannot bounce forever; a complaint is never closed as 'not ours', it is transferred."""
+    require(actor, complaint, Action.TRANSFER)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     reason = text_clean(reason, model=Event, name="reason")  # kept on the event (and its start in routing_reason)
     if not reason:

@@ -10,10 +10,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rabta.accounts.roles import Role, definition
+from rabta.accounts.roles import Role
 from rabta.complaints.choices import OPEN_STATUSES, MessageDirection, Outcome, Priority, RejectReason, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Complaint, DuplicateLink, IdentityReveal, Message
+from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import policy_for
 from rabta.complaints.transitions import actor_role_of, transition
 from rabta.core.errors import DomainError
@@ -35,6 +36,7 @@ def _required(field: str, value: str, message: str, *, model: type[models.Model]
 
 @transaction.atomic
 def complaint_acknowledge(*, complaint: Complaint, actor: Any) -> Complaint:
+    require(actor, complaint, Action.WORK)
     complaint = _locked(complaint)
     complaint.acknowledged_at = timezone.now()
     return transition(
@@ -46,6 +48,7 @@ def complaint_acknowledge(*, complaint: Complaint, actor: Any) -> Complaint:
 def complaint_start(*, complaint: Complaint, actor: Any) -> Complaint:
     """Work begins. Only on an acknowledged (or reopened) complaint: the table has no way from
     ``routed`` to work that skips the acknowledgement."""
+    require(actor, complaint, Action.WORK)
     complaint = _locked(complaint)
     return transition(complaint, Status.IN_PROGRESS, actor=actor, action="start")
 
@@ -55,6 +58,7 @@ def complaint_interim_reply(*, complaint: Complaint, actor: Any, body: str) -> M
     """An interim reply tells the complainant where things stand; it does not change the status."""
     from rabta.complaints.services.messages import message_post
 
+    require(actor, complaint, Action.WORK)
     complaint = _locked(complaint)
     if complaint.status not in OPEN_STATUSES:
         raise DomainError(
@@ -73,11 +77,8 @@ def complaint_priority_set(*, complaint: Complaint, actor: Any, priority: str, r
     on the timeline. Deadlines already promised to the complainant stay as they are: a new priority
     reorders the inbox, it does not shorten a deadline into one already missed nor lengthen a
     promise. Setting the priority it already has changes nothing and records nothing."""
+    require(actor, complaint, Action.WORK)
     complaint = _locked(complaint)
-    if complaint.complainant_id is not None and complaint.complainant_id == getattr(actor, "pk", None):
-        raise DomainError(
-            ComplaintsError.NOT_ALLOWED, _("Only the handling office sets a complaint's priority."), status_code=403
-        )
     if priority not in Priority.values:
         raise DomainError.for_field("priority", ComplaintsError.PRIORITY_UNKNOWN, _("Choose normal, high or urgent."))
     reason = _required("reason", reason, _("Say why the priority changes."), model=Event, name="reason")
@@ -106,6 +107,7 @@ def complaint_priority_set(*, complaint: Complaint, actor: Any, priority: str, r
 def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons: str = "") -> Complaint:
     """Resolve with an outcome. "No relief" and "partial relief" must say why. The complainant then
     has a feedback window, and an appeal window."""
+    require(actor, complaint, Action.WORK)
     complaint = _locked(complaint)
     if outcome not in (Outcome.RELIEF_GRANTED, Outcome.PARTIAL_RELIEF, Outcome.NO_RELIEF):
         raise DomainError.for_field(
@@ -156,6 +158,7 @@ def complaint_reject(
     *, complaint: Complaint, actor: Any, reason: str, explanation: str, duplicate_of: Complaint | None = None
 ) -> Complaint:
     """Reject with a reason the complainant sees. Never 'not ours': that is a transfer."""
+    require(actor, complaint, Action.WORK)
     complaint = _locked(complaint)
     if reason not in RejectReason.values:
         raise DomainError.for_field(
@@ -194,11 +197,13 @@ def complaint_note_add(*, complaint: Complaint, actor: Any, body: str) -> Messag
     """An internal note: staff only, never shown to the complainant."""
     from rabta.complaints.services.messages import message_post
 
+    require(actor, complaint, Action.NOTE)
     return message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.INTERNAL)
 
 
 @transaction.atomic
 def duplicate_link(*, complaint: Complaint, duplicate_of: Complaint, actor: Any) -> DuplicateLink:
+    require(actor, complaint, Action.WORK)
     if duplicate_of.pk == complaint.pk:
         raise DomainError.for_field(
             "duplicate_of", ComplaintsError.DUPLICATE_OF_REQUIRED, _("A complaint cannot duplicate itself.")
@@ -220,11 +225,7 @@ def duplicate_link(*, complaint: Complaint, duplicate_of: Complaint, actor: Any)
 @transaction.atomic
 def identity_reveal(*, complaint: Complaint, actor: Any, reason: str) -> dict[str, str]:
     """Oversight may see a hidden complainant's identity; every reveal is recorded with its reason."""
-    roles: set[str] = getattr(actor, "roles", set())
-    if not any(definition(role).may_reveal_identity for role in roles if role in Role.values):
-        raise DomainError(
-            ComplaintsError.NOT_ALLOWED, _("Only oversight may reveal a complainant's identity."), status_code=403
-        )
+    require(actor, complaint, Action.REVEAL_IDENTITY)
     reason = _required("reason", reason, _("Say why the identity is needed."), model=IdentityReveal, name="reason")
     IdentityReveal.objects.create(complaint=complaint, revealed_to=actor, reason=reason)
     event_record(

@@ -1,0 +1,269 @@
+"""Who may do what to which complaint, decision review, standing or audit: written once, called by
+the complaints services and selectors (the API and pages only fetch the item with
+``get_visible_or_404`` and call a service).
+
+Two answers, as everywhere in Rabta: an item outside the reader's scope (``visible_to``) is not
+found (404), so its existence does not leak; an item the reader sees but may not act on is refused
+with ``not_allowed`` (403). The 404 is the fetch's (``get_visible_or_404``, before any service
+runs), so a service is handed an item its caller may see and does not read the scope again; the
+403 is :func:`require`'s, which every service calls. :func:`complaint_may` answers both at once.
+``actor=None`` is the system itself (sweeps, commands, the demo), which the caller vouches for, as
+in ``rabta.accounts.permissions``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from rabta.accounts.roles import Role, definition
+from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.models import Appeal, ComplainantStanding, Complaint, DecisionReview, OfficerAudit
+from rabta.core.errors import DomainError, NotFound
+
+# The roles that work a complaint in its office: acknowledge, resolve, reject, rate...
+WORK_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
+# Those who may also write to the complainant, keep notes and transfer: oversight steers a case too.
+OFFICE_ROLES = WORK_ROLES | {Role.OVERSIGHT}
+
+
+class Action(StrEnum):
+    """What one may do to a complaint."""
+
+    # Acknowledge, start, interim reply, ask for information, go on, priority, resolve, reject, duplicates.
+    WORK = "work"
+    RATE_RESPONSIBILITY = "rate_responsibility"
+    WRITE_TO_COMPLAINANT = "write_to_complainant"
+    NOTE = "note"
+    TRANSFER = "transfer"
+    WRITE_TO_OFFICE = "write_to_office"
+    GIVE_FEEDBACK = "give_feedback"
+    REOPEN = "reopen"
+    APPEAL = "appeal"
+    DECIDE_APPEAL = "decide_appeal"
+    REVEAL_IDENTITY = "reveal_identity"
+
+
+class ReviewAction(StrEnum):
+    """What one may do to a decision review (filing has no review yet: :func:`may_file_review`)."""
+
+    ASSIGN = "assign"
+    DECIDE = "decide"
+
+
+def _roles(user: Any) -> set[str]:
+    return set(getattr(user, "roles", set())) if getattr(user, "is_authenticated", False) else set()
+
+
+def is_complainant(user: Any, complaint: Complaint) -> bool:
+    """The complainant of their own complaint (a fully anonymous complaint has none)."""
+    return complaint.complainant_id is not None and complaint.complainant_id == getattr(user, "pk", None)
+
+
+def _office(roles: frozenset[str]) -> Callable[[Any, Complaint, Appeal | None], bool]:
+    # Staff acting on someone else's complaint: a complainant who also works in an office does not
+    # handle their own case.
+    def rule(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
+        return not is_complainant(user, complaint) and bool(_roles(user) & roles)
+
+    return rule
+
+
+def _complainant(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
+    return is_complainant(user, complaint)
+
+
+def _line_paths(path: str) -> list[str]:
+    """The paths of an office and every office above it."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def appeal_decidable_by(user: Any, appeal: Appeal) -> bool:
+    """An appeal is decided in the office it was assigned to (senior to the resolver's) or above it,
+    by its officers or supervisors, or by oversight; never by the officer who resolved the complaint
+    (:func:`appeal_resolver`)."""
+    if Role.OVERSIGHT in _roles(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(
+        user.role_assignments.filter(
+            active=True, role__in=list(WORK_ROLES), office__path__in=_line_paths(appeal.assigned_office.path)
+        ).exists()
+    )
+
+
+def appeal_resolver(user: Any, complaint: Complaint) -> bool:
+    """The officer who resolved the complaint: they never decide its appeal, whatever their post."""
+    return complaint.resolved_by_id is not None and complaint.resolved_by_id == getattr(user, "pk", None)
+
+
+def _decide_appeal(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
+    return appeal is not None and not appeal_resolver(user, complaint) and appeal_decidable_by(user, appeal)
+
+
+def _reveal(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
+    return any(definition(role).may_reveal_identity for role in _roles(user) if role in Role.values)
+
+
+@dataclass(frozen=True)
+class Rule:
+    allows: Callable[[Any, Complaint, Appeal | None], bool]
+    refusal: Callable[[], str]  # the 403's message, translated when it is raised
+
+
+RULES: dict[Action, Rule] = {
+    Action.WORK: Rule(_office(WORK_ROLES), lambda: _("Only the handling office may do this.")),
+    Action.RATE_RESPONSIBILITY: Rule(_office(WORK_ROLES), lambda: _("Only the handling office may do this.")),
+    Action.WRITE_TO_COMPLAINANT: Rule(_office(OFFICE_ROLES), lambda: _("Only the handling office may do this.")),
+    Action.NOTE: Rule(_office(OFFICE_ROLES), lambda: _("Only the handling office may do this.")),
+    Action.TRANSFER: Rule(_office(OFFICE_ROLES), lambda: _("Only the handling office may do this.")),
+    Action.WRITE_TO_OFFICE: Rule(_complainant, lambda: _("Only the complainant can do this.")),
+    Action.GIVE_FEEDBACK: Rule(_complainant, lambda: _("Only the complainant can do this.")),
+    Action.REOPEN: Rule(_complainant, lambda: _("Only the complainant can do this.")),
+    Action.APPEAL: Rule(_complainant, lambda: _("Only the complainant can do this.")),
+    Action.DECIDE_APPEAL: Rule(_decide_appeal, lambda: _("This appeal is decided by a senior office.")),
+    Action.REVEAL_IDENTITY: Rule(_reveal, lambda: _("Only oversight may reveal a complainant's identity.")),
+}
+assert set(RULES) == set(Action), "every complaint action needs its rule"
+
+
+def not_allowed(message: str) -> DomainError:
+    return DomainError(ComplaintsError.NOT_ALLOWED, message, status_code=403)
+
+
+def complaint_visible(user: Any, complaint: Complaint) -> bool:
+    return Complaint.objects.visible_to(user).filter(pk=complaint.pk).exists()
+
+
+def complaint_may(user: Any, complaint: Complaint, action: Action | str, *, appeal: Appeal | None = None) -> bool:
+    """May ``user`` do ``action`` to ``complaint`` (within their scope)? ``appeal`` is the appeal
+    being decided, for :attr:`Action.DECIDE_APPEAL`."""
+    if user is None:
+        return True
+    return RULES[Action(action)].allows(user, complaint, appeal) and complaint_visible(user, complaint)
+
+
+def require(actor: Any, complaint: Complaint, action: Action | str, *, appeal: Appeal | None = None) -> None:
+    """Raise a 403 ``not_allowed`` unless ``action`` on ``complaint`` is ``actor``'s. The complaint
+    was fetched within the actor's scope (``get_visible_or_404``: 404 outside it). ``None`` (the
+    system) may do anything."""
+    if actor is None:
+        return
+    action = Action(action)
+    rule = RULES[action]
+    if not rule.allows(actor, complaint, appeal):
+        if action == Action.DECIDE_APPEAL and appeal is not None and appeal_decidable_by(actor, appeal):
+            raise not_allowed(_("The officer who resolved it cannot decide its appeal."))
+        raise not_allowed(rule.refusal())
+
+
+def message_action(user: Any, complaint: Complaint) -> Action:
+    """A message on a complaint goes to the office when its complainant writes it, to the
+    complainant otherwise."""
+    return Action.WRITE_TO_OFFICE if is_complainant(user, complaint) else Action.WRITE_TO_COMPLAINANT
+
+
+# Reads that are not about one complaint.
+
+
+def may_read_office_lists(user: Any) -> bool:
+    """Office-wide lists (canned replies, complaints pending long): office staff and oversight."""
+    return bool(_roles(user) & OFFICE_ROLES)
+
+
+def require_office_reader(user: Any, message: str) -> None:
+    if not may_read_office_lists(user):
+        raise not_allowed(message)
+
+
+def may_oversee(user: Any) -> bool:
+    """Complainants' standings and the audits of officers are oversight's alone."""
+    return Role.OVERSIGHT in _roles(user)
+
+
+def require_oversight(user: Any) -> None:
+    if not may_oversee(user):
+        raise not_allowed(_("Only oversight may do this."))
+
+
+def require_standing(actor: Any, standing: ComplainantStanding) -> None:
+    """Deciding a standing's appeal: oversight whose scope holds one of the complainant's
+    complaints. Anyone else does not see the standing at all (404)."""
+    if actor is None:
+        return
+    from rabta.complaints.selectors import standings_visible_to
+
+    if not standings_visible_to(actor).filter(pk=standing.pk).exists():
+        raise NotFound()
+
+
+def require_audit(actor: Any, audit: OfficerAudit) -> None:
+    """Closing an officer's audit: oversight whose scope holds its complaint; anyone else, 404."""
+    if actor is None:
+        return
+    from rabta.complaints.selectors import audits_visible_to
+
+    if not audits_visible_to(actor).filter(pk=audit.pk).exists():
+        raise NotFound()
+
+
+# Decision reviews. They are worked in the API (where ``get_visible_or_404`` has already hidden
+# what is outside the reader's scope) and in the admin (whose own rules decide what it lists), so
+# these rules are about the action alone.
+
+
+def may_file_review(user: Any) -> bool:
+    """A review is the applicant's own case: filed from an account holding the complainant role
+    (traders, clearing agents, citizens), never from a staff account without it."""
+    return Role.COMPLAINANT in _roles(user)
+
+
+def review_read_as_staff(user: Any, review: DecisionReview) -> bool:
+    """Everyone who sees a review but the applicant reads it as staff: who the reviewer is and who
+    acted. The applicant reads the reviewer's post and office (what makes them senior or
+    independent) and "office" for the people."""
+    return review.applicant_id != getattr(user, "pk", None)
+
+
+def review_assignable_by(user: Any, review: DecisionReview) -> bool:
+    """A supervisor of the decision office's line (their office is the decision office or above
+    it), or oversight of its government. Not the officers of the decision office, whose own
+    decision is under review, and not the reviewer. (The admin assigns through
+    ``decision_review_assign`` under its own rules: who may change a review there.)"""
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    office = review.decision_office
+    return bool(
+        user.role_assignments.filter(
+            Q(role=Role.SUPERVISOR, office__path__in=_line_paths(office.path))
+            | Q(role=Role.OVERSIGHT, government_id=office.department.government_id),
+            active=True,
+        ).exists()
+    )
+
+
+def review_decidable_by(user: Any, review: DecisionReview) -> bool:
+    """Only the assigned reviewer decides: not a superuser, not the one who assigned them."""
+    return review.reviewer_id is not None and review.reviewer_id == getattr(user, "pk", None)
+
+
+def require_review_file(user: Any) -> None:
+    if not may_file_review(user):
+        raise not_allowed(_("Reviews are filed from an applicant's account."))
+
+
+def require_review(actor: Any, review: DecisionReview, action: ReviewAction | str) -> None:
+    action = ReviewAction(action)
+    if action == ReviewAction.ASSIGN and not review_assignable_by(actor, review):
+        raise not_allowed(_("A supervisor of the decision office's line, or oversight, assigns the reviewer."))
+    if action == ReviewAction.DECIDE and not review_decidable_by(actor, review):
+        raise not_allowed(_("Only the assigned reviewer decides."))
