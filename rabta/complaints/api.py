@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from rabta.api.params import Int64, RowId
-from rabta.complaints import selectors, transitions
+from rabta.complaints import permissions, selectors, transitions
 from rabta.complaints.choices import Anonymity, Channel, Kind, Outcome, RejectReason
 from rabta.complaints.choices import Status as ComplaintStatus
 from rabta.complaints.errors import ComplaintsError
@@ -575,7 +575,7 @@ def reject(request: HttpRequest, tracking_number: str, payload: RejectIn) -> Com
     # The complaint acted on is found (and the caller's right to act checked) before the one the body
     # names: a caller outside its scope is told 404, not something about the other complaint.
     complaint = _get(request, tracking_number)
-    _staff(request, complaint)
+    permissions.require(request.user, complaint, permissions.Action.WORK)
     duplicate_of = _other(request, "duplicate_of", payload.duplicate_of) if payload.duplicate_of else None
     work.complaint_reject(
         complaint=complaint,
@@ -605,7 +605,7 @@ def transfer(request: HttpRequest, tracking_number: str, payload: TransferIn) ->
 @router.post("/{tracking_number}/duplicates/{other}", response=ACTION)
 def link_duplicate(request: HttpRequest, tracking_number: str, other: str) -> ComplaintOut:
     complaint = _get(request, tracking_number)  # first, as in reject: outside scope is 404 whatever `other` is
-    _staff(request, complaint)
+    permissions.require(request.user, complaint, permissions.Action.WORK)
     with fields_renamed(duplicate_of="other"):  # the service's word for this endpoint's path parameter
         work.duplicate_link(complaint=complaint, duplicate_of=_other(request, "other", other), actor=request.user)
     return _out(request.user, _get(request, tracking_number))
