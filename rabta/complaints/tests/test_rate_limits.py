@@ -96,3 +96,20 @@ def test_a_refused_request_writes_nothing_and_is_not_counted_against_the_next_wi
     for _ in range(5):
         assert_throttled(lodge(client, "/api/complaints/anonymous"))
     assert Complaint.objects.count() == 1
+
+
+def test_following_an_anonymous_complaint_is_throttled_per_address_by_header_and_body(categories, settings):
+    """Tokens are too long to guess, but a client trying them by the thousand is refused either way
+    it sends them; a client that knows its token is counted the same, and another address is not."""
+    settings.RABTA_RATE_LIMITS = {**settings.RABTA_RATE_LIMITS, "anonymous_tracking": {"address": "3/h"}}
+    token = lodge(Client(), "/api/complaints/anonymous").json()["anonymous_token"]
+    here = Client(REMOTE_ADDR="203.0.113.7")
+    assert here.get("/api/complaints/track", HTTP_X_TRACKING_TOKEN=token).status_code == 200
+    assert here.get("/api/complaints/track", HTTP_X_TRACKING_TOKEN="guess-" + "x" * 30).status_code == 404
+    guess = json.dumps({"token": "guess-" + "y" * 30})
+    assert here.post("/api/complaints/track", guess, content_type="application/json").status_code == 404
+    assert_throttled(here.get("/api/complaints/track", HTTP_X_TRACKING_TOKEN=token))
+    assert_throttled(here.post("/api/complaints/track", guess, content_type="application/json"))
+    assert (
+        Client(REMOTE_ADDR="203.0.113.8").get("/api/complaints/track", HTTP_X_TRACKING_TOKEN=token).status_code == 200
+    )
