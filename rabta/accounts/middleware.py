@@ -51,7 +51,7 @@ class StaffSecondFactorMiddleware:
         # Whoever can reach a staff surface: a staff role (pages, API), or admin access by flag or
         # superuser status, even with no role (the admin refuses them, but a password alone must
         # not be what stands between an account and the staff pages).
-        return bool(user.roles & STAFF_ROLES) or user.is_superuser or user.is_staff  # type: ignore[union-attr]
+        return _is_staff_session(user)
 
 
 # Where the last request of a staff session was seen (seconds since the epoch).

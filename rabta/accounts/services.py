@@ -28,6 +28,7 @@ from rabta.accounts.errors import AccountsError
 from rabta.accounts.models import ComplainantProfile, IdentityDocument, RoleAssignment, User, VerificationCode
 from rabta.accounts.permissions import account_manageable_by, is_active_superuser, role_grantable_by
 from rabta.accounts.roles import STAFF_ROLES, Role, definition
+from rabta.accounts.selectors import identifier_filter
 from rabta.accounts.validators import (
     document_hash_namespace,
     normalize_country,
@@ -144,20 +145,14 @@ def _tell_verified_holders(*, user: User, email: str | None, phone: str | None, 
     from rabta.notifications.services import Recipient, notifications_enqueue
 
     notices: list[tuple[Any, str, dict[str, Any]]] = []
-    if email:
-        holder = User.objects.filter(email=email, email_verified_at__isnull=False).exclude(pk=user.pk).first()
+    for kind, value in (("email", email), ("phone", phone)):
+        if not value:
+            continue
+        verified = {f"{kind}_verified_at__isnull": False}
+        holder = User.objects.filter(identifier_filter(kind, value), **verified).exclude(pk=user.pk).first()
         if holder is not None:
-            recipient = Recipient(email=email, language=holder.preferred_language)
-            notices.append((recipient, "identifier_claimed", {"identifier": _IDENTIFIER_LABELS["email"]}))
-    if phone:
-        holder = (
-            User.objects.filter(phone_hash=lookup_hash(phone, purpose="phone"), phone_verified_at__isnull=False)
-            .exclude(pk=user.pk)
-            .first()
-        )
-        if holder is not None:
-            recipient = Recipient(phone=phone, language=holder.preferred_language)
-            notices.append((recipient, "identifier_claimed", {"identifier": _IDENTIFIER_LABELS["phone"]}))
+            recipient = Recipient(**{kind: value}, language=holder.preferred_language)
+            notices.append((recipient, "identifier_claimed", {"identifier": _IDENTIFIER_LABELS[kind]}))
     if document_hashes:
         holders = (
             IdentityDocument.objects.filter(number_hash__in=document_hashes, verified_at__isnull=False)

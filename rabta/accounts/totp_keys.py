@@ -22,7 +22,6 @@ from django.db import models
 
 from rabta.core import crypto
 
-FERNET_PREFIX = "gAAAAA"  # every Fernet token (version byte 0x80 and a timestamp) starts so
 _HEX = frozenset(string.hexdigits)
 
 
