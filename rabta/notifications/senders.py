@@ -106,14 +106,11 @@ class GatewayConfig:
             raise ImproperlyConfigured(
                 f"RABTA_SMS_GATEWAY_BODY: unknown or malformed placeholder {exc}; use ${', $'.join(TEMPLATE_FIELDS)}"
             ) from None
-        if "$body" not in self.body_template or not ({"$to", "$to_digits"} & _placeholders(self.body_template)):
+        used = set(Template(self.body_template).get_identifiers())  # $name and ${name} alike
+        if "body" not in used or not ({"to", "to_digits"} & used):
             raise ImproperlyConfigured("RABTA_SMS_GATEWAY_BODY: must contain $body and $to (or $to_digits)")
         if self.timeout <= 0 or self.retries < 0 or self.backoff < 0:
             raise ImproperlyConfigured("RABTA_SMS_GATEWAY_TIMEOUT/RETRIES/BACKOFF: must not be negative")
-
-
-def _placeholders(template: str) -> set[str]:
-    return {f"${name}" for name in TEMPLATE_FIELDS if f"${name}" in template or f"${{{name}}}" in template}
 
 
 def _escape(value: str, content_type: str) -> str:

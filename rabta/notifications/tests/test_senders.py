@@ -180,6 +180,17 @@ def test_a_template_that_cannot_send_a_message_is_refused_when_built(template, p
         GatewayConfig.from_settings({"url": "https://sms.example.pk/", "body_template": template})
 
 
+@pytest.mark.parametrize(
+    "template",
+    ['{"to": "${to}", "text": "${body}"}', "to=$to_digits&msg=${body}", '{"to": "$to", "text": "${body}!"}'],
+)
+def test_both_placeholder_spellings_are_accepted(template):
+    """string.Template reads $name and ${name} alike, so the check must too (a ${body} template was
+    refused at start-up while the same template with $body was taken)."""
+    config = GatewayConfig.from_settings({"url": "https://sms.example.pk/", "body_template": template})
+    assert config.body_template == template
+
+
 def test_the_gateway_is_reached_through_the_same_interface_as_the_console(gateway):
     settings = {"url": gateway.url, "body_template": '{"to": "$to", "text": "$body"}', "backoff": 0}
     with override_settings(RABTA_SMS_BACKEND="rabta.notifications.senders.HttpSmsSender", RABTA_SMS_GATEWAY=settings):
