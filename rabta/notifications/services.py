@@ -181,35 +181,29 @@ class Recipient:
 
 
 def _held_by_others(recipients: Sequence[Any]) -> tuple[set[tuple[Any, str]], set[tuple[Any, str]]]:
-    """The (user id, address) pairs not to write to: an address the user has not verified and
-    another account has. Anyone can type someone else's address into a registration form
-    (docs/accounts.md); the verified holder must not receive that account's complaint notices.
-    One query per channel, and only when an unverified address is among the recipients."""
+    """The (user id, address) pairs not to write to, by email and by phone: an address the user has
+    not verified and another account has. Anyone can type someone else's address into a
+    registration form (docs/accounts.md); the verified holder must not receive that account's
+    complaint notices. One query per channel, and only when an unverified address is among them."""
+    users = [r for r in recipients if not isinstance(r, Recipient) and getattr(r, "pk", None) is not None]
+    return _claimed(users, "email", "email_verified_at"), _claimed(users, "phone_hash", "phone_verified_at")
+
+
+def _claimed(users: list[Any], address: str, verified: str) -> set[tuple[Any, str]]:
+    claims = {
+        (user.pk, getattr(user, address)) for user in users if getattr(user, address) and not getattr(user, verified)
+    }
+    if not claims:
+        return set()
     from django.contrib.auth import get_user_model
 
-    users = [r for r in recipients if not isinstance(r, Recipient) and getattr(r, "pk", None) is not None]
-    emails = {(u.pk, u.email) for u in users if getattr(u, "email", "") and not getattr(u, "email_verified_at", 1)}
-    phones = {
-        (u.pk, u.phone_hash) for u in users if getattr(u, "phone_hash", "") and not getattr(u, "phone_verified_at", 1)
-    }
-    model = get_user_model()
-    held_emails: set[tuple[Any, str]] = set()
-    held_phones: set[tuple[Any, str]] = set()
-    if emails:
-        verified = set(
-            model.objects.filter(email__in={e for _pk, e in emails}, email_verified_at__isnull=False).values_list(
-                "pk", "email"
-            )
-        )
-        held_emails = {(pk, e) for pk, e in emails if any(e == v and pk != vpk for vpk, v in verified)}
-    if phones:
-        verified = set(
-            model.objects.filter(phone_hash__in={h for _pk, h in phones}, phone_verified_at__isnull=False).values_list(
-                "pk", "phone_hash"
-            )
-        )
-        held_phones = {(pk, h) for pk, h in phones if any(h == v and pk != vpk for vpk, v in verified)}
-    return held_emails, held_phones
+    # Unique among verified holders (accounts' partial constraints): one holder an address.
+    holders = dict(
+        get_user_model()
+        .objects.filter(**{f"{address}__in": {value for _pk, value in claims}, f"{verified}__isnull": False})
+        .values_list(address, "pk")
+    )
+    return {(pk, value) for pk, value in claims if holders.get(value, pk) != pk}
 
 
 def notification_enqueue(*, user: Any, template: str, context: dict[str, Any]) -> list[Outbox]:
