@@ -204,16 +204,20 @@ def test_transfers_only_reach_offices_that_serve_the_place(db, citizen, seed, se
         except DomainError:
             continue
     assert lodged
+    outcomes = set()
     for complaint in lodged:
         target = rng.choice([o for o in Office.objects.filter(is_active=True) if o.pk != complaint.current_office_id])
         if _serves(target, complaint.jurisdiction):
             routing.complaint_transfer(complaint=complaint, to_office=target, reason="closer office", actor=None)
             complaint.refresh_from_db()
             assert complaint.current_office == target
+            outcomes.add("transferred")
         else:
             with pytest.raises(DomainError) as caught:
                 routing.complaint_transfer(complaint=complaint, to_office=target, reason="elsewhere", actor=None)
             assert caught.value.fields["to_office"][0]["code"] == "office_not_serving_place"
+            outcomes.add("refused")
+    assert outcomes == {"transferred", "refused"}  # both branches were checked
 
 
 def test_a_rule_to_an_office_that_does_not_serve_the_place_is_passed_over(submit, world, categories):
