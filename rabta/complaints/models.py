@@ -85,14 +85,15 @@ class RoutingRule(TimeStampedModel):
         serves."""
         from django.core.exceptions import ValidationError
 
+        from rabta.complaints.reference import reference
+
         if self.jurisdiction_id is None or self.office_id is None:
             return
-        served = {self.office.jurisdiction_id, *self.office.serves.values_list("pk", flat=True)}
-        place: Any = self.jurisdiction
-        while place is not None:
-            if place.pk in served:
-                return
-            place = place.parent
+        # The same test routing applies (Reference.office_covers), read from the memo rather than
+        # one query per level of the place's ancestry.
+        ref = reference()
+        if ref.office_covers(self.office, ref.place_chain(self.jurisdiction_id)) is not None:
+            return
         message = _("%(office)s does not serve %(place)s.") % {"office": self.office, "place": self.jurisdiction}
         raise ValidationError({"office": ValidationError(message, code="office_not_serving_place")})
 

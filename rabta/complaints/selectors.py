@@ -28,7 +28,7 @@ from rabta.complaints.models import (
     OfficerAudit,
     ResponsibilityRating,
 )
-from rabta.complaints.permissions import require_office_reader, require_oversight
+from rabta.complaints.permissions import may_oversee, require_office_reader, require_oversight
 from rabta.complaints.privacy import identity_of, office_text, scrub
 from rabta.core.errors import DomainError, NotFound
 from rabta.core.events import event_timeline
@@ -311,7 +311,7 @@ def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any
     reasons the complainant wrote (reopening, appeal) are scrubbed as their messages are, and event
     data is never shown."""
     office_view = is_office_view(user, complaint)
-    oversight = office_view and "oversight" in getattr(user, "roles", ())
+    oversight = office_view and may_oversee(user)
     hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
     who = None  # the complainant's identifiers, read once and only if a reason needs scrubbing
 

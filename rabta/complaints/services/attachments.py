@@ -73,6 +73,7 @@ DISPLAY_STEM_MAX = 100
 # A complaint's documents run to a few pages; each page is rewritten at upload, so a file of
 # thousands of tiny pages would hold a worker for minutes.
 PDF_MAX_PAGES = 500
+CLEAN_STORED_BATCH = 200  # rows read at a time by `rabta clean_attachments`
 
 _EXIF_IFD = ExifTags.IFD.Exif
 _GPS_IFD = ExifTags.IFD.GPSInfo
@@ -570,7 +571,7 @@ def attachment_clean_stored(*, attachment: Attachment) -> bool:
     return True
 
 
-def attachments_clean_stored(*, batch: int = 200) -> StoredCleaning:
+def attachments_clean_stored(*, batch: int = CLEAN_STORED_BATCH) -> StoredCleaning:
     """Clean every stored file not cleaned yet (`rabta clean_attachments`); idempotent."""
     cleaned, refused = 0, []
     pending = Attachment.objects.filter(cleaned_at__isnull=True).select_related("complaint").order_by("id")

@@ -236,20 +236,25 @@ def complaint_submit(
     is_anonymous = anonymity == Anonymity.FULLY_ANONYMOUS
     owner = complainant.pk if complainant is not None and not is_anonymous else "anon"
     scoped_key = f"{owner}:{idempotency_digest(idempotency_key)}" if idempotency_key else None
-    fingerprint = request_fingerprint(
-        category=category_code,
-        jurisdiction=jurisdiction_code,
-        subject=subject,
-        text=text,
-        kind=kind,
-        language=language,
-        channel=channel,
-        anonymity=anonymity,
-        attributes=attributes or {},
-        latitude=latitude,
-        longitude=longitude,
-        declaration_number=declaration_number,
-        collectorate=collectorate_code,
+    # Only a keyed request is ever compared with a replay: no digest of the text for the others.
+    fingerprint = (
+        ""
+        if scoped_key is None
+        else request_fingerprint(
+            category=category_code,
+            jurisdiction=jurisdiction_code,
+            subject=subject,
+            text=text,
+            kind=kind,
+            language=language,
+            channel=channel,
+            anonymity=anonymity,
+            attributes=attributes or {},
+            latitude=latitude,
+            longitude=longitude,
+            declaration_number=declaration_number,
+            collectorate=collectorate_code,
+        )
     )
     # No look-up of the key before the work: the unique constraint on it decides, and a replay is
     # found when the INSERT conflicts (or when the replayed input no longer validates). Retries
@@ -339,7 +344,7 @@ def complaint_submit(
         entered_by=entered_by if getattr(entered_by, "pk", None) else None,
         attributes=clean_attributes,
         idempotency_key=scoped_key,
-        idempotency_fingerprint=fingerprint if scoped_key else "",
+        idempotency_fingerprint=fingerprint,
         declaration_number=declaration_number.upper(),
         collectorate=collectorate,
         priority=priority_for(category, flags),

@@ -106,3 +106,4 @@ def test_rows_lodged_before_fingerprints_replay_only_to_their_own_account(catego
         complaint_submit(complainant=None, anonymity="fully_anonymous", idempotency_key="old-anon", **args)
     assert refused.value.code == ComplaintsError.IDEMPOTENCY_KEY_REUSED
     assert anonymous.complaint.pk
+    assert Complaint.objects.count() == 2  # the refused retry created nothing either

@@ -152,6 +152,7 @@ def test_every_routed_office_serves_the_place_or_intake_refuses_with_what_does(d
     rng = random.Random(seed)
     directory = _directory(rng)
     pairs = [(c, p) for c in directory.categories for p in directory.places]
+    outcomes = set()
     for number, (category, place) in enumerate(rng.sample(pairs, k=min(40, len(pairs)))):
         try:
             complaint = complaint_submit(
@@ -170,11 +171,14 @@ def test_every_routed_office_serves_the_place_or_intake_refuses_with_what_does(d
             serving = [c for c in directory.categories if c != category and _some_office_serves(c, place)]
             assert bool(suggested) == bool(serving)
             assert set(suggested) <= {c.code for c in serving}
+            outcomes.add("refused")
             continue
         office = complaint.current_office
         assert office.is_active
         assert _serves(office, place), (category.code, place.code, office.code)
         assert Complaint.objects.filter(pk=complaint.pk, current_office=office).exists()
+        outcomes.add("routed")
+    assert outcomes == {"refused", "routed"}  # both branches were checked, not one of them vacuously
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -200,16 +204,20 @@ def test_transfers_only_reach_offices_that_serve_the_place(db, citizen, seed, se
         except DomainError:
             continue
     assert lodged
+    outcomes = set()
     for complaint in lodged:
         target = rng.choice([o for o in Office.objects.filter(is_active=True) if o.pk != complaint.current_office_id])
         if _serves(target, complaint.jurisdiction):
             routing.complaint_transfer(complaint=complaint, to_office=target, reason="closer office", actor=None)
             complaint.refresh_from_db()
             assert complaint.current_office == target
+            outcomes.add("transferred")
         else:
             with pytest.raises(DomainError) as caught:
                 routing.complaint_transfer(complaint=complaint, to_office=target, reason="elsewhere", actor=None)
             assert caught.value.fields["to_office"][0]["code"] == "office_not_serving_place"
+            outcomes.add("refused")
+    assert outcomes == {"transferred", "refused"}  # both branches were checked
 
 
 def test_a_rule_to_an_office_that_does_not_serve_the_place_is_passed_over(submit, world, categories):
