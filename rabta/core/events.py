@@ -72,12 +72,10 @@ def event_rows(
     subject: models.Model,
     *,
     actor_label: Callable[[Event], str],
-    extra: Callable[[Event], dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """A subject's timeline as readers see it: states, reason and who acted, as ``actor_label``
     names them for this reader (a name for staff, "office" or "complainant" for others). Event
-    data is never included: it may name people the reader must not learn of; ``extra`` may add
-    what the caller has checked this reader may see (the id of a file the event added)."""
+    data is never included: it may name people the reader must not learn of."""
     return [
         {
             "kind": event.kind,
@@ -86,7 +84,6 @@ def event_rows(
             "to_state": event.to_state,
             "actor": actor_label(event),
             "reason": event.reason,
-            **(extra(event) if extra else {}),
         }
         for event in event_timeline(subject)
     ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rabta.complaints.choices import Priority, Status
 from rabta.complaints.models import Complaint
 from rabta.complaints.services import work
+from rabta.core.errors import DomainError
 from rabta.core.models import Event
 
 ORDER = [Priority.NORMAL, Priority.HIGH, Priority.URGENT]
@@ -103,6 +104,6 @@ def test_only_the_handling_office_changes_priority(verified_client, client, subm
 def test_a_closed_complaint_keeps_its_priority(submit, officer_a):
     complaint = submit()
     Complaint.objects.filter(pk=complaint.pk).update(status=Status.CLOSED)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(DomainError) as caught:
         work.complaint_priority_set(complaint=complaint, actor=officer_a, priority="urgent", reason="late")
     assert caught.value.status_code == 409

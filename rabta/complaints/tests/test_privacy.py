@@ -376,6 +376,9 @@ def test_generated_identities_never_reach_an_office(
         for needle in [*name_spellings(rng, person), person.cnic, f"0{person.phone_local}", person.email]:
             found = client.get("/api/complaints", {"search": needle}).json()
             assert found == [], (persona, needle)
+        # ...while the same search does find the complaint by a word the office may read.
+        found = client.get("/api/complaints", {"search": "water"}).json()
+        assert number in [row["tracking_number"] for row in found], persona
     # What the office is sent: the deadline digests.
     reminder_sweep(now=timezone.now() + timedelta(days=60))
     staff = [personas.officer_a, personas.supervisor_a, personas.oversight]
