@@ -24,6 +24,8 @@ class Status(models.TextChoices):
 
 # Statuses in which the office owes the complainant something: deadlines run and escalation applies.
 OPEN_STATUSES = (Status.ROUTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.REOPENED)
+# Final: nothing more happens to them (no message, no file); the office may rate the complainant.
+CLOSED_STATUSES = (Status.CLOSED, Status.REJECTED)
 
 
 class Anonymity(models.TextChoices):

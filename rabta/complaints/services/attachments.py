@@ -41,7 +41,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.filters import decode_stream_data
 from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
 
-from rabta.complaints.choices import Anonymity, Status
+from rabta.complaints.choices import CLOSED_STATUSES, Anonymity
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Attachment, Complaint, Message
 from rabta.core.errors import DomainError
@@ -52,7 +52,6 @@ from rabta.core.events import event_record
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf"}
 IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 # Like messages: nothing is added to a complaint that is over.
-CLOSED_STATUSES = (Status.CLOSED, Status.REJECTED)
 # Names in a PDF that make it do something when opened.
 ACTIVE_PDF_KEYS = {
     "/JavaScript",

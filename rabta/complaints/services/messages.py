@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rabta.complaints.choices import HIDDEN_FROM_OFFICE, MessageDirection, Status
+from rabta.complaints.choices import CLOSED_STATUSES, HIDDEN_FROM_OFFICE, MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Complaint, Message
 from rabta.complaints.permissions import Action, message_action, require
@@ -32,7 +32,7 @@ def message_post(*, complaint: Complaint, author: Any, body: str, direction: str
     body = text_clean(body, model=Message, name="body")
     if not body:
         raise DomainError.for_field("body", ComplaintsError.MESSAGE_EMPTY, _("Write a message."))
-    if complaint.status in (Status.CLOSED, Status.REJECTED):
+    if complaint.status in CLOSED_STATUSES:
         raise DomainError(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This complaint is closed."), status_code=409)
     hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
     # What the complainant writes reaches a hidden complainant's office scrubbed (rabta.complaints.privacy).

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rabta.complaints.choices import Status
+from rabta.complaints.choices import CLOSED_STATUSES
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import ComplainantStanding, Complaint, OfficerAudit, ResponsibilityRating
 from rabta.complaints.permissions import Action, require, require_audit, require_standing
@@ -88,7 +88,7 @@ def complaint_rate_responsibility(*, complaint: Complaint, officer: Any, rating:
         raise DomainError.for_field(
             "rating", ComplaintsError.RATING_UNKNOWN, _("Choose genuine, non-issue, misleading or abusive.")
         )
-    if complaint.status not in (Status.CLOSED, Status.REJECTED):
+    if complaint.status not in CLOSED_STATUSES:
         raise DomainError(
             ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only a closed complaint can be rated."), status_code=409
         )
