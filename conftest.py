@@ -200,15 +200,10 @@ def personas(citizen, other_citizen, officer_a, supervisor_a, officer_b, oversig
 def verified_client(client):
     """A test client whose login counts as second-factor verified (staff pages need it)."""
 
-    def login(user):
-        from django_otp.plugins.otp_static.models import StaticDevice
+    from rabta.api.testing.matrix import signed_in
 
-        device, _ = StaticDevice.objects.get_or_create(user=user, name="test")
-        client.force_login(user)
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
-        return client
+    def login(user):
+        return signed_in(user, client)
 
     return login
 

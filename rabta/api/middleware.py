@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -52,13 +53,14 @@ def _refusal(request: HttpRequest) -> DomainError | None:
     return None
 
 
-def _in_format(response: HttpResponse) -> bool:
+def _json_body(response: HttpResponse) -> Any:
+    """The response's JSON body, or None when it is streamed, not JSON, or not parseable."""
     if response.streaming or "json" not in response.get("Content-Type", ""):
-        return False
+        return None
     try:
-        return is_error_format(json.loads(response.content))
+        return json.loads(response.content)
     except ValueError:
-        return False
+        return None
 
 
 class ApiErrorFormatMiddleware:
@@ -72,16 +74,12 @@ class ApiErrorFormatMiddleware:
         if refusal is not None:
             return error_response(refusal)
         response = self.get_response(request)
-        if response.status_code < 400 or _in_format(response):
+        if response.status_code < 400:
             return response
-        detail = None
-        if "json" in response.get("Content-Type", "") and not response.streaming:
-            try:
-                body = json.loads(response.content)
-            except ValueError:
-                body = None
-            if isinstance(body, dict) and isinstance(body.get("detail"), str):
-                detail = body["detail"]
+        body = _json_body(response)
+        if is_error_format(body):
+            return response
+        detail = body["detail"] if isinstance(body, dict) and isinstance(body.get("detail"), str) else None
         replaced = error_response(error_for_status(response.status_code, detail))
         for header in KEPT_HEADERS:
             if header in response:

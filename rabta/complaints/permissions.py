@@ -78,10 +78,9 @@ def _complainant(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool
     return is_complainant(user, complaint)
 
 
-def _line_paths(path: str) -> list[str]:
-    """The paths of an office and every office above it."""
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+def _line_ids(office: Any) -> list[int]:
+    """The ids of an office and every office above it (its materialised path, read by the model)."""
+    return [*office.ancestor_ids(), office.pk]
 
 
 def appeal_decidable_by(user: Any, appeal: Appeal) -> bool:
@@ -94,7 +93,7 @@ def appeal_decidable_by(user: Any, appeal: Appeal) -> bool:
         return False
     return bool(
         user.role_assignments.filter(
-            active=True, role__in=list(WORK_ROLES), office__path__in=_line_paths(appeal.assigned_office.path)
+            active=True, role__in=list(WORK_ROLES), office_id__in=_line_ids(appeal.assigned_office)
         ).exists()
     )
 
@@ -244,7 +243,7 @@ def review_assignable_by(user: Any, review: DecisionReview) -> bool:
     office = review.decision_office
     return bool(
         user.role_assignments.filter(
-            Q(role=Role.SUPERVISOR, office__path__in=_line_paths(office.path))
+            Q(role=Role.SUPERVISOR, office_id__in=_line_ids(office))
             | Q(role=Role.OVERSIGHT, government_id=office.department.government_id),
             active=True,
         ).exists()

@@ -121,10 +121,11 @@ def sqlite_files_secure(name: str) -> None:
     was in force, or by a tool run with another umask)."""
     for path in (Path(name), Path(f"{name}-wal"), Path(f"{name}-shm"), Path(f"{name}-journal")):
         try:
-            if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
-                path.chmod(PRIVATE_FILE_MODE)
+            status = path.stat()
         except FileNotFoundError:
             continue
+        if status.st_mode & 0o077 and status.st_uid == os.getuid():
+            path.chmod(PRIVATE_FILE_MODE)
 
 
 def database_from_env(url: str | None, *, data_dir: Path) -> dict[str, Any]:

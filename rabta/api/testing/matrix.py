@@ -131,11 +131,12 @@ def call(client: Client, row: Row, world: Any) -> Any:
     return response
 
 
-def signed_in(user: Any) -> Client:
-    """A client signed in as ``user`` with its second factor passed (staff need it)."""
+def signed_in(user: Any, client: Client | None = None) -> Client:
+    """``client`` (a new one by default) signed in as ``user`` with its second factor passed (staff
+    need it); anonymous for ``None``."""
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    client = Client()
+    client = client or Client()
     if user is None:
         return client
     device, _ = StaticDevice.objects.get_or_create(user=user, name="matrix")

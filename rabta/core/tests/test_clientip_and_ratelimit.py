@@ -8,7 +8,6 @@ import random
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from rabta.core.clientip import client_ip
@@ -22,13 +21,6 @@ def _random_ip(rng: random.Random) -> str:
     if rng.random() < 0.5:
         return str(ipaddress.IPv4Address(rng.getrandbits(32)))
     return str(ipaddress.IPv6Address(rng.getrandbits(128)))
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.parametrize("seed", range(20))
