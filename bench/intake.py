@@ -107,7 +107,17 @@ def intake_benchmark(ctx: Context) -> list[Figure]:
     return figures
 
 
+REFUSED_SHARE_LIMIT = 0.01  # more refused requests than this and the window measured refusals, not intake
+
+
 def _intake_figures(ctx: Context, ceiling: LoadResult, result: LoadResult, intake: object) -> list[Figure]:
+    refused = result.completed - result.ok
+    if result.completed and refused > REFUSED_SHARE_LIMIT * result.completed:
+        why = (
+            f"{refused:,} of {result.completed:,} intake requests were refused "
+            f"(statuses {result.summary()['statuses']}): the window measured refusals, not intake"
+        )
+        return [*_intake_missing(why), _cpu_figure("complaint_intake_cpu_ms", result, "intake's")]
     ratio = round(result.ok_rps / ceiling.ok_rps, 3) if ceiling.ok_rps else None
     failures = result.completed - result.ok
     fail_note = f"; {failures} non-2xx responses (see details)" if failures else ""

@@ -63,3 +63,33 @@ def test_every_committed_figure_is_owed_by_a_benchmark():
     committed = json.loads((RESULTS_DIR / "latest.json").read_text())["figures"]
     owed = {name for figures in EXPECTED.values() for name, _unit in figures}
     assert {figure["name"] for figure in committed} <= owed
+
+
+def test_a_window_of_refused_intake_requests_is_not_reported_as_a_figure():
+    from bench.intake import _intake_figures
+    from bench.run import Context
+
+    ctx = Context.__new__(Context)
+    ctx.clients, ctx.broker, ctx.state = 32, "", {}
+    ceiling = LoadResult(duration_s=1.0, latencies_s=[0.01] * 100, statuses={201: 100}, errors=0)
+    refused = LoadResult(duration_s=1.0, latencies_s=[0.01] * 100, statuses={429: 90, 201: 10}, errors=0)
+    figures = {f.name: f for f in _intake_figures(ctx, ceiling, refused, object())}
+    assert figures["complaint_intake_rps"].value is None
+    assert "90 of 100" in figures["complaint_intake_rps"].notes and "429" in figures["complaint_intake_rps"].notes
+    served = LoadResult(duration_s=1.0, latencies_s=[0.01] * 100, statuses={201: 100}, errors=0)
+    assert {f.name: f for f in _intake_figures(ctx, ceiling, served, object())}["complaint_intake_rps"].value == 100.0
+
+
+def test_the_benchmark_server_lifts_every_rate_limit_it_would_reach_with_a_valid_setting():
+    from django.conf import settings
+
+    from bench.run import BENCH_RATE_LIMITS, Context
+    from rabta.core.config import rate_limits_from_env
+
+    ctx = Context.__new__(Context)
+    ctx.data_dir, ctx.database_url, ctx.broker = "/tmp/x", "postgres://x", ""
+    raw = ctx.server_env()["RABTA_RATE_LIMITS"]
+    limits = rate_limits_from_env(raw, default=settings.RABTA_RATE_LIMITS)  # refuses a malformed value
+    for scope in BENCH_RATE_LIMITS:
+        for rate in limits[scope].values():
+            assert int(rate.split("/")[0]) >= 1_000_000_000
