@@ -13,6 +13,7 @@ from rabta.accounts.choices import VerificationChannel
 from rabta.accounts.models import User
 from rabta.accounts.roles import ROLE_DEFINITIONS, Role
 from rabta.api.params import Int64
+from rabta.api.schemas import ErrorOut
 from rabta.core.ratelimit import RateLimited, rate_limit
 
 router = Router(tags=["accounts"])
@@ -72,12 +73,6 @@ class MeOut(Schema):
 class VerifyIn(Schema):
     channel: str
     code: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[dict[str, str]]]
 
 
 def _me(user: User) -> MeOut:

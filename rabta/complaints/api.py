@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from rabta.api.params import Int64, RowId
+from rabta.api.schemas import ErrorOut, EventOut
 from rabta.complaints import permissions, selectors, transitions
 from rabta.complaints.choices import Anonymity, Channel, Kind, Outcome, RejectReason
 from rabta.complaints.choices import Status as ComplaintStatus
@@ -25,12 +26,6 @@ from rabta.core.ratelimit import rate_limit
 from rabta.directory.models import Office
 
 router = Router(tags=["complaints"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[dict[str, str]]]
 
 
 class CategoryOut(Schema):
@@ -121,16 +116,6 @@ class MessageOut(Schema):
     author: str
     body: str
     created_at: datetime
-
-
-class EventOut(Schema):
-    kind: str
-    at: datetime
-    from_state: str
-    to_state: str
-    actor: str
-    reason: str
-    attachment: int | None = Field(None, description="The file this event added, when the reader may open it.")
 
 
 class ResolveIn(Schema):

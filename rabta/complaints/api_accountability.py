@@ -16,8 +16,8 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from rabta.api.params import RowId
+from rabta.api.schemas import ErrorOut
 from rabta.complaints import selectors
-from rabta.complaints.api import ErrorOut
 from rabta.complaints.models import ComplainantStanding, OfficerAudit
 from rabta.complaints.services import responsibility
 from rabta.core.errors import NotFound

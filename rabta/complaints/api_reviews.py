@@ -27,8 +27,8 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rabta.api.params import Int64, RowId
+from rabta.api.schemas import ErrorOut, EventOut
 from rabta.complaints import permissions, selectors
-from rabta.complaints.api import ErrorOut, EventOut
 from rabta.complaints.models import DecisionReview
 from rabta.complaints.services import reviews
 from rabta.core.events import event_rows

@@ -1,7 +1,19 @@
 """Domain errors with machine-readable codes, and the one error format every interface uses.
 
-Every domain declares its codes as a ``StrEnum`` (``rabta.accounts.errors.AccountsError``...). A
-service raises ``DomainError(code, message, fields=...)``; the API, pages and commands turn it into
+Every domain declares its codes as an :class:`ErrorCode` enum (``rabta.accounts.errors.AccountsError``...).
+A service raises the class that says what kind of failure it is, never a status number:
+
+========================  ==============================================================
+``DomainError``           the input breaks a rule (400)
+``Unprocessable``         the input is well-formed but cannot be taken as it is (422)
+``NotAuthenticated``      nobody is signed in (401)
+``Forbidden``             the actor may see the item but not do this to it (403)
+``NotFound``              missing, or outside the actor's scope: the two read alike (404)
+``Conflict``              the item's current state refuses the change (409)
+``InvalidTransition``     a ``Conflict`` of the lifecycle's state machine (409)
+========================  ==============================================================
+
+The interfaces map classes to statuses in one place (``rabta.api.errors.status_for``) and render
 ``{"code": "...", "message": "...", "fields": {"field": [{"code": "...", "message": "..."}]}}``.
 """
 
@@ -10,12 +22,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 from django.core.exceptions import ValidationError
 
 
-class CoreError(StrEnum):
+class ErrorCode(StrEnum):
+    """Base of every app's error codes: a code is a member of an app's subclass, never a bare string."""
+
+
+class CoreError(ErrorCode):
     VALIDATION = "validation_error"
     NOT_FOUND = "not_found"
     PERMISSION_DENIED = "permission_denied"
@@ -58,7 +74,9 @@ class DomainError(Exception):
             self.status_code = status_code
 
     @classmethod
-    def for_field(cls, field: str, code: str, message: str, **kwargs: Any) -> DomainError:
+    def for_field(cls, field: str, code: str, message: str, **kwargs: Any) -> Self:
+        """One field's error, of this class: ``Forbidden.for_field(...)`` refuses a field the actor
+        may not set."""
         return cls(
             CoreError.VALIDATION,
             f"{field}: {message}",
@@ -70,6 +88,28 @@ class DomainError(Exception):
         return {"code": self.code, "message": self.message, "fields": self.fields}
 
 
+class Unprocessable(DomainError):
+    """Well-formed input that cannot be taken as it is (a reused idempotency key, a schema error)."""
+
+    status_code = 422
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+
+
+class Forbidden(DomainError):
+    """The actor may see the item (else it would be :class:`NotFound`) but may not do this to it."""
+
+    status_code = 403
+
+
+class Conflict(DomainError):
+    """The item's current state refuses the change: already decided, closed, a cap reached."""
+
+    status_code = 409
+
+
 class NotFound(DomainError):
     """Raised for missing items *and* items outside the caller's scope: both read as 404."""
 
@@ -79,9 +119,7 @@ class NotFound(DomainError):
         super().__init__(CoreError.NOT_FOUND, message)
 
 
-class InvalidTransition(DomainError):
-    status_code = 409
-
+class InvalidTransition(Conflict):
     def __init__(self, message: str, *, code: str = CoreError.INVALID_TRANSITION) -> None:
         super().__init__(code, message)
 

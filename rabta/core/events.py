@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from django.db import models, transaction
@@ -11,6 +12,12 @@ from django.utils import timezone
 
 from rabta.core.middleware import current_request_id
 from rabta.core.models import Event
+
+
+class EventKind(StrEnum):
+    """Base of every app's event kinds (``rabta.<app>.events``): a kind is a member, never a bare
+    string. Values are stored in ``Event.kind`` and never change once released: renaming a member
+    keeps its value."""
 
 
 def event_build(
