@@ -112,6 +112,6 @@ def test_every_event_kind_a_complaint_service_writes_has_a_declared_audience():
     other_subjects = {
         kind
         for kind in written
-        if kind.split(".", 1)[1].startswith(("decision_review_", "standing_", "officer_audit_"))
+        if kind.split(".", 1)[1].startswith(("standing_", "officer_audit_"))
     }
     assert sorted(written - other_subjects - set(EVENT_AUDIENCE)) == []
