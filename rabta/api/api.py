@@ -192,11 +192,12 @@ def register_routers() -> None:
     from rabta.complaints.api import router as complaints_router
     from rabta.complaints.api_accountability import router as accountability_router
     from rabta.directory.api import router as directory_router
+    from rabta.reviews.api import router as reviews_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/directory", directory_router)
     api.add_router("/complaints", complaints_router)
-    api.add_router("/reviews", "rabta.complaints.api_reviews.router")
+    api.add_router("/reviews", reviews_router)
     api.add_router("/accountability", accountability_router)
 
 

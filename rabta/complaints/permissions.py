@@ -1,4 +1,4 @@
-"""Who may do what to which complaint, decision review, standing or audit: written once, called by
+"""Who may do what to which complaint, standing or audit: written once, called by
 the complaints services and selectors (the API and pages only fetch the item with
 ``get_visible_or_404`` and call a service).
 
@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rabta.accounts.roles import Role, definition
 from rabta.complaints.errors import ComplaintsError
-from rabta.complaints.models import Appeal, ComplainantStanding, Complaint, DecisionReview, OfficerAudit
+from rabta.complaints.models import Appeal, ComplainantStanding, Complaint, OfficerAudit
 from rabta.core.errors import DomainError, NotFound
 
 # The roles that work a complaint in its office: acknowledge, resolve, reject, rate...
@@ -47,13 +46,6 @@ class Action(StrEnum):
     APPEAL = "appeal"
     DECIDE_APPEAL = "decide_appeal"
     REVEAL_IDENTITY = "reveal_identity"
-
-
-class ReviewAction(StrEnum):
-    """What one may do to a decision review (filing has no review yet: :func:`may_file_review`)."""
-
-    ASSIGN = "assign"
-    DECIDE = "decide"
 
 
 def _roles(user: Any) -> set[str]:
@@ -211,58 +203,3 @@ def require_audit(actor: Any, audit: OfficerAudit) -> None:
 
     if not audits_visible_to(actor).filter(pk=audit.pk).exists():
         raise NotFound()
-
-
-# Decision reviews. They are worked in the API (where ``get_visible_or_404`` has already hidden
-# what is outside the reader's scope) and in the admin (whose own rules decide what it lists), so
-# these rules are about the action alone.
-
-
-def may_file_review(user: Any) -> bool:
-    """A review is the applicant's own case: filed from an account holding the complainant role
-    (traders, clearing agents, citizens), never from a staff account without it."""
-    return Role.COMPLAINANT in _roles(user)
-
-
-def review_read_as_staff(user: Any, review: DecisionReview) -> bool:
-    """Everyone who sees a review but the applicant reads it as staff: who the reviewer is and who
-    acted. The applicant reads the reviewer's post and office (what makes them senior or
-    independent) and "office" for the people."""
-    return review.applicant_id != getattr(user, "pk", None)
-
-
-def review_assignable_by(user: Any, review: DecisionReview) -> bool:
-    """A supervisor of the decision office's line (their office is the decision office or above
-    it), or oversight of its government. Not the officers of the decision office, whose own
-    decision is under review, and not the reviewer. (The admin assigns through
-    ``decision_review_assign`` under its own rules: who may change a review there.)"""
-    if user is None:
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    office = review.decision_office
-    return bool(
-        user.role_assignments.filter(
-            Q(role=Role.SUPERVISOR, office_id__in=_line_ids(office))
-            | Q(role=Role.OVERSIGHT, government_id=office.department.government_id),
-            active=True,
-        ).exists()
-    )
-
-
-def review_decidable_by(user: Any, review: DecisionReview) -> bool:
-    """Only the assigned reviewer decides: not a superuser, not the one who assigned them."""
-    return review.reviewer_id is not None and review.reviewer_id == getattr(user, "pk", None)
-
-
-def require_review_file(user: Any) -> None:
-    if not may_file_review(user):
-        raise not_allowed(_("Reviews are filed from an applicant's account."))
-
-
-def require_review(actor: Any, review: DecisionReview, action: ReviewAction | str) -> None:
-    action = ReviewAction(action)
-    if action == ReviewAction.ASSIGN and not review_assignable_by(actor, review):
-        raise not_allowed(_("A supervisor of the decision office's line, or oversight, assigns the reviewer."))
-    if action == ReviewAction.DECIDE and not review_decidable_by(actor, review):
-        raise not_allowed(_("Only the assigned reviewer decides."))

@@ -1,4 +1,4 @@
-"""Reads of complaints and decision reviews. Every read starts from visible_to(user)."""
+"""Reads of complaints. Every read starts from visible_to(user)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from rabta.complaints.models import (
     Category,
     ComplainantStanding,
     Complaint,
-    DecisionReview,
     Message,
     OfficerAudit,
     ResponsibilityRating,
@@ -493,35 +492,3 @@ def audits_visible_to(user: Any) -> QuerySet[OfficerAudit]:
     if not getattr(user, "is_authenticated", False) or "oversight" not in user.roles:
         return OfficerAudit.objects.none()
     return OfficerAudit.objects.filter(complaint__in=Complaint.objects.visible_to(user).values("pk"))
-
-
-# What a review's answer shows (rabta.complaints.api_reviews._out) and what deciding who may assign
-# it reads (the decision office's government).
-DECISION_REVIEW_RELATED = ("applicant", "decision_office__department", "reviewer", "reviewer_post__office")
-
-
-def decision_review_list(
-    *,
-    user: Any,
-    decision_type: str | None = None,
-    status: str | None = None,
-    overdue: bool | None = None,
-    limit: int = PAGE_SIZE,
-) -> list[DecisionReview]:
-    """The reviews the user may see, newest first. ``status`` is DecisionReview.status as a filter:
-    decided, assigned (a reviewer, no decision yet) or filed (no reviewer yet)."""
-    rows = DecisionReview.objects.visible_to(user)
-    if decision_type:
-        rows = rows.filter(decision_type=decision_type)
-    if status == "decided":
-        rows = rows.filter(decided_at__isnull=False)
-    elif status == "assigned":
-        rows = rows.filter(decided_at__isnull=True, reviewer__isnull=False)
-    elif status == "filed":
-        rows = rows.filter(reviewer__isnull=True)
-    if overdue:
-        rows = rows.overdue()
-    elif overdue is False:
-        rows = rows.exclude(decided_at__isnull=True, due_at__lt=timezone.now())
-    rows = rows.select_related(*DECISION_REVIEW_RELATED).order_by("-created_at", "-id")
-    return list(rows[: page_size(limit)])

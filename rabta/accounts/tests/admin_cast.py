@@ -35,8 +35,8 @@ from rabta.complaints.models import (
     RoutingRule,
 )
 from rabta.complaints.services.intake import complaint_submit
-from rabta.complaints.services.reviews import decision_review_file
 from rabta.directory.models import Post
+from rabta.reviews.services import decision_review_file
 
 PASSWORD = "correct-horse-battery-staple"
 

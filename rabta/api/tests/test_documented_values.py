@@ -12,7 +12,8 @@ from django.conf import settings
 
 from rabta.api.api import api
 from rabta.complaints.choices import Anonymity, Kind, Outcome, RejectReason, Status
-from rabta.complaints.models import DecisionReview, OfficerAudit, ResponsibilityRating
+from rabta.complaints.models import OfficerAudit, ResponsibilityRating
+from rabta.reviews.models import DecisionReview
 
 README = (Path(settings.BASE_DIR).parent / "README.md").read_text()
 SCHEMA = api.get_openapi_schema(path_prefix="/api/")

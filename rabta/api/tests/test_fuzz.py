@@ -24,8 +24,8 @@ from schemathesis import GenerationMode
 
 from rabta.api.api import api
 from rabta.api.errors import is_error_format
-from rabta.complaints.services import reviews
 from rabta.complaints.tests import conftest as complaints_conftest
+from rabta.reviews import services as reviews
 
 pytestmark = pytest.mark.django_db
 categories = complaints_conftest.categories  # the complaints tests' fixtures, shared

@@ -21,9 +21,10 @@ from rabta.api.api import api
 from rabta.api.testing import matrix
 from rabta.complaints.choices import Anonymity
 from rabta.complaints.models import OfficerAudit
-from rabta.complaints.services import attachments, clock, feedback, intake, responsibility, reviews, work
+from rabta.complaints.services import attachments, clock, feedback, intake, responsibility, work
 from rabta.complaints.tests import conftest as complaints_conftest
 from rabta.directory.models import Post
+from rabta.reviews import services as reviews
 
 pytestmark = pytest.mark.django_db
 categories = complaints_conftest.categories  # the complaints tests' fixtures, shared
@@ -35,8 +36,9 @@ def _rows() -> list[matrix.Row]:
     from rabta.api.tests.api_matrix import ROWS as meta
     from rabta.complaints.tests.api_matrix import ROWS as complaints
     from rabta.directory.tests.api_matrix import ROWS as directory
+    from rabta.reviews.tests.api_matrix import ROWS as reviews
 
-    return [*meta, *accounts, *directory, *complaints]
+    return [*meta, *accounts, *directory, *complaints, *reviews]
 
 
 ROWS = _rows()

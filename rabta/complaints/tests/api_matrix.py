@@ -1,4 +1,4 @@
-"""The complaints, decision reviews and accountability rows of the endpoint × persona matrix
+"""The complaints and accountability rows of the endpoint × persona matrix
 (rabta/api/testing/matrix.py, run by rabta/api/tests/test_matrix.py).
 
 The world: the citizen's complaints are routed to office A (Local Government Lahore), in the
@@ -49,13 +49,6 @@ TN = {"tracking_number": "routed"}
 
 def _upload(items):
     return {"data": {"file": items.upload()}}
-
-
-def _assign(items):
-    return {
-        "data": {"reviewer": "supervisor.a@gov.pk", "post": items.post.pk},
-        "content_type": "application/json",
-    }
 
 
 def _token_header(items):
@@ -176,36 +169,6 @@ ROWS = [
         why="decided by the office above the resolving one (supervisor_a's) or oversight. The API would let an "
         "officer of that office decide too, but visibility follows the handling office, so officer_above_a cannot "
         "reach the complaint (404): raised with the lead, not changed here",
-    ),
-    # Decision reviews: the citizen's reviews of a decision of office A
-    Row(
-        "POST /api/reviews",
-        outcome(403, citizen=201, other_citizen=201),
-        body={
-            "decision_type": "penalty",
-            "decision_reference": "ORD-9",
-            "decision_office": "PB-LG-LHR",
-            "decision_maker_rank": 17,
-            "reasons": "The penalty is too high.",
-        },
-        why="filed from an applicant's account only",
-    ),
-    Row("GET /api/reviews", outcome(200)),
-    Row("GET /api/reviews/{reference}", seen(200), path={"reference": "review"}),
-    Row("GET /api/reviews/{reference}/timeline", seen(200), path={"reference": "review"}),
-    Row(
-        "POST /api/reviews/{reference}/assign",
-        seen(200, citizen=403, officer_a=403),
-        path={"reference": "review"},
-        body=_assign,
-        why="a supervisor of the decision office's line or oversight assigns; not the office whose decision it is",
-    ),
-    Row(
-        "POST /api/reviews/{reference}/decide",
-        seen(403, supervisor_a=200),
-        path={"reference": "assigned_review"},
-        body={"result": "varied", "reasons": "The penalty is halved."},
-        why="only the assigned reviewer (supervisor_a) decides",
     ),
     # Accountability
     Row("GET /api/accountability/standing/me", outcome(200)),

@@ -17,10 +17,9 @@ from conftest import make_user
 from rabta.accounts.roles import STAFF_ROLES, Role
 from rabta.complaints import permissions, selectors
 from rabta.complaints.models import ComplainantStanding, OfficerAudit
-from rabta.complaints.permissions import Action, ReviewAction
-from rabta.complaints.services import clock, feedback, messages, responsibility, reviews, routing, work
+from rabta.complaints.permissions import Action
+from rabta.complaints.services import clock, feedback, messages, responsibility, routing, work
 from rabta.core.errors import DomainError, NotFound
-from rabta.directory.models import Post
 
 PERSONAS = ("citizen", "other_citizen", "officer_a", "supervisor_a", "officer_b", "oversight", "administrator")
 OK, HIDDEN, REFUSED = "ok", 404, 403
@@ -204,7 +203,6 @@ def test_anonymous_readers_read_no_office_list(rf):
 
     assert not permissions.may_read_office_lists(AnonymousUser())
     assert not permissions.may_oversee(AnonymousUser())
-    assert not permissions.may_file_review(AnonymousUser())
 
 
 # Standings and audits: oversight within its scope; anyone else does not see them (404), and the
@@ -251,80 +249,6 @@ def test_another_governments_oversight_does_not_see_the_standing(standing_and_au
         permissions.require_standing(sindh, standing)
     with pytest.raises(NotFound):
         permissions.require_audit(sindh, audit)
-
-
-# Decision reviews, of a decision made by office A.
-
-
-@pytest.fixture
-def review(personas, world):
-    return reviews.decision_review_file(
-        applicant=personas.citizen,
-        decision_type="valuation",
-        decision_reference="VR-1",
-        decision_office=world.office_a,
-        decision_maker_rank=17,
-        reasons="The bank contract proves the value",
-    )
-
-
-REVIEW_TABLE = {
-    "file": {"citizen": OK, "other_citizen": OK},
-    ReviewAction.ASSIGN: {"supervisor_a": OK, "oversight": OK},
-    ReviewAction.DECIDE: {"supervisor_a": OK},  # the reviewer assigned below
-}
-
-
-@pytest.mark.parametrize("action", list(REVIEW_TABLE))
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_who_may_file_assign_and_decide_a_review(persona, action, personas, review, world):
-    user = getattr(personas, persona)
-    post = Post.objects.create(office=world.head_a, title="Director", rank=20)
-    reviews.decision_review_assign(review=review, reviewer=personas.supervisor_a, reviewer_post=post, actor=None)
-    review.refresh_from_db()
-    expected = REVIEW_TABLE[action].get(persona, REFUSED)
-    if action == "file":
-        allowed = permissions.may_file_review(user)
-        check = lambda: permissions.require_review_file(user)  # noqa: E731
-    elif action == ReviewAction.ASSIGN:
-        allowed = permissions.review_assignable_by(user, review)
-        check = lambda: permissions.require_review(user, review, action)  # noqa: E731
-    else:
-        allowed = permissions.review_decidable_by(user, review)
-        check = lambda: permissions.require_review(user, review, action)  # noqa: E731
-    assert allowed is (expected == OK)
-    if expected == OK:
-        check()
-    else:
-        with pytest.raises(DomainError) as caught:
-            check()
-        assert (caught.value.code, caught.value.status_code) == ("not_allowed", 403)
-
-
-def test_a_supervisor_below_the_decision_office_does_not_assign(review, world):
-    below = make_user("below@gov.pk", "Below", (Role.SUPERVISOR, world.office_b, None))
-    above_other_line = make_user("other@gov.pk", "Other line", (Role.SUPERVISOR, world.head_b, None))
-    for user in (below, above_other_line):
-        assert not permissions.review_assignable_by(user, review)
-
-
-def test_refused_review_callers_learn_nothing_about_offices_posts_or_reviewers(personas, review):
-    # The rule is asked before the office, post or reviewer is looked for: a made-up one still gets 403.
-    with pytest.raises(DomainError) as caught:
-        reviews.decision_review_file_at(
-            applicant=personas.officer_a,
-            decision_office_code="NO-SUCH-OFFICE",
-            decision_type="valuation",
-            decision_reference="VR-2",
-            decision_maker_rank=17,
-            reasons="x",
-        )
-    assert caught.value.status_code == 403
-    with pytest.raises(DomainError) as caught:
-        reviews.decision_review_assign_named(
-            review=review, reviewer_identifier="nobody@example.pk", post_id=999999, actor=personas.officer_a
-        )
-    assert caught.value.status_code == 403
 
 
 # The services ask the layer: called directly (as a page, command or admin would), each refuses an
@@ -433,7 +357,7 @@ def rules_in(source: str) -> list[str]:
 
 def test_there_are_api_modules_to_check():
     names = {path.relative_to(path.parents[1]).as_posix() for path in API_MODULES}
-    assert {"complaints/api.py", "complaints/api_reviews.py", "complaints/api_accountability.py"} <= names
+    assert {"complaints/api.py", "reviews/api.py", "complaints/api_accountability.py"} <= names
 
 
 @pytest.mark.parametrize("path", API_MODULES, ids=lambda path: path.relative_to(path.parents[1]).as_posix())
@@ -462,8 +386,3 @@ def test_the_check_finds_each_kind_of_rule(rule):
 def test_every_staff_role_name_is_a_rule_when_compared():
     for role in STAFF_ROLES | {Role.COMPLAINANT}:
         assert rules_in(f"ok = x == {str(role)!r}")
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_everyone_but_the_applicant_reads_a_review_as_staff(persona, personas, review):
-    assert permissions.review_read_as_staff(getattr(personas, persona), review) is (persona != "citizen")

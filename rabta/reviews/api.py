@@ -1,7 +1,7 @@
 """Decision reviews API (/api/reviews): file, assign, decide, read. Visibility first, outside
 scope is 404; a visible review that the caller may not act on is 403.
 
-Who may do what (least privilege; the rules live in ``rabta.complaints.permissions``, which the
+Who may do what (least privilege; the rules live in ``rabta.reviews.permissions``, which the
 review services call):
 
 * file: a signed-in user holding the complainant role (traders, clearing agents, citizens). Staff
@@ -21,25 +21,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rabta.api.params import Int64, RowId
 from rabta.api.schemas import ErrorOut, EventOut
-from rabta.complaints import permissions, selectors
-from rabta.complaints.models import DecisionReview
-from rabta.complaints.services import reviews
-from rabta.core.events import event_rows
-from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
+from rabta.reviews import permissions, selectors, services
+from rabta.reviews.choices import DecisionType, Result
+from rabta.reviews.models import DecisionReview
 
 router = Router(tags=["decision reviews"])
 
 
 class ReviewFileIn(Schema):
-    decision_type: DecisionReview.DecisionType
+    decision_type: DecisionType
     decision_reference: str = Field(description="the reference of the decision under review")
     decision_office: str = Field(description="code of the office that made the decision")
     decision_maker_rank: Int64 = Field(description="BPS grade (1 to 22) of the officer who decided")
@@ -79,7 +76,7 @@ class AssignIn(Schema):
 
 
 class ReviewDecideIn(Schema):
-    result: DecisionReview.Result
+    result: Result
     reasons: str = Field("", description="mandatory")
 
 
@@ -110,12 +107,8 @@ def _out(user: Any, review: DecisionReview) -> ReviewOut:
     )
 
 
-def _reviews() -> QuerySet[DecisionReview]:
-    return DecisionReview.objects.select_related(*selectors.DECISION_REVIEW_RELATED)
-
-
 def _get(request: HttpRequest, reference: str) -> DecisionReview:
-    return get_visible_or_404(_reviews(), request.user, reference=reference.upper())
+    return get_visible_or_404(selectors.decision_reviews(), request.user, reference=reference.upper())
 
 
 @router.post(
@@ -125,7 +118,7 @@ def _get(request: HttpRequest, reference: str) -> DecisionReview:
 )
 def review_file(request: HttpRequest, payload: ReviewFileIn) -> Status[ReviewOut]:
     user: Any = request.user
-    review = reviews.decision_review_file_at(
+    review = services.decision_review_file_at(
         applicant=user,
         decision_office_code=payload.decision_office,
         decision_type=payload.decision_type,
@@ -134,13 +127,13 @@ def review_file(request: HttpRequest, payload: ReviewFileIn) -> Status[ReviewOut
         reasons=payload.reasons,
         declaration_number=payload.declaration_number,
     )
-    return Status(201, _out(user, _reviews().get(pk=review.pk)))
+    return Status(201, _out(user, selectors.decision_reviews().get(pk=review.pk)))
 
 
 @router.get("", response=list[ReviewOut], summary="Reviews I may see, newest first")
 def review_list(
     request: HttpRequest,
-    decision_type: DecisionReview.DecisionType | None = None,
+    decision_type: DecisionType | None = None,
     status: Literal["filed", "assigned", "decided"] | None = None,
     overdue: bool | None = None,
     limit: Int64 = selectors.PAGE_SIZE,
@@ -159,17 +152,7 @@ def review_detail(request: HttpRequest, reference: str) -> ReviewOut:
 @router.get("/{reference}/timeline", response={200: list[EventOut], 404: ErrorOut}, summary="A review's events")
 def review_timeline(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
     """The applicant sees staff actions as "office"; staff see who acted."""
-    review = _get(request, reference)
-    staff = permissions.review_read_as_staff(request.user, review)
-
-    def actor(event: Event) -> str:
-        if event.actor_id is not None and event.actor_id == review.applicant_id:
-            return "applicant"
-        if event.actor is None:
-            return "system"
-        return event.actor.full_name if staff else "office"
-
-    return event_rows(review, actor_label=actor)
+    return selectors.decision_review_timeline(user=request.user, review=_get(request, reference))
 
 
 ACTION = {200: ReviewOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -178,14 +161,14 @@ ACTION = {200: ReviewOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Erro
 @router.post("/{reference}/assign", response=ACTION, summary="Assign (or reassign) the reviewer")
 def review_assign(request: HttpRequest, reference: str, payload: AssignIn) -> ReviewOut:
     review = _get(request, reference)
-    reviews.decision_review_assign_named(
+    services.decision_review_assign_named(
         review=review, reviewer_identifier=payload.reviewer, post_id=payload.post, actor=request.user
     )
-    return _out(request.user, _reviews().get(pk=review.pk))
+    return _out(request.user, selectors.decision_reviews().get(pk=review.pk))
 
 
 @router.post("/{reference}/decide", response=ACTION, summary="Decide the review (the assigned reviewer only)")
 def review_decide(request: HttpRequest, reference: str, payload: ReviewDecideIn) -> ReviewOut:
     review = _get(request, reference)
-    reviews.decision_review_decide(review=review, actor=request.user, result=payload.result, reasons=payload.reasons)
-    return _out(request.user, _reviews().get(pk=review.pk))
+    services.decision_review_decide(review=review, actor=request.user, result=payload.result, reasons=payload.reasons)
+    return _out(request.user, selectors.decision_reviews().get(pk=review.pk))

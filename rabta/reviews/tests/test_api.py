@@ -11,10 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from rabta.accounts.models import User
-from rabta.complaints.models import DecisionReview
 from rabta.core.models import Event
 from rabta.directory.models import Post
 from rabta.notifications.models import Outbox
+from rabta.reviews.models import DecisionReview
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def review(reference):
 
 def snapshot(reference):
     row = review(reference)
-    events = Event.objects.filter(subject_type="complaints.decisionreview", subject_id=str(row.pk)).count()
+    events = Event.objects.filter(subject_type="reviews.decisionreview", subject_id=str(row.pk)).count()
     return (row.reviewer_id, row.reviewer_post_id, row.result, row.result_reasons, row.decided_at, events)
 
 
@@ -362,7 +362,7 @@ def test_bad_filing_is_a_field_error_and_files_nothing(verified_client, citizen,
     assert response.json()["code"] == "validation_error"
     assert response.json()["fields"][field][0]["code"] == code
     assert not DecisionReview.objects.exists()
-    assert not Event.objects.filter(subject_type="complaints.decisionreview").exists()
+    assert not Event.objects.filter(subject_type="reviews.decisionreview").exists()
 
 
 def test_an_unknown_decision_type_is_a_schema_error_naming_the_field(verified_client, citizen, world):
@@ -475,7 +475,7 @@ def test_an_undecided_review_past_its_due_date_is_overdue_until_decided(verified
 
 # --- the admin -----------------------------------------------------------------------------------
 
-ADMIN = "/en/admin/complaints/decisionreview/"
+ADMIN = "/en/admin/reviews/decisionreview/"
 
 
 @pytest.fixture
