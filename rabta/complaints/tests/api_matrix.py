@@ -1,4 +1,4 @@
-"""The complaints, decision reviews and accountability rows of the endpoint × persona matrix
+"""The complaints and decision reviews rows of the endpoint × persona matrix
 (rabta/api/testing/matrix.py, run by rabta/api/tests/test_matrix.py).
 
 The world: the citizen's complaints are routed to office A (Local Government Lahore), in the
@@ -137,12 +137,6 @@ ROWS = [
         path={"tracking_number": "acknowledged", "other": "routed"},
     ),
     Row(
-        "POST /api/complaints/{tracking_number}/responsibility-rating",
-        office_move(201),
-        path={"tracking_number": "unrated"},
-        body={"rating": "abusive"},
-    ),
-    Row(
         "POST /api/complaints/{tracking_number}/reveal",
         seen(403, oversight=200),
         path={"tracking_number": "hidden"},
@@ -206,33 +200,5 @@ ROWS = [
         path={"reference": "assigned_review"},
         body={"result": "varied", "reasons": "The penalty is halved."},
         why="only the assigned reviewer (supervisor_a) decides",
-    ),
-    # Accountability
-    Row("GET /api/accountability/standing/me", outcome(200)),
-    Row(
-        "POST /api/accountability/standing/me/appeal",
-        outcome(409, citizen=200),
-        body={"text": "I was provoked."},
-        why="only a warned complainant without an open appeal may appeal; the other citizen's is open",
-    ),
-    Row("GET /api/accountability/standing", outcome(403, oversight=200, oversight_b=200)),
-    Row(
-        "GET /api/accountability/standing/{complainant}",
-        outcome(404, oversight=200),
-        path={"complainant": "standing_appealed"},
-        why="a standing is oversight's to read, within its government",
-    ),
-    Row(
-        "POST /api/accountability/standing/{complainant}/decide",
-        outcome(404, oversight=200),
-        path={"complainant": "standing_appealed"},
-        body={"grant": True, "reasons": "Provoked; first time."},
-    ),
-    Row("GET /api/accountability/audits", outcome(403, oversight=200, oversight_b=200)),
-    Row(
-        "POST /api/accountability/audits/{audit_id}/close",
-        outcome(404, oversight=200),
-        path={"audit_id": "audit"},
-        body={"finding": "sound", "notes": "The resolution was fair."},
     ),
 ]
