@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rabta.notifications",
     "rabta.complaints",
     "rabta.reviews",
+    "rabta.accountability",
 ]
 
 MIDDLEWARE = [

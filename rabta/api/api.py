@@ -188,15 +188,17 @@ def api_root(request: HttpRequest) -> dict[str, str]:
 
 def register_routers() -> None:
     """Domains add their routers here, in one place, so the API's surface is easy to review."""
+    from rabta.accountability.api import complaint_router as accountability_complaint_router
+    from rabta.accountability.api import router as accountability_router
     from rabta.accounts.api import router as accounts_router
     from rabta.complaints.api import router as complaints_router
-    from rabta.complaints.api_accountability import router as accountability_router
     from rabta.directory.api import router as directory_router
     from rabta.reviews.api import router as reviews_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/directory", directory_router)
     api.add_router("/complaints", complaints_router)
+    api.add_router("/complaints", accountability_complaint_router)  # the rating: a move on one complaint
     api.add_router("/reviews", reviews_router)
     api.add_router("/accountability", accountability_router)
 

@@ -13,11 +13,8 @@ from rabta.accounts.admin_site import RabtaAdminSite
 from rabta.complaints.models import (
     CannedReply,
     Category,
-    ComplainantStanding,
     Complaint,
     DeadlinePolicy,
-    OfficerAudit,
-    ResponsibilityRating,
     RoutingRule,
 )
 
@@ -84,31 +81,3 @@ class ComplaintAdmin(_ReadOnly):
     search_fields = ["tracking_number"]
     list_select_related = ["category", "current_office"]
     exclude = ["complainant", "anonymous_token_hash", "idempotency_key"]
-
-
-@admin.register(ComplainantStanding)
-class ComplainantStandingAdmin(_ReadOnly):
-    """The responsibility index by account number; appeals are decided through the API (oversight)."""
-
-    list_display = ["user_id", "level", "score", "appeal_open", "appeal_granted", "updated_at"]
-    list_filter = ["level", "appeal_open"]
-    exclude = ["user"]
-    readonly_fields = ["user_id"]
-
-
-@admin.register(ResponsibilityRating)
-class ResponsibilityRatingAdmin(_ReadOnly):
-    list_display = ["complaint", "rating", "rated_by", "created_at"]
-    list_filter = ["rating"]
-    list_select_related = ["complaint", "rated_by"]
-    search_fields = ["complaint__tracking_number"]
-
-
-@admin.register(OfficerAudit)
-class OfficerAuditAdmin(_ReadOnly):
-    """The queue of resolutions complainants rejected; closed with a finding through the API."""
-
-    list_display = ["complaint", "officer", "reason", "status", "finding", "created_at", "closed_at"]
-    list_filter = ["status", "finding", "reason"]
-    list_select_related = ["complaint", "officer"]
-    search_fields = ["complaint__tracking_number"]

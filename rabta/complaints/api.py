@@ -18,9 +18,9 @@ from rabta.complaints import permissions, selectors, transitions
 from rabta.complaints.choices import Anonymity, Channel, Kind, Outcome, RejectReason
 from rabta.complaints.choices import Status as ComplaintStatus
 from rabta.complaints.errors import ComplaintsError
-from rabta.complaints.models import Complaint, ResponsibilityRating
+from rabta.complaints.models import Complaint
 from rabta.complaints.privacy import complaint_view
-from rabta.complaints.services import attachments, clock, feedback, intake, messages, responsibility, routing, work
+from rabta.complaints.services import attachments, clock, feedback, intake, messages, routing, work
 from rabta.core.errors import DomainError, NotFound, fields_renamed
 from rabta.core.ratelimit import rate_limit
 from rabta.directory.models import Office
@@ -647,28 +647,6 @@ def appeal_decide(request: HttpRequest, tracking_number: str, payload: AppealDec
 def reveal(request: HttpRequest, tracking_number: str, payload: ReasonIn) -> dict[str, str]:
     complaint = _get(request, tracking_number)
     return work.identity_reveal(complaint=complaint, actor=request.user, reason=payload.reason)
-
-
-class RatingIn(Schema):
-    rating: ResponsibilityRating.Rating
-
-
-class RatingOut(Schema):
-    tracking_number: str
-    rating: str
-
-
-@router.post(
-    "/{tracking_number}/responsibility-rating",
-    response={201: RatingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    summary="The office judges a closed complaint (feeds the complainant responsibility index)",
-)
-def responsibility_rating(request: HttpRequest, tracking_number: str, payload: RatingIn) -> Status[RatingOut]:
-    complaint = _get(request, tracking_number)
-    rated = responsibility.complaint_rate_responsibility(
-        complaint=complaint, officer=request.user, rating=payload.rating
-    )
-    return Status(201, RatingOut(tracking_number=complaint.tracking_number, rating=rated.rating))
 
 
 @router.get(

@@ -45,14 +45,8 @@ class ComplaintsError(StrEnum):
     CLOCK_ALREADY_PAUSED = "clock_already_paused"
     CLOCK_NOT_PAUSED = "clock_not_paused"
     COMPLAINANT_UNREACHABLE = "complainant_unreachable"
-    STANDING_NOT_LIMITED = "standing_not_limited"
-    STANDING_APPEAL_OPEN = "standing_appeal_open"
-    STANDING_APPEAL_NOT_OPEN = "standing_appeal_not_open"
-    AUDIT_FINDING_UNKNOWN = "audit_finding_unknown"
-    RATING_UNKNOWN = "rating_unknown"
     # The same Idempotency-Key came with a different request: a new complaint needs a new key.
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     # A tracking token in a URL ends up in logs and browser history: send it in a header or body.
     TOKEN_IN_URL = "token_in_url"  # noqa: S105 (an error code, not a secret)
-    RATING_ALREADY_GIVEN = "rating_already_given"
     DUPLICATE_OF_UNKNOWN = "duplicate_of_unknown"

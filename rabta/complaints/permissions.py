@@ -1,4 +1,4 @@
-"""Who may do what to which complaint, standing or audit: written once, called by
+"""Who may do what to which complaint: written once, called by
 the complaints services and selectors (the API and pages only fetch the item with
 ``get_visible_or_404`` and call a service).
 
@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 
 from rabta.accounts.roles import Role, definition
 from rabta.complaints.errors import ComplaintsError
-from rabta.complaints.models import Appeal, ComplainantStanding, Complaint, OfficerAudit
-from rabta.core.errors import DomainError, NotFound
+from rabta.complaints.models import Appeal, Complaint
+from rabta.core.errors import DomainError
 
-# The roles that work a complaint in its office: acknowledge, resolve, reject, rate...
+# The roles that work a complaint in its office: acknowledge, resolve, reject (and rate: rabta.accountability)...
 WORK_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 # Those who may also write to the complainant, keep notes and transfer: oversight steers a case too.
 OFFICE_ROLES = WORK_ROLES | {Role.OVERSIGHT}
@@ -36,7 +36,6 @@ class Action(StrEnum):
 
     # Acknowledge, start, interim reply, ask for information, go on, priority, resolve, reject, duplicates.
     WORK = "work"
-    RATE_RESPONSIBILITY = "rate_responsibility"
     WRITE_TO_COMPLAINANT = "write_to_complainant"
     NOTE = "note"
     TRANSFER = "transfer"
@@ -111,7 +110,6 @@ class Rule:
 
 RULES: dict[Action, Rule] = {
     Action.WORK: Rule(_office(WORK_ROLES), lambda: _("Only the handling office may do this.")),
-    Action.RATE_RESPONSIBILITY: Rule(_office(WORK_ROLES), lambda: _("Only the handling office may do this.")),
     Action.WRITE_TO_COMPLAINANT: Rule(_office(OFFICE_ROLES), lambda: _("Only the handling office may do this.")),
     Action.NOTE: Rule(_office(OFFICE_ROLES), lambda: _("Only the handling office may do this.")),
     Action.TRANSFER: Rule(_office(OFFICE_ROLES), lambda: _("Only the handling office may do this.")),
@@ -175,31 +173,5 @@ def require_office_reader(user: Any, message: str) -> None:
 
 
 def may_oversee(user: Any) -> bool:
-    """Complainants' standings and the audits of officers are oversight's alone."""
+    """Oversight's reading of a complaint (its timeline's oversight-only events)."""
     return Role.OVERSIGHT in _roles(user)
-
-
-def require_oversight(user: Any) -> None:
-    if not may_oversee(user):
-        raise not_allowed(_("Only oversight may do this."))
-
-
-def require_standing(actor: Any, standing: ComplainantStanding) -> None:
-    """Deciding a standing's appeal: oversight whose scope holds one of the complainant's
-    complaints. Anyone else does not see the standing at all (404)."""
-    if actor is None:
-        return
-    from rabta.complaints.selectors import standings_visible_to
-
-    if not standings_visible_to(actor).filter(pk=standing.pk).exists():
-        raise NotFound()
-
-
-def require_audit(actor: Any, audit: OfficerAudit) -> None:
-    """Closing an officer's audit: oversight whose scope holds its complaint; anyone else, 404."""
-    if actor is None:
-        return
-    from rabta.complaints.selectors import audits_visible_to
-
-    if not audits_visible_to(actor).filter(pk=audit.pk).exists():
-        raise NotFound()

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.accountability.events import AccountabilityEvent
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, VISIBLE_TO_OFFICE, MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import (
@@ -21,13 +22,10 @@ from rabta.complaints.models import (
     Attachment,
     CannedReply,
     Category,
-    ComplainantStanding,
     Complaint,
     Message,
-    OfficerAudit,
-    ResponsibilityRating,
 )
-from rabta.complaints.permissions import may_oversee, require_office_reader, require_oversight
+from rabta.complaints.permissions import may_oversee, require_office_reader
 from rabta.complaints.privacy import identity_of, office_text, scrub
 from rabta.core.errors import DomainError, NotFound
 from rabta.core.events import event_timeline
@@ -282,7 +280,7 @@ EVENT_AUDIENCE: dict[str, Audience] = {
     "complaints.message_internal": Audience.OFFICE,
     "complaints.reminded": Audience.OFFICE,
     "complaints.duplicate_linked": Audience.OFFICE,
-    "complaints.responsibility_rated": Audience.OFFICE,
+    AccountabilityEvent.RESPONSIBILITY_RATED: Audience.OFFICE,
     "complaints.identity_revealed": Audience.OVERSIGHT,
 }
 # Reasons written for the complainant (or by them); others (a transfer's, a reveal's) are internal.
@@ -447,48 +445,3 @@ def canned_replies_for(user: Any) -> QuerySet[CannedReply]:
         department__government__in=assignments.filter(role="oversight").exclude(government=None).values("government_id")
     )
     return CannedReply.objects.filter(departments).select_related("department").distinct().order_by("title")
-
-
-def standings_visible_to(user: Any) -> QuerySet[ComplainantStanding]:
-    """Oversight sees the standing of complainants who lodged a complaint within its scope; nobody
-    else sees anyone's (a complainant reads their own through their account)."""
-    if not getattr(user, "is_authenticated", False) or "oversight" not in user.roles:
-        return ComplainantStanding.objects.none()
-    complainants = Complaint.objects.visible_to(user).exclude(complainant=None).values("complainant_id")
-    return ComplainantStanding.objects.filter(user_id__in=complainants)
-
-
-def standing_ratings(*, user: Any, complainant_id: int) -> tuple[list[ResponsibilityRating], int]:
-    """The ratings behind a complainant's standing, newest first, as ``user`` may read them: those of
-    complaints within the user's scope (with their complaint), and how many others there are.
-    Complaints outside the scope are not named, not even by tracking number."""
-    ratings = ResponsibilityRating.objects.filter(complaint__complainant_id=complainant_id)
-    visible = ratings.filter(complaint__in=Complaint.objects.visible_to(user).values("pk"))
-    listed = list(visible.select_related("complaint").order_by("-created_at"))
-    return listed, ratings.count() - len(listed)
-
-
-def standing_list(*, user: Any, appeal_open: bool | None = None, level: str | None = None) -> list[ComplainantStanding]:
-    """Oversight's list: complainants in its scope with a warning or limit, or an appeal waiting;
-    appeals first, then the highest scores."""
-    require_oversight(user)
-    rows = standings_visible_to(user).exclude(level=ComplainantStanding.Level.NORMAL, appeal_open=False)
-    if appeal_open is not None:
-        rows = rows.filter(appeal_open=appeal_open)
-    if level:
-        rows = rows.filter(level=level)
-    return list(rows.order_by("-appeal_open", "-score")[:200])
-
-
-def audit_list(*, user: Any, status: str = "open") -> list[OfficerAudit]:
-    """Oversight's queue of officer audits in its scope, oldest first."""
-    require_oversight(user)
-    rows = audits_visible_to(user).filter(status=status).select_related("complaint", "officer")
-    return list(rows.order_by("created_at")[:200])
-
-
-def audits_visible_to(user: Any) -> QuerySet[OfficerAudit]:
-    """The officer audits queued for oversight: those on complaints within its scope."""
-    if not getattr(user, "is_authenticated", False) or "oversight" not in user.roles:
-        return OfficerAudit.objects.none()
-    return OfficerAudit.objects.filter(complaint__in=Complaint.objects.visible_to(user).values("pk"))

@@ -21,17 +21,15 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rabta.accountability.models import ComplainantStanding, OfficerAudit, ResponsibilityRating
 from rabta.accounts.models import ComplainantProfile, RoleAssignment, User, VerificationCode
 from rabta.accounts.roles import ROLE_DEFINITIONS, STAFF_ROLES, Role
 from rabta.accounts.services import DocumentInput, administrator_grant, identity_add, role_grant, role_revoke
 from rabta.complaints.models import (
     CannedReply,
     Category,
-    ComplainantStanding,
     Complaint,
     DeadlinePolicy,
-    OfficerAudit,
-    ResponsibilityRating,
     RoutingRule,
 )
 from rabta.complaints.services.intake import complaint_submit

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from rabta.accountability.models import OfficerAudit, ResponsibilityRating
 from rabta.api.api import api
 from rabta.complaints.choices import Anonymity, Kind, Outcome, RejectReason, Status
-from rabta.complaints.models import OfficerAudit, ResponsibilityRating
 from rabta.reviews.models import DecisionReview
 
 README = (Path(settings.BASE_DIR).parent / "README.md").read_text()

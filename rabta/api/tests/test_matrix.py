@@ -15,13 +15,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from rabta.accountability import services as responsibility
+from rabta.accountability.models import OfficerAudit
 from rabta.accounts.models import RoleAssignment, User
 from rabta.accounts.roles import Role
 from rabta.api.api import api
 from rabta.api.testing import matrix
 from rabta.complaints.choices import Anonymity
-from rabta.complaints.models import OfficerAudit
-from rabta.complaints.services import attachments, clock, feedback, intake, responsibility, work
+from rabta.complaints.services import attachments, clock, feedback, intake, work
 from rabta.complaints.tests import conftest as complaints_conftest
 from rabta.directory.models import Post
 from rabta.reviews import services as reviews
@@ -32,13 +33,14 @@ submit = complaints_conftest.submit
 
 
 def _rows() -> list[matrix.Row]:
+    from rabta.accountability.tests.api_matrix import ROWS as accountability
     from rabta.accounts.tests.api_matrix import ROWS as accounts
     from rabta.api.tests.api_matrix import ROWS as meta
     from rabta.complaints.tests.api_matrix import ROWS as complaints
     from rabta.directory.tests.api_matrix import ROWS as directory
     from rabta.reviews.tests.api_matrix import ROWS as reviews
 
-    return [*meta, *accounts, *directory, *complaints, *reviews]
+    return [*meta, *accounts, *directory, *complaints, *reviews, *accountability]
 
 
 ROWS = _rows()
@@ -115,10 +117,10 @@ def cast(settings, world, submit, personas):
     ).anonymous_token
     photo = attachments.attachment_add(complaint=routed, uploaded_by=citizen, name="street.png", data=png())
     # Standings: the citizen is warned (and may appeal); the other citizen appealed already.
-    responsibility.complaint_rate_responsibility(complaint=rejected, officer=officer_a, rating="abusive")
+    responsibility.complaint_rate_responsibility(complaint=rejected, actor=officer_a, rating="abusive")
     theirs = submit(complainant=other_citizen)
     work.complaint_reject(complaint=theirs, actor=officer_a, reason="abusive", explanation="Insults only.")
-    responsibility.complaint_rate_responsibility(complaint=theirs, officer=officer_a, rating="abusive")
+    responsibility.complaint_rate_responsibility(complaint=theirs, actor=officer_a, rating="abusive")
     responsibility.standing_appeal_file(user=other_citizen, text="I was provoked.")
     post = Post.objects.create(office=world.head_a, title="Director", rank=19)
 

@@ -10,6 +10,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.accountability.choices import AuditReason
+from rabta.accountability.services import officer_audit_queue
 from rabta.complaints.choices import Outcome, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Complaint, Feedback
@@ -98,9 +100,7 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
             _("This complaint was reopened %(cap)s times; you can appeal instead.") % {"cap": cap},
             status_code=409,
         )
-    from rabta.complaints.services.responsibility import officer_audit_queue
-
-    officer_audit_queue(complaint=complaint, reason="reopened")
+    officer_audit_queue(complaint=complaint, reason=AuditReason.REOPENED)
     complaint.reopen_count += 1
     complaint.escalation_level = 0
     fields = deadlines_set(complaint)
@@ -138,9 +138,7 @@ def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
             _("No office above this one can hear the appeal; contact the oversight unit."),
             status_code=409,
         )
-    from rabta.complaints.services.responsibility import officer_audit_queue
-
-    officer_audit_queue(complaint=complaint, reason="appealed")
+    officer_audit_queue(complaint=complaint, reason=AuditReason.APPEALED)
     policy = policy_for(complaint)
     appeal = Appeal.objects.create(
         complaint=complaint,

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.accountability.services import complainant_submit_refusal
 from rabta.accounts.choices import ComplainantType, Gender
 from rabta.accounts.models import ComplainantProfile, User
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
@@ -293,11 +294,9 @@ def complaint_submit(
     if complainant is None and not is_anonymous:
         bad("complainant", ComplaintsError.COMPLAINANT_REQUIRED, _("Sign in, or choose to be fully anonymous."))
     if complainant is not None and not is_anonymous:
-        from rabta.complaints.services.responsibility import complainant_may_submit
-
-        allowed, code = complainant_may_submit(complainant, level=standing_level)
-        if not allowed:
-            bad("complainant", code, _("New complaints from this account are limited; you can appeal the limit."))
+        refusal = complainant_submit_refusal(complainant, level=standing_level)
+        if refusal is not None:
+            bad("complainant", refusal, _("New complaints from this account are limited; you can appeal the limit."))
     if latitude is not None and not (Decimal(-90) <= Decimal(latitude) <= Decimal(90)):
         bad("latitude", "latitude_out_of_range", _("Latitude must be between -90 and 90."))
     if longitude is not None and not (Decimal(-180) <= Decimal(longitude) <= Decimal(180)):

@@ -1,4 +1,4 @@
-"""The complaints and accountability rows of the endpoint × persona matrix
+"""The complaints rows of the endpoint × persona matrix
 (rabta/api/testing/matrix.py, run by rabta/api/tests/test_matrix.py).
 
 The world: the citizen's complaints are routed to office A (Local Government Lahore), in the
@@ -130,12 +130,6 @@ ROWS = [
         path={"tracking_number": "acknowledged", "other": "routed"},
     ),
     Row(
-        "POST /api/complaints/{tracking_number}/responsibility-rating",
-        office_move(201),
-        path={"tracking_number": "unrated"},
-        body={"rating": "abusive"},
-    ),
-    Row(
         "POST /api/complaints/{tracking_number}/reveal",
         seen(403, oversight=200),
         path={"tracking_number": "hidden"},
@@ -169,33 +163,5 @@ ROWS = [
         why="decided by the office above the resolving one (supervisor_a's) or oversight. The API would let an "
         "officer of that office decide too, but visibility follows the handling office, so officer_above_a cannot "
         "reach the complaint (404): raised with the lead, not changed here",
-    ),
-    # Accountability
-    Row("GET /api/accountability/standing/me", outcome(200)),
-    Row(
-        "POST /api/accountability/standing/me/appeal",
-        outcome(409, citizen=200),
-        body={"text": "I was provoked."},
-        why="only a warned complainant without an open appeal may appeal; the other citizen's is open",
-    ),
-    Row("GET /api/accountability/standing", outcome(403, oversight=200, oversight_b=200)),
-    Row(
-        "GET /api/accountability/standing/{complainant}",
-        outcome(404, oversight=200),
-        path={"complainant": "standing_appealed"},
-        why="a standing is oversight's to read, within its government",
-    ),
-    Row(
-        "POST /api/accountability/standing/{complainant}/decide",
-        outcome(404, oversight=200),
-        path={"complainant": "standing_appealed"},
-        body={"grant": True, "reasons": "Provoked; first time."},
-    ),
-    Row("GET /api/accountability/audits", outcome(403, oversight=200, oversight_b=200)),
-    Row(
-        "POST /api/accountability/audits/{audit_id}/close",
-        outcome(404, oversight=200),
-        path={"audit_id": "audit"},
-        body={"finding": "sound", "notes": "The resolution was fair."},
     ),
 ]

@@ -11,14 +11,12 @@ import ast
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from conftest import make_user
 from rabta.accounts.roles import STAFF_ROLES, Role
 from rabta.complaints import permissions, selectors
-from rabta.complaints.models import ComplainantStanding, OfficerAudit
 from rabta.complaints.permissions import Action
-from rabta.complaints.services import clock, feedback, messages, responsibility, routing, work
+from rabta.complaints.services import clock, feedback, messages, routing, work
 from rabta.core.errors import DomainError, NotFound
 
 PERSONAS = ("citizen", "other_citizen", "officer_a", "supervisor_a", "officer_b", "oversight", "administrator")
@@ -41,7 +39,6 @@ def row(citizen, officer_a, supervisor_a, oversight):
 # Action -> persona -> answer, on the citizen's complaint handled by office A.
 TABLE = {
     Action.WORK: row(REFUSED, OK, OK, REFUSED),
-    Action.RATE_RESPONSIBILITY: row(REFUSED, OK, OK, REFUSED),
     Action.WRITE_TO_COMPLAINANT: row(REFUSED, OK, OK, OK),
     Action.NOTE: row(REFUSED, OK, OK, OK),
     Action.TRANSFER: row(REFUSED, OK, OK, OK),
@@ -205,52 +202,6 @@ def test_anonymous_readers_read_no_office_list(rf):
     assert not permissions.may_oversee(AnonymousUser())
 
 
-# Standings and audits: oversight within its scope; anyone else does not see them (404), and the
-# lists refuse whoever is not oversight (403).
-
-
-@pytest.fixture
-def standing_and_audit(appealed, citizen):
-    complaint, _appeal = appealed
-    standing = ComplainantStanding.objects.create(
-        user=citizen, level=ComplainantStanding.Level.WARNED, appeal_open=True, updated_at=timezone.now()
-    )
-    return standing, OfficerAudit.objects.get(complaint=complaint)
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_standings_and_audits_are_oversights_within_its_scope(persona, personas, standing_and_audit, world):
-    user = getattr(personas, persona)
-    standing, audit = standing_and_audit
-    assert permissions.may_oversee(user) is (persona == "oversight")
-    if persona == "oversight":
-        permissions.require_standing(user, standing)
-        permissions.require_audit(user, audit)
-        assert selectors.standing_list(user=user) == [standing]
-        assert selectors.audit_list(user=user) == [audit]
-        return
-    for check in (permissions.require_standing, permissions.require_audit):
-        with pytest.raises(NotFound):
-            check(user, standing if check is permissions.require_standing else audit)
-    for read in (lambda: selectors.standing_list(user=user), lambda: selectors.audit_list(user=user)):
-        with pytest.raises(DomainError) as caught:
-            read()
-        assert (caught.value.code, caught.value.status_code) == ("not_allowed", 403)
-    with pytest.raises(NotFound):
-        responsibility.standing_appeal_decide(standing=standing, actor=user, grant=True, reasons="Fine")
-    with pytest.raises(NotFound):
-        responsibility.officer_audit_close(audit=audit, actor=user, finding="sound", notes="Fine")
-
-
-def test_another_governments_oversight_does_not_see_the_standing(standing_and_audit, world):
-    standing, audit = standing_and_audit
-    sindh = make_user("oversight.sd@gov.pk", "Sindh oversight", (Role.OVERSIGHT, None, world.gov_sindh))
-    with pytest.raises(NotFound):
-        permissions.require_standing(sindh, standing)
-    with pytest.raises(NotFound):
-        permissions.require_audit(sindh, audit)
-
-
 # The services ask the layer: called directly (as a page, command or admin would), each refuses an
 # actor whose action it is not.
 
@@ -306,15 +257,6 @@ def test_a_junior_office_cannot_decide_an_appeal_through_the_service(appealed, w
     assert complaint.status == "appealed"
 
 
-def test_responsibility_rating_is_the_handling_offices(submit, citizen, officer_a, oversight):
-    complaint = submit()
-    work.complaint_reject(complaint=complaint, actor=officer_a, reason="abusive", explanation="Insults")
-    for user in (citizen, oversight):
-        with pytest.raises(DomainError) as caught:
-            responsibility.complaint_rate_responsibility(complaint=complaint, officer=user, rating="abusive")
-        assert caught.value.code == "not_allowed"
-
-
 # No API module decides who may act: it fetches within scope and calls a service. What counts as a
 # rule: reading a user's roles or role assignments, naming a role, a set of roles, or comparing a
 # role's name.
@@ -357,7 +299,7 @@ def rules_in(source: str) -> list[str]:
 
 def test_there_are_api_modules_to_check():
     names = {path.relative_to(path.parents[1]).as_posix() for path in API_MODULES}
-    assert {"complaints/api.py", "reviews/api.py", "complaints/api_accountability.py"} <= names
+    assert {"complaints/api.py", "reviews/api.py", "accountability/api.py"} <= names
 
 
 @pytest.mark.parametrize("path", API_MODULES, ids=lambda path: path.relative_to(path.parents[1]).as_posix())

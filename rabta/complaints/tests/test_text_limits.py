@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db import models
 
 from rabta.accounts.models import User
-from rabta.complaints.models import Complaint, Message, ResponsibilityRating
+from rabta.complaints.models import Complaint, Message
 from rabta.complaints.services import work
 from rabta.core.errors import DomainError
 from rabta.core.textinput import FREE_TEXT_MAX_LENGTH, field_rules, text_clean
@@ -165,17 +165,6 @@ def test_a_duplicate_of_that_does_not_exist_is_a_field_error(verified_client, of
     assert response.json()["fields"]["duplicate_of"][0]["code"] == "duplicate_of_unknown"
     linked = post(office, f"/complaints/{complaint.tracking_number}/duplicates/RB-0000-0000-C", {})
     assert (linked.status_code, list(linked.json()["fields"])) == (400, ["other"])
-
-
-def test_a_second_responsibility_rating_has_its_own_code(verified_client, officer_a, submit):
-    complaint = submit()
-    work.complaint_reject(complaint=complaint, actor=officer_a, reason="abusive", explanation="Insults.")
-    office = verified_client(officer_a)
-    path = f"/complaints/{complaint.tracking_number}/responsibility-rating"
-    assert post(office, path, {"rating": "abusive"}).status_code == 201
-    again = post(office, path, {"rating": "genuine"})
-    assert (again.status_code, again.json()["code"]) == (409, "rating_already_given")
-    assert ResponsibilityRating.objects.get().rating == "abusive"
 
 
 def test_an_appeal_error_names_the_field_the_client_sent(verified_client, citizen, officer_a, submit):

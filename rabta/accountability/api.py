@@ -1,6 +1,10 @@
-"""Accountability on both sides: the complainant responsibility index (a complainant's own standing
-and its appeal; oversight's view and decisions) and the audit queue of officers whose resolutions
-complainants rejected.
+"""Accountability on both sides: the complainant responsibility index (an office's rating of a closed
+complaint; a complainant's own standing and its appeal; oversight's view and decisions) and the
+audit queue of officers whose resolutions complainants rejected.
+
+Two routers: :data:`router` under ``/api/accountability``, and :data:`complaint_router`, mounted
+under ``/api/complaints`` beside the complaints router, for the rating, which is a move on one
+complaint and keeps the path clients know (``/api/complaints/{tracking_number}/responsibility-rating``).
 
 Oversight sees standings by a number, never by name or contact: a standing may belong to someone
 whose identity is hidden from offices, and identities are revealed only through the audited reveal.
@@ -12,17 +16,27 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
+from rabta.accountability import selectors, services
+from rabta.accountability.choices import AuditFinding, Rating, StandingLevel
+from rabta.accountability.models import ComplainantStanding, OfficerAudit
 from rabta.api.params import RowId
 from rabta.api.schemas import ErrorOut
-from rabta.complaints import selectors
-from rabta.complaints.models import ComplainantStanding, OfficerAudit
-from rabta.complaints.services import responsibility
-from rabta.core.errors import NotFound
+from rabta.complaints.selectors import complaint_get
 
 router = Router(tags=["accountability"])
+complaint_router = Router(tags=["complaints"])
+
+
+class RatingIn(Schema):
+    rating: Rating
+
+
+class RatingOut(Schema):
+    tracking_number: str
+    rating: str
 
 
 class MyStandingOut(Schema):
@@ -78,14 +92,25 @@ class AuditOut(Schema):
 
 
 class AuditCloseIn(Schema):
-    finding: OfficerAudit.Finding
+    finding: AuditFinding
     notes: str
+
+
+@complaint_router.post(
+    "/{tracking_number}/responsibility-rating",
+    response={201: RatingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="The office judges a closed complaint (feeds the complainant responsibility index)",
+)
+def responsibility_rating(request: HttpRequest, tracking_number: str, payload: RatingIn) -> Status[RatingOut]:
+    complaint = complaint_get(user=request.user, tracking_number=tracking_number)
+    rated = services.complaint_rate_responsibility(complaint=complaint, actor=request.user, rating=payload.rating)
+    return Status(201, RatingOut(tracking_number=complaint.tracking_number, rating=rated.rating))
 
 
 def _mine(standing: ComplainantStanding | None) -> MyStandingOut:
     if standing is None:
         return MyStandingOut(
-            level=ComplainantStanding.Level.NORMAL,
+            level=StandingLevel.NORMAL,
             appeal_open=False,
             appeal_text="",
             appeal_granted=None,
@@ -118,8 +143,7 @@ def _standing(standing: ComplainantStanding, schema: type[StandingOut] = Standin
 
 @router.get("/standing/me", response=MyStandingOut, summary="My standing: any warning or limit, and my appeal")
 def my_standing(request: HttpRequest) -> MyStandingOut:
-    standing = ComplainantStanding.objects.filter(user_id=getattr(request.user, "pk", 0)).first()
-    return _mine(standing)
+    return _mine(selectors.standing_mine(user=request.user))
 
 
 @router.post(
@@ -128,7 +152,7 @@ def my_standing(request: HttpRequest) -> MyStandingOut:
     summary="Appeal a warning, throttle or suspension",
 )
 def my_standing_appeal(request: HttpRequest, payload: AppealIn) -> MyStandingOut:
-    return _mine(responsibility.standing_appeal_file(user=request.user, text=payload.text))
+    return _mine(services.standing_appeal_file(user=request.user, text=payload.text))
 
 
 @router.get(
@@ -141,20 +165,13 @@ def standing_list(request: HttpRequest, appeal_open: bool | None = None, level: 
     return [_standing(row) for row in rows]
 
 
-def _visible_standing(request: HttpRequest, complainant: int) -> ComplainantStanding:
-    standing = selectors.standings_visible_to(request.user).filter(user_id=complainant).first()
-    if standing is None:
-        raise NotFound()
-    return standing
-
-
 @router.get(
     "/standing/{complainant}",
     response={200: StandingDetailOut, 404: ErrorOut},
     summary="Oversight: one complainant's standing and the ratings behind it",
 )
 def standing_detail(request: HttpRequest, complainant: RowId) -> StandingOut:
-    standing = _visible_standing(request, complainant)
+    standing = selectors.standing_get(user=request.user, complainant_id=complainant)
     ratings, elsewhere = selectors.standing_ratings(user=request.user, complainant_id=complainant)
     listed = [
         RatedOut(tracking_number=r.complaint.tracking_number, rating=r.rating, rated_at=r.created_at) for r in ratings
@@ -168,8 +185,8 @@ def standing_detail(request: HttpRequest, complainant: RowId) -> StandingOut:
     summary="Oversight: grant or refuse a complainant's appeal, with reasons",
 )
 def standing_decide(request: HttpRequest, complainant: RowId, payload: DecideIn) -> StandingOut:
-    standing = _visible_standing(request, complainant)
-    decided = responsibility.standing_appeal_decide(
+    standing = selectors.standing_get(user=request.user, complainant_id=complainant)
+    decided = services.standing_appeal_decide(
         standing=standing, actor=request.user, grant=payload.grant, reasons=payload.reasons
     )
     return _standing(decided)
@@ -194,7 +211,7 @@ def _audit(audit: OfficerAudit) -> AuditOut:
     response={200: list[AuditOut], 403: ErrorOut},
     summary="Oversight: resolutions complainants rejected, queued for audit of the officer",
 )
-def audit_list(request: HttpRequest, status: str = "open") -> list[AuditOut]:
+def audit_list(request: HttpRequest, status: str = OfficerAudit.Status.OPEN) -> list[AuditOut]:
     return [_audit(row) for row in selectors.audit_list(user=request.user, status=status)]
 
 
@@ -204,10 +221,6 @@ def audit_list(request: HttpRequest, status: str = "open") -> list[AuditOut]:
     summary="Oversight: close an audit with its finding",
 )
 def audit_close(request: HttpRequest, audit_id: RowId, payload: AuditCloseIn) -> AuditOut:
-    audit = selectors.audits_visible_to(request.user).select_related("complaint", "officer").filter(pk=audit_id).first()
-    if audit is None:
-        raise NotFound()
-    closed = responsibility.officer_audit_close(
-        audit=audit, actor=request.user, finding=payload.finding, notes=payload.notes
-    )
-    return _audit(OfficerAudit.objects.select_related("complaint", "officer").get(pk=closed.pk))
+    audit = selectors.audit_get(user=request.user, audit_id=audit_id)
+    closed = services.officer_audit_close(audit=audit, actor=request.user, finding=payload.finding, notes=payload.notes)
+    return _audit(selectors.audit_get(user=request.user, audit_id=closed.pk))

@@ -1,12 +1,12 @@
 """Accountability through the API: officers rate closed complaints, the complainant sees a notice
-and appeals, oversight decides; rejected resolutions queue an audit of the officer; canned replies."""
+and appeals, oversight decides; rejected resolutions queue an audit of the officer."""
 
 import json
 
 import pytest
 from django.test import Client
 
-from rabta.complaints.models import CannedReply, ComplainantStanding, OfficerAudit, ResponsibilityRating
+from rabta.accountability.models import ComplainantStanding, OfficerAudit, ResponsibilityRating
 from rabta.complaints.services import feedback, work
 from rabta.core.models import Event
 from rabta.notifications.models import Outbox
@@ -191,29 +191,17 @@ def test_a_rejected_resolution_is_audited_by_oversight_with_a_finding(verified_c
     assert call(overseer, "get", "/accountability/audits").json() == []
 
 
-def test_canned_replies_are_the_departments_own(verified_client, personas, world):
-    CannedReply.objects.create(department=world.lg_punjab, title="Site visit", body="An inspector will visit.")
-    CannedReply.objects.create(department=world.lg_sindh, title="Karachi only", body="...")
-    rows = call(verified_client(personas.officer_a), "get", "/complaints/canned-replies").json()
-    assert [row["title"] for row in rows] == ["Site visit"]
-    assert [
-        r["title"] for r in call(verified_client(personas.oversight), "get", "/complaints/canned-replies").json()
-    ] == ["Site visit"]
-    assert call(verified_client(personas.citizen), "get", "/complaints/canned-replies").status_code == 403
-
-
-def test_audit_and_canned_reply_lists_query_counts_do_not_grow_with_the_page(
-    verified_client, personas, submit, world, django_assert_num_queries
+def test_audit_list_query_count_does_not_grow_with_the_page(
+    verified_client, personas, submit, django_assert_num_queries
 ):
     def add_rows():
         OfficerAudit.objects.create(complaint=submit(), officer=personas.officer_a, reason="reopened")
-        CannedReply.objects.create(department=world.lg_punjab, title="Site visit", body="An inspector will visit.")
 
     add_rows()
     client = verified_client(personas.oversight)
     counts = {}
     # session, user, second factor, roles (middleware), scope (the audits' only), page
-    for path, queries in (("/accountability/audits", 6), ("/complaints/canned-replies", 5)):
+    for path, queries in (("/accountability/audits", 6),):
         with django_assert_num_queries(queries) as one_row:
             assert len(call(client, "get", path).json()) == 1, path
         counts[path] = len(one_row.captured_queries)  # read now: the next request clears the query log
@@ -236,10 +224,10 @@ def test_admin_shows_accountability_records_read_only_and_administrators_configu
     root = User.objects.create_superuser(email="root@gov.pk", password="correct-horse-battery-staple", full_name="Root")
     client = verified_client(root)
     for model in ("complainantstanding", "responsibilityrating", "officeraudit"):
-        assert client.get(f"/en/admin/complaints/{model}/").status_code == 200, model
-        assert client.get(f"/en/admin/complaints/{model}/add/").status_code == 403, model
+        assert client.get(f"/en/admin/accountability/{model}/").status_code == 200, model
+        assert client.get(f"/en/admin/accountability/{model}/add/").status_code == 403, model
     standing = ComplainantStanding.objects.get()
-    page = client.get(f"/en/admin/complaints/complainantstanding/{standing.pk}/change/").content.decode()
+    page = client.get(f"/en/admin/accountability/complainantstanding/{standing.pk}/change/").content.decode()
     assert personas.citizen.full_name not in page and personas.citizen.email not in page
 
     administrator = personas.administrator
@@ -247,5 +235,17 @@ def test_admin_shows_accountability_records_read_only_and_administrators_configu
     client = verified_client(User.objects.get(pk=administrator.pk))
     assert client.get("/en/admin/complaints/routingrule/").status_code == 200
     assert client.get("/en/admin/complaints/category/add/").status_code == 200
-    for model in ("complaint", "complainantstanding", "officeraudit"):
-        assert client.get(f"/en/admin/complaints/{model}/").status_code == 403, model
+    assert client.get("/en/admin/complaints/complaint/").status_code == 403
+    for model in ("complainantstanding", "officeraudit"):
+        assert client.get(f"/en/admin/accountability/{model}/").status_code == 403, model
+
+
+def test_a_second_responsibility_rating_has_its_own_code(verified_client, officer_a, submit):
+    complaint = submit()
+    work.complaint_reject(complaint=complaint, actor=officer_a, reason="abusive", explanation="Insults.")
+    office = verified_client(officer_a)
+    path = f"/complaints/{complaint.tracking_number}/responsibility-rating"
+    assert call(office, "post", path, {"rating": "abusive"}).status_code == 201
+    again = call(office, "post", path, {"rating": "genuine"})
+    assert (again.status_code, again.json()["code"]) == (409, "rating_already_given")
+    assert ResponsibilityRating.objects.get().rating == "abusive"

@@ -1,0 +1,20 @@
+from rabta.core.errors import ErrorCode
+
+
+class AccountabilityError(ErrorCode):
+    """Codes of the responsibility index and the officer audits. Their values were released while
+    these features lived in ``rabta.complaints`` and clients match on them: they never change."""
+
+    RATING_UNKNOWN = "rating_unknown"
+    # Not FEEDBACK_ALREADY_GIVEN: a rating is the office's judgement, feedback the complainant's.
+    RATING_ALREADY_GIVEN = "rating_already_given"
+    # A complaint still open, or an audit already closed: the item's state refuses the move.
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    NOT_ALLOWED = "not_allowed"
+    REASON_REQUIRED = "reason_required"
+    COMPLAINANT_SUSPENDED = "complainant_suspended"
+    COMPLAINANT_THROTTLED = "complainant_throttled"
+    STANDING_NOT_LIMITED = "standing_not_limited"
+    STANDING_APPEAL_OPEN = "standing_appeal_open"
+    STANDING_APPEAL_NOT_OPEN = "standing_appeal_not_open"
+    AUDIT_FINDING_UNKNOWN = "audit_finding_unknown"

@@ -1,0 +1,231 @@
+"""The complainant responsibility index and the audit of officers whose resolutions are rejected.
+
+Score: each rating adds weight × 0.5^(age / half-life): genuine 0, non-issue 1, misleading 3,
+abusive 5, with a half-life of 180 days, so behaviour long past counts less and less. Levels:
+score ≥ 5 warned, ≥ 10 throttled (one new complaint a day), ≥ 20 suspended.
+
+The complaints services call in here (intake asks :func:`complainant_submit_refusal`, a reopen or an
+appeal calls :func:`officer_audit_queue`); nothing here calls the complaints services back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rabta.accountability.choices import AuditReason, AuditStatus, Rating, StandingLevel
+from rabta.accountability.errors import AccountabilityError
+from rabta.accountability.events import AccountabilityEvent
+from rabta.accountability.models import ComplainantStanding, OfficerAudit, ResponsibilityRating
+from rabta.accountability.permissions import account, not_allowed, require_audit, require_rate, require_standing
+from rabta.accounts.models import User
+from rabta.accounts.types import Actor
+from rabta.complaints.choices import CLOSED_STATUSES
+from rabta.complaints.models import Complaint
+from rabta.core.errors import Conflict, DomainError
+from rabta.core.events import event_record
+from rabta.core.textinput import text_clean
+from rabta.notifications.services import notification_enqueue
+
+WEIGHTS = {Rating.GENUINE: 0.0, Rating.NON_ISSUE: 1.0, Rating.MISLEADING: 3.0, Rating.ABUSIVE: 5.0}
+HALF_LIFE_DAYS = 180
+THRESHOLDS = [
+    (20.0, StandingLevel.SUSPENDED),
+    (10.0, StandingLevel.THROTTLED),
+    (5.0, StandingLevel.WARNED),
+]
+THROTTLE_WINDOW = timedelta(days=1)
+
+
+def standing_score(user: User, *, now: datetime | None = None, since: datetime | None = None) -> float:
+    """The decayed sum of the officers' ratings of the user's complaints, counting only ratings
+    from ``since`` on (a granted appeal wipes the slate)."""
+    now = now or timezone.now()
+    total = 0.0
+    ratings = ResponsibilityRating.objects.filter(complaint__complainant=user)
+    if since is not None:
+        ratings = ratings.filter(created_at__gte=since)
+    for rating, at in ratings.values_list("rating", "created_at"):
+        age_days = max(0.0, (now - at).total_seconds() / 86400)
+        total += WEIGHTS[Rating(rating)] * 0.5 ** (age_days / HALF_LIFE_DAYS)
+    return round(total, 3)
+
+
+def _level_for(score: float) -> StandingLevel:
+    return next((level for threshold, level in THRESHOLDS if score >= threshold), StandingLevel.NORMAL)
+
+
+@transaction.atomic
+def standing_refresh(*, user: User, now: datetime | None = None) -> ComplainantStanding:
+    now = now or timezone.now()
+    standing, _created = ComplainantStanding.objects.select_for_update().get_or_create(
+        user=user, defaults={"updated_at": now}
+    )
+    score = standing_score(user, now=now, since=standing.score_since)
+    level = _level_for(score)
+    previous = standing.level
+    standing.score, standing.level, standing.updated_at = score, level, now
+    standing.save(update_fields=["score", "level", "updated_at"])
+    if level != previous:
+        event_record(
+            kind=AccountabilityEvent.STANDING_CHANGED,
+            subject=standing,
+            from_state=previous,
+            to_state=level,
+            data={"score": score},
+        )
+        _tell(user, f"standing_{level}")
+    return standing
+
+
+def _tell(user: User, template: str) -> None:
+    """A notice to the complainant (in the outbox, inside the caller's transaction). It names the
+    level and what it means, and how to appeal; never the score or who rated what."""
+    notification_enqueue(user=user, template=template, context={})
+
+
+@transaction.atomic
+def complaint_rate_responsibility(*, complaint: Complaint, actor: Actor, rating: str) -> ResponsibilityRating:
+    """The handling office judges a closed complaint: genuine, non-issue, misleading or abusive.
+    Once per complaint; the complainant's standing is refreshed in the same transaction."""
+    require_rate(actor, complaint)
+    complaint = Complaint.objects.select_for_update(of=("self",)).select_related("complainant").get(pk=complaint.pk)
+    if rating not in Rating.values:
+        raise DomainError.for_field(
+            "rating", AccountabilityError.RATING_UNKNOWN, _("Choose genuine, non-issue, misleading or abusive.")
+        )
+    if complaint.status not in CLOSED_STATUSES:
+        raise Conflict(AccountabilityError.TRANSITION_NOT_ALLOWED, _("Only a closed complaint can be rated."))
+    complainant = complaint.complainant
+    if complainant is None:
+        raise Conflict(AccountabilityError.NOT_ALLOWED, _("An anonymous complaint has no complainant to rate."))
+    officer = account(actor)
+    if officer is None:  # the system does not judge complainants: a rating names the officer
+        raise not_allowed(_("Only the handling office may do this."))
+    if ResponsibilityRating.objects.filter(complaint=complaint).exists():
+        raise Conflict(AccountabilityError.RATING_ALREADY_GIVEN, _("This complaint is already rated."))
+    created = ResponsibilityRating.objects.create(
+        complaint=complaint, rated_by=officer, rating=rating, created_at=timezone.now()
+    )
+    event_record(kind=AccountabilityEvent.RESPONSIBILITY_RATED, subject=complaint, actor=actor, data={"rating": rating})
+    standing_refresh(user=complainant)
+    return created
+
+
+def complainant_submit_refusal(
+    user: User, *, level: str | None, now: datetime | None = None
+) -> AccountabilityError | None:
+    """Why intake must refuse a new complaint from this user, or None to accept it. ``level`` is
+    the user's standing level, read by intake with the profile (None: no standing)."""
+    if level is None or level in (StandingLevel.NORMAL, StandingLevel.WARNED):
+        return None
+    if level == StandingLevel.SUSPENDED:
+        return AccountabilityError.COMPLAINANT_SUSPENDED
+    now = now or timezone.now()
+    recent = Complaint.objects.filter(complainant=user, created_at__gte=now - THROTTLE_WINDOW).exists()
+    return AccountabilityError.COMPLAINANT_THROTTLED if recent else None
+
+
+@transaction.atomic
+def standing_appeal_file(*, user: Actor, text: str) -> ComplainantStanding:
+    """The complainant appeals a warning, throttle or suspension; oversight decides."""
+    text = text_clean(text, model=ComplainantStanding, name="appeal_text", field="text")
+    if not text:
+        raise DomainError.for_field("text", AccountabilityError.REASON_REQUIRED, _("Explain why the limit is wrong."))
+    me = account(user)
+    standing = None if me is None else ComplainantStanding.objects.select_for_update().filter(user=me).first()
+    if standing is None or standing.level == StandingLevel.NORMAL:
+        raise Conflict(AccountabilityError.STANDING_NOT_LIMITED, _("Your account has no warning or limit to appeal."))
+    if standing.appeal_open:
+        raise Conflict(AccountabilityError.STANDING_APPEAL_OPEN, _("Your appeal is already waiting for a decision."))
+    standing.appeal_text, standing.appeal_open = text, True
+    standing.save(update_fields=["appeal_text", "appeal_open"])
+    event_record(kind=AccountabilityEvent.STANDING_APPEALED, subject=standing, actor=user, from_state=standing.level)
+    return standing
+
+
+@transaction.atomic
+def standing_appeal_decide(
+    *, standing: ComplainantStanding, actor: Actor, grant: bool, reasons: str, now: datetime | None = None
+) -> ComplainantStanding:
+    """Oversight decides an appeal, with reasons the complainant reads. Granted: the ratings so far
+    stop counting and the account is back to normal. Refused: the level stands."""
+    require_standing(actor, standing)
+    reasons = text_clean(reasons, model=ComplainantStanding, name="appeal_reasons", field="reasons")
+    if not reasons:
+        raise DomainError.for_field(
+            "reasons", AccountabilityError.REASON_REQUIRED, _("A decision must give its reasons.")
+        )
+    standing = ComplainantStanding.objects.select_for_update().select_related("user").get(pk=standing.pk)
+    if not standing.appeal_open:
+        raise Conflict(AccountabilityError.STANDING_APPEAL_NOT_OPEN, _("There is no appeal waiting for a decision."))
+    now = now or timezone.now()
+    previous = standing.level
+    standing.appeal_open, standing.appeal_granted = False, grant
+    standing.appeal_reasons, standing.appeal_decided_at = reasons, now
+    fields = ["appeal_open", "appeal_granted", "appeal_reasons", "appeal_decided_at"]
+    if grant:
+        standing.score_since, standing.score, standing.level, standing.updated_at = (
+            now,
+            0.0,
+            StandingLevel.NORMAL,
+            now,
+        )
+        fields += ["score_since", "score", "level", "updated_at"]
+    standing.save(update_fields=fields)
+    event_record(
+        kind=AccountabilityEvent.STANDING_APPEAL_DECIDED,
+        subject=standing,
+        actor=actor,
+        from_state=previous,
+        to_state=standing.level,
+        reason=reasons,
+        data={"granted": grant},
+    )
+    _tell(standing.user, "standing_appeal_granted" if grant else "standing_appeal_refused")
+    return standing
+
+
+@transaction.atomic
+def officer_audit_queue(*, complaint: Complaint, reason: AuditReason) -> OfficerAudit:
+    """Called when a complainant rejects a resolution (reopen, appeal), inside the transaction of
+    that complaint service, which records the complaint's own event."""
+    audit = OfficerAudit.objects.create(complaint=complaint, officer=complaint.resolved_by, reason=reason)
+    event_record(
+        kind=AccountabilityEvent.OFFICER_AUDIT_QUEUED,
+        subject=audit,
+        to_state=AuditStatus.OPEN,
+        data={"complaint": complaint.pk, "officer": audit.officer_id, "reason": str(reason)},
+    )
+    return audit
+
+
+@transaction.atomic
+def officer_audit_close(*, audit: OfficerAudit, actor: Actor, finding: str, notes: str) -> OfficerAudit:
+    """Oversight closes an audit with a finding (the resolution was sound, or the officer was at
+    fault) and notes; both are recorded for the officer's record."""
+    require_audit(actor, audit)
+    if finding not in OfficerAudit.Finding.values:
+        raise DomainError.for_field("finding", AccountabilityError.AUDIT_FINDING_UNKNOWN, _("Choose sound or fault."))
+    notes = text_clean(notes, model=OfficerAudit, name="notes")
+    if not notes:
+        raise DomainError.for_field("notes", AccountabilityError.REASON_REQUIRED, _("Say what the audit found."))
+    audit = OfficerAudit.objects.select_for_update().get(pk=audit.pk)
+    if audit.status != AuditStatus.OPEN:
+        raise Conflict(AccountabilityError.TRANSITION_NOT_ALLOWED, _("This audit is already closed."))
+    audit.status, audit.finding, audit.notes = AuditStatus.CLOSED, finding, notes
+    audit.closed_by, audit.closed_at = account(actor), timezone.now()
+    audit.save(update_fields=["status", "finding", "notes", "closed_by", "closed_at"])
+    event_record(
+        kind=AccountabilityEvent.OFFICER_AUDIT_CLOSED,
+        subject=audit,
+        actor=actor,
+        from_state=AuditStatus.OPEN,
+        to_state=finding,
+        reason=notes,
+        data={"complaint": audit.complaint_id, "officer": audit.officer_id},
+    )
+    return audit
