@@ -8,6 +8,8 @@ These keys protect nothing; never load the demo into a production database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -131,3 +133,12 @@ def demo_logins_text() -> str:
         "Staff sign in with a one-time code as well: `.venv/bin/rabta demo_totp EMAIL` prints the current one."
     )
     return "\n".join(lines) + "\n"
+
+
+# The demo loader (`rabta loaddemo`): the logins are attached to offices of the demo directory.
+DEMO_AFTER: tuple[str, ...] = ("directory",)
+
+
+def demo_load(*, offices: int, seed: int, shared_data: Path | None, stdout: TextIO) -> str:
+    """One login per role; returns what ``loaddemo`` prints."""
+    return f"demo users: {demo_users_create()}"

@@ -110,17 +110,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else ""
 
     @property
-    def is_verified_contact(self) -> bool:
-        return bool(self.email_verified_at or self.phone_verified_at)
-
-    @property
     def roles(self) -> set[str]:
         from rabta.core.permissions import user_roles
 
         return user_roles(self)
-
-    def has_role(self, role: str) -> bool:
-        return role in self.roles
 
 
 class ComplainantProfile(TimeStampedModel):

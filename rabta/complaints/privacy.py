@@ -28,8 +28,9 @@ from functools import lru_cache
 from typing import Any
 
 import phonenumbers
+from django.db.models import Q
 
-from rabta.complaints.choices import Anonymity
+from rabta.complaints.choices import HIDDEN_FROM_OFFICE, Anonymity, MessageDirection
 
 COMPLAINANT = "[complainant]"  # the complainant's own name or identifier
 REDACTED = "[removed]"  # something shaped like anyone's identifier
@@ -632,6 +633,39 @@ def scrub(text: str, who: Identity = NOBODY) -> str:
 def scrub_for_person(text: str, person: Any) -> str:
     """:func:`scrub` for the account ``person`` (or nobody known, for None)."""
     return scrub(text, identity_of(person))
+
+
+# Whose words an office reads only in a scrubbed copy (``*_for_office``): a complainant hidden from
+# it, in their complaint and in what they write to it. Intake and message_post make the copies;
+# office_copies_rescrub selects the same rows with these queries to bring them up to a newer scrubber.
+COMPLAINTS_COPIED_FOR_OFFICE = Q(anonymity__in=HIDDEN_FROM_OFFICE)
+MESSAGES_COPIED_FOR_OFFICE = Q(complaint__anonymity__in=HIDDEN_FROM_OFFICE, direction=MessageDirection.TO_OFFICE)
+
+
+def message_for_office(*, complaint: Any, body: str, direction: str) -> str:
+    """The office's copy of a message: what a hidden complainant writes to the office, scrubbed of
+    their identity; anything else as written (an office's words to the complainant are not the
+    complainant's, and a visible complainant's identity is not hidden)."""
+    if direction == MessageDirection.TO_OFFICE and complaint.anonymity in HIDDEN_FROM_OFFICE:
+        return scrub_for_person(body, complaint.complainant)
+    return body
+
+
+class IdentityMemo:
+    """:func:`identity_of`, read once per person while a batch scrubs many of their texts. Cleared
+    between batches, so memory stays bounded by one batch's people."""
+
+    def __init__(self) -> None:
+        self._known: dict[int | None, Identity] = {}
+
+    def __call__(self, person: Any) -> Identity:
+        key = getattr(person, "pk", None)
+        if key not in self._known:
+            self._known[key] = identity_of(person)
+        return self._known[key]
+
+    def clear(self) -> None:
+        self._known.clear()
 
 
 def complaint_view(complaint: Any, *, reader_id: int | None) -> dict[str, str | None]:

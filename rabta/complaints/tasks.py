@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from typing import Any
 
-from rabta.celery import app
+from celery import shared_task
 
 
 @shared_task
@@ -52,14 +52,12 @@ def closure_sweep_task() -> int:
     return closure_sweep()
 
 
-app.conf.beat_schedule.update(
-    {
-        "escalation-sweep": {"task": "rabta.complaints.tasks.escalation_sweep_task", "schedule": 15 * 60},
-        # The sweep kicks this as it commits; beat catches what a killed process or a refused kick left.
-        "escalation-notify": {"task": "rabta.complaints.tasks.escalation_notify_task", "schedule": 5 * 60},
-        "reminder-sweep": {"task": "rabta.complaints.tasks.reminder_sweep_task", "schedule": 15 * 60},
-        "clock-resume": {"task": "rabta.complaints.tasks.clock_resume_task", "schedule": 15 * 60},
-        "closure-sweep": {"task": "rabta.complaints.tasks.closure_sweep_task", "schedule": 60 * 60},
-        "outbox-delivery": {"task": "rabta.notifications.tasks.deliver_pending_outbox", "schedule": 60},
-    }
-)
+# Read by rabta.celery (beat_schedule_collect) through the app registry.
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "escalation-sweep": {"task": "rabta.complaints.tasks.escalation_sweep_task", "schedule": 15 * 60},
+    # The sweep kicks this as it commits; beat catches what a killed process or a refused kick left.
+    "escalation-notify": {"task": "rabta.complaints.tasks.escalation_notify_task", "schedule": 5 * 60},
+    "reminder-sweep": {"task": "rabta.complaints.tasks.reminder_sweep_task", "schedule": 15 * 60},
+    "clock-resume": {"task": "rabta.complaints.tasks.clock_resume_task", "schedule": 15 * 60},
+    "closure-sweep": {"task": "rabta.complaints.tasks.closure_sweep_task", "schedule": 60 * 60},
+}

@@ -22,8 +22,9 @@ def refuse_development_parts() -> None:
     """Stop start-up when RABTA_ENV=production is configured with a part that only suits a laptop.
 
     Raised from CoreConfig.ready(), so every entry point (gunicorn, celery, every command) refuses,
-    not only `rabta check`. A console sender in production would print citizens' phone numbers and
-    verification codes into the service's log instead of delivering them.
+    not only `rabta check`. A console mail backend in production would print citizens' addresses and
+    verification codes into the service's log instead of delivering them. (The SMS sender is the
+    notifications app's to check: rabta.notifications.checks.)
     """
     if not settings.PRODUCTION:
         return
@@ -35,8 +36,6 @@ def refuse_development_parts() -> None:
         raise ImproperlyConfigured("RABTA_ALLOWED_HOSTS: name the site's host names (no '*') when RABTA_ENV=production")
     from django.core.mail.backends.base import BaseEmailBackend
 
-    from rabta.notifications.senders import HttpSmsSender, SmsSender
-
     email_backend = import_string(settings.EMAIL_BACKEND)
     development = tuple(import_string(path) for path in DEVELOPMENT_EMAIL_BACKENDS)
     if not issubclass(email_backend, BaseEmailBackend) or issubclass(email_backend, development):
@@ -44,16 +43,6 @@ def refuse_development_parts() -> None:
             f"RABTA_EMAIL_BACKEND: {settings.EMAIL_BACKEND} delivers no mail; production needs a real relay "
             "(e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST...)"
         )
-    sms_backend = import_string(settings.RABTA_SMS_BACKEND)
-    if not (isinstance(sms_backend, type) and issubclass(sms_backend, SmsSender)) or sms_backend.development_only:
-        raise ImproperlyConfigured(
-            f"RABTA_SMS_BACKEND: {settings.RABTA_SMS_BACKEND} delivers no SMS; production needs a gateway "
-            "(rabta.notifications.senders.HttpSmsSender with RABTA_SMS_GATEWAY_*)"
-        )
-    if issubclass(sms_backend, HttpSmsSender):
-        sender = sms_backend()  # validates the gateway's settings now rather than at the first message
-        if not sender.config.url.startswith("https://"):
-            raise ImproperlyConfigured("RABTA_SMS_GATEWAY_URL: production sends codes to the gateway over https only")
 
 
 @checks.register(checks.Tags.security, deploy=True)

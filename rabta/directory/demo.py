@@ -17,6 +17,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
 
 from django.db import transaction
 from tqdm import tqdm
@@ -437,3 +439,15 @@ def demo_directory_create(*, offices: int = 7500, seed: int = 2026, progress: bo
     if not created:
         return f"nothing to create: all {planned_total} planned offices already exist ({total} offices in total)"
     return f"{created} offices and {posts} posts created ({total} offices in total, seed {seed})"
+
+
+# The demo loader (`rabta loaddemo`, rabta/core/management/commands/loaddemo.py): the directory
+# comes first, every other domain's demo places its items in it.
+DEMO_AFTER: tuple[str, ...] = ()
+
+
+def demo_load(*, offices: int, seed: int, shared_data: Path | None, stdout: TextIO) -> str:
+    """The real jurisdictions and a generated directory of ``offices`` offices (progress on the
+    terminal); returns what ``loaddemo`` prints."""
+    jurisdictions_load()
+    return f"directory: {demo_directory_create(offices=offices, seed=seed, progress=True)}"

@@ -27,9 +27,6 @@ class Jurisdiction(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
 
-    def localized_name(self, language: str) -> str:
-        return self.name_ur if language == "ur" and self.name_ur else self.name
-
 
 class Government(TimeStampedModel):
     code = models.CharField(max_length=20, unique=True)
@@ -104,10 +101,6 @@ class Office(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def is_collectorate(self) -> bool:
-        return self.level == OfficeLevel.COLLECTORATE
 
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]

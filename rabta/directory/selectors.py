@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from rabta.directory.choices import JurisdictionKind
 from rabta.directory.models import Department, Government, Jurisdiction, Office
 
 SEARCH_LIMIT_MAX = 200
@@ -64,11 +63,6 @@ def office_reporting_line(office: Office) -> list[Office]:
     ids = office.ancestor_ids()
     by_id = office_queryset().in_bulk(ids)
     return [by_id[pk] for pk in reversed(ids) if pk in by_id]
-
-
-def office_detail(*, pk: int) -> Office:
-    """One office with its posts; raises Office.DoesNotExist."""
-    return office_queryset().prefetch_related("posts", "serves").get(pk=pk)
 
 
 def jurisdiction_descendant_ids(jurisdiction: Jurisdiction) -> list[int]:
@@ -134,7 +128,3 @@ def department_list(*, government: Government | None = None) -> QuerySet[Departm
     if government is not None:
         qs = qs.filter(government=government)
     return qs
-
-
-def jurisdiction_kinds() -> list[str]:
-    return list(JurisdictionKind.values)

@@ -32,10 +32,10 @@ from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, models, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from rabta.core import crypto
 from rabta.notifications.models import Outbox
+from rabta.notifications.notices import notice_get
 from rabta.notifications.senders import SmsMessage, sms_sender
 
 logger = logging.getLogger(__name__)
@@ -52,123 +52,19 @@ KICK_TTL_SECONDS = 30  # should a queued task be lost, the next commit after thi
 
 def _render(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
     """Subject and body of a template, in ``language`` (lazy texts in the context too, such as a
-    decision's translated result)."""
-    subject, body = _texts(language)[template]
+    decision's translated result). An undeclared template raises :class:`UnknownNotice`."""
+    subject, body = _texts(language, template)
     with translation.override(language):
         return subject % context, body % context
 
 
-@lru_cache(maxsize=16)
-def _texts(language: str) -> dict[str, tuple[str, str]]:
-    """Every template's subject and body in one language, looked up once per process (a sweep
-    renders thousands). Texts live here, through gettext, so that they are translated with
-    everything else."""
+@lru_cache(maxsize=1024)
+def _texts(language: str, template: str) -> tuple[str, str]:
+    """A template's subject and body in one language, translated once per process (a sweep renders
+    thousands). The texts are declared by their domains (rabta.notifications.notices)."""
+    notice = notice_get(template)
     with translation.override(language):
-        return _texts_now()
-
-
-def _texts_now() -> dict[str, tuple[str, str]]:
-    return {
-        "complaint_submitted": (
-            _("Complaint %(tracking_number)s received"),
-            _("Your complaint %(tracking_number)s has been sent to %(office)s. A reply is due by %(due)s."),
-        ),
-        "complaint_message": (
-            _("New message on %(tracking_number)s"),
-            _("The office has written to you about complaint %(tracking_number)s. Sign in to Rabta to read it."),
-        ),
-        "complaint_resolved": (
-            _("Complaint %(tracking_number)s resolved"),
-            _("The office has resolved complaint %(tracking_number)s. Please tell us if you are satisfied."),
-        ),
-        "complaint_appeal_closed": (
-            _("Your appeal on %(tracking_number)s was decided"),
-            _(
-                "Your appeal on complaint %(tracking_number)s was decided: %(decision)s. The complaint is now "
-                "closed. Sign in to Rabta to read the reasons."
-            ),
-        ),
-        "complaint_appeal_reopened": (
-            _("Your appeal on %(tracking_number)s was decided"),
-            _(
-                "Your appeal on complaint %(tracking_number)s was decided: %(decision)s. The complaint goes back "
-                "to the office to carry out the decision. Sign in to Rabta to read the reasons."
-            ),
-        ),
-        "complaint_escalated": (
-            _("Complaint %(tracking_number)s escalated"),
-            _("Complaint %(tracking_number)s was not resolved in time and has been sent to senior officers."),
-        ),
-        "standing_warned": (
-            _("A warning about your complaints"),
-            _(
-                "Officers judged some of your recent complaints not genuine. Nothing is limited yet. "
-                "If you think this is wrong, you can appeal in Rabta."
-            ),
-        ),
-        "standing_throttled": (
-            _("Your new complaints are limited"),
-            _(
-                "Officers judged several of your recent complaints not genuine, so you can lodge one new "
-                "complaint a day for now. You can appeal this in Rabta."
-            ),
-        ),
-        "standing_suspended": (
-            _("You cannot lodge new complaints for now"),
-            _(
-                "Officers judged many of your recent complaints not genuine, so new complaints from your "
-                "account are suspended. Your open complaints go on. You can appeal this in Rabta."
-            ),
-        ),
-        "standing_normal": (
-            _("The limit on your complaints is lifted"),
-            _("Your account is back to normal: you can lodge complaints as before."),
-        ),
-        "standing_appeal_granted": (
-            _("Your appeal was granted"),
-            _("Your appeal was granted and the limit on your account is lifted. Sign in to Rabta to read why."),
-        ),
-        "standing_appeal_refused": (
-            _("Your appeal was refused"),
-            _("Your appeal was refused and the limit on your account stands. Sign in to Rabta to read why."),
-        ),
-        "decision_review_decided": (
-            _("Decision review %(reference)s decided"),
-            _(
-                "Your review %(reference)s of decision %(decision)s has been decided: %(result)s. "
-                "Sign in to Rabta to read the reasons."
-            ),
-        ),
-        "password_reset": (
-            _("Choose your Rabta password"),
-            _(
-                "An administrator asked Rabta to let you choose a new password. Open this link to choose it: "
-                "%(link)s If you did not expect this, tell your administrator."
-            ),
-        ),
-        "second_factor_reset": (
-            _("Your Rabta sign-in code app was reset"),
-            _(
-                "An administrator removed the authenticator app linked to your Rabta account. At your next "
-                "sign-in you will set up a new one. If you did not ask for this, tell your administrator at once."
-            ),
-        ),
-        "office_deadline_reminder": (
-            _("Deadlines due at %(office)s: %(count)s"),
-            _(
-                "These complaints at %(office)s have a deadline within a day, or one already passed: "
-                "%(complaints)s. Open your Rabta inbox to act on them."
-            ),
-        ),
-        "identifier_claimed": (
-            _("Someone tried to register with your %(identifier)s"),
-            _(
-                "Someone asked to open a Rabta account with your %(identifier)s, which is confirmed on your "
-                "account. If it was you, sign in instead (you can reset your password). If not, there is "
-                "nothing to do: the other account cannot confirm it or use it to sign in as you."
-            ),
-        ),
-    }
+        return str(notice.subject), str(notice.body)
 
 
 @dataclass(frozen=True)

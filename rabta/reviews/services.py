@@ -33,7 +33,7 @@ RANK_MIN, RANK_MAX = 1, 22  # the BPS grades
 DECISION_REFERENCE_MAX_LENGTH = DecisionReview._meta.get_field("decision_reference").max_length or 60
 DECLARATION_NUMBER_MAX_LENGTH = DecisionReview._meta.get_field("declaration_number").max_length or 40
 
-# The applicant is told when their review is decided; the texts live in rabta.notifications.services._render.
+# The applicant is told when their review is decided; the texts live in rabta/complaints/notices.py.
 DECIDED_TEMPLATE = "decision_review_decided"
 
 

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -62,3 +63,16 @@ def test_logins_text_lists_every_login_and_the_totp_command():
         assert login.email in text
     assert "demo_totp" in text
     assert "(directory not loaded)" not in text
+
+
+def test_the_demo_logins_cannot_be_created_in_production_by_any_caller():
+    with override_settings(PRODUCTION=True), pytest.raises(CommandError):
+        demo_users_create()
+    assert not User.objects.exists()
+
+
+def test_demo_totp_prints_no_code_in_production_even_for_an_account_with_a_demo_address():
+    out = StringIO()
+    with override_settings(PRODUCTION=True), pytest.raises(CommandError, match="production"):
+        call_command("demo_totp", DEMO_LOGINS[1].email, stdout=out)
+    assert out.getvalue() == ""

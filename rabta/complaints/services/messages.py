@@ -11,7 +11,7 @@ from rabta.complaints.choices import CLOSED_STATUSES, HIDDEN_FROM_OFFICE, Messag
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Complaint, Message
 from rabta.complaints.permissions import Action, message_action, require
-from rabta.complaints.privacy import scrub_for_person
+from rabta.complaints.privacy import message_for_office
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
 from rabta.core.textinput import text_clean
@@ -35,10 +35,7 @@ def message_post(*, complaint: Complaint, author: Any, body: str, direction: str
     if complaint.status in CLOSED_STATUSES:
         raise DomainError(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This complaint is closed."), status_code=409)
     hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
-    # What the complainant writes reaches a hidden complainant's office scrubbed (rabta.complaints.privacy).
-    for_office = (
-        scrub_for_person(body, complaint.complainant) if hidden and direction == MessageDirection.TO_OFFICE else body
-    )
+    for_office = message_for_office(complaint=complaint, body=body, direction=direction)
     message = Message.objects.create(
         complaint=complaint,
         author=author if getattr(author, "pk", None) else None,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
-from rabta.complaints.choices import HIDDEN_FROM_OFFICE, MessageDirection
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, Complaint, Message
-from rabta.complaints.privacy import Identity, identity_of, scrub
+from rabta.complaints.privacy import (
+    COMPLAINTS_COPIED_FOR_OFFICE,
+    MESSAGES_COPIED_FOR_OFFICE,
+    IdentityMemo,
+    scrub,
+)
 
 RESCRUB_BATCH = 500
 
@@ -24,15 +26,8 @@ def office_copies_rescrub(*, batch: int = RESCRUB_BATCH) -> int:
     derived data (like a cache of the scrubber's output), so no event is written for them.
     """
     changed = 0
-    identities: dict[int | None, Identity] = {}
-
-    def who(user: Any) -> Identity:
-        key = getattr(user, "pk", None)
-        if key not in identities:
-            identities[key] = identity_of(user)
-        return identities[key]
-
-    complaints = Complaint.objects.filter(anonymity__in=HIDDEN_FROM_OFFICE).select_related("complainant")
+    who = IdentityMemo()
+    complaints = Complaint.objects.filter(COMPLAINTS_COPIED_FOR_OFFICE).select_related("complainant")
     last = 0
     while True:
         rows = list(
@@ -51,11 +46,9 @@ def office_copies_rescrub(*, batch: int = RESCRUB_BATCH) -> int:
                     Complaint.objects.filter(pk=complaint.pk).update(subject_for_office=subject, text_for_office=text)
                     changed += 1
         last = rows[-1].pk
-        identities.clear()  # bounded memory: one batch's complainants at a time
+        who.clear()  # bounded memory: one batch's complainants at a time
 
-    messages = Message.objects.filter(
-        complaint__anonymity__in=HIDDEN_FROM_OFFICE, direction=MessageDirection.TO_OFFICE
-    ).select_related("complaint__complainant")
+    messages = Message.objects.filter(MESSAGES_COPIED_FOR_OFFICE).select_related("complaint__complainant")
     last = 0
     while True:
         found = list(messages.filter(pk__gt=last).order_by("pk")[:batch])
@@ -68,5 +61,5 @@ def office_copies_rescrub(*, batch: int = RESCRUB_BATCH) -> int:
                     Message.objects.filter(pk=message.pk).update(body_for_office=body)
                     changed += 1
         last = found[-1].pk
-        identities.clear()
+        who.clear()
     return changed

@@ -442,3 +442,26 @@ def test_no_name_in_the_table_eats_ordinary_words():
     for name in names:
         user = User(email="x@example.pk", full_name=name.title())
         assert scrub_for_person(ORDINARY, user) == ORDINARY, name
+
+
+@pytest.mark.parametrize(
+    ("anonymity", "direction", "scrubbed"),
+    [
+        ("identity_hidden_from_office", "to_office", True),
+        ("fully_anonymous", "to_office", True),
+        ("identity_hidden_from_office", "to_complainant", False),
+        ("public_name_hidden", "to_office", False),
+    ],
+)
+def test_the_office_copy_of_a_message_is_scrubbed_only_for_a_hidden_complainant_writing_to_it(
+    anonymity, direction, scrubbed
+):
+    from types import SimpleNamespace
+
+    from rabta.complaints.privacy import message_for_office
+
+    complaint = SimpleNamespace(anonymity=anonymity, complainant=SimpleNamespace(pk=None, full_name="Ayesha Siddiqui"))
+    body = "This is Ayesha Siddiqui, still waiting."
+    copy = message_for_office(complaint=complaint, body=body, direction=direction)
+    assert ("Siddiqui" not in copy) is scrubbed
+    assert (copy == body) is not scrubbed

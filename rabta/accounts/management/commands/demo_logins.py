@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from rabta.accounts.demo import demo_logins_text
+
 
 class Command(BaseCommand):
     help = "Print where Rabta is served and the demo logins."
@@ -14,7 +16,5 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
 
     def handle(self, *args: Any, url: str, **options: Any) -> None:
-        from rabta.accounts.demo import demo_logins_text
-
         self.stdout.write(f"\nRabta is starting at {url}  (Urdu: {url}ur/)\n")
         self.stdout.write(demo_logins_text())

@@ -1,0 +1,5 @@
+DEMO_AFTER = ("demo_cycle_b",)
+
+
+def demo_load(**kwargs):
+    return ""

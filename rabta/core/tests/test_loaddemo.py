@@ -1,0 +1,46 @@
+"""`rabta loaddemo` finds each domain's demo loader through the app registry and runs each after
+the ones it builds on."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.apps import AppConfig, apps
+from django.core.management import CommandError, call_command
+
+from rabta.core.management.commands.loaddemo import demo_loaders
+
+
+def test_each_demo_loads_after_the_ones_it_builds_on():
+    labels = [label for label, _load in demo_loaders(reversed(apps.get_app_configs()))]
+    assert labels.index("directory") < labels.index("accounts") < labels.index("complaints")
+
+
+def test_a_demo_waiting_for_an_app_without_a_demo_is_refused():
+    with pytest.raises(CommandError, match="the complaints demo loads after directory, accounts"):
+        demo_loaders([apps.get_app_config("complaints")])
+
+
+def test_demos_waiting_for_each_other_are_refused():
+    cycle = [AppConfig.create(f"rabta.core.tests.demo_cycle_{x}") for x in "ab"]
+    with pytest.raises(CommandError, match="cycle"):
+        demo_loaders(cycle)
+
+
+@pytest.mark.django_db
+def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_nothing():
+    call_command("loaddemo", offices=1200, stdout=(first := StringIO()))
+    call_command("loaddemo", offices=1200, stdout=(second := StringIO()))
+
+    lines = first.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == [
+        "directory",
+        "demo users",
+        "complaint categories",
+        "complaints",
+    ]
+    assert lines[-1].startswith("demo loaded in ")
+    again = second.getvalue()
+    assert "demo users: 0 created" in again
+    assert "complaint categories: 0 created" in again
