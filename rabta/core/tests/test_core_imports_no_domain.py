@@ -14,9 +14,8 @@ from pathlib import Path
 from django.apps import apps
 
 CORE = Path(__file__).resolve().parents[1]
-# The installed domains, and those on their way (reviews and accountability leave complaints).
+# The installed domains: every rabta app but core.
 DOMAINS = {config.name for config in apps.get_app_configs() if config.name.startswith("rabta.")} - {"rabta.core"}
-DOMAINS |= {"rabta.reviews", "rabta.accountability"}
 DYNAMIC_IMPORTS = {"import_module", "import_string", "__import__"}
 
 
