@@ -138,3 +138,10 @@ def department_list(*, government: Government | None = None) -> QuerySet[Departm
 
 def jurisdiction_kinds() -> list[str]:
     return list(JurisdictionKind.values)
+
+
+def districts_of(province: Jurisdiction) -> QuerySet[Jurisdiction]:
+    """The districts of a province, directly below it or below one of its divisions, by name."""
+    return Jurisdiction.objects.filter(
+        Q(parent=province) | Q(parent__parent=province), kind=JurisdictionKind.DISTRICT
+    ).order_by("name")
