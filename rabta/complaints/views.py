@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -99,12 +99,12 @@ def track(request: HttpRequest) -> HttpResponse:
 
 STEPS = ("what", "category", "place", "details", "privacy", "review")
 STEP_TITLES = {
-    "what": _("What happened"),
-    "category": _("Category"),
-    "place": _("Place"),
-    "details": _("Details"),
-    "privacy": _("Who sees your name"),
-    "review": _("Check and send"),
+    "what": gettext_lazy("What happened"),
+    "category": gettext_lazy("Category"),
+    "place": gettext_lazy("Place"),
+    "details": gettext_lazy("Details"),
+    "privacy": gettext_lazy("Who sees your name"),
+    "review": gettext_lazy("Check and send"),
 }
 DRAFTS = "lodge_drafts"
 DRAFTS_KEPT = 5
