@@ -72,7 +72,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_control(max_age=3600, public=True)
+@cache_control(max_age=3600, private=True)  # its names are in the visitor's language
 def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest: Rabta can be added to a phone's home screen."""
     return JsonResponse(
@@ -80,7 +80,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
             "name": _("Rabta"),
             "short_name": _("Rabta"),
             "description": _("Lodge a complaint with any government office, follow it, and judge the result."),
-            "start_url": reverse("home"),
+            "start_url": "/",  # the root sends each visitor on to their own language
             "scope": "/",
             "display": "standalone",
             "background_color": "#ffffff",

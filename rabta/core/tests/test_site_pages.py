@@ -144,3 +144,12 @@ def test_pages_load_htmx_from_our_own_origin_only(client):
     body = client.get("/en/complaints/lodge/").content.decode()
     assert "/static/vendor/htmx/htmx.min.js" in body
     assert "<script>" not in body and "style=" not in body
+
+
+def test_a_rate_limited_page_answers_429_with_when_to_try_again(client, settings, world):
+    settings.RABTA_RATE_LIMITS = {**settings.RABTA_RATE_LIMITS, "anonymous_tracking": {"address": "1/h"}}
+    client.get("/en/complaints/track/", {"number": "RB-0000-0000-0"})
+    response = client.get("/en/complaints/track/", {"number": "RB-0000-0000-0"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Too many requests" in response.content.decode()
