@@ -167,3 +167,18 @@ def test_lodge_page_first_load_is_under_200_kb(page, water):
     listing = "\n".join(f"{n}\t{u}" for u, n in sorted(sizes.items(), key=lambda kv: -kv[1]))
     (SHOTS / "lodge-transfer.txt").write_text(f"{listing}\n{total}\ttotal\n")
     assert total < 200 * 1024, sizes
+
+
+def test_offline_a_page_that_cannot_be_fetched_shows_the_offline_page(page, world):
+    """The service worker, once installed, answers a failed navigation with the cached offline page
+    in the language of the address."""
+    page.goto("/ur/complaints/track/")
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.reload()  # now controlled by the worker
+    page.context.set_offline(True)
+    try:
+        page.goto("/ur/complaints/lodge/")
+        assert page.locator("html").get_attribute("lang") == "ur"
+        assert page.locator("h1").inner_text() == "آپ آف لائن ہیں"
+    finally:
+        page.context.set_offline(False)
