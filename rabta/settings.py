@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rabta.core.pages.PageErrorsMiddleware",  # a page's NotFound, 403 or rate limit: the page for it
 ]
 
 ROOT_URLCONF = "rabta.urls"
@@ -254,6 +255,8 @@ RABTA_VERIFICATION_CODE_TTL_MINUTES = 15
 # A staff session (officers, supervisors, administrators...) ends after this long without a request.
 RABTA_STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("RABTA_STAFF_SESSION_IDLE_MINUTES", "30"))
 
+# A refused CSRF check explains itself in the user's language (what happened, what to do).
+CSRF_FAILURE_VIEW = "rabta.core.pages.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

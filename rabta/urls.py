@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from rabta.api.api import api
+from rabta.core import pages
 from rabta.core import views as core_views
-from rabta.core.pages import home
 
 admin.site.site_header = "Rabta administration"
 admin.site.site_title = "Rabta admin"
@@ -15,14 +15,24 @@ urlpatterns = [
     path("metrics", core_views.metrics, name="metrics"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # At the root, so the service worker's scope is the whole site.
+    path("sw.js", pages.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pages.manifest, name="manifest"),
 ]
 
 # Pages carry the language in the URL (/en/..., /ur/...) so a shared link opens in the language it
 # was shared in. Unknown prefixes (/fr/...) are simply not found.
 urlpatterns += i18n_patterns(
-    path("", home, name="home"),
+    path("", pages.home, name="home"),
+    path("offline/", pages.offline, name="offline"),
     path("accounts/", include("rabta.accounts.urls")),
+    path("complaints/", include("rabta.complaints.urls")),
     path("directory/", include("rabta.directory.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
+
+handler400 = "rabta.core.pages.bad_request"
+handler403 = "rabta.core.pages.permission_denied"
+handler404 = "rabta.core.pages.page_not_found"
+handler500 = "rabta.core.pages.server_error"

@@ -445,3 +445,130 @@ def canned_replies_for(user: Any) -> QuerySet[CannedReply]:
         department__government__in=assignments.filter(role="oversight").exclude(government=None).values("government_id")
     )
     return CannedReply.objects.filter(departments).select_related("department").distinct().order_by("title")
+
+
+# Reads for the pages (rabta/complaints/views.py).
+
+CATEGORY_SEARCH_LIMIT = 50
+
+
+def category_search(*, query: str = "", limit: int = CATEGORY_SEARCH_LIMIT) -> list[Category]:
+    """Active categories whose English or Urdu name, department or code holds every word of
+    ``query`` (case-insensitive), so a complainant finds one in plain words in either language."""
+    qs = category_list()
+    for word in query.split()[:8]:
+        qs = qs.filter(
+            Q(name__icontains=word)
+            | Q(name_ur__icontains=word)
+            | Q(code__icontains=word)
+            | Q(department__name__icontains=word)
+        )
+    return list(qs.order_by("name", "code")[:limit])
+
+
+def category_get(code: str) -> Category | None:
+    """An active category by code, with its department, for a lodging form; None if there is none."""
+    return category_list().filter(code=code).first() if code else None
+
+
+def my_complaints(*, user: Any, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[Complaint]:
+    """The complaints the user lodged (not those they handle as staff), newest first, one page
+    keyset-paginated by id, with what a list row shows: one query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    qs = Complaint.objects.visible_to(user).filter(complainant_id=user.pk)
+    if before_id:
+        qs = qs.filter(id__lt=before_id)
+    qs = qs.select_related("category", "current_office", "jurisdiction", "complainant").only(*LIST_FIELDS)
+    return list(qs.order_by("-id")[: page_size(limit)])
+
+
+# What anyone holding a tracking number may read of a complaint: its progress, never its words,
+# its place or who lodged it (a tracking number is read over the phone and may be overheard).
+PUBLIC_EVENT_KINDS = frozenset(
+    {
+        "complaints.submitted",
+        "complaints.routed",
+        "complaints.acknowledged",
+        "complaints.in_progress",
+        "complaints.transferred",
+        "complaints.escalated",
+        "complaints.resolved",
+        "complaints.rejected",
+        "complaints.reopened",
+        "complaints.appealed",
+        "complaints.appeal_decided",
+        "complaints.closed",
+        "complaints.closed_confirmed",
+        "complaints.closed_unconfirmed",
+        "complaints.closed_after_appeal",
+        "complaints.reopened_on_appeal",
+    }
+)
+
+
+def complaint_public_progress(*, tracking_number: str) -> dict[str, Any]:
+    """A complaint's progress as the public may see it by its tracking number: kind, category,
+    handling office, status, dates and the status changes (kind and time only). NotFound when no
+    complaint has this number."""
+    number = (tracking_number or "").strip().upper()
+    complaint = (
+        Complaint.objects.filter(tracking_number=number)
+        .select_related("category", "current_office")
+        .only(
+            "id",
+            "tracking_number",
+            "kind",
+            "status",
+            "created_at",
+            "resolve_due_at",
+            "category__name",
+            "category__name_ur",
+            "current_office__name",
+            "current_office__name_ur",
+            "current_office__code",
+        )
+        .first()
+        if number
+        else None
+    )
+    if complaint is None:
+        raise NotFound()
+    steps = [
+        {"kind": event.kind, "at": event.occurred_at, "to_state": event.to_state}
+        for event in Event.objects.for_subject(complaint)
+        .filter(kind__in=PUBLIC_EVENT_KINDS)
+        .order_by("occurred_at", "id")
+    ]
+    return {"complaint": complaint, "steps": steps}
+
+
+def complainant_actions(*, user: Any, complaint: Complaint, now: datetime | None = None) -> frozenset[str]:
+    """The actions a page should offer the complainant on their complaint now (``Action`` values):
+    those the permission layer allows them and the lifecycle allows from the complaint's status,
+    within their windows. Only what to show: the services still decide when the action is taken."""
+    from django.conf import settings
+
+    from rabta.complaints.choices import CLOSED_STATUSES
+    from rabta.complaints.models import Feedback
+    from rabta.complaints.permissions import Action, complaint_may
+    from rabta.complaints.transitions import ACTIONS
+
+    now = now or timezone.now()
+    offered: set[str] = set()
+    if complaint.status not in CLOSED_STATUSES and complaint_may(user, complaint, Action.WRITE_TO_OFFICE):
+        offered.add(Action.WRITE_TO_OFFICE)
+    if complaint.status not in ACTIONS["confirm"].sources or not complaint_may(user, complaint, Action.GIVE_FEEDBACK):
+        return frozenset(offered)
+    answered = Feedback.objects.filter(
+        complaint=complaint, **({"created_at__gte": complaint.resolved_at} if complaint.resolved_at else {})
+    ).exists()
+    if not answered:
+        offered.add(Action.GIVE_FEEDBACK)
+    if complaint.reopen_count < getattr(settings, "RABTA_MAX_REOPENS", 2):
+        offered.add(Action.REOPEN)
+    in_window = complaint.appeal_due_at is None or now <= complaint.appeal_due_at
+    office = complaint.current_office
+    if in_window and office is not None and office.parent_id:
+        offered.add(Action.APPEAL)
+    return frozenset(offered)

@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from rabta.core.navigation import navigation_for
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """The language switch: a plain link to this same page in each other language, so it works
@@ -19,4 +21,9 @@ def site(request: HttpRequest) -> dict[str, Any]:
             continue
         info = get_language_info(code)
         links.append({"code": code, "name": info["name_local"], "url": translate_url(path, code)})
-    return {"RABTA_ENV": settings.RABTA_ENV, "language_links": links}
+    return {
+        "RABTA_ENV": settings.RABTA_ENV,
+        "language_links": links,
+        # Lazy: an error page rendered without a working database must not fail on the roles query.
+        "navigation": lambda: navigation_for(getattr(request, "user", None), request.path),
+    }

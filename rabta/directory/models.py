@@ -27,6 +27,10 @@ class Jurisdiction(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
 
+    def localized_name(self, language: str) -> str:
+        """The name in ``language`` where the directory has it (Urdu), else the English name."""
+        return self.name_ur if language == "ur" and self.name_ur else self.name
+
 
 class Government(TimeStampedModel):
     code = models.CharField(max_length=20, unique=True)

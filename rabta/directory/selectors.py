@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from rabta.directory.choices import JurisdictionKind
 from rabta.directory.models import Department, Government, Jurisdiction, Office
 
 SEARCH_LIMIT_MAX = 200
@@ -128,3 +129,10 @@ def department_list(*, government: Government | None = None) -> QuerySet[Departm
     if government is not None:
         qs = qs.filter(government=government)
     return qs
+
+
+def districts_of(province: Jurisdiction) -> QuerySet[Jurisdiction]:
+    """The districts of a province, directly below it or below one of its divisions, by name."""
+    return Jurisdiction.objects.filter(
+        Q(parent=province) | Q(parent__parent=province), kind=JurisdictionKind.DISTRICT
+    ).order_by("name")

@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIZES = {"phone": (360, 740), "desktop": (1280, 900)}
 PAGES = {"home": "/{lang}/", "login": "/{lang}/accounts/login/", "register": "/{lang}/accounts/register/"}
 PAGES["404"] = "/{lang}/no-such-page/"
+PAGES.update(lodge="/{lang}/complaints/lodge/", track="/{lang}/complaints/track/", offline="/{lang}/offline/")
 
 
 @pytest.mark.parametrize("size", list(SIZES))
