@@ -81,23 +81,29 @@ def _held_by_others(recipients: Sequence[Any]) -> tuple[set[Any], set[Any]]:
     """The ids of the users not to write to, by email and by phone: their address is one they have
     not verified and another account has. Anyone can type someone else's address into a
     registration form (docs/accounts.md); the verified holder must not receive that account's
-    complaint notices. One query per channel, by the recipients' ids: the database compares the
-    addresses, so recipients loaded with only the fields a message needs (a sweep's ``.only()``)
-    cost no query each for the fields compared here."""
-    pks = {r.pk for r in recipients if not isinstance(r, Recipient) and getattr(r, "pk", None) is not None}
-    return _claimed(pks, "email", "email_verified_at"), _claimed(pks, "phone_hash", "phone_verified_at")
+    complaint notices. At most one query per channel, and none when no recipient may hold such an
+    address; the database compares the addresses, so recipients loaded with only the fields a
+    message needs (a sweep's ``.only()``) cost no query each."""
+    users = [r for r in recipients if not isinstance(r, Recipient) and getattr(r, "pk", None) is not None]
+    return _claimed(users, "email", "email_verified_at"), _claimed(users, "phone_hash", "phone_verified_at")
 
 
-def _claimed(pks: set[Any], address: str, verified: str) -> set[Any]:
-    if not pks:
+def _claimed(users: list[Any], address: str, verified: str) -> set[Any]:
+    candidates = set()
+    for user in users:
+        deferred = user.get_deferred_fields()
+        # Loaded fields settle it here (no address, or a verified one); deferred ones are the database's.
+        if address in deferred or verified in deferred or (getattr(user, address) and not getattr(user, verified)):
+            candidates.add(user.pk)
+    if not candidates:
         return set()
-    users = get_user_model().objects
+    model = get_user_model()
     # Unique among verified holders (accounts' partial constraints): one holder an address.
-    held = users.filter(**{address: models.OuterRef(address), f"{verified}__isnull": False}).exclude(
+    held = model.objects.filter(**{address: models.OuterRef(address), f"{verified}__isnull": False}).exclude(
         pk=models.OuterRef("pk")
     )
     return set(
-        users.filter(pk__in=pks, **{f"{address}__isnull": False, f"{verified}__isnull": True})
+        model.objects.filter(pk__in=candidates, **{f"{address}__isnull": False, f"{verified}__isnull": True})
         .exclude(**{address: ""})
         .filter(models.Exists(held))
         .values_list("pk", flat=True)
