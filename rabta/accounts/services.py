@@ -37,7 +37,7 @@ from rabta.accounts.validators import (
     normalize_phone,
 )
 from rabta.core.crypto import lookup_hash
-from rabta.core.errors import CoreError, DomainError
+from rabta.core.errors import Conflict, CoreError, DomainError, Forbidden, Throttled
 from rabta.core.events import event_record
 from rabta.core.ratelimit import RateLimited
 from rabta.core.textinput import text_clean
@@ -376,11 +376,10 @@ def identity_verify(*, document: IdentityDocument, verified_by: Any, method: str
                 data={"doc_type": document.doc_type, "method": method},
             )
             return document
-    raise DomainError.for_field(
+    raise Conflict.for_field(
         "number",
         AccountsError.IDENTIFIER_HELD_ELSEWHERE,
         _("This number is verified for another account."),
-        status_code=409,
     )
 
 
@@ -404,16 +403,14 @@ def role_grant(
         raise DomainError.for_field("role", AccountsError.ROLE_UNKNOWN, _("Unknown role."))
     if granted_by is not None:
         if granted_by.pk == user.pk:
-            raise DomainError.for_field(
-                "user", AccountsError.ROLE_SELF_GRANT, _("Nobody can grant a role to themselves."), status_code=403
+            raise Forbidden.for_field(
+                "user", AccountsError.ROLE_SELF_GRANT, _("Nobody can grant a role to themselves.")
             )
         if not role_grantable_by(granted_by, role):
-            raise DomainError.for_field(
-                "role", AccountsError.ROLE_NOT_GRANTABLE, _("You cannot grant this role."), status_code=403
-            )
+            raise Forbidden.for_field("role", AccountsError.ROLE_NOT_GRANTABLE, _("You cannot grant this role."))
         if not account_manageable_by(granted_by, user):
-            raise DomainError.for_field(
-                "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account."), status_code=403
+            raise Forbidden.for_field(
+                "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account.")
             )
     spec = definition(role)
     if spec.needs_office and office is None:
@@ -473,12 +470,10 @@ def role_revoke(*, assignment: RoleAssignment, revoked_by: Any = None, reason: s
     user = assignment.user
     if revoked_by is not None and revoked_by.pk != user.pk:
         if not role_grantable_by(revoked_by, assignment.role):
-            raise DomainError.for_field(
-                "role", AccountsError.ROLE_NOT_GRANTABLE, _("You cannot revoke this role."), status_code=403
-            )
+            raise Forbidden.for_field("role", AccountsError.ROLE_NOT_GRANTABLE, _("You cannot revoke this role."))
         if not account_manageable_by(revoked_by, user):
-            raise DomainError.for_field(
-                "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account."), status_code=403
+            raise Forbidden.for_field(
+                "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account.")
             )
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     if not assignment.active:
@@ -677,11 +672,10 @@ def _code_was_used(*, user: User, channel: str, code: str) -> bool:
 
 
 def _contact_verify(*, user: User, channel: str, now: Any) -> DomainError | None:
-    held = DomainError.for_field(
+    held = Conflict.for_field(
         "code",
         AccountsError.IDENTIFIER_HELD_ELSEWHERE,
         _("This email address or phone number is confirmed on another account."),
-        status_code=409,
     )
     if _held_elsewhere(user, channel):
         return held
@@ -716,11 +710,10 @@ def totp_verify(*, device: TOTPDevice, token: str) -> None:
     token = (token or "").strip()
     allowed, _details = device.verify_is_allowed()
     if not allowed:
-        raise DomainError.for_field(
+        raise Throttled.for_field(
             "code",
             AccountsError.TOTP_THROTTLED,
             _("Too many wrong codes. Wait a little, then try the newest code."),
-            status_code=429,
         )
     if device.verify_token(token):
         with transaction.atomic():
@@ -792,9 +785,7 @@ def administrator_grant(*, user: User, granted_by: Any = None) -> RoleAssignment
 
 def _require_manageable(actor: Any, user: User) -> None:
     if not account_manageable_by(actor, user):
-        raise DomainError.for_field(
-            "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account."), status_code=403
-        )
+        raise Forbidden.for_field("user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account."))
 
 
 # What an administrator may change on an account by hand. Everything else has its own service
@@ -815,9 +806,7 @@ def user_update(*, user: User, actor: Any, changes: dict[str, Any]) -> User:
     _require_manageable(actor, user)
     refused = sorted(set(changes) - user_fields_editable_by(actor))
     if refused:
-        raise DomainError.for_field(
-            refused[0], AccountsError.FIELD_NOT_EDITABLE, _("You cannot change this field."), status_code=403
-        )
+        raise Forbidden.for_field(refused[0], AccountsError.FIELD_NOT_EDITABLE, _("You cannot change this field."))
     if changes.get("is_staff") and not changes.get("is_superuser", user.is_superuser) and not user.roles & STAFF_ROLES:
         # Admin access follows a staff role (role_revoke takes it away with the last one): a flag
         # alone would be an account that reaches the admin's login with nothing to justify it.

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from rabta.accounts.roles import Role, definition
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, ComplainantStanding, Complaint, DecisionReview, OfficerAudit
-from rabta.core.errors import DomainError, NotFound
+from rabta.core.errors import DomainError, Forbidden, NotFound
 
 # The roles that work a complaint in its office: acknowledge, resolve, reject, rate...
 WORK_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
@@ -134,7 +134,7 @@ assert set(RULES) == set(Action), "every complaint action needs its rule"
 
 
 def not_allowed(message: str) -> DomainError:
-    return DomainError(ComplaintsError.NOT_ALLOWED, message, status_code=403)
+    return Forbidden(ComplaintsError.NOT_ALLOWED, message)
 
 
 def complaint_visible(user: Any, complaint: Complaint) -> bool:

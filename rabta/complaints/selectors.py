@@ -30,7 +30,7 @@ from rabta.complaints.models import (
 )
 from rabta.complaints.permissions import may_oversee, require_office_reader, require_oversight
 from rabta.complaints.privacy import identity_of, office_text, scrub
-from rabta.core.errors import DomainError, NotFound
+from rabta.core.errors import Conflict, DomainError, NotFound
 from rabta.core.events import event_timeline
 from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
@@ -417,10 +417,9 @@ def attachment_get(*, user: Any, complaint: Complaint, attachment_id: int) -> tu
         raise NotFound()
     office_view = is_office_view(user, complaint)
     if office_view and complaint.identity_hidden_from_office and attachment.cleaned_at is None:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.ATTACHMENT_NOT_CLEANED,
             _("This file has not been cleaned of its metadata yet; try again later."),
-            status_code=409,
         )
     number = Attachment.objects.filter(complaint=complaint, id__lte=attachment.pk).count()
     return attachment, _attachment_row(attachment, complaint=complaint, number=number, office_view=office_view)

@@ -10,6 +10,7 @@ A service raises the class that says what kind of failure it is, never a status 
 ``Forbidden``             the actor may see the item but not do this to it (403)
 ``NotFound``              missing, or outside the actor's scope: the two read alike (404)
 ``Conflict``              the item's current state refuses the change (409)
+``Throttled``             too many attempts: wait, then try again (429)
 ``InvalidTransition``     a ``Conflict`` of the lifecycle's state machine (409)
 ========================  ==============================================================
 
@@ -38,7 +39,6 @@ class CoreError(ErrorCode):
     INVALID_TRANSITION = "invalid_transition"
     CONFLICT = "conflict"
     RATE_LIMITED = "rate_limited"
-    DECRYPTION_FAILED = "decryption_failed"
     TEXT_TOO_LONG = "text_too_long"
     TEXT_CONTROL_CHARACTER = "text_control_character"
     TEXT_INVALID_CHARACTER = "text_invalid_character"
@@ -53,75 +53,88 @@ class CoreError(ErrorCode):
     SERVER_ERROR = "server_error"
 
 
-class DomainError(Exception):
-    """An expected failure of a business rule. Nothing has been written when it is raised."""
+FieldErrors = dict[str, list[dict[str, str]]]
 
-    status_code = 400
+
+class DomainError(Exception):
+    """An expected failure of a business rule. Nothing has been written when it is raised.
+
+    The class says what kind of failure it is; which HTTP status that is, is decided in one place
+    (``rabta.api.errors.status_for``), never here."""
 
     def __init__(
-        self,
-        code: str,
-        message: str,
-        *,
-        fields: dict[str, list[dict[str, str]]] | None = None,
-        status_code: int | None = None,
+        self, code: ErrorCode, message: str, *, fields: FieldErrors | None = None, status_code: int | None = None
     ) -> None:
         super().__init__(message)
         self.code = str(code)
         self.message = str(message)
         self.fields = fields or {}
         if status_code is not None:
-            self.status_code = status_code
+            # TODO(branches reviews, accountability): transitional. Only services/reviews.py and
+            # services/responsibility.py still pass a status (409); they move to their own apps on
+            # those branches, which raise Conflict. The merge removes this parameter, and
+            # rabta/core/tests/test_vocabulary.py refuses any other caller already.
+            self.__class__ = _LEGACY_STATUS_CLASSES[status_code]
 
     @classmethod
-    def for_field(cls, field: str, code: str, message: str, **kwargs: Any) -> Self:
+    def for_field(cls, field: str, code: ErrorCode, message: str) -> Self:
         """One field's error, of this class: ``Forbidden.for_field(...)`` refuses a field the actor
         may not set."""
-        return cls(
-            CoreError.VALIDATION,
-            f"{field}: {message}",
-            fields={field: [{"code": str(code), "message": str(message)}]},
-            **kwargs,
-        )
+        return cls(CoreError.VALIDATION, f"{field}: {message}", fields=field_errors((field, code, message)))
+
+    @classmethod
+    def for_fields(cls, *errors: tuple[str, ErrorCode | str, str]) -> Self:
+        """Several fields' errors at once, ``(field, code, message)`` each; the message names the first."""
+        field, _code, message = errors[0]
+        return cls(CoreError.VALIDATION, f"{field}: {message}", fields=field_errors(*errors))
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "fields": self.fields}
 
 
+def field_errors(*errors: tuple[str, ErrorCode | str, str]) -> FieldErrors:
+    """The ``fields`` of an error, from ``(field, code, message)`` triples (a field may repeat).
+    A code is an app's :class:`ErrorCode` member, or a code a validator library gave (pydantic's
+    ``"enum"``, Django's ``"invalid"``)."""
+    fields: FieldErrors = {}
+    for field, code, message in errors:
+        fields.setdefault(field, []).append({"code": str(code), "message": str(message)})
+    return fields
+
+
 class Unprocessable(DomainError):
     """Well-formed input that cannot be taken as it is (a reused idempotency key, a schema error)."""
 
-    status_code = 422
-
 
 class NotAuthenticated(DomainError):
-    status_code = 401
+    """Nobody is signed in, and the operation needs someone."""
 
 
 class Forbidden(DomainError):
     """The actor may see the item (else it would be :class:`NotFound`) but may not do this to it."""
 
-    status_code = 403
+
+class Throttled(DomainError):
+    """Too many attempts in a short time: the actor must wait before trying again (429)."""
 
 
 class Conflict(DomainError):
     """The item's current state refuses the change: already decided, closed, a cap reached."""
 
-    status_code = 409
-
 
 class NotFound(DomainError):
     """Raised for missing items *and* items outside the caller's scope: both read as 404."""
-
-    status_code = 404
 
     def __init__(self, message: str = "Not found.") -> None:
         super().__init__(CoreError.NOT_FOUND, message)
 
 
 class InvalidTransition(Conflict):
-    def __init__(self, message: str, *, code: str = CoreError.INVALID_TRANSITION) -> None:
+    def __init__(self, message: str, *, code: ErrorCode = CoreError.INVALID_TRANSITION) -> None:
         super().__init__(code, message)
+
+
+_LEGACY_STATUS_CLASSES: dict[int, type[DomainError]] = {409: Conflict, 403: Forbidden}
 
 
 @contextmanager
@@ -140,7 +153,7 @@ def fields_renamed(**names: str) -> Iterator[None]:
 
 def validation_error_to_domain(exc: ValidationError) -> DomainError:
     """Convert Django's ValidationError (from validators and model.full_clean) to the one format."""
-    fields: dict[str, list[dict[str, str]]] = {}
+    fields: FieldErrors = {}
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             fields[field] = [{"code": error.code or "invalid", "message": " ".join(error.messages)} for error in errors]

@@ -44,7 +44,7 @@ from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
 from rabta.complaints.choices import CLOSED_STATUSES, Anonymity
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Attachment, Complaint, Message
-from rabta.core.errors import DomainError
+from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
 
 # The detected type decides everything downstream: the stored name's extension, the served
@@ -434,10 +434,9 @@ def attachment_clean(data: bytes, *, strip_identity: bool, keep_location: bool =
 
 def _refuse_if_closed(status: str) -> None:
     if status in CLOSED_STATUSES:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.ATTACHMENT_COMPLAINT_CLOSED,
             _("This complaint is closed: nothing more can be attached to it."),
-            status_code=409,
         )
 
 
@@ -476,10 +475,9 @@ def attachment_add(
         count = Attachment.objects.filter(complaint_id=complaint.pk).count()
         cap = int(settings.RABTA_ATTACHMENTS_PER_COMPLAINT)
         if count >= cap:
-            raise DomainError(
+            raise Conflict(
                 ComplaintsError.ATTACHMENT_CAP_REACHED,
                 _("A complaint can carry at most %(cap)s files.") % {"cap": cap},
-                status_code=409,
             )
         # A fully anonymous complaint has no complainant to show the uploaded name to: it is not kept.
         stored_name = (

@@ -24,7 +24,7 @@ from rabta.complaints.models import Complaint, Message
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import CLOCK_FIELDS, clock_pause, clock_resume
 from rabta.complaints.transitions import actor_role_of
-from rabta.core.errors import DomainError
+from rabta.core.errors import Conflict
 from rabta.core.events import event_record
 
 # The events' reasons: codes, like every system-given reason, not text in whoever's language was active.
@@ -47,22 +47,19 @@ def complaint_request_information(*, complaint: Complaint, actor: Any, body: str
     require(actor, complaint, Action.WORK)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.status not in OPEN_STATUSES:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.TRANSITION_NOT_ALLOWED,
             _("Only an open complaint can wait for the complainant."),
-            status_code=409,
         )
     if complaint.clock_paused_at is not None:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.CLOCK_ALREADY_PAUSED,
             _("This complaint is already waiting for the complainant; write to them as usual."),
-            status_code=409,
         )
     if complaint.complainant_id is None:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.COMPLAINANT_UNREACHABLE,
             _("A fully anonymous complainant cannot be asked: they have no account to answer from."),
-            status_code=409,
         )
     message = message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.TO_COMPLAINANT)
     now = timezone.now()
@@ -107,9 +104,7 @@ def complaint_go_on(*, complaint: Complaint, actor: Any) -> Complaint:
     require(actor, complaint, Action.WORK)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.clock_paused_at is None:
-        raise DomainError(
-            ComplaintsError.CLOCK_NOT_PAUSED, _("This complaint is not waiting for the complainant."), status_code=409
-        )
+        raise Conflict(ComplaintsError.CLOCK_NOT_PAUSED, _("This complaint is not waiting for the complainant."))
     return complaint_clock_resume(complaint=complaint, actor=actor, why=RESUMED_BY_OFFICE)
 
 

@@ -16,7 +16,7 @@ from rabta.complaints.models import Appeal, Complaint, Feedback
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import add_business_days, deadlines_set, policy_for
 from rabta.complaints.transitions import transition
-from rabta.core.errors import DomainError
+from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
 from rabta.core.models import Event
 from rabta.core.textinput import text_clean
@@ -29,19 +29,16 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
     require(actor, complaint, Action.GIVE_FEEDBACK)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.status != Status.RESOLVED:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.FEEDBACK_NOT_RESOLVED,
             _("Feedback is given once the complaint is resolved."),
-            status_code=409,
         )
     # One answer per resolution: an answer to an earlier resolution (before a reopen, or before the
     # office carried out an appeal's decision) does not stop the complainant answering this one. It
     # stays on the timeline as its event; the row keeps the latest answer.
     earlier = Feedback.objects.filter(complaint=complaint).first()
     if earlier is not None and (complaint.resolved_at is None or earlier.created_at >= complaint.resolved_at):
-        raise DomainError(
-            ComplaintsError.FEEDBACK_ALREADY_GIVEN, _("You have already given feedback."), status_code=409
-        )
+        raise Conflict(ComplaintsError.FEEDBACK_ALREADY_GIVEN, _("You have already given feedback."))
     if not 1 <= int(rating) <= 5:
         raise DomainError.for_field("rating", ComplaintsError.RATING_OUT_OF_RANGE, _("Rate from 1 to 5."))
     comment = text_clean(comment, model=Feedback, name="comment")
@@ -93,10 +90,9 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
         raise DomainError.for_field("reason", ComplaintsError.REASON_REQUIRED, _("Say what is still wrong."))
     cap = getattr(settings, "RABTA_MAX_REOPENS", 2)
     if complaint.reopen_count >= cap:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.REOPEN_CAP_REACHED,
             _("This complaint was reopened %(cap)s times; you can appeal instead.") % {"cap": cap},
-            status_code=409,
         )
     from rabta.complaints.services.responsibility import officer_audit_queue
 
@@ -126,17 +122,14 @@ def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
     if not reasons:
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("Give the reasons for the appeal."))
     if complaint.status != Status.RESOLVED:
-        raise DomainError(
-            ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only a resolved complaint can be appealed."), status_code=409
-        )
+        raise Conflict(ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only a resolved complaint can be appealed."))
     if complaint.appeal_due_at and timezone.now() > complaint.appeal_due_at:
-        raise DomainError(ComplaintsError.APPEAL_DEADLINE_PASSED, _("The time to appeal has passed."), status_code=409)
+        raise Conflict(ComplaintsError.APPEAL_DEADLINE_PASSED, _("The time to appeal has passed."))
     reviewer = complaint.current_office.parent if complaint.current_office else None
     if reviewer is None:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.APPEAL_NO_REVIEWER,
             _("No office above this one can hear the appeal; contact the oversight unit."),
-            status_code=409,
         )
     from rabta.complaints.services.responsibility import officer_audit_queue
 

@@ -27,7 +27,7 @@ from rabta.complaints.reference import reference
 from rabta.complaints.services.deadlines import deadlines_set
 from rabta.complaints.services.routing import complaint_route
 from rabta.core.crypto import lookup_hash
-from rabta.core.errors import CoreError, DomainError
+from rabta.core.errors import CoreError, DomainError, Unprocessable
 from rabta.core.events import event_build, events_record
 from rabta.core.references import readable_reference_is_valid, readable_reference_new
 from rabta.core.textinput import text_clean, text_problem
@@ -155,7 +155,7 @@ def _replayed(scoped_key: str | None, fingerprint: str, *, anonymous: bool) -> C
         return None
     stored = replayed.idempotency_fingerprint
     if (stored or anonymous) and not secrets.compare_digest(stored, fingerprint):
-        raise DomainError(
+        raise Unprocessable(
             ComplaintsError.IDEMPOTENCY_KEY_REUSED,
             _("This Idempotency-Key was already used for a different complaint; send a new key with a new complaint."),
             fields={
@@ -163,7 +163,6 @@ def _replayed(scoped_key: str | None, fingerprint: str, *, anonymous: bool) -> C
                     {"code": ComplaintsError.IDEMPOTENCY_KEY_REUSED, "message": _("Already used for another request.")}
                 ]
             },
-            status_code=422,
         )
     return replayed
 

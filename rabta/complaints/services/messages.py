@@ -12,7 +12,7 @@ from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Complaint, Message
 from rabta.complaints.permissions import Action, message_action, require
 from rabta.complaints.privacy import scrub_for_person
-from rabta.core.errors import DomainError
+from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
 from rabta.core.textinput import text_clean
 
@@ -33,7 +33,7 @@ def message_post(*, complaint: Complaint, author: Any, body: str, direction: str
     if not body:
         raise DomainError.for_field("body", ComplaintsError.MESSAGE_EMPTY, _("Write a message."))
     if complaint.status in CLOSED_STATUSES:
-        raise DomainError(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This complaint is closed."), status_code=409)
+        raise Conflict(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This complaint is closed."))
     hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
     # What the complainant writes reaches a hidden complainant's office scrubbed (rabta.complaints.privacy).
     for_office = (

@@ -18,7 +18,7 @@ from rabta.complaints.permissions import Action, require
 from rabta.complaints.reference import Reference, reference
 from rabta.complaints.services.deadlines import add_business_days, policy_for, reminder_next_at
 from rabta.complaints.transitions import transition, transition_check
-from rabta.core.errors import CoreError, DomainError
+from rabta.core.errors import Conflict, CoreError, DomainError
 from rabta.core.events import event_build
 from rabta.core.models import Event
 from rabta.core.textinput import text_clean
@@ -169,10 +169,9 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
         )
     cap = getattr(settings, "RABTA_MAX_TRANSFERS", 3)
     if complaint.transfer_count >= cap:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.TRANSFER_CAP_REACHED,
             _("This complaint has been transferred %(cap)s times; ask oversight to assign it.") % {"cap": cap},
-            status_code=409,
         )
     from_office = complaint.current_office
     complaint.current_office = to_office

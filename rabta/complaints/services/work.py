@@ -17,7 +17,7 @@ from rabta.complaints.models import Complaint, DuplicateLink, IdentityReveal, Me
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import policy_for
 from rabta.complaints.transitions import actor_role_of, transition
-from rabta.core.errors import DomainError
+from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
 from rabta.core.models import Event
 from rabta.core.textinput import text_clean
@@ -61,9 +61,7 @@ def complaint_interim_reply(*, complaint: Complaint, actor: Any, body: str) -> M
     require(actor, complaint, Action.WORK)
     complaint = _locked(complaint)
     if complaint.status not in OPEN_STATUSES:
-        raise DomainError(
-            ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only an open complaint takes interim replies."), status_code=409
-        )
+        raise Conflict(ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only an open complaint takes interim replies."))
     message = message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.TO_COMPLAINANT)
     complaint.interim_due_at = None
     complaint.save(update_fields=["interim_due_at", "updated_at"])
@@ -83,10 +81,9 @@ def complaint_priority_set(*, complaint: Complaint, actor: Any, priority: str, r
         raise DomainError.for_field("priority", ComplaintsError.PRIORITY_UNKNOWN, _("Choose normal, high or urgent."))
     reason = _required("reason", reason, _("Say why the priority changes."), model=Event, name="reason")
     if complaint.status not in OPEN_STATUSES:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.TRANSITION_NOT_ALLOWED,
             _("Only an open complaint's priority can change."),
-            status_code=409,
         )
     if complaint.priority == priority:
         return complaint
