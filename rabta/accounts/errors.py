@@ -1,9 +1,10 @@
-from enum import StrEnum
+from rabta.core.errors import ErrorCode
 
 
-class AccountsError(StrEnum):
+class AccountsError(ErrorCode):
     EMAIL_OR_PHONE_REQUIRED = "email_or_phone_required"
     EMAIL_TAKEN = "email_taken"
+    EMAIL_INVALID = "email_invalid"
     PHONE_TAKEN = "phone_taken"
     IDENTITY_DUPLICATE = "identity_duplicate"
     IDENTITY_TYPE_TWICE = "identity_type_twice"

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rabta.accounts.choices import BusinessRole, ComplainantType, DocumentType, VerificationChannel
 from rabta.accounts.errors import AccountsError
+from rabta.accounts.events import AccountsEvent
 from rabta.accounts.models import ComplainantProfile, IdentityDocument, RoleAssignment, User, VerificationCode
 from rabta.accounts.permissions import account_manageable_by, is_active_superuser, role_grantable_by
 from rabta.accounts.roles import STAFF_ROLES, Role, definition
@@ -316,7 +317,7 @@ def user_register(
         document_hashes=[digest for _d, _n, digest in checked_documents],
     )
     event_record(
-        kind="accounts.user_registered",
+        kind=AccountsEvent.USER_REGISTERED,
         subject=user,
         actor=user,
         actor_role=Role.COMPLAINANT,
@@ -336,7 +337,7 @@ def identity_add(*, user: User, document: DocumentInput, actor: Any = None) -> I
     _tell_verified_holders(user=user, email=None, phone=None, document_hashes=[digest for _d, _n, digest in checked])
     created = user.identity_documents.get(doc_type=document.doc_type)
     event_record(
-        kind="accounts.identity_added", subject=user, actor=actor or user, data={"doc_type": document.doc_type}
+        kind=AccountsEvent.IDENTITY_ADDED, subject=user, actor=actor or user, data={"doc_type": document.doc_type}
     )
     return created
 
@@ -370,7 +371,7 @@ def identity_verify(*, document: IdentityDocument, verified_by: Any, method: str
                 held = True
         if not held:
             event_record(
-                kind="accounts.identity_verified",
+                kind=AccountsEvent.IDENTITY_VERIFIED,
                 subject=document.user,
                 actor=verified_by,
                 data={"doc_type": document.doc_type, "method": method},
@@ -449,7 +450,7 @@ def role_grant(
     user._rabta_roles = None  # type: ignore[attr-defined]
     if changed:
         event_record(
-            kind="accounts.role_granted",
+            kind=AccountsEvent.ROLE_GRANTED,
             subject=user,
             actor=granted_by,
             to_state=role,
@@ -488,7 +489,7 @@ def role_revoke(*, assignment: RoleAssignment, revoked_by: Any = None, reason: s
         user.save(update_fields=["is_staff"])
     user._rabta_roles = None  # type: ignore[attr-defined]
     event_record(
-        kind="accounts.role_revoked",
+        kind=AccountsEvent.ROLE_REVOKED,
         subject=user,
         actor=revoked_by,
         from_state=assignment.role,
@@ -687,7 +688,7 @@ def _contact_verify(*, user: User, channel: str, now: Any) -> DomainError | None
     except IntegrityError:  # another account verified it in the same moment, and won
         setattr(user, field, None)
         return held
-    event_record(kind="accounts.contact_verified", subject=user, actor=user, data={"channel": channel})
+    event_record(kind=AccountsEvent.CONTACT_VERIFIED, subject=user, actor=user, data={"channel": channel})
     return None
 
 
@@ -717,7 +718,7 @@ def totp_verify(*, device: TOTPDevice, token: str) -> None:
         )
     if device.verify_token(token):
         with transaction.atomic():
-            event_record(kind="accounts.second_factor_passed", subject=device.user, actor=device.user)
+            event_record(kind=AccountsEvent.SECOND_FACTOR_PASSED, subject=device.user, actor=device.user)
         return
     if _totp_was_used(device, token):
         raise DomainError.for_field(
@@ -748,7 +749,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> TOTPDevice:
         raise DomainError.for_field("token", AccountsError.TOTP_WRONG_CODE, _("That code is not right."))
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    event_record(kind="accounts.second_factor_enrolled", subject=device.user, actor=device.user)
+    event_record(kind=AccountsEvent.SECOND_FACTOR_ENROLLED, subject=device.user, actor=device.user)
     return device
 
 
@@ -819,7 +820,8 @@ def user_update(*, user: User, actor: Any, changes: dict[str, Any]) -> User:
             try:
                 email = normalize_email(changes["email"])
             except ValidationError as exc:
-                raise DomainError.for_field("email", exc.code or "email_invalid", " ".join(exc.messages)) from exc
+                # The field is not empty (checked above), so the one thing normalize_email refuses is the form.
+                raise DomainError.for_field("email", AccountsError.EMAIL_INVALID, " ".join(exc.messages)) from exc
         if email is None and not user.phone_hash:
             raise DomainError.for_field("email", AccountsError.EMAIL_OR_PHONE_REQUIRED, _("Give an email address."))
         taken = User.objects.filter(email=email, email_verified_at__isnull=False).exclude(pk=user.pk)
@@ -839,7 +841,7 @@ def user_update(*, user: User, actor: Any, changes: dict[str, Any]) -> User:
     user.save(update_fields=changed)
     # Field names, and the new value of the access flags; never names or addresses.
     flags = {name: getattr(user, name) for name in changed if name in {"is_active", "is_staff", "is_superuser"}}
-    event_record(kind="accounts.user_updated", subject=user, actor=actor, data={"fields": changed, **flags})
+    event_record(kind=AccountsEvent.USER_UPDATED, subject=user, actor=actor, data={"fields": changed, **flags})
     return user
 
 
@@ -866,7 +868,7 @@ def user_create(*, email: str, full_name: str, actor: Any, base_url: str, langua
     user = User(email=email_normalized, full_name=full_name.strip(), preferred_language=language)
     user.set_unusable_password()
     user.save()
-    event_record(kind="accounts.user_created", subject=user, actor=actor)
+    event_record(kind=AccountsEvent.USER_CREATED, subject=user, actor=actor)
     password_reset_send(user=user, actor=actor, base_url=base_url)
     return user
 
@@ -896,7 +898,7 @@ def password_reset_send(*, user: User, actor: Any, base_url: str) -> None:
             },
         )
     notification_enqueue(user=user, template="password_reset", context={"link": base_url.rstrip("/") + path})
-    event_record(kind="accounts.password_reset_sent", subject=user, actor=actor)
+    event_record(kind=AccountsEvent.PASSWORD_RESET_SENT, subject=user, actor=actor)
 
 
 @transaction.atomic
@@ -910,7 +912,7 @@ def second_factor_reset(*, device: Any, actor: Any, reason: str = "") -> None:
     kind, name = device._meta.label_lower, device.name
     device.delete()
     event_record(
-        kind="accounts.second_factor_reset",
+        kind=AccountsEvent.SECOND_FACTOR_RESET,
         subject=owner,
         actor=actor,
         reason=reason,

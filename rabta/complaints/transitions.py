@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from rabta.complaints.choices import OPEN_STATUSES, Status
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint
 from rabta.core.errors import InvalidTransition
 from rabta.core.events import event_record
@@ -101,7 +102,7 @@ def transition(
     actor: Any,
     reason: str = "",
     data: dict[str, Any] | None = None,
-    kind: str | None = None,
+    kind: ComplaintsEvent | None = None,
     extra_fields: tuple[str, ...] = (),
     action: str | None = None,
 ) -> Complaint:
@@ -118,7 +119,7 @@ def transition(
         complaint.status = to
         complaint.save(update_fields=["status", "updated_at", *extra_fields])
         event_record(
-            kind=kind or f"complaints.{to}",
+            kind=kind or ComplaintsEvent.for_status(to),
             subject=complaint,
             actor=actor,
             actor_role=actor_role_of(actor, complaint),

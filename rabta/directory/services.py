@@ -19,6 +19,7 @@ from rabta.core.errors import DomainError, InvalidTransition, validation_error_t
 from rabta.core.events import event_record
 from rabta.directory.choices import GovernmentLevel, JurisdictionKind
 from rabta.directory.errors import DirectoryError
+from rabta.directory.events import DirectoryEvent
 from rabta.directory.models import Department, Government, Jurisdiction, Office
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -47,7 +48,7 @@ class LoadResult:
 # --- reading the shipped CSV files -------------------------------------------------------------
 
 
-def _row_error(path: Path, line: int, column: str, code: str, message: str) -> DomainError:
+def _row_error(path: Path, line: int, column: str, code: DirectoryError, message: str) -> DomainError:
     """Name the file, row and column so that whoever edits the data finds the mistake at once."""
     text = f"{path.name} row {line}, column {column}: {message}"
     return DomainError(code, text, fields={column: [{"code": str(code), "message": text}]})
@@ -174,7 +175,7 @@ def jurisdictions_load_result(path: Path | str | None = None, *, actor: object =
             # One summary event for a reference-data load: the file itself is the record of each row.
             root = by_code[parsed[0]["code"]]
             event_record(
-                kind="directory.jurisdictions_loaded",
+                kind=DirectoryEvent.JURISDICTIONS_LOADED,
                 subject=root,
                 actor=actor,
                 data={"file": source.name, "created": created, "updated": updated},
@@ -283,7 +284,7 @@ def governments_load(
                 unchanged += 1
         if created or updated:
             event_record(
-                kind="directory.governments_loaded",
+                kind=DirectoryEvent.GOVERNMENTS_LOADED,
                 subject=governments[gov_rows[0]["code"]],
                 actor=actor,
                 data={"created": created, "updated": updated},
@@ -334,7 +335,7 @@ def office_create(
     office.path, office.depth = office_path(office, parent)
     office.save(update_fields=["path", "depth"])
     event_record(
-        kind="directory.office_created",
+        kind=DirectoryEvent.OFFICE_CREATED,
         subject=office,
         actor=actor,
         data={"code": code, "parent": parent.code if parent else None},
@@ -379,7 +380,7 @@ def office_move(*, office: Office, new_parent: Office | None, actor: object = No
     office.path, office.depth = new_path, new_depth
     office.save(update_fields=["parent", "updated_at"])
     event_record(
-        kind="directory.office_moved",
+        kind=DirectoryEvent.OFFICE_MOVED,
         subject=office,
         actor=actor,
         data={"from_parent": old_parent_code, "to_parent": new_parent.code if new_parent else None},
@@ -402,7 +403,7 @@ def office_deactivate(*, office: Office, actor: object = None, reason: str = "")
     office.is_active = False
     office.save(update_fields=["is_active", "updated_at"])
     event_record(
-        kind="directory.office_deactivated",
+        kind=DirectoryEvent.OFFICE_DEACTIVATED,
         subject=office,
         actor=actor,
         from_state="active",
@@ -427,7 +428,7 @@ def office_activate(*, office: Office, actor: object = None, reason: str = "") -
     office.is_active = True
     office.save(update_fields=["is_active", "updated_at"])
     event_record(
-        kind="directory.office_activated",
+        kind=DirectoryEvent.OFFICE_ACTIVATED,
         subject=office,
         actor=actor,
         from_state="inactive",

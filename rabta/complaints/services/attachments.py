@@ -43,6 +43,7 @@ from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
 
 from rabta.complaints.choices import CLOSED_STATUSES, Anonymity
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Attachment, Complaint, Message
 from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
@@ -505,7 +506,7 @@ def attachment_add(
             # As for messages: the office's timeline says "complainant", and for a hidden identity
             # the event row itself does not point at them.
             event_record(
-                kind="complaints.attachment_added",
+                kind=ComplaintsEvent.ATTACHMENT_ADDED,
                 subject=complaint,
                 actor=None if (by_complainant and hidden) else uploader,
                 actor_role="complainant" if by_complainant else "",
@@ -559,7 +560,7 @@ def attachment_clean_stored(*, attachment: Attachment) -> bool:
             claimed.original_name = generated_name(complaint, number, cleaned.content_type)
         claimed.save(update_fields=["file", "content_type", "size", "sha256", "cleaned_at", "original_name"])
         event_record(
-            kind="complaints.attachment_cleaned",
+            kind=ComplaintsEvent.ATTACHMENT_CLEANED,
             subject=complaint,
             data={"attachment": claimed.pk, "type": cleaned.content_type, "size": len(cleaned.data)},
         )

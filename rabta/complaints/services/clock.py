@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from rabta.complaints.choices import OPEN_STATUSES, MessageDirection
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, Message
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import CLOCK_FIELDS, clock_pause, clock_resume
@@ -66,7 +67,7 @@ def complaint_request_information(*, complaint: Complaint, actor: Any, body: str
     fields = clock_pause(complaint, now=now)
     complaint.save(update_fields=[*fields, "updated_at"])
     event_record(
-        kind="complaints.clock_paused",
+        kind=ComplaintsEvent.CLOCK_PAUSED,
         subject=complaint,
         actor=actor,
         actor_role=actor_role_of(actor, complaint),
@@ -87,7 +88,7 @@ def complaint_clock_resume(*, complaint: Complaint, actor: Any, why: str, now: d
     complaint.save(update_fields=[*CLOCK_FIELDS, "updated_at"])
     hidden_reply = why == RESUMED_BY_REPLY and complaint.identity_hidden_from_office
     event_record(
-        kind="complaints.clock_resumed",
+        kind=ComplaintsEvent.CLOCK_RESUMED,
         subject=complaint,
         actor=None if hidden_reply else actor,  # a hidden complainant is no one on the timeline
         actor_role="complainant" if hidden_reply else actor_role_of(actor, complaint),

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from rabta.complaints.choices import OPEN_STATUSES
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, Escalation
 from rabta.core.events import event_build, events_record
 from rabta.core.models import Event
@@ -199,7 +200,7 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
     events_record(
         *(
             event_build(
-                kind="complaints.escalated",
+                kind=ComplaintsEvent.ESCALATED,
                 subject=Complaint(pk=pk),
                 actor_role="system",
                 to_state=f"level {level}",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from rabta.complaints.choices import Outcome, Status
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Appeal, Complaint, Feedback
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import add_business_days, deadlines_set, policy_for
@@ -55,7 +56,7 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
             complaint,
             Status.CLOSED,
             actor=actor,
-            kind="complaints.closed_confirmed",
+            kind=ComplaintsEvent.CLOSED_CONFIRMED,
             data={"rating": rating},
             extra_fields=("closed_at", "closed_confirmed"),
             action="confirm",
@@ -71,7 +72,7 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
         fields = ["feedback_due_at"]
     complaint.save(update_fields=[*fields, "updated_at"])
     event_record(
-        kind="complaints.feedback_given",
+        kind=ComplaintsEvent.FEEDBACK_GIVEN,
         subject=complaint,
         actor=actor,
         actor_role="complainant",
@@ -196,7 +197,7 @@ def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) ->
             complaint,
             Status.REOPENED,
             actor=None,
-            kind="complaints.reopened_on_appeal",
+            kind=ComplaintsEvent.REOPENED_ON_APPEAL,
             data={"appeal": appeal.pk, "decision": decision},
             extra_fields=("escalation_level", "resolved_at", "feedback_due_at", *fields),
             action="reopen_after_appeal",
@@ -207,7 +208,7 @@ def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) ->
             complaint,
             Status.CLOSED,
             actor=None,
-            kind="complaints.closed_after_appeal",
+            kind=ComplaintsEvent.CLOSED_AFTER_APPEAL,
             data={"appeal": appeal.pk, "decision": decision},
             extra_fields=("closed_at", "closed_confirmed"),
             action="close_after_appeal",
@@ -251,7 +252,7 @@ def closure_sweep(*, now: Any = None) -> int:
                     complaint,
                     Status.CLOSED,
                     actor=None,
-                    kind="complaints.closed_unconfirmed",
+                    kind=ComplaintsEvent.CLOSED_UNCONFIRMED,
                     extra_fields=("closed_at", "closed_confirmed"),
                     action="close_unconfirmed",
                 )

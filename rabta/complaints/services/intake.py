@@ -21,6 +21,7 @@ from rabta.accounts.choices import ComplainantType, Gender
 from rabta.accounts.models import ComplainantProfile, User
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, Category, Complaint, DuplicateLink
 from rabta.complaints.privacy import identity_of, scrub
 from rabta.complaints.reference import reference
@@ -352,7 +353,7 @@ def complaint_submit(
     # Routed and given its deadlines before it is written, so that the complaint costs one INSERT
     # (and its two events one more) instead of an INSERT and two UPDATEs.
     submitted = event_build(
-        kind="complaints.submitted",
+        kind=ComplaintsEvent.SUBMITTED,
         subject=complaint,
         actor=None if is_anonymous else complainant,
         actor_role="complainant",

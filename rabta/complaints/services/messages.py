@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from rabta.complaints.choices import CLOSED_STATUSES, HIDDEN_FROM_OFFICE, MessageDirection
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, Message
 from rabta.complaints.permissions import Action, message_action, require
 from rabta.complaints.privacy import scrub_for_person
@@ -48,7 +49,7 @@ def message_post(*, complaint: Complaint, author: Any, body: str, direction: str
     )
     # The event names no one and carries no text: the timeline is shown to the office too.
     event_record(
-        kind=f"complaints.message_{direction}",
+        kind=ComplaintsEvent.for_message(direction),
         subject=complaint,
         actor=author if direction != MessageDirection.TO_OFFICE or not hidden else None,
         data={"message": message.pk},

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from rabta.accounts.models import User
 from rabta.accounts.roles import Role
 from rabta.complaints.choices import OPEN_STATUSES
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint
 from rabta.complaints.services.deadlines import REMINDER_LEAD, deadlines_owed, reminder_next_at
 from rabta.core.events import event_build, events_record
@@ -112,7 +113,7 @@ def reminder_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE)
                 ]
                 events.append(
                     event_build(
-                        kind="complaints.reminded",
+                        kind=ComplaintsEvent.REMINDED,
                         subject=complaint,
                         actor_role="system",
                         data={

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from rabta.complaints.choices import Status
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Category, Complaint, RoutingRule
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.reference import Reference, reference
@@ -135,7 +136,7 @@ def complaint_route(complaint: Complaint, *, ref: Reference | None = None) -> Ev
     complaint.current_office, complaint.routing_rule, complaint.routing_reason = office, rule, reason
     complaint.status = Status.ROUTED
     return event_build(
-        kind=f"complaints.{Status.ROUTED}",
+        kind=ComplaintsEvent.ROUTED,
         subject=complaint,
         actor_role="system",
         from_state=current,
@@ -191,7 +192,7 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
         Status.ROUTED,
         actor=actor,
         reason=reason,
-        kind="complaints.transferred",
+        kind=ComplaintsEvent.TRANSFERRED,
         data={
             "from_office": from_office.code if from_office else None,
             "to_office": to_office.code,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rabta.accounts.roles import Role
 from rabta.complaints.choices import OPEN_STATUSES, MessageDirection, Outcome, Priority, RejectReason, Status
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, DuplicateLink, IdentityReveal, Message
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import policy_for
@@ -65,7 +66,7 @@ def complaint_interim_reply(*, complaint: Complaint, actor: Any, body: str) -> M
     message = message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.TO_COMPLAINANT)
     complaint.interim_due_at = None
     complaint.save(update_fields=["interim_due_at", "updated_at"])
-    event_record(kind="complaints.interim_reply", subject=complaint, actor=actor, data={"message": message.pk})
+    event_record(kind=ComplaintsEvent.INTERIM_REPLY, subject=complaint, actor=actor, data={"message": message.pk})
     return message
 
 
@@ -90,7 +91,7 @@ def complaint_priority_set(*, complaint: Complaint, actor: Any, priority: str, r
     before, complaint.priority = complaint.priority, priority
     complaint.save(update_fields=["priority", "updated_at"])
     event_record(
-        kind="complaints.priority_changed",
+        kind=ComplaintsEvent.PRIORITY_CHANGED,
         subject=complaint,
         actor=actor,
         actor_role=actor_role_of(actor, complaint),
@@ -160,7 +161,7 @@ def complaint_reject(
     if reason not in RejectReason.values:
         raise DomainError.for_field(
             "reason",
-            "reject_reason_unknown",
+            ComplaintsError.REJECT_REASON_UNKNOWN,
             _("Choose out of scope, abusive or duplicate. To send it elsewhere, transfer it."),
         )
     explanation = _required(
@@ -211,7 +212,7 @@ def duplicate_link(*, complaint: Complaint, duplicate_of: Complaint, actor: Any)
         defaults={"kind": DuplicateLink.LinkKind.CONFIRMED, "linked_by": actor},
     )
     event_record(
-        kind="complaints.duplicate_linked",
+        kind=ComplaintsEvent.DUPLICATE_LINKED,
         subject=complaint,
         actor=actor,
         data={"duplicate_of": duplicate_of.tracking_number},
@@ -226,7 +227,7 @@ def identity_reveal(*, complaint: Complaint, actor: Any, reason: str) -> dict[st
     reason = _required("reason", reason, _("Say why the identity is needed."), model=IdentityReveal, name="reason")
     IdentityReveal.objects.create(complaint=complaint, revealed_to=actor, reason=reason)
     event_record(
-        kind="complaints.identity_revealed", subject=complaint, actor=actor, actor_role=Role.OVERSIGHT, reason=reason
+        kind=ComplaintsEvent.IDENTITY_REVEALED, subject=complaint, actor=actor, actor_role=Role.OVERSIGHT, reason=reason
     )
     person = complaint.complainant
     if person is None:
