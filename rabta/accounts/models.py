@@ -113,6 +113,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_verified_contact(self) -> bool:
         return bool(self.email_verified_at or self.phone_verified_at)
 
+    # The role names, cached for the request by rabta.core.permissions.user_roles.
+    _rabta_roles: set[str] | None = None
+
     @property
     def roles(self) -> set[str]:
         from rabta.core.permissions import user_roles

@@ -30,6 +30,7 @@ from rabta.accounts.models import ComplainantProfile, IdentityDocument, RoleAssi
 from rabta.accounts.permissions import account_manageable_by, is_active_superuser, role_grantable_by
 from rabta.accounts.roles import STAFF_ROLES, Role, definition
 from rabta.accounts.selectors import identifier_filter
+from rabta.accounts.types import Actor, signed_in_or_none
 from rabta.accounts.validators import (
     document_hash_namespace,
     normalize_country,
@@ -327,7 +328,7 @@ def user_register(
 
 
 @transaction.atomic
-def identity_add(*, user: User, document: DocumentInput, actor: Any = None) -> IdentityDocument:
+def identity_add(*, user: User, document: DocumentInput, actor: Actor = None) -> IdentityDocument:
     errors = _Errors()
     if user.identity_documents.filter(doc_type=document.doc_type).exists():
         errors.add("doc_type", AccountsError.IDENTITY_TYPE_TWICE, _("This kind of document is already registered."))
@@ -346,7 +347,7 @@ def identity_add(*, user: User, document: DocumentInput, actor: Any = None) -> I
 IDENTITY_VERIFICATION_METHODS = ("nadra_verisys", "fbr_registry", "in_person")
 
 
-def identity_verify(*, document: IdentityDocument, verified_by: Any, method: str) -> IdentityDocument:
+def identity_verify(*, document: IdentityDocument, verified_by: Actor, method: str) -> IdentityDocument:
     """Record that ``document`` passed the verification this deployment trusts (docs/accounts.md):
     a NADRA Verisys answer for a CNIC, NICOP or POC, FBR's registry for an NTN, or staff who saw
     the original. From then on the number is this user's: other accounts' claims to it stay
@@ -389,7 +390,7 @@ def role_grant(
     *,
     user: User,
     role: str,
-    granted_by: Any = None,
+    granted_by: Actor = None,
     office: Any = None,
     government: Any = None,
 ) -> RoleAssignment:
@@ -432,7 +433,7 @@ def role_grant(
         raise DomainError.for_field(
             "government", AccountsError.ROLE_SCOPE_NOT_ALLOWED, _("This role is not attached to a government.")
         )
-    grantor = granted_by if getattr(granted_by, "pk", None) else None
+    grantor = signed_in_or_none(granted_by)
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, office=office, government=government, defaults={"granted_by": grantor}
     )
@@ -447,7 +448,7 @@ def role_grant(
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.groups.add(administrator_group_sync())
-    user._rabta_roles = None  # type: ignore[attr-defined]
+    user._rabta_roles = None
     if changed:
         event_record(
             kind=AccountsEvent.ROLE_GRANTED,
@@ -464,7 +465,7 @@ role_assign = role_grant
 
 
 @transaction.atomic
-def role_revoke(*, assignment: RoleAssignment, revoked_by: Any = None, reason: str = "") -> None:
+def role_revoke(*, assignment: RoleAssignment, revoked_by: Actor = None, reason: str = "") -> None:
     """End a role. Revoking the administrator role takes the administrators' permission group away,
     and revoking the last staff role takes Django admin access (``is_staff``) away, so that admin
     access never outlives the role that justified it (superusers keep theirs)."""
@@ -487,7 +488,7 @@ def role_revoke(*, assignment: RoleAssignment, revoked_by: Any = None, reason: s
     if user.is_staff and not user.is_superuser and not remaining & STAFF_ROLES:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
-    user._rabta_roles = None  # type: ignore[attr-defined]
+    user._rabta_roles = None
     event_record(
         kind=AccountsEvent.ROLE_REVOKED,
         subject=user,
@@ -779,12 +780,12 @@ def administrator_group_sync() -> Any:
     return group
 
 
-def administrator_grant(*, user: User, granted_by: Any = None) -> RoleAssignment:
+def administrator_grant(*, user: User, granted_by: Actor = None) -> RoleAssignment:
     """Make a user an administrator: the role, Django admin access and the configuration group."""
     return role_grant(user=user, role=Role.ADMINISTRATOR, granted_by=granted_by)
 
 
-def _require_manageable(actor: Any, user: User) -> None:
+def _require_manageable(actor: Actor, user: User) -> None:
     if not account_manageable_by(actor, user):
         raise Forbidden.for_field("user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account."))
 
@@ -797,12 +798,12 @@ USER_FIELDS_ADMINISTRATORS_EDIT = frozenset({"full_name", "preferred_language", 
 USER_FIELDS_SUPERUSERS_EDIT = USER_FIELDS_ADMINISTRATORS_EDIT | {"email", "is_staff", "is_superuser"}
 
 
-def user_fields_editable_by(actor: Any) -> frozenset[str]:
+def user_fields_editable_by(actor: Actor) -> frozenset[str]:
     return USER_FIELDS_SUPERUSERS_EDIT if is_active_superuser(actor) else USER_FIELDS_ADMINISTRATORS_EDIT
 
 
 @transaction.atomic
-def user_update(*, user: User, actor: Any, changes: dict[str, Any]) -> User:
+def user_update(*, user: User, actor: Actor, changes: dict[str, Any]) -> User:
     """Change an account's plain fields on behalf of ``actor`` (the admin's user form)."""
     _require_manageable(actor, user)
     refused = sorted(set(changes) - user_fields_editable_by(actor))
@@ -846,7 +847,7 @@ def user_update(*, user: User, actor: Any, changes: dict[str, Any]) -> User:
 
 
 @transaction.atomic
-def user_create(*, email: str, full_name: str, actor: Any, base_url: str, language: str = "en") -> User:
+def user_create(*, email: str, full_name: str, actor: Actor, base_url: str, language: str = "en") -> User:
     """Open an account for a member of staff. Nobody sets its password by hand: it has none until its
     owner follows the reset link sent to them, so no administrator ever knows it."""
     errors = _Errors()
@@ -874,7 +875,7 @@ def user_create(*, email: str, full_name: str, actor: Any, base_url: str, langua
 
 
 @transaction.atomic
-def password_reset_send(*, user: User, actor: Any, base_url: str) -> None:
+def password_reset_send(*, user: User, actor: Actor, base_url: str) -> None:
     """Send the account's owner a link to choose a new password (through the outbox), instead of
     anyone setting it for them. ``base_url`` is the site's address, e.g. https://rabta.gov.pk."""
     from django.contrib.auth.tokens import default_token_generator
@@ -902,7 +903,7 @@ def password_reset_send(*, user: User, actor: Any, base_url: str) -> None:
 
 
 @transaction.atomic
-def second_factor_reset(*, device: Any, actor: Any, reason: str = "") -> None:
+def second_factor_reset(*, device: Any, actor: Actor, reason: str = "") -> None:
     """Remove one of a user's second-factor devices (a lost phone, used-up backup codes) and tell its
     owner: they enrol a new one at their next sign-in. Its secret is never shown to anyone."""
     from rabta.notifications.services import notification_enqueue

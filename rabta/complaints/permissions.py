@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rabta.accounts.roles import Role, definition
+from rabta.accounts.types import Actor, is_signed_in
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, ComplainantStanding, Complaint, DecisionReview, OfficerAudit
 from rabta.core.errors import DomainError, Forbidden, NotFound
@@ -56,11 +57,11 @@ class ReviewAction(StrEnum):
     DECIDE = "decide"
 
 
-def _roles(user: Any) -> set[str]:
-    return set(getattr(user, "roles", set())) if getattr(user, "is_authenticated", False) else set()
+def _roles(user: Actor) -> set[str]:
+    return set(getattr(user, "roles", set())) if is_signed_in(user) else set()
 
 
-def is_complainant(user: Any, complaint: Complaint) -> bool:
+def is_complainant(user: Actor, complaint: Complaint) -> bool:
     """The complainant of their own complaint (a fully anonymous complaint has none)."""
     return complaint.complainant_id is not None and complaint.complainant_id == getattr(user, "pk", None)
 
@@ -68,13 +69,13 @@ def is_complainant(user: Any, complaint: Complaint) -> bool:
 def _office(roles: frozenset[str]) -> Callable[[Any, Complaint, Appeal | None], bool]:
     # Staff acting on someone else's complaint: a complainant who also works in an office does not
     # handle their own case.
-    def rule(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
+    def rule(user: Actor, complaint: Complaint, appeal: Appeal | None) -> bool:
         return not is_complainant(user, complaint) and bool(_roles(user) & roles)
 
     return rule
 
 
-def _complainant(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
+def _complainant(user: Actor, complaint: Complaint, appeal: Appeal | None) -> bool:
     return is_complainant(user, complaint)
 
 
@@ -83,13 +84,13 @@ def _line_ids(office: Any) -> list[int]:
     return [*office.ancestor_ids(), office.pk]
 
 
-def appeal_decidable_by(user: Any, appeal: Appeal) -> bool:
+def appeal_decidable_by(user: Actor, appeal: Appeal) -> bool:
     """An appeal is decided in the office it was assigned to (senior to the resolver's) or above it,
     by its officers or supervisors, or by oversight; never by the officer who resolved the complaint
     (:func:`appeal_resolver`)."""
     if Role.OVERSIGHT in _roles(user):
         return True
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return False
     return bool(
         user.role_assignments.filter(
@@ -98,16 +99,16 @@ def appeal_decidable_by(user: Any, appeal: Appeal) -> bool:
     )
 
 
-def appeal_resolver(user: Any, complaint: Complaint) -> bool:
+def appeal_resolver(user: Actor, complaint: Complaint) -> bool:
     """The officer who resolved the complaint: they never decide its appeal, whatever their post."""
     return complaint.resolved_by_id is not None and complaint.resolved_by_id == getattr(user, "pk", None)
 
 
-def _decide_appeal(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
+def _decide_appeal(user: Actor, complaint: Complaint, appeal: Appeal | None) -> bool:
     return appeal is not None and not appeal_resolver(user, complaint) and appeal_decidable_by(user, appeal)
 
 
-def _reveal(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
+def _reveal(user: Actor, complaint: Complaint, appeal: Appeal | None) -> bool:
     return any(definition(role).may_reveal_identity for role in _roles(user) if role in Role.values)
 
 
@@ -137,11 +138,11 @@ def not_allowed(message: str) -> DomainError:
     return Forbidden(ComplaintsError.NOT_ALLOWED, message)
 
 
-def complaint_visible(user: Any, complaint: Complaint) -> bool:
+def complaint_visible(user: Actor, complaint: Complaint) -> bool:
     return Complaint.objects.visible_to(user).filter(pk=complaint.pk).exists()
 
 
-def complaint_may(user: Any, complaint: Complaint, action: Action | str, *, appeal: Appeal | None = None) -> bool:
+def complaint_may(user: Actor, complaint: Complaint, action: Action | str, *, appeal: Appeal | None = None) -> bool:
     """May ``user`` do ``action`` to ``complaint`` (within their scope)? ``appeal`` is the appeal
     being decided, for :attr:`Action.DECIDE_APPEAL`."""
     if user is None:
@@ -149,7 +150,7 @@ def complaint_may(user: Any, complaint: Complaint, action: Action | str, *, appe
     return RULES[Action(action)].allows(user, complaint, appeal) and complaint_visible(user, complaint)
 
 
-def require(actor: Any, complaint: Complaint, action: Action | str, *, appeal: Appeal | None = None) -> None:
+def require(actor: Actor, complaint: Complaint, action: Action | str, *, appeal: Appeal | None = None) -> None:
     """Raise a 403 ``not_allowed`` unless ``action`` on ``complaint`` is ``actor``'s. The complaint
     was fetched within the actor's scope (``get_visible_or_404``: 404 outside it). ``None`` (the
     system) may do anything."""
@@ -163,7 +164,7 @@ def require(actor: Any, complaint: Complaint, action: Action | str, *, appeal: A
         raise not_allowed(rule.refusal())
 
 
-def message_action(user: Any, complaint: Complaint) -> Action:
+def message_action(user: Actor, complaint: Complaint) -> Action:
     """A message on a complaint goes to the office when its complainant writes it, to the
     complainant otherwise."""
     return Action.WRITE_TO_OFFICE if is_complainant(user, complaint) else Action.WRITE_TO_COMPLAINANT
@@ -172,22 +173,22 @@ def message_action(user: Any, complaint: Complaint) -> Action:
 # Reads that are not about one complaint.
 
 
-def may_read_office_lists(user: Any) -> bool:
+def may_read_office_lists(user: Actor) -> bool:
     """Office-wide lists (canned replies, complaints pending long): office staff and oversight."""
     return bool(_roles(user) & OFFICE_ROLES)
 
 
-def require_office_reader(user: Any, message: str) -> None:
+def require_office_reader(user: Actor, message: str) -> None:
     if not may_read_office_lists(user):
         raise not_allowed(message)
 
 
-def may_oversee(user: Any) -> bool:
+def may_oversee(user: Actor) -> bool:
     """Complainants' standings and the audits of officers are oversight's alone."""
     return Role.OVERSIGHT in _roles(user)
 
 
-def require_oversight(user: Any) -> None:
+def require_oversight(user: Actor) -> None:
     if not may_oversee(user):
         raise not_allowed(_("Only oversight may do this."))
 

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.accounts.types import Actor, is_signed_in, signed_in
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, VISIBLE_TO_OFFICE, MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import (
@@ -115,7 +116,7 @@ def _filtered(qs: QuerySet[Complaint], filters: ComplaintFilters) -> QuerySet[Co
     return qs
 
 
-def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit: int = PAGE_SIZE) -> list[Complaint]:
+def complaint_list(*, user: Actor, filters: ComplaintFilters | None = None, limit: int = PAGE_SIZE) -> list[Complaint]:
     """The inbox (or own list), newest first, keyset-paginated by id so page 1,000 costs what page 1 does.
 
     The page's ids are picked per way the user may see a complaint (``visible_to_by_way``: their
@@ -145,7 +146,7 @@ def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit:
     return list(qs.order_by("-id")[:limit])
 
 
-def complaint_cursor(*, user: Any, tracking_number: str) -> int | None:
+def complaint_cursor(*, user: Actor, tracking_number: str) -> int | None:
     """The id to page on from: the complaint a page ended with, named by its tracking number (ids
     are not shown to readers), if the user may see it; None otherwise."""
     return (
@@ -156,7 +157,7 @@ def complaint_cursor(*, user: Any, tracking_number: str) -> int | None:
     )
 
 
-def complaint_cursor_of(*, user: Any, field: str, tracking_number: str | None) -> int | None:
+def complaint_cursor_of(*, user: Actor, field: str, tracking_number: str | None) -> int | None:
     """The id a page goes on from, named by a tracking number the user sent in ``field``; an
     error on that field when the user sees no such complaint."""
     if not tracking_number:
@@ -171,7 +172,7 @@ def complaint_cursor_of(*, user: Any, field: str, tracking_number: str | None) -
 
 def complaints_pending_long(
     *,
-    user: Any,
+    user: Actor,
     days: int = PENDING_TRACKED_DAYS,
     after_id: int | None = None,
     after: str | None = None,
@@ -207,7 +208,7 @@ def appeal_pending(*, complaint: Complaint) -> Appeal:
     return pending
 
 
-def complaint_get(*, user: Any, tracking_number: str) -> Complaint:
+def complaint_get(*, user: Actor, tracking_number: str) -> Complaint:
     return get_visible_or_404(
         Complaint.objects.select_related("category", "current_office", "jurisdiction", "complainant"),
         user,
@@ -215,12 +216,12 @@ def complaint_get(*, user: Any, tracking_number: str) -> Complaint:
     )
 
 
-def is_office_view(user: Any, complaint: Complaint) -> bool:
+def is_office_view(user: Actor, complaint: Complaint) -> bool:
     """True when the reader is staff rather than the complainant: what they see is filtered."""
     return complaint.complainant_id != getattr(user, "pk", None)
 
 
-def complaint_messages(*, user: Any, complaint: Complaint) -> list[dict[str, Any]]:
+def complaint_messages(*, user: Actor, complaint: Complaint) -> list[dict[str, Any]]:
     office_view = is_office_view(user, complaint)
     hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
     rows = []
@@ -305,7 +306,7 @@ def event_audience(kind: str) -> Audience:
     return EVENT_AUDIENCE.get(kind, Audience.OFFICE)
 
 
-def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any]]:
+def complaint_timeline(*, user: Actor, complaint: Complaint) -> list[dict[str, Any]]:
     """The events of a complaint that this reader may see (``EVENT_AUDIENCE``). Office readers never
     learn who a hidden complainant is: actions by the complainant are shown as 'complainant', the
     reasons the complainant wrote (reopening, appeal) are scrubbed as their messages are, and event
@@ -373,7 +374,7 @@ def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any
 ATTACHMENT_EVENTS = ("complaints.attachment_added", "complaints.attachment_cleaned")
 
 
-def _attachments_for(user: Any, complaint: Complaint) -> QuerySet[Attachment]:
+def _attachments_for(user: Actor, complaint: Complaint) -> QuerySet[Attachment]:
     qs = Attachment.objects.filter(complaint=complaint)
     if not is_office_view(user, complaint):
         qs = qs.exclude(message__direction=MessageDirection.INTERNAL)
@@ -395,7 +396,7 @@ def _attachment_row(attachment: Attachment, *, complaint: Complaint, number: int
     }
 
 
-def complaint_attachments(*, user: Any, complaint: Complaint) -> list[dict[str, Any]]:
+def complaint_attachments(*, user: Actor, complaint: Complaint) -> list[dict[str, Any]]:
     """The files of a complaint this reader may open, oldest first, each under the name this reader
     may see (a generated one for an office that must not learn who the complainant is). Numbered
     among all of the complaint's files, so a file keeps its number whoever reads. One query."""
@@ -408,7 +409,7 @@ def complaint_attachments(*, user: Any, complaint: Complaint) -> list[dict[str, 
     ]
 
 
-def attachment_get(*, user: Any, complaint: Complaint, attachment_id: int) -> tuple[Attachment, dict[str, Any]]:
+def attachment_get(*, user: Actor, complaint: Complaint, attachment_id: int) -> tuple[Attachment, dict[str, Any]]:
     """One file of a visible complaint and its row for this reader; outside what they may open, 404.
     A file stored before files were cleaned, and not cleaned since, is not given to an office that
     must not learn who the complainant is (409 until ``rabta clean_attachments`` has run)."""
@@ -438,27 +439,27 @@ def complaint_by_token(token: str) -> Complaint:
     return complaint
 
 
-def canned_replies_for(user: Any) -> QuerySet[CannedReply]:
+def canned_replies_for(user: Actor) -> QuerySet[CannedReply]:
     """The canned replies of the departments whose offices the user works in (or, for oversight,
     of its government). Office staff and oversight only."""
     require_office_reader(user, _("Only office staff have canned replies."))
-    assignments = user.role_assignments.filter(active=True)
+    assignments = signed_in(user).role_assignments.filter(active=True)
     departments = Q(department__offices__in=assignments.exclude(office=None).values("office_id")) | Q(
         department__government__in=assignments.filter(role="oversight").exclude(government=None).values("government_id")
     )
     return CannedReply.objects.filter(departments).select_related("department").distinct().order_by("title")
 
 
-def standings_visible_to(user: Any) -> QuerySet[ComplainantStanding]:
+def standings_visible_to(user: Actor) -> QuerySet[ComplainantStanding]:
     """Oversight sees the standing of complainants who lodged a complaint within its scope; nobody
     else sees anyone's (a complainant reads their own through their account)."""
-    if not getattr(user, "is_authenticated", False) or "oversight" not in user.roles:
+    if not is_signed_in(user) or "oversight" not in user.roles:
         return ComplainantStanding.objects.none()
     complainants = Complaint.objects.visible_to(user).exclude(complainant=None).values("complainant_id")
     return ComplainantStanding.objects.filter(user_id__in=complainants)
 
 
-def standing_ratings(*, user: Any, complainant_id: int) -> tuple[list[ResponsibilityRating], int]:
+def standing_ratings(*, user: Actor, complainant_id: int) -> tuple[list[ResponsibilityRating], int]:
     """The ratings behind a complainant's standing, newest first, as ``user`` may read them: those of
     complaints within the user's scope (with their complaint), and how many others there are.
     Complaints outside the scope are not named, not even by tracking number."""
@@ -468,7 +469,9 @@ def standing_ratings(*, user: Any, complainant_id: int) -> tuple[list[Responsibi
     return listed, ratings.count() - len(listed)
 
 
-def standing_list(*, user: Any, appeal_open: bool | None = None, level: str | None = None) -> list[ComplainantStanding]:
+def standing_list(
+    *, user: Actor, appeal_open: bool | None = None, level: str | None = None
+) -> list[ComplainantStanding]:
     """Oversight's list: complainants in its scope with a warning or limit, or an appeal waiting;
     appeals first, then the highest scores."""
     require_oversight(user)
@@ -480,16 +483,16 @@ def standing_list(*, user: Any, appeal_open: bool | None = None, level: str | No
     return list(rows.order_by("-appeal_open", "-score")[:200])
 
 
-def audit_list(*, user: Any, status: str = "open") -> list[OfficerAudit]:
+def audit_list(*, user: Actor, status: str = "open") -> list[OfficerAudit]:
     """Oversight's queue of officer audits in its scope, oldest first."""
     require_oversight(user)
     rows = audits_visible_to(user).filter(status=status).select_related("complaint", "officer")
     return list(rows.order_by("created_at")[:200])
 
 
-def audits_visible_to(user: Any) -> QuerySet[OfficerAudit]:
+def audits_visible_to(user: Actor) -> QuerySet[OfficerAudit]:
     """The officer audits queued for oversight: those on complaints within its scope."""
-    if not getattr(user, "is_authenticated", False) or "oversight" not in user.roles:
+    if not is_signed_in(user) or "oversight" not in user.roles:
         return OfficerAudit.objects.none()
     return OfficerAudit.objects.filter(complaint__in=Complaint.objects.visible_to(user).values("pk"))
 
@@ -501,7 +504,7 @@ DECISION_REVIEW_RELATED = ("applicant", "decision_office__department", "reviewer
 
 def decision_review_list(
     *,
-    user: Any,
+    user: Actor,
     decision_type: str | None = None,
     status: str | None = None,
     overdue: bool | None = None,

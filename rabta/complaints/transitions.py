@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rabta.accounts.types import Actor, is_signed_in
 from rabta.complaints.choices import OPEN_STATUSES, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
@@ -99,7 +100,7 @@ def transition(
     complaint: Complaint,
     to: str,
     *,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     data: dict[str, Any] | None = None,
     kind: ComplaintsEvent | None = None,
@@ -131,8 +132,8 @@ def transition(
     return complaint
 
 
-def actor_role_of(actor: Any, complaint: Complaint) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+def actor_role_of(actor: Actor, complaint: Complaint) -> str:
+    if not is_signed_in(actor):
         return "system" if actor is None else "anonymous"
     if complaint.complainant_id == actor.pk:
         return "complainant"

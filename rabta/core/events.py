@@ -10,7 +10,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from rabta.accounts.types import Actor
+from rabta.accounts.types import Actor, is_signed_in
 from rabta.core.middleware import current_request_id
 from rabta.core.models import Event
 
@@ -35,7 +35,7 @@ def event_build(
 ) -> Event:
     """An unsaved event for ``subject``; :func:`events_record` writes it. The subject may itself be
     unsaved yet (a complaint being lodged): its id is taken when the event is written."""
-    user = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
+    user = actor if is_signed_in(actor) else None
     event = Event(
         occurred_at=occurred_at or timezone.now(),
         actor=user,

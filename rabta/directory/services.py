@@ -15,6 +15,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from rabta.accounts.types import Actor
 from rabta.core.errors import DomainError, InvalidTransition, validation_error_to_domain
 from rabta.core.events import event_record
 from rabta.directory.choices import GovernmentLevel, JurisdictionKind
@@ -113,7 +114,7 @@ def _upsert(model_obj: Any, values: dict[str, Any]) -> bool:
 # --- jurisdictions ---------------------------------------------------------------------------------
 
 
-def jurisdictions_load_result(path: Path | str | None = None, *, actor: object = None) -> LoadResult:
+def jurisdictions_load_result(path: Path | str | None = None, *, actor: Actor = None) -> LoadResult:
     """Upsert the jurisdictions file in one transaction and say what changed.
 
     A row's parent must be defined on an earlier row or already be in the database, which keeps the
@@ -183,7 +184,7 @@ def jurisdictions_load_result(path: Path | str | None = None, *, actor: object =
     return LoadResult(created, updated, unchanged)
 
 
-def jurisdictions_load(path: Path | str | None = None, *, actor: object = None) -> int:
+def jurisdictions_load(path: Path | str | None = None, *, actor: Actor = None) -> int:
     """Load Pakistan's country, provinces and territories, divisions and districts shipped with
     Rabta (or ``path``). Idempotent; returns how many rows were created or updated."""
     return jurisdictions_load_result(path, actor=actor).changed
@@ -196,7 +197,7 @@ def governments_load(
     governments_path: Path | str | None = None,
     departments_path: Path | str | None = None,
     *,
-    actor: object = None,
+    actor: Actor = None,
 ) -> LoadResult:
     """Upsert the federal, provincial and territorial governments and their departments shipped
     with Rabta. Needs the jurisdictions loaded first. One transaction; idempotent."""
@@ -312,7 +313,7 @@ def office_create(
     parent: Office | None = None,
     name_ur: str = "",
     email: str = "",
-    actor: object = None,
+    actor: Actor = None,
 ) -> Office:
     """Create an office under ``parent`` (None for a department's head office), keeping its path."""
     from django.core.exceptions import ValidationError
@@ -344,7 +345,7 @@ def office_create(
 
 
 @transaction.atomic
-def office_move(*, office: Office, new_parent: Office | None, actor: object = None) -> Office:
+def office_move(*, office: Office, new_parent: Office | None, actor: Actor = None) -> Office:
     """Put ``office`` (and everything below it) under ``new_parent``; None makes it a head office.
 
     Every path in the subtree is rewritten with one UPDATE (prefix swap), so a move of a head office
@@ -389,7 +390,7 @@ def office_move(*, office: Office, new_parent: Office | None, actor: object = No
 
 
 @transaction.atomic
-def office_deactivate(*, office: Office, actor: object = None, reason: str = "") -> Office:
+def office_deactivate(*, office: Office, actor: Actor = None, reason: str = "") -> Office:
     """Stop routing to ``office``. Refused while active offices still report to it, because their
     escalations would climb into an office nobody watches."""
     office = Office.objects.select_for_update().get(pk=office.pk)
@@ -414,7 +415,7 @@ def office_deactivate(*, office: Office, actor: object = None, reason: str = "")
 
 
 @transaction.atomic
-def office_activate(*, office: Office, actor: object = None, reason: str = "") -> Office:
+def office_activate(*, office: Office, actor: Actor = None, reason: str = "") -> Office:
     """Route to ``office`` again. Refused under an inactive parent, for the reason deactivation is
     refused above active children."""
     office = Office.objects.select_related("parent").select_for_update(of=("self",)).get(pk=office.pk)

@@ -11,13 +11,13 @@ every restart is an event on the complaint's timeline, with how long the clock s
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.accounts.types import Actor
 from rabta.complaints.choices import OPEN_STATUSES, MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
@@ -40,7 +40,7 @@ def max_pause() -> timedelta:
 
 
 @transaction.atomic
-def complaint_request_information(*, complaint: Complaint, actor: Any, body: str) -> Message:
+def complaint_request_information(*, complaint: Complaint, actor: Actor, body: str) -> Message:
     """The office asks the complainant for information and the clock stops until the answer comes.
     The question is an ordinary message to the complainant (who is notified of it)."""
     from rabta.complaints.services.messages import message_post
@@ -78,7 +78,7 @@ def complaint_request_information(*, complaint: Complaint, actor: Any, body: str
     return message
 
 
-def complaint_clock_resume(*, complaint: Complaint, actor: Any, why: str, now: datetime | None = None) -> Complaint:
+def complaint_clock_resume(*, complaint: Complaint, actor: Actor, why: str, now: datetime | None = None) -> Complaint:
     """Start a paused clock again (inside a transaction, on a row the caller has locked). Does
     nothing to a running clock, so a reply that arrives after the office went on changes nothing."""
     if complaint.clock_paused_at is None:
@@ -100,7 +100,7 @@ def complaint_clock_resume(*, complaint: Complaint, actor: Any, why: str, now: d
 
 
 @transaction.atomic
-def complaint_go_on(*, complaint: Complaint, actor: Any) -> Complaint:
+def complaint_go_on(*, complaint: Complaint, actor: Actor) -> Complaint:
     """The office stops waiting for the complainant and starts the clock again itself."""
     require(actor, complaint, Action.WORK)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.accounts.types import Actor, signed_in_or_none
 from rabta.complaints.choices import Outcome, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
@@ -26,7 +27,7 @@ CLOSURE_BATCH = 2000
 
 
 @transaction.atomic
-def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: bool, comment: str = "") -> Feedback:
+def feedback_give(*, complaint: Complaint, actor: Actor, rating: int, satisfied: bool, comment: str = "") -> Feedback:
     require(actor, complaint, Action.GIVE_FEEDBACK)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.status != Status.RESOLVED:
@@ -82,7 +83,7 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
 
 
 @transaction.atomic
-def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Complaint:
+def complaint_reopen(*, complaint: Complaint, actor: Actor, reason: str) -> Complaint:
     """Dissatisfied: back to the same office, counted and capped, with fresh deadlines."""
     require(actor, complaint, Action.REOPEN)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -114,7 +115,7 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
 
 
 @transaction.atomic
-def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
+def appeal_file(*, complaint: Complaint, actor: Actor, reasons: str) -> Appeal:
     """Appeal to an office senior to the one that resolved it: the next office up the reporting line
     (or, at the top, the same department's head office is the resolver, so oversight decides)."""
     require(actor, complaint, Action.APPEAL)
@@ -158,7 +159,7 @@ RELIEF: dict[str, int] = {Outcome.NO_RELIEF: 0, Outcome.PARTIAL_RELIEF: 1, Outco
 
 
 @transaction.atomic
-def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) -> Appeal:
+def appeal_decide(*, appeal: Appeal, actor: Actor, decision: str, reasons: str) -> Appeal:
     """Decide an appeal. The decision replaces the resolution's outcome (the original stays on the
     timeline), the complainant is told, and the case moves on at once: back to the office, with
     fresh deadlines, when the decision grants more relief than the resolution did (there is work to
@@ -176,7 +177,7 @@ def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) ->
     now = timezone.now()
     original, original_reasons = complaint.outcome, complaint.outcome_reasons
     appeal.decision, appeal.decision_reasons = decision, reasons
-    appeal.decided_by, appeal.decided_at = actor, now
+    appeal.decided_by, appeal.decided_at = signed_in_or_none(actor), now
     complaint.outcome, complaint.outcome_reasons = decision, reasons
     transition(
         complaint,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from rabta.accounts.choices import ComplainantType, Gender
 from rabta.accounts.models import ComplainantProfile, User
+from rabta.accounts.types import Actor, is_signed_in
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
@@ -111,11 +112,11 @@ PROFILE_FLAG_FIELDS = (
 )
 
 
-def _complainant_records(user: Any) -> tuple[ComplainantProfile | None, str | None]:
+def _complainant_records(user: Actor) -> tuple[ComplainantProfile | None, str | None]:
     """The complainant's profile (for the flags; only its flag fields) and standing level (for the
     responsibility index), in one query that makes no model instances of the user, so the user's
     encrypted identifiers are not decrypted again for nothing."""
-    if getattr(user, "pk", None) is None:
+    if not is_signed_in(user):
         return None, None
     row = (
         User.objects.filter(pk=user.pk)

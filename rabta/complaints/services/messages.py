@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rabta.accounts.types import Actor
 from rabta.complaints.choices import CLOSED_STATUSES, HIDDEN_FROM_OFFICE, MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
@@ -19,7 +20,7 @@ from rabta.core.textinput import text_clean
 
 
 @transaction.atomic
-def complaint_message_send(*, complaint: Complaint, actor: Any, body: str) -> Message:
+def complaint_message_send(*, complaint: Complaint, actor: Actor, body: str) -> Message:
     """A message from the complainant to the office, or from the office to the complainant: which
     one is decided by who writes it (rabta.complaints.permissions.message_action)."""
     action = message_action(actor, complaint)

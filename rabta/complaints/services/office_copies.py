@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from rabta.accounts.types import Actor
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, MessageDirection
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, Complaint, Message
 from rabta.complaints.privacy import Identity, identity_of, scrub
@@ -26,7 +25,7 @@ def office_copies_rescrub(*, batch: int = RESCRUB_BATCH) -> int:
     changed = 0
     identities: dict[int | None, Identity] = {}
 
-    def who(user: Any) -> Identity:
+    def who(user: Actor) -> Identity:
         key = getattr(user, "pk", None)
         if key not in identities:
             identities[key] = identity_of(user)

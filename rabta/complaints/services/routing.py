@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.accounts.types import Actor
 from rabta.complaints.choices import Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
@@ -147,7 +147,7 @@ def complaint_route(complaint: Complaint, *, ref: Reference | None = None) -> Ev
 
 
 @transaction.atomic
-def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, actor: Any) -> Complaint:
+def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, actor: Actor) -> Complaint:
     """Send the complaint to another office, with a reason. Capped (RABTA_MAX_TRANSFERS) so that a
     complaint cannot bounce forever; a complaint is never closed as 'not ours', it is transferred."""
     require(actor, complaint, Action.TRANSFER)

@@ -4,13 +4,13 @@ duplicates, and oversight's audited identity reveal."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.accounts.roles import Role
+from rabta.accounts.types import Actor, signed_in, signed_in_or_none
 from rabta.complaints.choices import OPEN_STATUSES, MessageDirection, Outcome, Priority, RejectReason, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
@@ -36,7 +36,7 @@ def _required(field: str, value: str, message: str, *, model: type[models.Model]
 
 
 @transaction.atomic
-def complaint_acknowledge(*, complaint: Complaint, actor: Any) -> Complaint:
+def complaint_acknowledge(*, complaint: Complaint, actor: Actor) -> Complaint:
     require(actor, complaint, Action.WORK)
     complaint = _locked(complaint)
     complaint.acknowledged_at = timezone.now()
@@ -46,7 +46,7 @@ def complaint_acknowledge(*, complaint: Complaint, actor: Any) -> Complaint:
 
 
 @transaction.atomic
-def complaint_start(*, complaint: Complaint, actor: Any) -> Complaint:
+def complaint_start(*, complaint: Complaint, actor: Actor) -> Complaint:
     """Work begins. Only on an acknowledged (or reopened) complaint: the table has no way from
     ``routed`` to work that skips the acknowledgement."""
     require(actor, complaint, Action.WORK)
@@ -55,7 +55,7 @@ def complaint_start(*, complaint: Complaint, actor: Any) -> Complaint:
 
 
 @transaction.atomic
-def complaint_interim_reply(*, complaint: Complaint, actor: Any, body: str) -> Message:
+def complaint_interim_reply(*, complaint: Complaint, actor: Actor, body: str) -> Message:
     """An interim reply tells the complainant where things stand; it does not change the status."""
     from rabta.complaints.services.messages import message_post
 
@@ -71,7 +71,7 @@ def complaint_interim_reply(*, complaint: Complaint, actor: Any, body: str) -> M
 
 
 @transaction.atomic
-def complaint_priority_set(*, complaint: Complaint, actor: Any, priority: str, reason: str) -> Complaint:
+def complaint_priority_set(*, complaint: Complaint, actor: Actor, priority: str, reason: str) -> Complaint:
     """The handling office changes an open complaint's priority, saying why; the change is an event
     on the timeline. Deadlines already promised to the complainant stay as they are: a new priority
     reorders the inbox, it does not shorten a deadline into one already missed nor lengthen a
@@ -102,7 +102,7 @@ def complaint_priority_set(*, complaint: Complaint, actor: Any, priority: str, r
 
 
 @transaction.atomic
-def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons: str = "") -> Complaint:
+def complaint_resolve(*, complaint: Complaint, actor: Actor, outcome: str, reasons: str = "") -> Complaint:
     """Resolve with an outcome. "No relief" and "partial relief" must say why. The complainant then
     has a feedback window, and an appeal window."""
     require(actor, complaint, Action.WORK)
@@ -121,7 +121,7 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons
     policy = policy_for(complaint)
     complaint.outcome = outcome
     complaint.outcome_reasons = text_clean(reasons, model=Complaint, name="outcome_reasons", field="reasons")
-    complaint.resolved_at, complaint.resolved_by = now, actor
+    complaint.resolved_at, complaint.resolved_by = now, signed_in_or_none(actor)
     complaint.feedback_due_at = now + timedelta(days=policy.feedback_days)
     complaint.appeal_due_at = add_business_days(now, policy.appeal_days)
     transition(
@@ -153,7 +153,7 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons
 
 @transaction.atomic
 def complaint_reject(
-    *, complaint: Complaint, actor: Any, reason: str, explanation: str, duplicate_of: Complaint | None = None
+    *, complaint: Complaint, actor: Actor, reason: str, explanation: str, duplicate_of: Complaint | None = None
 ) -> Complaint:
     """Reject with a reason the complainant sees. Never 'not ours': that is a transfer."""
     require(actor, complaint, Action.WORK)
@@ -191,7 +191,7 @@ def complaint_reject(
 
 
 @transaction.atomic
-def complaint_note_add(*, complaint: Complaint, actor: Any, body: str) -> Message:
+def complaint_note_add(*, complaint: Complaint, actor: Actor, body: str) -> Message:
     """An internal note: staff only, never shown to the complainant."""
     from rabta.complaints.services.messages import message_post
 
@@ -200,7 +200,7 @@ def complaint_note_add(*, complaint: Complaint, actor: Any, body: str) -> Messag
 
 
 @transaction.atomic
-def duplicate_link(*, complaint: Complaint, duplicate_of: Complaint, actor: Any) -> DuplicateLink:
+def duplicate_link(*, complaint: Complaint, duplicate_of: Complaint, actor: Actor) -> DuplicateLink:
     require(actor, complaint, Action.WORK)
     if duplicate_of.pk == complaint.pk:
         raise DomainError.for_field(
@@ -221,11 +221,11 @@ def duplicate_link(*, complaint: Complaint, duplicate_of: Complaint, actor: Any)
 
 
 @transaction.atomic
-def identity_reveal(*, complaint: Complaint, actor: Any, reason: str) -> dict[str, str]:
+def identity_reveal(*, complaint: Complaint, actor: Actor, reason: str) -> dict[str, str]:
     """Oversight may see a hidden complainant's identity; every reveal is recorded with its reason."""
     require(actor, complaint, Action.REVEAL_IDENTITY)
     reason = _required("reason", reason, _("Say why the identity is needed."), model=IdentityReveal, name="reason")
-    IdentityReveal.objects.create(complaint=complaint, revealed_to=actor, reason=reason)
+    IdentityReveal.objects.create(complaint=complaint, revealed_to=signed_in(actor), reason=reason)
     event_record(
         kind=ComplaintsEvent.IDENTITY_REVEALED, subject=complaint, actor=actor, actor_role=Role.OVERSIGHT, reason=reason
     )
