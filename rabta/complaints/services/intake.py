@@ -12,7 +12,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,15 @@ from django.utils.translation import gettext as _
 from rabta.accounts.choices import ComplainantType, Gender
 from rabta.accounts.models import ComplainantProfile, User
 from rabta.accounts.types import Actor, is_signed_in
-from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
+from rabta.complaints.choices import (
+    HIDDEN_FROM_OFFICE,
+    OPEN_STATUSES,
+    Anonymity,
+    Channel,
+    ComplaintLanguage,
+    Kind,
+    Priority,
+)
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, Category, Complaint, DuplicateLink
@@ -287,7 +294,7 @@ def complaint_submit(
         bad("kind", ComplaintsError.KIND_UNKNOWN, _("Unknown kind."))
     if anonymity not in Anonymity.values:
         bad("anonymity", ComplaintsError.ANONYMITY_UNKNOWN, _("Unknown anonymity choice."))
-    if language not in dict(settings.LANGUAGES) and language not in {"ur-Latn"}:
+    if language not in ComplaintLanguage.values:
         bad("language", ComplaintsError.LANGUAGE_UNKNOWN, _("Unknown language."))
     if channel not in Channel.values:
         bad("channel", "channel_unknown", _("Unknown channel."))
