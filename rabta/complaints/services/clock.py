@@ -36,7 +36,7 @@ RESUMED_BY_LIMIT = "pause_limit_reached"
 
 
 def max_pause() -> timedelta:
-    return timedelta(days=getattr(settings, "RABTA_MAX_CLOCK_PAUSE_DAYS", 15))
+    return timedelta(days=settings.RABTA_MAX_CLOCK_PAUSE_DAYS)
 
 
 @transaction.atomic

@@ -90,7 +90,7 @@ def complaint_reopen(*, complaint: Complaint, actor: Actor, reason: str) -> Comp
     reason = text_clean(reason, model=Event, name="reason")  # kept only on the event
     if not reason:
         raise DomainError.for_field("reason", ComplaintsError.REASON_REQUIRED, _("Say what is still wrong."))
-    cap = getattr(settings, "RABTA_MAX_REOPENS", 2)
+    cap = settings.RABTA_MAX_REOPENS
     if complaint.reopen_count >= cap:
         raise Conflict(
             ComplaintsError.REOPEN_CAP_REACHED,

@@ -168,7 +168,7 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
             _("%(office)s does not serve %(place)s; choose an office that does.")
             % {"office": to_office.name, "place": complaint.jurisdiction.name},
         )
-    cap = getattr(settings, "RABTA_MAX_TRANSFERS", 3)
+    cap = settings.RABTA_MAX_TRANSFERS
     if complaint.transfer_count >= cap:
         raise Conflict(
             ComplaintsError.TRANSFER_CAP_REACHED,
