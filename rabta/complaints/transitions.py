@@ -13,6 +13,7 @@ from rabta.complaints.choices import OPEN_STATUSES, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint
+from rabta.complaints.services.deadlines import clock_stop
 from rabta.core.errors import InvalidTransition
 from rabta.core.events import event_record
 
@@ -113,8 +114,6 @@ def transition(
     transition_check(current, to, action=action)
     if to not in OPEN_STATUSES:
         # Resolved, rejected, appealed or closed: no deadline of the office's runs any more.
-        from rabta.complaints.services.deadlines import clock_stop
-
         extra_fields = (*extra_fields, *clock_stop(complaint))
     with transaction.atomic():
         complaint.status = to

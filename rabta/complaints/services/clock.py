@@ -24,6 +24,7 @@ from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, Message
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import CLOCK_FIELDS, clock_pause, clock_resume
+from rabta.complaints.services.posting import message_write
 from rabta.complaints.transitions import actor_role_of
 from rabta.core.errors import Conflict
 from rabta.core.events import event_record
@@ -43,7 +44,6 @@ def max_pause() -> timedelta:
 def complaint_request_information(*, complaint: Complaint, actor: Actor, body: str) -> Message:
     """The office asks the complainant for information and the clock stops until the answer comes.
     The question is an ordinary message to the complainant (who is notified of it)."""
-    from rabta.complaints.services.messages import message_post
 
     require(actor, complaint, Action.WORK)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -62,7 +62,7 @@ def complaint_request_information(*, complaint: Complaint, actor: Actor, body: s
             ComplaintsError.COMPLAINANT_UNREACHABLE,
             _("A fully anonymous complainant cannot be asked: they have no account to answer from."),
         )
-    message = message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.TO_COMPLAINANT)
+    message = message_write(complaint=complaint, author=actor, body=body, direction=MessageDirection.TO_COMPLAINANT)
     now = timezone.now()
     fields = clock_pause(complaint, now=now)
     complaint.save(update_fields=[*fields, "updated_at"])

@@ -17,11 +17,13 @@ from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Appeal, Complaint, Feedback
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import add_business_days, deadlines_set, policy_for
+from rabta.complaints.services.responsibility import officer_audit_queue
 from rabta.complaints.transitions import transition
 from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
 from rabta.core.models import Event
 from rabta.core.textinput import text_clean
+from rabta.notifications.services import notification_enqueue
 
 CLOSURE_BATCH = 2000
 
@@ -96,8 +98,6 @@ def complaint_reopen(*, complaint: Complaint, actor: Actor, reason: str) -> Comp
             ComplaintsError.REOPEN_CAP_REACHED,
             _("This complaint was reopened %(cap)s times; you can appeal instead.") % {"cap": cap},
         )
-    from rabta.complaints.services.responsibility import officer_audit_queue
-
     officer_audit_queue(complaint=complaint, reason="reopened")
     complaint.reopen_count += 1
     complaint.escalation_level = 0
@@ -133,8 +133,6 @@ def appeal_file(*, complaint: Complaint, actor: Actor, reasons: str) -> Appeal:
             ComplaintsError.APPEAL_NO_REVIEWER,
             _("No office above this one can hear the appeal; contact the oversight unit."),
         )
-    from rabta.complaints.services.responsibility import officer_audit_queue
-
     officer_audit_queue(complaint=complaint, reason="appealed")
     policy = policy_for(complaint)
     appeal = Appeal.objects.create(
@@ -215,8 +213,6 @@ def appeal_decide(*, appeal: Appeal, actor: Actor, decision: str, reasons: str) 
             action="close_after_appeal",
         )
     if complaint.complainant_id:
-        from rabta.notifications.services import notification_enqueue
-
         notification_enqueue(
             user=complaint.complainant,
             template="complaint_appeal_reopened" if work_due else "complaint_appeal_closed",

@@ -34,6 +34,7 @@ from rabta.complaints.models import SUBJECT_MAX_LENGTH, Category, Complaint, Dup
 from rabta.complaints.privacy import identity_of, scrub
 from rabta.complaints.reference import reference
 from rabta.complaints.services.deadlines import deadlines_set
+from rabta.complaints.services.responsibility import complainant_may_submit
 from rabta.complaints.services.routing import complaint_route
 from rabta.core.crypto import lookup_hash
 from rabta.core.errors import CoreError, DomainError, Unprocessable
@@ -41,6 +42,7 @@ from rabta.core.events import event_build, events_record
 from rabta.core.references import readable_reference_is_valid, readable_reference_new
 from rabta.core.textinput import text_clean, text_problem
 from rabta.directory.models import Office
+from rabta.notifications.services import notification_enqueue
 
 ATTRIBUTE_TEXT_MAX_LENGTH = 500  # attributes live in one JSON column: the limit is the category's, not a field's
 DUPLICATE_SIMILARITY = 0.5
@@ -301,8 +303,6 @@ def complaint_submit(
     if complainant is None and not is_anonymous:
         bad("complainant", ComplaintsError.COMPLAINANT_REQUIRED, _("Sign in, or choose to be fully anonymous."))
     if complainant is not None and not is_anonymous:
-        from rabta.complaints.services.responsibility import complainant_may_submit
-
         allowed, code = complainant_may_submit(complainant, level=standing_level)
         if not allowed:
             bad("complainant", code, _("New complaints from this account are limited; you can appeal the limit."))
@@ -429,8 +429,6 @@ def duplicates_suggest(complaint: Complaint) -> list[DuplicateLink]:
 def _notify_submitted(complaint: Complaint) -> None:
     if complaint.complainant_id is None:
         return
-    from rabta.notifications.services import notification_enqueue
-
     notification_enqueue(
         user=complaint.complainant,
         template="complaint_submitted",

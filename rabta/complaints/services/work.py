@@ -16,12 +16,14 @@ from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, DuplicateLink, IdentityReveal, Message
 from rabta.complaints.permissions import Action, require
-from rabta.complaints.services.deadlines import policy_for
+from rabta.complaints.services.deadlines import add_business_days, policy_for
+from rabta.complaints.services.messages import message_post
 from rabta.complaints.transitions import actor_role_of, transition
 from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
 from rabta.core.models import Event
 from rabta.core.textinput import text_clean
+from rabta.notifications.services import notification_enqueue
 
 
 def _locked(complaint: Complaint) -> Complaint:
@@ -57,8 +59,6 @@ def complaint_start(*, complaint: Complaint, actor: Actor) -> Complaint:
 @transaction.atomic
 def complaint_interim_reply(*, complaint: Complaint, actor: Actor, body: str) -> Message:
     """An interim reply tells the complainant where things stand; it does not change the status."""
-    from rabta.complaints.services.messages import message_post
-
     require(actor, complaint, Action.WORK)
     complaint = _locked(complaint)
     if complaint.status not in OPEN_STATUSES:
@@ -115,8 +115,6 @@ def complaint_resolve(*, complaint: Complaint, actor: Actor, outcome: str, reaso
         reasons = _required(
             "reasons", reasons, _("Give the reasons to the complainant."), model=Complaint, name="outcome_reasons"
         )
-    from rabta.complaints.services.deadlines import add_business_days
-
     now = timezone.now()
     policy = policy_for(complaint)
     complaint.outcome = outcome
@@ -141,8 +139,6 @@ def complaint_resolve(*, complaint: Complaint, actor: Actor, outcome: str, reaso
         action="resolve",
     )
     if complaint.complainant_id:
-        from rabta.notifications.services import notification_enqueue
-
         notification_enqueue(
             user=complaint.complainant,
             template="complaint_resolved",
@@ -193,8 +189,6 @@ def complaint_reject(
 @transaction.atomic
 def complaint_note_add(*, complaint: Complaint, actor: Actor, body: str) -> Message:
     """An internal note: staff only, never shown to the complainant."""
-    from rabta.complaints.services.messages import message_post
-
     require(actor, complaint, Action.NOTE)
     return message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.INTERNAL)
 
