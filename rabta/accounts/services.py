@@ -39,6 +39,7 @@ from rabta.accounts.validators import (
     normalize_phone,
 )
 from rabta.core.crypto import lookup_hash
+from rabta.core.db import locked
 from rabta.core.errors import Conflict, CoreError, DomainError, Forbidden, Throttled
 from rabta.core.events import event_record
 from rabta.core.ratelimit import RateLimited
@@ -355,7 +356,7 @@ def identity_verify(*, document: IdentityDocument, verified_by: Actor, method: s
     if method not in IDENTITY_VERIFICATION_METHODS:
         raise DomainError.for_field("method", CoreError.VALIDATION, _("Unknown verification method."))
     with transaction.atomic():
-        document = IdentityDocument.objects.select_for_update().get(pk=document.pk)
+        document = locked(document)
         if document.verified_at is not None:
             return document
         held = (
@@ -477,7 +478,7 @@ def role_revoke(*, assignment: RoleAssignment, revoked_by: Actor = None, reason:
             raise Forbidden.for_field(
                 "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account.")
             )
-    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = locked(assignment)
     if not assignment.active:
         return
     assignment.active = False

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rabta.accounts.types import Actor, is_signed_in
-from rabta.complaints.choices import OPEN_STATUSES, Status
+from rabta.complaints.choices import CLOSED_STATUSES, OPEN_STATUSES, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint
 from rabta.complaints.services.deadlines import clock_stop
-from rabta.core.errors import InvalidTransition
+from rabta.core.errors import Conflict, InvalidTransition
 from rabta.core.events import event_record
 
 OPEN = frozenset(OPEN_STATUSES)
@@ -76,6 +76,21 @@ def describe(action: str) -> str:
         f"Allowed when the complaint is {sources}; it then becomes {move.to}. Otherwise 409 "
         "transition_not_allowed. See docs/lifecycle.md."
     )
+
+
+def require_open(status: str, message: str) -> None:
+    """Refuse (409 ``transition_not_allowed``) unless the office still owes the complainant
+    something (``OPEN_STATUSES``): waiting, questions, interim replies and priorities need that."""
+    if status not in OPEN_STATUSES:
+        raise Conflict(ComplaintsError.TRANSITION_NOT_ALLOWED, message)
+
+
+def require_not_closed(
+    status: str, message: str, *, code: ComplaintsError = ComplaintsError.TRANSITION_NOT_ALLOWED
+) -> None:
+    """Refuse (409) a complaint that is final (``CLOSED_STATUSES``): nothing more is written on it."""
+    if status in CLOSED_STATUSES:
+        raise Conflict(code, message)
 
 
 def transition_check(current: str, to: str, *, action: str | None = None) -> None:

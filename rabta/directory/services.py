@@ -16,6 +16,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from rabta.accounts.types import Actor
+from rabta.core.db import locked
 from rabta.core.errors import DomainError, InvalidTransition, validation_error_to_domain
 from rabta.core.events import event_record
 from rabta.directory.choices import GovernmentLevel, JurisdictionKind
@@ -351,9 +352,9 @@ def office_move(*, office: Office, new_parent: Office | None, actor: Actor = Non
     Every path in the subtree is rewritten with one UPDATE (prefix swap), so a move of a head office
     with thousands of offices below it stays one statement. Moving an office under itself or under
     one of its own descendants would make the reporting line a loop, so it is refused."""
-    office = Office.objects.select_for_update().get(pk=office.pk)
+    office = locked(office)
     if new_parent is not None:
-        new_parent = Office.objects.select_for_update().get(pk=new_parent.pk)
+        new_parent = locked(new_parent)
         if new_parent.path.startswith(office.path):
             raise DomainError(
                 DirectoryError.OFFICE_MOVE_CYCLE,
@@ -393,7 +394,7 @@ def office_move(*, office: Office, new_parent: Office | None, actor: Actor = Non
 def office_deactivate(*, office: Office, actor: Actor = None, reason: str = "") -> Office:
     """Stop routing to ``office``. Refused while active offices still report to it, because their
     escalations would climb into an office nobody watches."""
-    office = Office.objects.select_for_update().get(pk=office.pk)
+    office = locked(office)
     if not office.is_active:
         raise InvalidTransition(f"{office.code} is already inactive.", code=DirectoryError.OFFICE_INACTIVE)
     if office.children.filter(is_active=True).exists():

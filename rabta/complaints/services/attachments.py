@@ -41,10 +41,11 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.filters import decode_stream_data
 from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
 
-from rabta.complaints.choices import CLOSED_STATUSES, Anonymity
+from rabta.complaints.choices import Anonymity
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Attachment, Complaint, Message
+from rabta.complaints.transitions import require_not_closed
 from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
 
@@ -434,11 +435,8 @@ def attachment_clean(data: bytes, *, strip_identity: bool, keep_location: bool =
 
 
 def _refuse_if_closed(status: str) -> None:
-    if status in CLOSED_STATUSES:
-        raise Conflict(
-            ComplaintsError.ATTACHMENT_COMPLAINT_CLOSED,
-            _("This complaint is closed: nothing more can be attached to it."),
-        )
+    message = _("This complaint is closed: nothing more can be attached to it.")
+    require_not_closed(status, message, code=ComplaintsError.ATTACHMENT_COMPLAINT_CLOSED)
 
 
 def attachment_add(

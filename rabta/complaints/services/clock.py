@@ -18,14 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.accounts.types import Actor
-from rabta.complaints.choices import OPEN_STATUSES, MessageDirection
+from rabta.complaints.choices import MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, Message
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import CLOCK_FIELDS, clock_pause, clock_resume
 from rabta.complaints.services.posting import message_write
-from rabta.complaints.transitions import actor_role_of
+from rabta.complaints.transitions import actor_role_of, require_open
+from rabta.core.db import locked
 from rabta.core.errors import Conflict
 from rabta.core.events import event_record
 
@@ -46,12 +47,8 @@ def complaint_request_information(*, complaint: Complaint, actor: Actor, body: s
     The question is an ordinary message to the complainant (who is notified of it)."""
 
     require(actor, complaint, Action.WORK)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.status not in OPEN_STATUSES:
-        raise Conflict(
-            ComplaintsError.TRANSITION_NOT_ALLOWED,
-            _("Only an open complaint can wait for the complainant."),
-        )
+    complaint = locked(complaint)
+    require_open(complaint.status, _("Only an open complaint can wait for the complainant."))
     if complaint.clock_paused_at is not None:
         raise Conflict(
             ComplaintsError.CLOCK_ALREADY_PAUSED,
@@ -103,7 +100,7 @@ def complaint_clock_resume(*, complaint: Complaint, actor: Actor, why: str, now:
 def complaint_go_on(*, complaint: Complaint, actor: Actor) -> Complaint:
     """The office stops waiting for the complainant and starts the clock again itself."""
     require(actor, complaint, Action.WORK)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = locked(complaint)
     if complaint.clock_paused_at is None:
         raise Conflict(ComplaintsError.CLOCK_NOT_PAUSED, _("This complaint is not waiting for the complainant."))
     return complaint_clock_resume(complaint=complaint, actor=actor, why=RESUMED_BY_OFFICE)

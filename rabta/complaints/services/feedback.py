@@ -19,6 +19,7 @@ from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import add_business_days, deadlines_set, policy_for
 from rabta.complaints.services.responsibility import officer_audit_queue
 from rabta.complaints.transitions import transition
+from rabta.core.db import locked
 from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
 from rabta.core.models import Event
@@ -31,7 +32,7 @@ CLOSURE_BATCH = 2000
 @transaction.atomic
 def feedback_give(*, complaint: Complaint, actor: Actor, rating: int, satisfied: bool, comment: str = "") -> Feedback:
     require(actor, complaint, Action.GIVE_FEEDBACK)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = locked(complaint)
     if complaint.status != Status.RESOLVED:
         raise Conflict(
             ComplaintsError.FEEDBACK_NOT_RESOLVED,
@@ -88,7 +89,7 @@ def feedback_give(*, complaint: Complaint, actor: Actor, rating: int, satisfied:
 def complaint_reopen(*, complaint: Complaint, actor: Actor, reason: str) -> Complaint:
     """Dissatisfied: back to the same office, counted and capped, with fresh deadlines."""
     require(actor, complaint, Action.REOPEN)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = locked(complaint)
     reason = text_clean(reason, model=Event, name="reason")  # kept only on the event
     if not reason:
         raise DomainError.for_field("reason", ComplaintsError.REASON_REQUIRED, _("Say what is still wrong."))

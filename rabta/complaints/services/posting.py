@@ -7,12 +7,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rabta.accounts.types import Actor, signed_in_or_none
-from rabta.complaints.choices import CLOSED_STATUSES, HIDDEN_FROM_OFFICE, MessageDirection
+from rabta.complaints.choices import HIDDEN_FROM_OFFICE, MessageDirection
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, Message
 from rabta.complaints.privacy import scrub_for_person
-from rabta.core.errors import Conflict, DomainError
+from rabta.complaints.transitions import require_not_closed
+from rabta.core.errors import DomainError
 from rabta.core.events import event_record
 from rabta.core.textinput import text_clean
 from rabta.notifications.services import notification_enqueue
@@ -26,8 +27,7 @@ def message_write(*, complaint: Complaint, author: Actor, body: str, direction: 
     body = text_clean(body, model=Message, name="body")
     if not body:
         raise DomainError.for_field("body", ComplaintsError.MESSAGE_EMPTY, _("Write a message."))
-    if complaint.status in CLOSED_STATUSES:
-        raise Conflict(ComplaintsError.TRANSITION_NOT_ALLOWED, _("This complaint is closed."))
+    require_not_closed(complaint.status, _("This complaint is closed."))
     hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
     # What the complainant writes reaches a hidden complainant's office scrubbed (rabta.complaints.privacy).
     for_office = (

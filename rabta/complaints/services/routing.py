@@ -19,6 +19,7 @@ from rabta.complaints.permissions import Action, require
 from rabta.complaints.reference import Reference, reference
 from rabta.complaints.services.deadlines import add_business_days, policy_for, reminder_next_at
 from rabta.complaints.transitions import transition, transition_check
+from rabta.core.db import locked
 from rabta.core.errors import Conflict, CoreError, DomainError
 from rabta.core.events import event_build
 from rabta.core.models import Event
@@ -151,7 +152,7 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
     """Send the complaint to another office, with a reason. Capped (RABTA_MAX_TRANSFERS) so that a
     complaint cannot bounce forever; a complaint is never closed as 'not ours', it is transferred."""
     require(actor, complaint, Action.TRANSFER)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = locked(complaint)
     reason = text_clean(reason, model=Event, name="reason")  # kept on the event (and its start in routing_reason)
     if not reason:
         raise DomainError.for_field("reason", ComplaintsError.REASON_REQUIRED, _("Say why it is transferred."))

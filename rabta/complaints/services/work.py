@@ -11,23 +11,20 @@ from django.utils.translation import gettext as _
 
 from rabta.accounts.roles import Role
 from rabta.accounts.types import Actor, signed_in, signed_in_or_none
-from rabta.complaints.choices import OPEN_STATUSES, MessageDirection, Outcome, Priority, RejectReason, Status
+from rabta.complaints.choices import MessageDirection, Outcome, Priority, RejectReason, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, DuplicateLink, IdentityReveal, Message
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import add_business_days, policy_for
 from rabta.complaints.services.messages import message_post
-from rabta.complaints.transitions import actor_role_of, transition
-from rabta.core.errors import Conflict, DomainError
+from rabta.complaints.transitions import actor_role_of, require_open, transition
+from rabta.core.db import locked
+from rabta.core.errors import DomainError
 from rabta.core.events import event_record
 from rabta.core.models import Event
 from rabta.core.textinput import text_clean
 from rabta.notifications.services import notification_enqueue
-
-
-def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
 def _required(field: str, value: str, message: str, *, model: type[models.Model], name: str) -> str:
@@ -40,7 +37,7 @@ def _required(field: str, value: str, message: str, *, model: type[models.Model]
 @transaction.atomic
 def complaint_acknowledge(*, complaint: Complaint, actor: Actor) -> Complaint:
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
+    complaint = locked(complaint)
     complaint.acknowledged_at = timezone.now()
     return transition(
         complaint, Status.ACKNOWLEDGED, actor=actor, extra_fields=("acknowledged_at",), action="acknowledge"
@@ -52,7 +49,7 @@ def complaint_start(*, complaint: Complaint, actor: Actor) -> Complaint:
     """Work begins. Only on an acknowledged (or reopened) complaint: the table has no way from
     ``routed`` to work that skips the acknowledgement."""
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
+    complaint = locked(complaint)
     return transition(complaint, Status.IN_PROGRESS, actor=actor, action="start")
 
 
@@ -60,9 +57,8 @@ def complaint_start(*, complaint: Complaint, actor: Actor) -> Complaint:
 def complaint_interim_reply(*, complaint: Complaint, actor: Actor, body: str) -> Message:
     """An interim reply tells the complainant where things stand; it does not change the status."""
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
-    if complaint.status not in OPEN_STATUSES:
-        raise Conflict(ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only an open complaint takes interim replies."))
+    complaint = locked(complaint)
+    require_open(complaint.status, _("Only an open complaint takes interim replies."))
     message = message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.TO_COMPLAINANT)
     complaint.interim_due_at = None
     complaint.save(update_fields=["interim_due_at", "updated_at"])
@@ -77,15 +73,11 @@ def complaint_priority_set(*, complaint: Complaint, actor: Actor, priority: str,
     reorders the inbox, it does not shorten a deadline into one already missed nor lengthen a
     promise. Setting the priority it already has changes nothing and records nothing."""
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
+    complaint = locked(complaint)
     if priority not in Priority.values:
         raise DomainError.for_field("priority", ComplaintsError.PRIORITY_UNKNOWN, _("Choose normal, high or urgent."))
     reason = _required("reason", reason, _("Say why the priority changes."), model=Event, name="reason")
-    if complaint.status not in OPEN_STATUSES:
-        raise Conflict(
-            ComplaintsError.TRANSITION_NOT_ALLOWED,
-            _("Only an open complaint's priority can change."),
-        )
+    require_open(complaint.status, _("Only an open complaint's priority can change."))
     if complaint.priority == priority:
         return complaint
     before, complaint.priority = complaint.priority, priority
@@ -106,7 +98,7 @@ def complaint_resolve(*, complaint: Complaint, actor: Actor, outcome: str, reaso
     """Resolve with an outcome. "No relief" and "partial relief" must say why. The complainant then
     has a feedback window, and an appeal window."""
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
+    complaint = locked(complaint)
     if outcome not in (Outcome.RELIEF_GRANTED, Outcome.PARTIAL_RELIEF, Outcome.NO_RELIEF):
         raise DomainError.for_field(
             "outcome", ComplaintsError.OUTCOME_UNKNOWN, _("Choose relief granted, partial relief or no relief.")
@@ -153,7 +145,7 @@ def complaint_reject(
 ) -> Complaint:
     """Reject with a reason the complainant sees. Never 'not ours': that is a transfer."""
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
+    complaint = locked(complaint)
     if reason not in RejectReason.values:
         raise DomainError.for_field(
             "reason",
