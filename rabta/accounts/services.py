@@ -40,7 +40,7 @@ from rabta.accounts.validators import (
 )
 from rabta.core.crypto import lookup_hash
 from rabta.core.db import locked
-from rabta.core.errors import Conflict, CoreError, DomainError, Forbidden, Throttled
+from rabta.core.errors import Conflict, CoreError, DomainError, FieldErrorCollector, Forbidden, Throttled
 from rabta.core.events import event_record
 from rabta.core.ratelimit import RateLimited
 from rabta.core.textinput import text_clean
@@ -61,27 +61,8 @@ class DocumentInput:
     issuing_country: str = "PK"
 
 
-class _Errors:
-    """Collects field errors so that one response names every bad field at once."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, list[dict[str, str]]] = {}
-
-    def add(self, field: str, code: str, message: str) -> None:
-        self.fields.setdefault(field, []).append({"code": str(code), "message": str(message)})
-
-    def add_validation(self, field: str, exc: ValidationError) -> None:
-        for error in exc.error_list:
-            self.add(field, error.code or "invalid", " ".join(error.messages))
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            field, errors = next(iter(self.fields.items()))
-            raise DomainError(CoreError.VALIDATION, f"{field}: {errors[0]['message']}", fields=self.fields)
-
-
 def _normalized_documents(
-    documents: list[DocumentInput], errors: _Errors, *, user: User | None = None
+    documents: list[DocumentInput], errors: FieldErrorCollector, *, user: User | None = None
 ) -> list[tuple[DocumentInput, str, str]]:
     """Validate documents; return (input, normalised number, hash) for the good ones.
 
@@ -95,7 +76,9 @@ def _normalized_documents(
     for index, document in enumerate(documents):
         field = f"documents.{index}.number"
         if document.doc_type not in DocumentType.values:
-            errors.add(f"documents.{index}.doc_type", "document_type_unknown", _("Unknown identity document type."))
+            errors.add(
+                f"documents.{index}.doc_type", AccountsError.DOCUMENT_TYPE_UNKNOWN, _("Unknown identity document type.")
+            )
             continue
         if document.doc_type in seen_types:
             errors.add(
@@ -234,10 +217,10 @@ def user_register(
     account is created with its identifiers as unverified claims either way, and the verified
     holder of any of them is told instead (issue 17 items 4 and 5). Such a claim can never be
     verified (verification_confirm), so it gives the claimant nothing of the holder's."""
-    errors = _Errors()
+    errors = FieldErrorCollector()
     full_name = text_clean(full_name, model=User, name="full_name", errors=errors.fields)
     if not full_name and "full_name" not in errors.fields:
-        errors.add("full_name", "required", _("Full name is required."))
+        errors.add("full_name", AccountsError.REQUIRED, _("Full name is required."))
     business_name = text_clean(business_name, model=ComplainantProfile, name="business_name", errors=errors.fields)
     email_normalized: str | None = None
     phone_normalized: str | None = None
@@ -274,14 +257,14 @@ def user_register(
             _("Business details apply to businesses only."),
         )
     if business_role and business_role not in BusinessRole.values:
-        errors.add("business_role", "business_role_unknown", _("Choose trader or clearing agent."))
+        errors.add("business_role", AccountsError.BUSINESS_ROLE_UNKNOWN, _("Choose trader or clearing agent."))
     for field, value in (("country_of_residence", country_of_residence), ("nationality", nationality)):
         try:
             normalize_country(value)
         except ValidationError:
-            errors.add(field, "country_invalid", _("Use a two-letter ISO country code, e.g. PK."))
+            errors.add(field, AccountsError.COUNTRY_INVALID, _("Use a two-letter ISO country code, e.g. PK."))
     if birth_year is not None and not (1900 <= birth_year <= timezone.now().year):
-        errors.add("birth_year", "birth_year_out_of_range", _("Birth year is out of range."))
+        errors.add("birth_year", AccountsError.BIRTH_YEAR_OUT_OF_RANGE, _("Birth year is out of range."))
     try:
         validate_password(password, User(email=email_normalized, full_name=full_name))
     except ValidationError as exc:
@@ -330,7 +313,7 @@ def user_register(
 
 @transaction.atomic
 def identity_add(*, user: User, document: DocumentInput, actor: Actor = None) -> IdentityDocument:
-    errors = _Errors()
+    errors = FieldErrorCollector()
     if user.identity_documents.filter(doc_type=document.doc_type).exists():
         errors.add("doc_type", AccountsError.IDENTITY_TYPE_TWICE, _("This kind of document is already registered."))
     checked = _normalized_documents([document], errors, user=user)
@@ -851,19 +834,19 @@ def user_update(*, user: User, actor: Actor, changes: dict[str, Any]) -> User:
 def user_create(*, email: str, full_name: str, actor: Actor, base_url: str, language: str = "en") -> User:
     """Open an account for a member of staff. Nobody sets its password by hand: it has none until its
     owner follows the reset link sent to them, so no administrator ever knows it."""
-    errors = _Errors()
+    errors = FieldErrorCollector()
     email_normalized = ""
     try:
         email_normalized = normalize_email(email or "")
     except ValidationError as exc:
-        errors.add("email", exc.code or "email_invalid", " ".join(exc.messages))
+        errors.add_validation("email", exc)
     else:
         # Only a verified holder makes an address taken: an unverified claim typed into the public
         # registration form must not keep an administrator from opening the real owner's account.
         if User.objects.filter(email=email_normalized, email_verified_at__isnull=False).exists():
             errors.add("email", AccountsError.EMAIL_TAKEN, _("An account with this email address exists."))
     if not (full_name or "").strip():
-        errors.add("full_name", "required", _("Full name is required."))
+        errors.add("full_name", AccountsError.REQUIRED, _("Full name is required."))
     if language not in dict(settings.LANGUAGES):
         errors.add("preferred_language", AccountsError.LANGUAGE_UNKNOWN, _("Unknown language."))
     errors.raise_if_any()

@@ -25,6 +25,7 @@ from rabta.core.errors import (
     NotAuthenticated,
     NotFound,
     Unprocessable,
+    field_errors,
     validation_error_to_domain,
 )
 from rabta.core.ratelimit import RateLimited
@@ -82,9 +83,8 @@ class StrictJsonParser(Parser):
             raise MalformedBody(_("The body is not valid JSON.")) from exc
         problem = _unstorable(data)
         if problem is not None:
-            field, code, message = problem
-            fields = {field: [{"code": code, "message": message}]}
-            raise MalformedBody(f"{field}: {message}", code=CoreError.VALIDATION, fields=fields)
+            field, _code, message = problem
+            raise MalformedBody(f"{field}: {message}", code=CoreError.VALIDATION, fields=field_errors(problem))
         return data
 
 

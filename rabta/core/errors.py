@@ -102,6 +102,36 @@ def field_errors(*errors: tuple[str, ErrorCode | str, str]) -> FieldErrors:
     return fields
 
 
+class FieldErrorCollector:
+    """Collects field errors so that one response names every bad field at once: ``add`` as many as
+    the input has, then ``raise_if_any``. ``fields`` is what ``text_clean(errors=...)`` appends to."""
+
+    def __init__(self) -> None:
+        self.fields: FieldErrors = {}
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.fields
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def add(self, field: str, code: ErrorCode | str, message: str) -> None:
+        """A string code is one another part gave (a validator's, the responsibility index's)."""
+        self.fields.setdefault(field, []).append({"code": str(code), "message": str(message)})
+
+    def add_validation(self, field: str, exc: ValidationError) -> None:
+        for error in exc.error_list:
+            self.add(field, error.code or "invalid", " ".join(error.messages))
+
+    def error(self) -> DomainError:
+        field, errors = next(iter(self.fields.items()))
+        return DomainError(CoreError.VALIDATION, f"{field}: {errors[0]['message']}", fields=self.fields)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise self.error()
+
+
 class Unprocessable(DomainError):
     """Well-formed input that cannot be taken as it is (a reused idempotency key, a schema error)."""
 

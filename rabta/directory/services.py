@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from rabta.accounts.types import Actor
 from rabta.core.db import locked
-from rabta.core.errors import DomainError, InvalidTransition, validation_error_to_domain
+from rabta.core.errors import DomainError, InvalidTransition, field_errors, validation_error_to_domain
 from rabta.core.events import event_record
 from rabta.directory.choices import GovernmentLevel, JurisdictionKind
 from rabta.directory.errors import DirectoryError
@@ -53,7 +53,7 @@ class LoadResult:
 def _row_error(path: Path, line: int, column: str, code: DirectoryError, message: str) -> DomainError:
     """Name the file, row and column so that whoever edits the data finds the mistake at once."""
     text = f"{path.name} row {line}, column {column}: {message}"
-    return DomainError(code, text, fields={column: [{"code": str(code), "message": text}]})
+    return DomainError(code, text, fields=field_errors((column, code, text)))
 
 
 def _csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -62,7 +62,7 @@ def _csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[
         raise DomainError(
             DirectoryError.FILE_NOT_FOUND,
             f"{path}: file not found.",
-            fields={"file": [{"code": DirectoryError.FILE_NOT_FOUND, "message": f"{path}: file not found."}]},
+            fields=field_errors(("file", DirectoryError.FILE_NOT_FOUND, f"{path}: file not found.")),
         )
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -359,14 +359,13 @@ def office_move(*, office: Office, new_parent: Office | None, actor: Actor = Non
             raise DomainError(
                 DirectoryError.OFFICE_MOVE_CYCLE,
                 f"parent: {new_parent.code} is {office.code} itself or below it; the reporting line would loop.",
-                fields={
-                    "parent": [
-                        {
-                            "code": DirectoryError.OFFICE_MOVE_CYCLE,
-                            "message": "An office cannot report to itself or to an office below it.",
-                        }
-                    ]
-                },
+                fields=field_errors(
+                    (
+                        "parent",
+                        DirectoryError.OFFICE_MOVE_CYCLE,
+                        "An office cannot report to itself or to an office below it.",
+                    )
+                ),
             )
     old_parent_code = office.parent.code if office.parent else None
     if office.parent_id == (new_parent.pk if new_parent else None):

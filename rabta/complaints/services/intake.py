@@ -37,7 +37,7 @@ from rabta.complaints.services.deadlines import deadlines_set
 from rabta.complaints.services.responsibility import complainant_may_submit
 from rabta.complaints.services.routing import complaint_route
 from rabta.core.crypto import lookup_hash
-from rabta.core.errors import CoreError, DomainError, Unprocessable
+from rabta.core.errors import DomainError, FieldErrorCollector, Unprocessable, field_errors
 from rabta.core.events import event_build, events_record
 from rabta.core.references import readable_reference_is_valid, readable_reference_new
 from rabta.core.textinput import text_clean, text_problem
@@ -169,11 +169,9 @@ def _replayed(scoped_key: str | None, fingerprint: str, *, anonymous: bool) -> C
         raise Unprocessable(
             ComplaintsError.IDEMPOTENCY_KEY_REUSED,
             _("This Idempotency-Key was already used for a different complaint; send a new key with a new complaint."),
-            fields={
-                "Idempotency-Key": [
-                    {"code": ComplaintsError.IDEMPOTENCY_KEY_REUSED, "message": _("Already used for another request.")}
-                ]
-            },
+            fields=field_errors(
+                ("Idempotency-Key", ComplaintsError.IDEMPOTENCY_KEY_REUSED, _("Already used for another request."))
+            ),
         )
     return replayed
 
@@ -271,11 +269,8 @@ def complaint_submit(
     # are rare; the look-up would cost every submission a round trip.
     profile, standing_level = _complainant_records(None if is_anonymous else complainant)
 
-    fields: dict[str, list[dict[str, str]]] = {}
-
-    def bad(field: str, code: str, message: str) -> None:
-        fields.setdefault(field, []).append({"code": str(code), "message": str(message)})
-
+    errors = FieldErrorCollector()
+    fields, bad = errors.fields, errors.add
     ref = reference()  # category, place, rules, offices and policies: from memory, checked once
     category = ref.category(category_code)
     if category is None:
@@ -299,7 +294,7 @@ def complaint_submit(
     if language not in ComplaintLanguage.values:
         bad("language", ComplaintsError.LANGUAGE_UNKNOWN, _("Unknown language."))
     if channel not in Channel.values:
-        bad("channel", "channel_unknown", _("Unknown channel."))
+        bad("channel", ComplaintsError.CHANNEL_UNKNOWN, _("Unknown channel."))
     if complainant is None and not is_anonymous:
         bad("complainant", ComplaintsError.COMPLAINANT_REQUIRED, _("Sign in, or choose to be fully anonymous."))
     if complainant is not None and not is_anonymous:
@@ -307,22 +302,21 @@ def complaint_submit(
         if not allowed:
             bad("complainant", code, _("New complaints from this account are limited; you can appeal the limit."))
     if latitude is not None and not (Decimal(-90) <= Decimal(latitude) <= Decimal(90)):
-        bad("latitude", "latitude_out_of_range", _("Latitude must be between -90 and 90."))
+        bad("latitude", ComplaintsError.LATITUDE_OUT_OF_RANGE, _("Latitude must be between -90 and 90."))
     if longitude is not None and not (Decimal(-180) <= Decimal(longitude) <= Decimal(180)):
-        bad("longitude", "longitude_out_of_range", _("Longitude must be between -180 and 180."))
+        bad("longitude", ComplaintsError.LONGITUDE_OUT_OF_RANGE, _("Longitude must be between -180 and 180."))
     collectorate = None
     if collectorate_code:
         # Only an active one: a complaint is never routed to an office nobody works in.
         collectorate = Office.objects.filter(code=collectorate_code, level="collectorate", is_active=True).first()
         if collectorate is None:
-            bad("collectorate", "collectorate_unknown", _("There is no such customs collectorate."))
+            bad("collectorate", ComplaintsError.COLLECTORATE_UNKNOWN, _("There is no such customs collectorate."))
     clean_attributes = _check_attributes(category, attributes or {}, fields) if category else {}
     if fields:
         replayed = _replayed(scoped_key, fingerprint, anonymous=is_anonymous)
         if replayed is not None:  # a retry of a submission accepted before the input went stale
             return Submission(replayed, created=False)
-        name = next(iter(fields))
-        raise DomainError(CoreError.VALIDATION, f"{name}: {fields[name][0]['message']}", fields=fields)
+        raise errors.error()
 
     assert category is not None and jurisdiction is not None  # checked above
     flags = _flags(profile)
