@@ -61,9 +61,15 @@ def _roles(user: Actor) -> set[str]:
     return set(getattr(user, "roles", set())) if is_signed_in(user) else set()
 
 
+def is_owner(reader_id: int | None, complaint: Complaint) -> bool:
+    """Is the account ``reader_id`` the complainant of ``complaint``? A fully anonymous complaint
+    belongs to no account. The one answer to "is this reader the owner"."""
+    return complaint.complainant_id is not None and complaint.complainant_id == reader_id
+
+
 def is_complainant(user: Actor, complaint: Complaint) -> bool:
     """The complainant of their own complaint (a fully anonymous complaint has none)."""
-    return complaint.complainant_id is not None and complaint.complainant_id == getattr(user, "pk", None)
+    return is_owner(user.pk if is_signed_in(user) else None, complaint)
 
 
 def _office(roles: frozenset[str]) -> Callable[[Any, Complaint, Appeal | None], bool]:

@@ -13,6 +13,7 @@ from rabta.complaints.choices import CLOSED_STATUSES, OPEN_STATUSES, Status
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint
+from rabta.complaints.permissions import is_complainant
 from rabta.complaints.services.deadlines import clock_stop
 from rabta.core.errors import Conflict, InvalidTransition
 from rabta.core.events import event_record
@@ -149,7 +150,7 @@ def transition(
 def actor_role_of(actor: Actor, complaint: Complaint) -> str:
     if not is_signed_in(actor):
         return "system" if actor is None else "anonymous"
-    if complaint.complainant_id == actor.pk:
+    if is_complainant(actor, complaint):
         return "complainant"
     roles = sorted(getattr(actor, "roles", set()))
     return roles[0] if roles else ""

@@ -22,7 +22,7 @@ from rabta.core.events import event_record
 from rabta.directory.choices import GovernmentLevel, JurisdictionKind
 from rabta.directory.errors import DirectoryError
 from rabta.directory.events import DirectoryEvent
-from rabta.directory.models import Department, Government, Jurisdiction, Office
+from rabta.directory.models import Department, Government, Jurisdiction, Office, office_within
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 JURISDICTIONS_CSV = DATA_DIR / "jurisdictions.csv"
@@ -355,7 +355,7 @@ def office_move(*, office: Office, new_parent: Office | None, actor: Actor = Non
     office = locked(office)
     if new_parent is not None:
         new_parent = locked(new_parent)
-        if new_parent.path.startswith(office.path):
+        if office_within(new_parent, office):
             raise DomainError(
                 DirectoryError.OFFICE_MOVE_CYCLE,
                 f"parent: {new_parent.code} is {office.code} itself or below it; the reporting line would loop.",

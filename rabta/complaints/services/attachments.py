@@ -45,6 +45,7 @@ from rabta.complaints.choices import Anonymity
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Attachment, Complaint, Message
+from rabta.complaints.permissions import is_complainant
 from rabta.complaints.transitions import require_not_closed
 from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
@@ -465,7 +466,7 @@ def attachment_add(
     # The slow part (decoding, encoding) before the transaction, so no lock waits on it.
     cleaned = attachment_clean(data, strip_identity=hidden, keep_location=share_location, name=name)
     uploader = uploaded_by if getattr(uploaded_by, "pk", None) else None
-    by_complainant = uploader is not None and uploader.pk == complaint.complainant_id
+    by_complainant = is_complainant(uploader, complaint)
     with transaction.atomic():
         # Under the complaint's lock: a close, or other uploads, landing at the same moment are
         # seen, so the cap holds and nothing is added to a complaint closed meanwhile.
