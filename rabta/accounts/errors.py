@@ -10,8 +10,6 @@ class AccountsError(ErrorCode):
     BUSINESS_ROLE_UNKNOWN = "business_role_unknown"
     COUNTRY_INVALID = "country_invalid"
     BIRTH_YEAR_OUT_OF_RANGE = "birth_year_out_of_range"
-    PHONE_TAKEN = "phone_taken"
-    IDENTITY_DUPLICATE = "identity_duplicate"
     IDENTITY_TYPE_TWICE = "identity_type_twice"
     LANGUAGE_UNKNOWN = "language_unknown"
     COMPLAINANT_TYPE_UNKNOWN = "complainant_type_unknown"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from rabta.accounts.types import Actor, is_signed_in, signed_in
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, VISIBLE_TO_OFFICE, MessageDirection
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import (
     Appeal,
     Attachment,
@@ -255,49 +256,49 @@ class Audience(StrEnum):
 # Every event kind a complaint's timeline can hold, and who may see it. A kind not listed here is
 # shown to office staff only: a new kind reaches the complainant only when someone decides it may.
 # ``reason`` is shown to the complainant only for kinds whose reason is written for them.
-EVENT_AUDIENCE: dict[str, Audience] = {
-    "complaints.submitted": Audience.EVERYONE,
-    "complaints.routed": Audience.EVERYONE,
-    "complaints.acknowledged": Audience.EVERYONE,
-    "complaints.in_progress": Audience.EVERYONE,
-    "complaints.interim_reply": Audience.EVERYONE,
-    "complaints.clock_paused": Audience.EVERYONE,
-    "complaints.clock_resumed": Audience.EVERYONE,
-    "complaints.message_to_office": Audience.EVERYONE,
-    "complaints.message_to_complainant": Audience.EVERYONE,
-    "complaints.attachment_added": Audience.EVERYONE,
-    "complaints.transferred": Audience.EVERYONE,
-    "complaints.escalated": Audience.EVERYONE,
-    "complaints.resolved": Audience.EVERYONE,
-    "complaints.rejected": Audience.EVERYONE,
-    "complaints.reopened": Audience.EVERYONE,
-    "complaints.appealed": Audience.EVERYONE,
-    "complaints.appeal_decided": Audience.EVERYONE,
-    "complaints.closed": Audience.EVERYONE,
-    "complaints.closed_confirmed": Audience.EVERYONE,
-    "complaints.closed_unconfirmed": Audience.EVERYONE,
-    "complaints.closed_after_appeal": Audience.EVERYONE,
-    "complaints.reopened_on_appeal": Audience.EVERYONE,
-    "complaints.feedback_given": Audience.EVERYONE,
-    "complaints.priority_changed": Audience.OFFICE,
-    "complaints.attachment_cleaned": Audience.OFFICE,
-    "complaints.message_internal": Audience.OFFICE,
-    "complaints.reminded": Audience.OFFICE,
-    "complaints.duplicate_linked": Audience.OFFICE,
-    "complaints.responsibility_rated": Audience.OFFICE,
-    "complaints.identity_revealed": Audience.OVERSIGHT,
+EVENT_AUDIENCE: dict[str, Audience] = {  # keyed by the stored value: members are strings
+    ComplaintsEvent.SUBMITTED: Audience.EVERYONE,
+    ComplaintsEvent.ROUTED: Audience.EVERYONE,
+    ComplaintsEvent.ACKNOWLEDGED: Audience.EVERYONE,
+    ComplaintsEvent.IN_PROGRESS: Audience.EVERYONE,
+    ComplaintsEvent.INTERIM_REPLY: Audience.EVERYONE,
+    ComplaintsEvent.CLOCK_PAUSED: Audience.EVERYONE,
+    ComplaintsEvent.CLOCK_RESUMED: Audience.EVERYONE,
+    ComplaintsEvent.MESSAGE_TO_OFFICE: Audience.EVERYONE,
+    ComplaintsEvent.MESSAGE_TO_COMPLAINANT: Audience.EVERYONE,
+    ComplaintsEvent.ATTACHMENT_ADDED: Audience.EVERYONE,
+    ComplaintsEvent.TRANSFERRED: Audience.EVERYONE,
+    ComplaintsEvent.ESCALATED: Audience.EVERYONE,
+    ComplaintsEvent.RESOLVED: Audience.EVERYONE,
+    ComplaintsEvent.REJECTED: Audience.EVERYONE,
+    ComplaintsEvent.REOPENED: Audience.EVERYONE,
+    ComplaintsEvent.APPEALED: Audience.EVERYONE,
+    ComplaintsEvent.APPEAL_DECIDED: Audience.EVERYONE,
+    ComplaintsEvent.CLOSED: Audience.EVERYONE,
+    ComplaintsEvent.CLOSED_CONFIRMED: Audience.EVERYONE,
+    ComplaintsEvent.CLOSED_UNCONFIRMED: Audience.EVERYONE,
+    ComplaintsEvent.CLOSED_AFTER_APPEAL: Audience.EVERYONE,
+    ComplaintsEvent.REOPENED_ON_APPEAL: Audience.EVERYONE,
+    ComplaintsEvent.FEEDBACK_GIVEN: Audience.EVERYONE,
+    ComplaintsEvent.PRIORITY_CHANGED: Audience.OFFICE,
+    ComplaintsEvent.ATTACHMENT_CLEANED: Audience.OFFICE,
+    ComplaintsEvent.MESSAGE_INTERNAL: Audience.OFFICE,
+    ComplaintsEvent.REMINDED: Audience.OFFICE,
+    ComplaintsEvent.DUPLICATE_LINKED: Audience.OFFICE,
+    ComplaintsEvent.RESPONSIBILITY_RATED: Audience.OFFICE,
+    ComplaintsEvent.IDENTITY_REVEALED: Audience.OVERSIGHT,
 }
 # Reasons written for the complainant (or by them); others (a transfer's, a reveal's) are internal.
 REASON_FOR_COMPLAINANT = frozenset(
     {
-        "complaints.resolved",
-        "complaints.rejected",
-        "complaints.reopened",
-        "complaints.appealed",
-        "complaints.appeal_decided",
-        "complaints.escalated",
-        "complaints.clock_paused",  # "waiting for your answer", "your answer came": system texts
-        "complaints.clock_resumed",
+        ComplaintsEvent.RESOLVED,
+        ComplaintsEvent.REJECTED,
+        ComplaintsEvent.REOPENED,
+        ComplaintsEvent.APPEALED,
+        ComplaintsEvent.APPEAL_DECIDED,
+        ComplaintsEvent.ESCALATED,
+        ComplaintsEvent.CLOCK_PAUSED,  # "waiting for your answer", "your answer came": system texts
+        ComplaintsEvent.CLOCK_RESUMED,
     }
 )
 
