@@ -8,18 +8,19 @@ failure in one never touches the server. Production uses `celery -A rabta beat` 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
+from rabta.core.config import env_int
 from rabta.core.gunicorn_errors import install as install_json_errors
 
 install_json_errors()  # gunicorn's own 400/414/431 answers in the one error format, not HTML
 
-INTERVAL_SECONDS = max(5, int(os.environ.get("RABTA_SWEEP_SECONDS", "900")))
+# At least 5 seconds whatever is asked: a tighter loop would only queue sweeps behind each other.
+INTERVAL_SECONDS = max(5, env_int("RABTA_SWEEP_SECONDS", default=900, minimum=1))
 SWEEP_TIMEOUT_SECONDS = 600
 _stop = threading.Event()
 

@@ -24,8 +24,10 @@ from rabta.core.config import (
     data_dir_secure,
     database_from_env,
     env_bool,
+    env_int,
     env_list,
     env_networks,
+    env_number,
     load_secrets,
     logging_config,
     rate_limits_from_env,
@@ -152,8 +154,8 @@ LOGOUT_REDIRECT_URL = "home"
 
 # Lock-out (django-axes): five failures for the same account from the same address lock it for
 # 30 minutes. Keying on user *and* address keeps one attacker from locking out a whole office.
-AXES_FAILURE_LIMIT = int(os.environ.get("RABTA_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("RABTA_LOGIN_COOLOFF_HOURS", "0.5"))
+AXES_FAILURE_LIMIT = env_int("RABTA_LOGIN_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_TIME = env_number("RABTA_LOGIN_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -166,7 +168,7 @@ AXES_USERNAME_CALLABLE = "rabta.accounts.backends.lockout_username"
 
 # The client's address (rabta.core.clientip): forwarding headers are believed only through the
 # number of reverse proxies of our own named here; 0 means the TCP peer is the client.
-RABTA_TRUSTED_PROXY_COUNT = int(os.environ.get("RABTA_TRUSTED_PROXY_COUNT", "0"))
+RABTA_TRUSTED_PROXY_COUNT = env_int("RABTA_TRUSTED_PROXY_COUNT", default=0, minimum=0)
 RABTA_CLIENT_IP_HEADER = os.environ.get("RABTA_CLIENT_IP_HEADER", "X-Forwarded-For")
 
 # Rate limits (rabta.core.ratelimit): per client address and per subject (account or identifier).
@@ -216,9 +218,15 @@ FILE_UPLOAD_PERMISSIONS = PRIVATE_FILE_MODE
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = PRIVATE_DIR_MODE
 # Attachments (rabta/complaints/services/attachments.py): the largest file taken, how many files one
 # complaint may carry, and the largest image in pixels (a small file can decode to gigabytes).
-RABTA_ATTACHMENT_MAX_BYTES = int(os.environ.get("RABTA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
-RABTA_ATTACHMENTS_PER_COMPLAINT = int(os.environ.get("RABTA_ATTACHMENTS_PER_COMPLAINT", "20"))
-RABTA_ATTACHMENT_MAX_PIXELS = int(os.environ.get("RABTA_ATTACHMENT_MAX_PIXELS", str(40_000_000)))
+RABTA_ATTACHMENT_MAX_BYTES = env_int("RABTA_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024, minimum=1)
+RABTA_ATTACHMENTS_PER_COMPLAINT = env_int("RABTA_ATTACHMENTS_PER_COMPLAINT", default=20, minimum=0)
+RABTA_ATTACHMENT_MAX_PIXELS = env_int("RABTA_ATTACHMENT_MAX_PIXELS", default=40_000_000, minimum=1)
+
+# The complaint's lifecycle caps (rabta.complaints.services): how long a clock may wait for the
+# complainant, how many times a complaint may change office, how many times it may be reopened.
+RABTA_MAX_CLOCK_PAUSE_DAYS = env_int("RABTA_MAX_CLOCK_PAUSE_DAYS", default=15, minimum=1)
+RABTA_MAX_TRANSFERS = env_int("RABTA_MAX_TRANSFERS", default=3, minimum=0)
+RABTA_MAX_REOPENS = env_int("RABTA_MAX_REOPENS", default=2, minimum=0)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The default cache must be shared by every process of the server: it holds the version tokens that
@@ -253,7 +261,7 @@ RABTA_SMS_BACKEND = os.environ.get("RABTA_SMS_BACKEND", "rabta.notifications.sen
 RABTA_SMS_GATEWAY = sms_gateway_from_env()  # for rabta.notifications.senders.HttpSmsSender
 RABTA_VERIFICATION_CODE_TTL_MINUTES = 15
 # A staff session (officers, supervisors, administrators...) ends after this long without a request.
-RABTA_STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("RABTA_STAFF_SESSION_IDLE_MINUTES", "30"))
+RABTA_STAFF_SESSION_IDLE_MINUTES = env_int("RABTA_STAFF_SESSION_IDLE_MINUTES", default=30, minimum=1)
 
 # A refused CSRF check explains itself in the user's language (what happened, what to do).
 CSRF_FAILURE_VIEW = "rabta.core.pages.csrf_failure"

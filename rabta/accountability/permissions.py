@@ -20,13 +20,10 @@ from rabta.accounts.types import Actor
 from rabta.complaints.models import Complaint
 from rabta.complaints.permissions import WORK_ROLES, complaint_visible, is_complainant
 from rabta.core.errors import Forbidden, NotFound
+from rabta.core.permissions import user_roles
 
 if TYPE_CHECKING:
     from rabta.accounts.models import User
-
-
-def _roles(user: Actor) -> set[str]:
-    return set(getattr(user, "roles", set())) if getattr(user, "is_authenticated", False) else set()
 
 
 def account(actor: Actor) -> User | None:
@@ -42,7 +39,7 @@ def not_allowed(message: str) -> Forbidden:
 def _rates(user: Actor, complaint: Complaint) -> bool:
     # The handling office (officers, supervisors) judges a complaint; a complainant who also works
     # in an office does not judge their own.
-    return not is_complainant(user, complaint) and bool(_roles(user) & WORK_ROLES)
+    return not is_complainant(user, complaint) and bool(user_roles(user) & WORK_ROLES)
 
 
 def may_rate(user: Actor, complaint: Complaint) -> bool:
@@ -61,7 +58,7 @@ def require_rate(actor: Actor, complaint: Complaint) -> None:
 
 def may_oversee(user: Actor) -> bool:
     """Complainants' standings and the audits of officers are oversight's alone."""
-    return Role.OVERSIGHT in _roles(user)
+    return Role.OVERSIGHT in user_roles(user)
 
 
 def require_oversight(user: Actor) -> None:

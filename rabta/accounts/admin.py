@@ -30,6 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rabta.accounts import services
 from rabta.accounts.admin_site import RabtaAdminSite
+from rabta.accounts.errors import AccountsError
 from rabta.accounts.models import ComplainantProfile, IdentityDocument, RoleAssignment, User, VerificationCode
 from rabta.accounts.permissions import account_manageable_by, is_active_superuser, role_grantable_by
 from rabta.accounts.roles import Role
@@ -120,7 +121,9 @@ class UserChangeForm(ServiceForm):
         assert self.request is not None
         changes = {name: self.cleaned_data[name] for name in self.changed_data if name != "groups"}
         if "groups" in self.changed_data and not is_active_superuser(self.request.user):
-            raise DomainError.for_field("groups", "field_not_editable", str(_("You cannot change this field.")))
+            raise DomainError.for_field(
+                "groups", AccountsError.FIELD_NOT_EDITABLE, str(_("You cannot change this field."))
+            )
         # full_clean put the submitted values on the instance; the service compares with the stored ones.
         stored = User.objects.get(pk=self.instance.pk)
         services.user_update(user=stored, actor=self.request.user, changes=changes)

@@ -32,6 +32,7 @@ from django.db import models, transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
+from rabta.accounts.events import AdminEvent
 from rabta.core.events import event_build, event_record, events_record
 
 
@@ -154,26 +155,26 @@ class GuardedModelAdmin(HiddenFieldsMixin, admin.ModelAdmin):
 
     # Every write the admin logs leaves an event too (the admin's log is neither immutable nor
     # read by auditors). Field names only: values may be personal.
-    def _admin_event(self, request: HttpRequest, obj: models.Model, kind: str, message: Any) -> None:
+    def _admin_event(self, request: HttpRequest, obj: models.Model, kind: AdminEvent, message: Any) -> None:
         with transaction.atomic():
             event_record(
-                kind=f"admin.{kind}",
+                kind=kind,
                 subject=obj,
                 actor=request.user,
                 data={"message": message if isinstance(message, (list, str)) else str(message)},
             )
 
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
-        self._admin_event(request, obj, "added", message)
+        self._admin_event(request, obj, AdminEvent.ADDED, message)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
-        self._admin_event(request, obj, "changed", message)
+        self._admin_event(request, obj, AdminEvent.CHANGED, message)
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
         for obj in queryset:
-            self._admin_event(request, obj, "deleted", "")
+            self._admin_event(request, obj, AdminEvent.DELETED, "")
         return super().log_deletions(request, queryset)
 
 
@@ -181,7 +182,10 @@ def _audited(func: Any, name: str) -> Any:
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> Any:
         with transaction.atomic():
             events_record(
-                *(event_build(kind="admin.action", subject=obj, actor=request.user, to_state=name) for obj in queryset)
+                *(
+                    event_build(kind=AdminEvent.ACTION, subject=obj, actor=request.user, to_state=name)
+                    for obj in queryset
+                )
             )
             return func(modeladmin, request, queryset)
 

@@ -2,6 +2,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Language(models.TextChoices):
+    """The languages the interface speaks (settings.LANGUAGES), each named in itself."""
+
+    EN = "en", "English"
+    UR = "ur", "اردو"
+
+
 class ComplainantType(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")
     OVERSEAS = "overseas", _("Overseas citizen")

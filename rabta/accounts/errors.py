@@ -1,11 +1,15 @@
-from enum import StrEnum
+from rabta.core.errors import ErrorCode
 
 
-class AccountsError(StrEnum):
+class AccountsError(ErrorCode):
     EMAIL_OR_PHONE_REQUIRED = "email_or_phone_required"
     EMAIL_TAKEN = "email_taken"
-    PHONE_TAKEN = "phone_taken"
-    IDENTITY_DUPLICATE = "identity_duplicate"
+    EMAIL_INVALID = "email_invalid"
+    REQUIRED = "required"
+    DOCUMENT_TYPE_UNKNOWN = "document_type_unknown"
+    BUSINESS_ROLE_UNKNOWN = "business_role_unknown"
+    COUNTRY_INVALID = "country_invalid"
+    BIRTH_YEAR_OUT_OF_RANGE = "birth_year_out_of_range"
     IDENTITY_TYPE_TWICE = "identity_type_twice"
     LANGUAGE_UNKNOWN = "language_unknown"
     COMPLAINANT_TYPE_UNKNOWN = "complainant_type_unknown"

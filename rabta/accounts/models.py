@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rabta.accounts.choices import BusinessRole, ComplainantType, DocumentType, Gender, VerificationChannel
+from rabta.accounts.choices import BusinessRole, ComplainantType, DocumentType, Gender, Language, VerificationChannel
 from rabta.accounts.roles import Role
 from rabta.accounts.validators import fold_email
 from rabta.core.fields import EncryptedTextField
@@ -63,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = EncryptedTextField(_("phone number"), blank=True)
     phone_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     full_name = models.CharField(_("full name"), max_length=160)
-    preferred_language = models.CharField(max_length=5, choices=[("en", "English"), ("ur", "اردو")], default="en")
+    preferred_language = models.CharField(max_length=5, choices=Language.choices, default=Language.EN)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     phone_verified_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
@@ -108,6 +108,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else ""
+
+    # The role names, cached for the request by rabta.core.permissions.user_roles.
+    _rabta_roles: set[str] | None = None
 
     @property
     def roles(self) -> set[str]:

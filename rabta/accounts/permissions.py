@@ -10,9 +10,13 @@ through an account they created, reset or re-routed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from rabta.accounts.roles import ROLE_DEFINITIONS, STAFF_ROLES, Role
+from rabta.accounts.types import Actor, is_signed_in
+
+if TYPE_CHECKING:
+    from rabta.accounts.models import User
 
 # Roles a system administrator who is not a superuser may grant and revoke: none that reads
 # complaints or reveals an identity (an administrator could hold it through an account they made),
@@ -27,16 +31,16 @@ ADMINISTRATOR_GRANTABLE_ROLES = frozenset(
 )
 
 
-def is_active_superuser(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_superuser)
+def is_active_superuser(actor: Actor) -> bool:
+    return bool(is_signed_in(actor) and actor.is_active and actor.is_superuser)
 
 
-def is_active_administrator(actor: Any) -> bool:
+def is_active_administrator(actor: Actor) -> TypeGuard[User]:
     """An administrator by role (not merely by ``is_staff`` or permissions), and active."""
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_active and Role.ADMINISTRATOR in actor.roles)
+    return bool(is_signed_in(actor) and actor.is_active and Role.ADMINISTRATOR in actor.roles)
 
 
-def role_grantable_by(actor: Any, role: str) -> bool:
+def role_grantable_by(actor: Actor, role: str) -> bool:
     """May ``actor`` grant (or revoke) ``role``? ``None`` is the system itself (registration,
     commands, the demo), which the caller vouches for."""
     if actor is None:
@@ -46,13 +50,13 @@ def role_grantable_by(actor: Any, role: str) -> bool:
     return is_active_administrator(actor) and role in ADMINISTRATOR_GRANTABLE_ROLES
 
 
-def account_manageable_by(actor: Any, user: Any) -> bool:
+def account_manageable_by(actor: Actor, user: User) -> bool:
     """May ``actor`` change ``user``'s account: its fields, roles, second factor, password reset?"""
     if actor is None or is_active_superuser(actor):
         return True
     if not is_active_administrator(actor):
         return False
-    if getattr(user, "pk", None) is not None and user.pk == actor.pk:
+    if user.pk is not None and user.pk == actor.pk:
         return True  # one's own harmless fields; self-grants and protected fields are refused elsewhere
     if user.is_superuser:
         return False

@@ -25,10 +25,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rabta.accounts.choices import BusinessRole, ComplainantType, DocumentType, VerificationChannel
 from rabta.accounts.errors import AccountsError
+from rabta.accounts.events import AccountsEvent
 from rabta.accounts.models import ComplainantProfile, IdentityDocument, RoleAssignment, User, VerificationCode
 from rabta.accounts.permissions import account_manageable_by, is_active_superuser, role_grantable_by
 from rabta.accounts.roles import STAFF_ROLES, Role, definition
 from rabta.accounts.selectors import identifier_filter
+from rabta.accounts.types import Actor, signed_in_or_none
 from rabta.accounts.validators import (
     document_hash_namespace,
     normalize_country,
@@ -37,11 +39,13 @@ from rabta.accounts.validators import (
     normalize_phone,
 )
 from rabta.core.crypto import lookup_hash
-from rabta.core.errors import CoreError, DomainError
+from rabta.core.db import locked
+from rabta.core.errors import Conflict, CoreError, DomainError, FieldErrorCollector, Forbidden, Throttled
 from rabta.core.events import event_record
 from rabta.core.ratelimit import RateLimited
 from rabta.core.textinput import text_clean
 from rabta.notifications.senders import SmsMessage, sms_sender
+from rabta.notifications.services import Recipient, notification_enqueue, notifications_enqueue
 
 MAX_VERIFICATION_ATTEMPTS = 5  # wrong codes per code
 MAX_VERIFICATION_ATTEMPTS_PER_DAY = 10  # wrong codes per account and channel, across resends
@@ -58,27 +62,8 @@ class DocumentInput:
     issuing_country: str = "PK"
 
 
-class _Errors:
-    """Collects field errors so that one response names every bad field at once."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, list[dict[str, str]]] = {}
-
-    def add(self, field: str, code: str, message: str) -> None:
-        self.fields.setdefault(field, []).append({"code": str(code), "message": str(message)})
-
-    def add_validation(self, field: str, exc: ValidationError) -> None:
-        for error in exc.error_list:
-            self.add(field, error.code or "invalid", " ".join(error.messages))
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            field, errors = next(iter(self.fields.items()))
-            raise DomainError(CoreError.VALIDATION, f"{field}: {errors[0]['message']}", fields=self.fields)
-
-
 def _normalized_documents(
-    documents: list[DocumentInput], errors: _Errors, *, user: User | None = None
+    documents: list[DocumentInput], errors: FieldErrorCollector, *, user: User | None = None
 ) -> list[tuple[DocumentInput, str, str]]:
     """Validate documents; return (input, normalised number, hash) for the good ones.
 
@@ -92,7 +77,9 @@ def _normalized_documents(
     for index, document in enumerate(documents):
         field = f"documents.{index}.number"
         if document.doc_type not in DocumentType.values:
-            errors.add(f"documents.{index}.doc_type", "document_type_unknown", _("Unknown identity document type."))
+            errors.add(
+                f"documents.{index}.doc_type", AccountsError.DOCUMENT_TYPE_UNKNOWN, _("Unknown identity document type.")
+            )
             continue
         if document.doc_type in seen_types:
             errors.add(
@@ -142,8 +129,6 @@ _IDENTIFIER_LABELS = {
 def _tell_verified_holders(*, user: User, email: str | None, phone: str | None, document_hashes: list[str]) -> None:
     """Tell the verified holder of each identifier ``user`` has just claimed, instead of telling the
     claimant that it is taken. Written to the outbox in the caller's transaction."""
-    from rabta.notifications.services import Recipient, notifications_enqueue
-
     notices: list[tuple[Any, str, dict[str, Any]]] = []
     for kind, value in (("email", email), ("phone", phone)):
         if not value:
@@ -173,8 +158,6 @@ def _tell_verified_holders(*, user: User, email: str | None, phone: str | None, 
 
 def _verified_contact(user: User) -> Any:
     """Where to reach a user about their account: only contacts they have proved they hold."""
-    from rabta.notifications.services import Recipient
-
     email = user.email if user.email_verified_at else ""
     phone = user.phone if user.phone_verified_at else ""
     if not email and not phone:
@@ -231,10 +214,10 @@ def user_register(
     account is created with its identifiers as unverified claims either way, and the verified
     holder of any of them is told instead (issue 17 items 4 and 5). Such a claim can never be
     verified (verification_confirm), so it gives the claimant nothing of the holder's."""
-    errors = _Errors()
+    errors = FieldErrorCollector()
     full_name = text_clean(full_name, model=User, name="full_name", errors=errors.fields)
     if not full_name and "full_name" not in errors.fields:
-        errors.add("full_name", "required", _("Full name is required."))
+        errors.add("full_name", AccountsError.REQUIRED, _("Full name is required."))
     business_name = text_clean(business_name, model=ComplainantProfile, name="business_name", errors=errors.fields)
     email_normalized: str | None = None
     phone_normalized: str | None = None
@@ -271,14 +254,14 @@ def user_register(
             _("Business details apply to businesses only."),
         )
     if business_role and business_role not in BusinessRole.values:
-        errors.add("business_role", "business_role_unknown", _("Choose trader or clearing agent."))
+        errors.add("business_role", AccountsError.BUSINESS_ROLE_UNKNOWN, _("Choose trader or clearing agent."))
     for field, value in (("country_of_residence", country_of_residence), ("nationality", nationality)):
         try:
             normalize_country(value)
         except ValidationError:
-            errors.add(field, "country_invalid", _("Use a two-letter ISO country code, e.g. PK."))
+            errors.add(field, AccountsError.COUNTRY_INVALID, _("Use a two-letter ISO country code, e.g. PK."))
     if birth_year is not None and not (1900 <= birth_year <= timezone.now().year):
-        errors.add("birth_year", "birth_year_out_of_range", _("Birth year is out of range."))
+        errors.add("birth_year", AccountsError.BIRTH_YEAR_OUT_OF_RANGE, _("Birth year is out of range."))
     try:
         validate_password(password, User(email=email_normalized, full_name=full_name))
     except ValidationError as exc:
@@ -316,7 +299,7 @@ def user_register(
         document_hashes=[digest for _d, _n, digest in checked_documents],
     )
     event_record(
-        kind="accounts.user_registered",
+        kind=AccountsEvent.USER_REGISTERED,
         subject=user,
         actor=user,
         actor_role=Role.COMPLAINANT,
@@ -326,8 +309,8 @@ def user_register(
 
 
 @transaction.atomic
-def identity_add(*, user: User, document: DocumentInput, actor: Any = None) -> IdentityDocument:
-    errors = _Errors()
+def identity_add(*, user: User, document: DocumentInput, actor: Actor = None) -> IdentityDocument:
+    errors = FieldErrorCollector()
     if user.identity_documents.filter(doc_type=document.doc_type).exists():
         errors.add("doc_type", AccountsError.IDENTITY_TYPE_TWICE, _("This kind of document is already registered."))
     checked = _normalized_documents([document], errors, user=user)
@@ -336,7 +319,7 @@ def identity_add(*, user: User, document: DocumentInput, actor: Any = None) -> I
     _tell_verified_holders(user=user, email=None, phone=None, document_hashes=[digest for _d, _n, digest in checked])
     created = user.identity_documents.get(doc_type=document.doc_type)
     event_record(
-        kind="accounts.identity_added", subject=user, actor=actor or user, data={"doc_type": document.doc_type}
+        kind=AccountsEvent.IDENTITY_ADDED, subject=user, actor=actor or user, data={"doc_type": document.doc_type}
     )
     return created
 
@@ -345,7 +328,7 @@ def identity_add(*, user: User, document: DocumentInput, actor: Any = None) -> I
 IDENTITY_VERIFICATION_METHODS = ("nadra_verisys", "fbr_registry", "in_person")
 
 
-def identity_verify(*, document: IdentityDocument, verified_by: Any, method: str) -> IdentityDocument:
+def identity_verify(*, document: IdentityDocument, verified_by: Actor, method: str) -> IdentityDocument:
     """Record that ``document`` passed the verification this deployment trusts (docs/accounts.md):
     a NADRA Verisys answer for a CNIC, NICOP or POC, FBR's registry for an NTN, or staff who saw
     the original. From then on the number is this user's: other accounts' claims to it stay
@@ -353,7 +336,7 @@ def identity_verify(*, document: IdentityDocument, verified_by: Any, method: str
     if method not in IDENTITY_VERIFICATION_METHODS:
         raise DomainError.for_field("method", CoreError.VALIDATION, _("Unknown verification method."))
     with transaction.atomic():
-        document = IdentityDocument.objects.select_for_update().get(pk=document.pk)
+        document = locked(document)
         if document.verified_at is not None:
             return document
         held = (
@@ -370,17 +353,16 @@ def identity_verify(*, document: IdentityDocument, verified_by: Any, method: str
                 held = True
         if not held:
             event_record(
-                kind="accounts.identity_verified",
+                kind=AccountsEvent.IDENTITY_VERIFIED,
                 subject=document.user,
                 actor=verified_by,
                 data={"doc_type": document.doc_type, "method": method},
             )
             return document
-    raise DomainError.for_field(
+    raise Conflict.for_field(
         "number",
         AccountsError.IDENTIFIER_HELD_ELSEWHERE,
         _("This number is verified for another account."),
-        status_code=409,
     )
 
 
@@ -389,7 +371,7 @@ def role_grant(
     *,
     user: User,
     role: str,
-    granted_by: Any = None,
+    granted_by: Actor = None,
     office: Any = None,
     government: Any = None,
 ) -> RoleAssignment:
@@ -404,16 +386,14 @@ def role_grant(
         raise DomainError.for_field("role", AccountsError.ROLE_UNKNOWN, _("Unknown role."))
     if granted_by is not None:
         if granted_by.pk == user.pk:
-            raise DomainError.for_field(
-                "user", AccountsError.ROLE_SELF_GRANT, _("Nobody can grant a role to themselves."), status_code=403
+            raise Forbidden.for_field(
+                "user", AccountsError.ROLE_SELF_GRANT, _("Nobody can grant a role to themselves.")
             )
         if not role_grantable_by(granted_by, role):
-            raise DomainError.for_field(
-                "role", AccountsError.ROLE_NOT_GRANTABLE, _("You cannot grant this role."), status_code=403
-            )
+            raise Forbidden.for_field("role", AccountsError.ROLE_NOT_GRANTABLE, _("You cannot grant this role."))
         if not account_manageable_by(granted_by, user):
-            raise DomainError.for_field(
-                "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account."), status_code=403
+            raise Forbidden.for_field(
+                "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account.")
             )
     spec = definition(role)
     if spec.needs_office and office is None:
@@ -434,7 +414,7 @@ def role_grant(
         raise DomainError.for_field(
             "government", AccountsError.ROLE_SCOPE_NOT_ALLOWED, _("This role is not attached to a government.")
         )
-    grantor = granted_by if getattr(granted_by, "pk", None) else None
+    grantor = signed_in_or_none(granted_by)
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, office=office, government=government, defaults={"granted_by": grantor}
     )
@@ -449,10 +429,10 @@ def role_grant(
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.groups.add(administrator_group_sync())
-    user._rabta_roles = None  # type: ignore[attr-defined]
+    user._rabta_roles = None
     if changed:
         event_record(
-            kind="accounts.role_granted",
+            kind=AccountsEvent.ROLE_GRANTED,
             subject=user,
             actor=granted_by,
             to_state=role,
@@ -466,21 +446,19 @@ role_assign = role_grant
 
 
 @transaction.atomic
-def role_revoke(*, assignment: RoleAssignment, revoked_by: Any = None, reason: str = "") -> None:
+def role_revoke(*, assignment: RoleAssignment, revoked_by: Actor = None, reason: str = "") -> None:
     """End a role. Revoking the administrator role takes the administrators' permission group away,
     and revoking the last staff role takes Django admin access (``is_staff``) away, so that admin
     access never outlives the role that justified it (superusers keep theirs)."""
     user = assignment.user
     if revoked_by is not None and revoked_by.pk != user.pk:
         if not role_grantable_by(revoked_by, assignment.role):
-            raise DomainError.for_field(
-                "role", AccountsError.ROLE_NOT_GRANTABLE, _("You cannot revoke this role."), status_code=403
-            )
+            raise Forbidden.for_field("role", AccountsError.ROLE_NOT_GRANTABLE, _("You cannot revoke this role."))
         if not account_manageable_by(revoked_by, user):
-            raise DomainError.for_field(
-                "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account."), status_code=403
+            raise Forbidden.for_field(
+                "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account.")
             )
-    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = locked(assignment)
     if not assignment.active:
         return
     assignment.active = False
@@ -491,9 +469,9 @@ def role_revoke(*, assignment: RoleAssignment, revoked_by: Any = None, reason: s
     if user.is_staff and not user.is_superuser and not remaining & STAFF_ROLES:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
-    user._rabta_roles = None  # type: ignore[attr-defined]
+    user._rabta_roles = None
     event_record(
-        kind="accounts.role_revoked",
+        kind=AccountsEvent.ROLE_REVOKED,
         subject=user,
         actor=revoked_by,
         from_state=assignment.role,
@@ -677,11 +655,10 @@ def _code_was_used(*, user: User, channel: str, code: str) -> bool:
 
 
 def _contact_verify(*, user: User, channel: str, now: Any) -> DomainError | None:
-    held = DomainError.for_field(
+    held = Conflict.for_field(
         "code",
         AccountsError.IDENTIFIER_HELD_ELSEWHERE,
         _("This email address or phone number is confirmed on another account."),
-        status_code=409,
     )
     if _held_elsewhere(user, channel):
         return held
@@ -693,7 +670,7 @@ def _contact_verify(*, user: User, channel: str, now: Any) -> DomainError | None
     except IntegrityError:  # another account verified it in the same moment, and won
         setattr(user, field, None)
         return held
-    event_record(kind="accounts.contact_verified", subject=user, actor=user, data={"channel": channel})
+    event_record(kind=AccountsEvent.CONTACT_VERIFIED, subject=user, actor=user, data={"channel": channel})
     return None
 
 
@@ -716,15 +693,14 @@ def totp_verify(*, device: TOTPDevice, token: str) -> None:
     token = (token or "").strip()
     allowed, _details = device.verify_is_allowed()
     if not allowed:
-        raise DomainError.for_field(
+        raise Throttled.for_field(
             "code",
             AccountsError.TOTP_THROTTLED,
             _("Too many wrong codes. Wait a little, then try the newest code."),
-            status_code=429,
         )
     if device.verify_token(token):
         with transaction.atomic():
-            event_record(kind="accounts.second_factor_passed", subject=device.user, actor=device.user)
+            event_record(kind=AccountsEvent.SECOND_FACTOR_PASSED, subject=device.user, actor=device.user)
         return
     if _totp_was_used(device, token):
         raise DomainError.for_field(
@@ -755,7 +731,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> TOTPDevice:
         raise DomainError.for_field("token", AccountsError.TOTP_WRONG_CODE, _("That code is not right."))
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    event_record(kind="accounts.second_factor_enrolled", subject=device.user, actor=device.user)
+    event_record(kind=AccountsEvent.SECOND_FACTOR_ENROLLED, subject=device.user, actor=device.user)
     return device
 
 
@@ -785,16 +761,14 @@ def administrator_group_sync() -> Any:
     return group
 
 
-def administrator_grant(*, user: User, granted_by: Any = None) -> RoleAssignment:
+def administrator_grant(*, user: User, granted_by: Actor = None) -> RoleAssignment:
     """Make a user an administrator: the role, Django admin access and the configuration group."""
     return role_grant(user=user, role=Role.ADMINISTRATOR, granted_by=granted_by)
 
 
-def _require_manageable(actor: Any, user: User) -> None:
+def _require_manageable(actor: Actor, user: User) -> None:
     if not account_manageable_by(actor, user):
-        raise DomainError.for_field(
-            "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account."), status_code=403
-        )
+        raise Forbidden.for_field("user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account."))
 
 
 # What an administrator may change on an account by hand. Everything else has its own service
@@ -805,19 +779,17 @@ USER_FIELDS_ADMINISTRATORS_EDIT = frozenset({"full_name", "preferred_language", 
 USER_FIELDS_SUPERUSERS_EDIT = USER_FIELDS_ADMINISTRATORS_EDIT | {"email", "is_staff", "is_superuser"}
 
 
-def user_fields_editable_by(actor: Any) -> frozenset[str]:
+def user_fields_editable_by(actor: Actor) -> frozenset[str]:
     return USER_FIELDS_SUPERUSERS_EDIT if is_active_superuser(actor) else USER_FIELDS_ADMINISTRATORS_EDIT
 
 
 @transaction.atomic
-def user_update(*, user: User, actor: Any, changes: dict[str, Any]) -> User:
+def user_update(*, user: User, actor: Actor, changes: dict[str, Any]) -> User:
     """Change an account's plain fields on behalf of ``actor`` (the admin's user form)."""
     _require_manageable(actor, user)
     refused = sorted(set(changes) - user_fields_editable_by(actor))
     if refused:
-        raise DomainError.for_field(
-            refused[0], AccountsError.FIELD_NOT_EDITABLE, _("You cannot change this field."), status_code=403
-        )
+        raise Forbidden.for_field(refused[0], AccountsError.FIELD_NOT_EDITABLE, _("You cannot change this field."))
     if changes.get("is_staff") and not changes.get("is_superuser", user.is_superuser) and not user.roles & STAFF_ROLES:
         # Admin access follows a staff role (role_revoke takes it away with the last one): a flag
         # alone would be an account that reaches the admin's login with nothing to justify it.
@@ -830,7 +802,8 @@ def user_update(*, user: User, actor: Any, changes: dict[str, Any]) -> User:
             try:
                 email = normalize_email(changes["email"])
             except ValidationError as exc:
-                raise DomainError.for_field("email", exc.code or "email_invalid", " ".join(exc.messages)) from exc
+                # The field is not empty (checked above), so the one thing normalize_email refuses is the form.
+                raise DomainError.for_field("email", AccountsError.EMAIL_INVALID, " ".join(exc.messages)) from exc
         if email is None and not user.phone_hash:
             raise DomainError.for_field("email", AccountsError.EMAIL_OR_PHONE_REQUIRED, _("Give an email address."))
         taken = User.objects.filter(email=email, email_verified_at__isnull=False).exclude(pk=user.pk)
@@ -850,48 +823,46 @@ def user_update(*, user: User, actor: Any, changes: dict[str, Any]) -> User:
     user.save(update_fields=changed)
     # Field names, and the new value of the access flags; never names or addresses.
     flags = {name: getattr(user, name) for name in changed if name in {"is_active", "is_staff", "is_superuser"}}
-    event_record(kind="accounts.user_updated", subject=user, actor=actor, data={"fields": changed, **flags})
+    event_record(kind=AccountsEvent.USER_UPDATED, subject=user, actor=actor, data={"fields": changed, **flags})
     return user
 
 
 @transaction.atomic
-def user_create(*, email: str, full_name: str, actor: Any, base_url: str, language: str = "en") -> User:
+def user_create(*, email: str, full_name: str, actor: Actor, base_url: str, language: str = "en") -> User:
     """Open an account for a member of staff. Nobody sets its password by hand: it has none until its
     owner follows the reset link sent to them, so no administrator ever knows it."""
-    errors = _Errors()
+    errors = FieldErrorCollector()
     email_normalized = ""
     try:
         email_normalized = normalize_email(email or "")
     except ValidationError as exc:
-        errors.add("email", exc.code or "email_invalid", " ".join(exc.messages))
+        errors.add_validation("email", exc)
     else:
         # Only a verified holder makes an address taken: an unverified claim typed into the public
         # registration form must not keep an administrator from opening the real owner's account.
         if User.objects.filter(email=email_normalized, email_verified_at__isnull=False).exists():
             errors.add("email", AccountsError.EMAIL_TAKEN, _("An account with this email address exists."))
     if not (full_name or "").strip():
-        errors.add("full_name", "required", _("Full name is required."))
+        errors.add("full_name", AccountsError.REQUIRED, _("Full name is required."))
     if language not in dict(settings.LANGUAGES):
         errors.add("preferred_language", AccountsError.LANGUAGE_UNKNOWN, _("Unknown language."))
     errors.raise_if_any()
     user = User(email=email_normalized, full_name=full_name.strip(), preferred_language=language)
     user.set_unusable_password()
     user.save()
-    event_record(kind="accounts.user_created", subject=user, actor=actor)
+    event_record(kind=AccountsEvent.USER_CREATED, subject=user, actor=actor)
     password_reset_send(user=user, actor=actor, base_url=base_url)
     return user
 
 
 @transaction.atomic
-def password_reset_send(*, user: User, actor: Any, base_url: str) -> None:
+def password_reset_send(*, user: User, actor: Actor, base_url: str) -> None:
     """Send the account's owner a link to choose a new password (through the outbox), instead of
     anyone setting it for them. ``base_url`` is the site's address, e.g. https://rabta.gov.pk."""
     from django.contrib.auth.tokens import default_token_generator
     from django.urls import reverse
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
-
-    from rabta.notifications.services import notification_enqueue
 
     _require_manageable(actor, user)
     if not user.is_active:
@@ -907,21 +878,19 @@ def password_reset_send(*, user: User, actor: Any, base_url: str) -> None:
             },
         )
     notification_enqueue(user=user, template="password_reset", context={"link": base_url.rstrip("/") + path})
-    event_record(kind="accounts.password_reset_sent", subject=user, actor=actor)
+    event_record(kind=AccountsEvent.PASSWORD_RESET_SENT, subject=user, actor=actor)
 
 
 @transaction.atomic
-def second_factor_reset(*, device: Any, actor: Any, reason: str = "") -> None:
+def second_factor_reset(*, device: Any, actor: Actor, reason: str = "") -> None:
     """Remove one of a user's second-factor devices (a lost phone, used-up backup codes) and tell its
     owner: they enrol a new one at their next sign-in. Its secret is never shown to anyone."""
-    from rabta.notifications.services import notification_enqueue
-
     owner = device.user
     _require_manageable(actor, owner)
     kind, name = device._meta.label_lower, device.name
     device.delete()
     event_record(
-        kind="accounts.second_factor_reset",
+        kind=AccountsEvent.SECOND_FACTOR_RESET,
         subject=owner,
         actor=actor,
         reason=reason,

@@ -23,6 +23,7 @@ from rabta.accounts import services
 from rabta.accounts.choices import VerificationChannel
 from rabta.accounts.forms import SERVICE_TO_FORM_FIELD, CodeForm, RegisterForm, registration_subjects_from
 from rabta.accounts.models import User
+from rabta.api.errors import status_for
 from rabta.core.errors import DomainError
 from rabta.core.ratelimit import RateLimited, rate_limit
 
@@ -48,7 +49,7 @@ def _status_for(response: HttpResponse, error: DomainError | None) -> HttpRespon
     """A page that shows a refused request answers with the refusal's status (429 with
     Retry-After when rate-limited), so clients and monitoring see what the API would say."""
     if error is not None:
-        response.status_code = error.status_code
+        response.status_code = status_for(error)
         if isinstance(error, RateLimited):
             response["Retry-After"] = str(error.retry_after)
     return response
@@ -114,7 +115,7 @@ def verify(request: HttpRequest, channel: str) -> HttpResponse:
             _attach_errors(form, error)
             # A wrong or expired code is a form error (200, as ever); nothing to verify on this
             # channel (400) and an identifier another account holds (409) answer with their status.
-            if error.status_code != 400 or "channel" in error.fields:
+            if status_for(error) != 400 or "channel" in error.fields:
                 refused = error
         else:
             messages.success(request, _("Thank you: your contact details are confirmed."))
@@ -136,7 +137,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             services.totp_verify(device=device, token=form.cleaned_data["code"])
         except DomainError as error:
             _attach_errors(form, error)
-            refused = error if error.status_code == 429 else None
+            refused = error if status_for(error) == 429 else None
         else:
             _second_factor_login(request, device)
             return redirect(_safe_next(request, "/"))

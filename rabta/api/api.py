@@ -17,25 +17,18 @@ from ninja.parser import Parser
 from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 
-from rabta.api.errors import error_for_status
-from rabta.core.errors import CoreError, DomainError, validation_error_to_domain
+from rabta.api.errors import MalformedBody, error_for_status, status_for
+from rabta.core.errors import (
+    CoreError,
+    DomainError,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    Unprocessable,
+    field_errors,
+    validation_error_to_domain,
+)
 from rabta.core.ratelimit import RateLimited
-
-
-class MalformedBody(DomainError):
-    """A body the API cannot take: not JSON (``malformed_body``), or JSON with a value no field may
-    hold (``validation_error`` naming the field)."""
-
-    status_code = 400
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str = CoreError.MALFORMED_BODY,
-        fields: dict[str, list[dict[str, str]]] | None = None,
-    ) -> None:
-        super().__init__(code, message, fields=fields)
 
 
 def _refuse_constant(name: str) -> float:
@@ -90,9 +83,8 @@ class StrictJsonParser(Parser):
             raise MalformedBody(_("The body is not valid JSON.")) from exc
         problem = _unstorable(data)
         if problem is not None:
-            field, code, message = problem
-            fields = {field: [{"code": code, "message": message}]}
-            raise MalformedBody(f"{field}: {message}", code=CoreError.VALIDATION, fields=fields)
+            field, _code, message = problem
+            raise MalformedBody(f"{field}: {message}", code=CoreError.VALIDATION, fields=field_errors(problem))
         return data
 
 
@@ -102,10 +94,9 @@ class CsrfCheckedSession(SessionAuth):
 
     def _get_key(self, request: HttpRequest) -> str | None:
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
-            raise DomainError(
+            raise Forbidden(
                 CoreError.CSRF_FAILED,
                 _("CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header."),
-                status_code=403,
             )
         return request.COOKIES.get(self.param_name)
 
@@ -124,7 +115,7 @@ api = NinjaAPI(
 
 
 def _error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    response = api.create_response(request, error.as_dict(), status=error.status_code)
+    response = api.create_response(request, error.as_dict(), status=status_for(error))
     if isinstance(error, RateLimited):
         response["Retry-After"] = str(error.retry_after)
     return response
@@ -151,17 +142,17 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
         )
     first = next(iter(fields), "__all__")
     message = f"{first}: {fields[first][0]['message']}" if fields else "Invalid input."
-    return _error(request, DomainError(CoreError.VALIDATION, message, fields=fields, status_code=422))
+    return _error(request, Unprocessable(CoreError.VALIDATION, message, fields=fields))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, DomainError(CoreError.NOT_FOUND, "Not found.", status_code=404))
+    return _error(request, NotFound())
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, DomainError(CoreError.NOT_AUTHENTICATED, "Sign in first.", status_code=401))
+    return _error(request, NotAuthenticated(CoreError.NOT_AUTHENTICATED, "Sign in first."))
 
 
 @api.exception_handler(HttpError)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from rabta.api.errors import error_for_status, is_error_format
+from rabta.api.errors import error_for_status, is_error_format, status_for
 from rabta.core.errors import CoreError, DomainError
 
 API_PREFIX = "/api/"
@@ -30,7 +30,7 @@ KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
 def error_response(error: DomainError) -> JsonResponse:
-    return JsonResponse(error.as_dict(), status=error.status_code)
+    return JsonResponse(error.as_dict(), status=status_for(error))
 
 
 def _refusal(request: HttpRequest) -> DomainError | None:

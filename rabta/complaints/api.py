@@ -576,7 +576,7 @@ def reject(request: HttpRequest, tracking_number: str, payload: RejectIn) -> Com
 def transfer(request: HttpRequest, tracking_number: str, payload: TransferIn) -> ComplaintOut:
     to_office = Office.objects.filter(code=payload.to_office, is_active=True).first()
     if to_office is None:
-        raise DomainError.for_field("to_office", "office_unknown", "There is no such active office.")
+        raise DomainError.for_field("to_office", ComplaintsError.OFFICE_UNKNOWN, "There is no such active office.")
     complaint = _get(request, tracking_number)
     routing.complaint_transfer(complaint=complaint, to_office=to_office, reason=payload.reason, actor=request.user)
     return _out(

@@ -2,6 +2,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ComplaintLanguage(models.TextChoices):
+    """What a complaint is written in: the interface's languages, and Urdu in Latin script."""
+
+    EN = "en", "English"
+    UR = "ur", "اردو"
+    UR_LATN = "ur-Latn", "Roman Urdu"
+
+
 class Kind(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint")
     SUGGESTION = "suggestion", _("Suggestion")

@@ -1,7 +1,7 @@
-from enum import StrEnum
+from rabta.core.errors import ErrorCode
 
 
-class ComplaintsError(StrEnum):
+class ComplaintsError(ErrorCode):
     CATEGORY_UNKNOWN = "category_unknown"
     CURSOR_UNKNOWN = "cursor_unknown"
     DAYS_OUT_OF_RANGE = "days_out_of_range"
@@ -24,6 +24,12 @@ class ComplaintsError(StrEnum):
     TRANSFER_SAME_OFFICE = "transfer_same_office"
     REASON_REQUIRED = "reason_required"
     OUTCOME_UNKNOWN = "outcome_unknown"
+    REJECT_REASON_UNKNOWN = "reject_reason_unknown"
+    OFFICE_UNKNOWN = "office_unknown"
+    CHANNEL_UNKNOWN = "channel_unknown"
+    LATITUDE_OUT_OF_RANGE = "latitude_out_of_range"
+    LONGITUDE_OUT_OF_RANGE = "longitude_out_of_range"
+    COLLECTORATE_UNKNOWN = "collectorate_unknown"
     DUPLICATE_OF_REQUIRED = "duplicate_of_required"
     FEEDBACK_ALREADY_GIVEN = "feedback_already_given"
     FEEDBACK_NOT_RESOLVED = "feedback_not_resolved"

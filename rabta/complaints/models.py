@@ -13,6 +13,7 @@ from rabta.complaints.choices import (
     OPEN_STATUSES,
     Anonymity,
     Channel,
+    ComplaintLanguage,
     Kind,
     MessageDirection,
     Outcome,
@@ -202,7 +203,7 @@ class Complaint(TimeStampedModel):
     # not stored).
     subject_for_office = models.CharField(max_length=SUBJECT_MAX_LENGTH, blank=True)
     text_for_office = models.TextField(blank=True)
-    language = models.CharField(max_length=8, default="en")
+    language = models.CharField(max_length=8, choices=ComplaintLanguage.choices, default=ComplaintLanguage.EN)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -21,9 +21,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from rabta.accounts.roles import Role, definition
+from rabta.accounts.types import Actor, is_signed_in
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Complaint
-from rabta.core.errors import DomainError
+from rabta.core.errors import DomainError, Forbidden
+from rabta.core.permissions import user_roles
 
 # The roles that work a complaint in its office: acknowledge, resolve, reject (and rate: rabta.accountability)...
 WORK_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
@@ -47,59 +49,56 @@ class Action(StrEnum):
     REVEAL_IDENTITY = "reveal_identity"
 
 
-def _roles(user: Any) -> set[str]:
-    return set(getattr(user, "roles", set())) if getattr(user, "is_authenticated", False) else set()
+def is_owner(reader_id: int | None, complaint: Complaint) -> bool:
+    """Is the account ``reader_id`` the complainant of ``complaint``? A fully anonymous complaint
+    belongs to no account. The one answer to "is this reader the owner"."""
+    return complaint.complainant_id is not None and complaint.complainant_id == reader_id
 
 
-def is_complainant(user: Any, complaint: Complaint) -> bool:
+def is_complainant(user: Actor, complaint: Complaint) -> bool:
     """The complainant of their own complaint (a fully anonymous complaint has none)."""
-    return complaint.complainant_id is not None and complaint.complainant_id == getattr(user, "pk", None)
+    return is_owner(user.pk if is_signed_in(user) else None, complaint)
 
 
 def _office(roles: frozenset[str]) -> Callable[[Any, Complaint, Appeal | None], bool]:
     # Staff acting on someone else's complaint: a complainant who also works in an office does not
     # handle their own case.
-    def rule(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
-        return not is_complainant(user, complaint) and bool(_roles(user) & roles)
+    def rule(user: Actor, complaint: Complaint, appeal: Appeal | None) -> bool:
+        return not is_complainant(user, complaint) and bool(user_roles(user) & roles)
 
     return rule
 
 
-def _complainant(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
+def _complainant(user: Actor, complaint: Complaint, appeal: Appeal | None) -> bool:
     return is_complainant(user, complaint)
 
 
-def _line_ids(office: Any) -> list[int]:
-    """The ids of an office and every office above it (its materialised path, read by the model)."""
-    return [*office.ancestor_ids(), office.pk]
-
-
-def appeal_decidable_by(user: Any, appeal: Appeal) -> bool:
+def appeal_decidable_by(user: Actor, appeal: Appeal) -> bool:
     """An appeal is decided in the office it was assigned to (senior to the resolver's) or above it,
     by its officers or supervisors, or by oversight; never by the officer who resolved the complaint
     (:func:`appeal_resolver`)."""
-    if Role.OVERSIGHT in _roles(user):
+    if Role.OVERSIGHT in user_roles(user):
         return True
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return False
     return bool(
         user.role_assignments.filter(
-            active=True, role__in=list(WORK_ROLES), office_id__in=_line_ids(appeal.assigned_office)
+            active=True, role__in=list(WORK_ROLES), office_id__in=appeal.assigned_office.line_ids()
         ).exists()
     )
 
 
-def appeal_resolver(user: Any, complaint: Complaint) -> bool:
+def appeal_resolver(user: Actor, complaint: Complaint) -> bool:
     """The officer who resolved the complaint: they never decide its appeal, whatever their post."""
     return complaint.resolved_by_id is not None and complaint.resolved_by_id == getattr(user, "pk", None)
 
 
-def _decide_appeal(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
+def _decide_appeal(user: Actor, complaint: Complaint, appeal: Appeal | None) -> bool:
     return appeal is not None and not appeal_resolver(user, complaint) and appeal_decidable_by(user, appeal)
 
 
-def _reveal(user: Any, complaint: Complaint, appeal: Appeal | None) -> bool:
-    return any(definition(role).may_reveal_identity for role in _roles(user) if role in Role.values)
+def _reveal(user: Actor, complaint: Complaint, appeal: Appeal | None) -> bool:
+    return any(definition(role).may_reveal_identity for role in user_roles(user) if role in Role.values)
 
 
 @dataclass(frozen=True)
@@ -124,14 +123,14 @@ assert set(RULES) == set(Action), "every complaint action needs its rule"
 
 
 def not_allowed(message: str) -> DomainError:
-    return DomainError(ComplaintsError.NOT_ALLOWED, message, status_code=403)
+    return Forbidden(ComplaintsError.NOT_ALLOWED, message)
 
 
-def complaint_visible(user: Any, complaint: Complaint) -> bool:
+def complaint_visible(user: Actor, complaint: Complaint) -> bool:
     return Complaint.objects.visible_to(user).filter(pk=complaint.pk).exists()
 
 
-def complaint_may(user: Any, complaint: Complaint, action: Action | str, *, appeal: Appeal | None = None) -> bool:
+def complaint_may(user: Actor, complaint: Complaint, action: Action | str, *, appeal: Appeal | None = None) -> bool:
     """May ``user`` do ``action`` to ``complaint`` (within their scope)? ``appeal`` is the appeal
     being decided, for :attr:`Action.DECIDE_APPEAL`."""
     if user is None:
@@ -139,7 +138,7 @@ def complaint_may(user: Any, complaint: Complaint, action: Action | str, *, appe
     return RULES[Action(action)].allows(user, complaint, appeal) and complaint_visible(user, complaint)
 
 
-def require(actor: Any, complaint: Complaint, action: Action | str, *, appeal: Appeal | None = None) -> None:
+def require(actor: Actor, complaint: Complaint, action: Action | str, *, appeal: Appeal | None = None) -> None:
     """Raise a 403 ``not_allowed`` unless ``action`` on ``complaint`` is ``actor``'s. The complaint
     was fetched within the actor's scope (``get_visible_or_404``: 404 outside it). ``None`` (the
     system) may do anything."""
@@ -153,7 +152,7 @@ def require(actor: Any, complaint: Complaint, action: Action | str, *, appeal: A
         raise not_allowed(rule.refusal())
 
 
-def message_action(user: Any, complaint: Complaint) -> Action:
+def message_action(user: Actor, complaint: Complaint) -> Action:
     """A message on a complaint goes to the office when its complainant writes it, to the
     complainant otherwise."""
     return Action.WRITE_TO_OFFICE if is_complainant(user, complaint) else Action.WRITE_TO_COMPLAINANT
@@ -162,16 +161,16 @@ def message_action(user: Any, complaint: Complaint) -> Action:
 # Reads that are not about one complaint.
 
 
-def may_read_office_lists(user: Any) -> bool:
+def may_read_office_lists(user: Actor) -> bool:
     """Office-wide lists (canned replies, complaints pending long): office staff and oversight."""
-    return bool(_roles(user) & OFFICE_ROLES)
+    return bool(user_roles(user) & OFFICE_ROLES)
 
 
-def require_office_reader(user: Any, message: str) -> None:
+def require_office_reader(user: Actor, message: str) -> None:
     if not may_read_office_lists(user):
         raise not_allowed(message)
 
 
-def may_oversee(user: Any) -> bool:
+def may_oversee(user: Actor) -> bool:
     """Oversight's reading of a complaint (its timeline's oversight-only events)."""
-    return Role.OVERSIGHT in _roles(user)
+    return Role.OVERSIGHT in user_roles(user)

@@ -31,6 +31,7 @@ import phonenumbers
 from django.db.models import Q
 
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, Anonymity, MessageDirection
+from rabta.complaints.permissions import is_owner
 
 COMPLAINANT = "[complainant]"  # the complainant's own name or identifier
 REDACTED = "[removed]"  # something shaped like anyone's identifier
@@ -673,7 +674,7 @@ def complaint_view(complaint: Any, *, reader_id: int | None) -> dict[str, str | 
     and text (the office's scrubbed copies unless the reader is the complainant) and the
     complainant's name (to the complainant, and to the office only when the complainant chose to
     hide their name from the public alone). Every reader of a complaint gets these from here."""
-    own = complaint.complainant_id is not None and complaint.complainant_id == reader_id
+    own = is_owner(reader_id, complaint)
     hidden = complaint.identity_hidden_from_office
     show_name = own or (complaint.anonymity == Anonymity.NAME_HIDDEN_FROM_PUBLIC and complaint.complainant_id)
     return {

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.accountability.events import AccountabilityEvent
+from rabta.accounts.types import Actor, signed_in
 from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, VISIBLE_TO_OFFICE, MessageDirection
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import (
     Appeal,
     Attachment,
@@ -27,7 +29,7 @@ from rabta.complaints.models import (
 )
 from rabta.complaints.permissions import may_oversee, require_office_reader
 from rabta.complaints.privacy import identity_of, office_text, scrub
-from rabta.core.errors import DomainError, NotFound
+from rabta.core.errors import Conflict, DomainError, NotFound
 from rabta.core.events import event_timeline
 from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
@@ -112,7 +114,7 @@ def _filtered(qs: QuerySet[Complaint], filters: ComplaintFilters) -> QuerySet[Co
     return qs
 
 
-def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit: int = PAGE_SIZE) -> list[Complaint]:
+def complaint_list(*, user: Actor, filters: ComplaintFilters | None = None, limit: int = PAGE_SIZE) -> list[Complaint]:
     """The inbox (or own list), newest first, keyset-paginated by id so page 1,000 costs what page 1 does.
 
     The page's ids are picked per way the user may see a complaint (``visible_to_by_way``: their
@@ -142,7 +144,7 @@ def complaint_list(*, user: Any, filters: ComplaintFilters | None = None, limit:
     return list(qs.order_by("-id")[:limit])
 
 
-def complaint_cursor(*, user: Any, tracking_number: str) -> int | None:
+def complaint_cursor(*, user: Actor, tracking_number: str) -> int | None:
     """The id to page on from: the complaint a page ended with, named by its tracking number (ids
     are not shown to readers), if the user may see it; None otherwise."""
     return (
@@ -153,7 +155,7 @@ def complaint_cursor(*, user: Any, tracking_number: str) -> int | None:
     )
 
 
-def complaint_cursor_of(*, user: Any, field: str, tracking_number: str | None) -> int | None:
+def complaint_cursor_of(*, user: Actor, field: str, tracking_number: str | None) -> int | None:
     """The id a page goes on from, named by a tracking number the user sent in ``field``; an
     error on that field when the user sees no such complaint."""
     if not tracking_number:
@@ -168,7 +170,7 @@ def complaint_cursor_of(*, user: Any, field: str, tracking_number: str | None) -
 
 def complaints_pending_long(
     *,
-    user: Any,
+    user: Actor,
     days: int = PENDING_TRACKED_DAYS,
     after_id: int | None = None,
     after: str | None = None,
@@ -204,7 +206,7 @@ def appeal_pending(*, complaint: Complaint) -> Appeal:
     return pending
 
 
-def complaint_get(*, user: Any, tracking_number: str) -> Complaint:
+def complaint_get(*, user: Actor, tracking_number: str) -> Complaint:
     return get_visible_or_404(
         Complaint.objects.select_related("category", "current_office", "jurisdiction", "complainant"),
         user,
@@ -212,12 +214,12 @@ def complaint_get(*, user: Any, tracking_number: str) -> Complaint:
     )
 
 
-def is_office_view(user: Any, complaint: Complaint) -> bool:
+def is_office_view(user: Actor, complaint: Complaint) -> bool:
     """True when the reader is staff rather than the complainant: what they see is filtered."""
     return complaint.complainant_id != getattr(user, "pk", None)
 
 
-def complaint_messages(*, user: Any, complaint: Complaint) -> list[dict[str, Any]]:
+def complaint_messages(*, user: Actor, complaint: Complaint) -> list[dict[str, Any]]:
     office_view = is_office_view(user, complaint)
     hidden = complaint.anonymity in HIDDEN_FROM_OFFICE
     rows = []
@@ -251,49 +253,49 @@ class Audience(StrEnum):
 # Every event kind a complaint's timeline can hold, and who may see it. A kind not listed here is
 # shown to office staff only: a new kind reaches the complainant only when someone decides it may.
 # ``reason`` is shown to the complainant only for kinds whose reason is written for them.
-EVENT_AUDIENCE: dict[str, Audience] = {
-    "complaints.submitted": Audience.EVERYONE,
-    "complaints.routed": Audience.EVERYONE,
-    "complaints.acknowledged": Audience.EVERYONE,
-    "complaints.in_progress": Audience.EVERYONE,
-    "complaints.interim_reply": Audience.EVERYONE,
-    "complaints.clock_paused": Audience.EVERYONE,
-    "complaints.clock_resumed": Audience.EVERYONE,
-    "complaints.message_to_office": Audience.EVERYONE,
-    "complaints.message_to_complainant": Audience.EVERYONE,
-    "complaints.attachment_added": Audience.EVERYONE,
-    "complaints.transferred": Audience.EVERYONE,
-    "complaints.escalated": Audience.EVERYONE,
-    "complaints.resolved": Audience.EVERYONE,
-    "complaints.rejected": Audience.EVERYONE,
-    "complaints.reopened": Audience.EVERYONE,
-    "complaints.appealed": Audience.EVERYONE,
-    "complaints.appeal_decided": Audience.EVERYONE,
-    "complaints.closed": Audience.EVERYONE,
-    "complaints.closed_confirmed": Audience.EVERYONE,
-    "complaints.closed_unconfirmed": Audience.EVERYONE,
-    "complaints.closed_after_appeal": Audience.EVERYONE,
-    "complaints.reopened_on_appeal": Audience.EVERYONE,
-    "complaints.feedback_given": Audience.EVERYONE,
-    "complaints.priority_changed": Audience.OFFICE,
-    "complaints.attachment_cleaned": Audience.OFFICE,
-    "complaints.message_internal": Audience.OFFICE,
-    "complaints.reminded": Audience.OFFICE,
-    "complaints.duplicate_linked": Audience.OFFICE,
+EVENT_AUDIENCE: dict[str, Audience] = {  # keyed by the stored value: members are strings
+    ComplaintsEvent.SUBMITTED: Audience.EVERYONE,
+    ComplaintsEvent.ROUTED: Audience.EVERYONE,
+    ComplaintsEvent.ACKNOWLEDGED: Audience.EVERYONE,
+    ComplaintsEvent.IN_PROGRESS: Audience.EVERYONE,
+    ComplaintsEvent.INTERIM_REPLY: Audience.EVERYONE,
+    ComplaintsEvent.CLOCK_PAUSED: Audience.EVERYONE,
+    ComplaintsEvent.CLOCK_RESUMED: Audience.EVERYONE,
+    ComplaintsEvent.MESSAGE_TO_OFFICE: Audience.EVERYONE,
+    ComplaintsEvent.MESSAGE_TO_COMPLAINANT: Audience.EVERYONE,
+    ComplaintsEvent.ATTACHMENT_ADDED: Audience.EVERYONE,
+    ComplaintsEvent.TRANSFERRED: Audience.EVERYONE,
+    ComplaintsEvent.ESCALATED: Audience.EVERYONE,
+    ComplaintsEvent.RESOLVED: Audience.EVERYONE,
+    ComplaintsEvent.REJECTED: Audience.EVERYONE,
+    ComplaintsEvent.REOPENED: Audience.EVERYONE,
+    ComplaintsEvent.APPEALED: Audience.EVERYONE,
+    ComplaintsEvent.APPEAL_DECIDED: Audience.EVERYONE,
+    ComplaintsEvent.CLOSED: Audience.EVERYONE,
+    ComplaintsEvent.CLOSED_CONFIRMED: Audience.EVERYONE,
+    ComplaintsEvent.CLOSED_UNCONFIRMED: Audience.EVERYONE,
+    ComplaintsEvent.CLOSED_AFTER_APPEAL: Audience.EVERYONE,
+    ComplaintsEvent.REOPENED_ON_APPEAL: Audience.EVERYONE,
+    ComplaintsEvent.FEEDBACK_GIVEN: Audience.EVERYONE,
+    ComplaintsEvent.PRIORITY_CHANGED: Audience.OFFICE,
+    ComplaintsEvent.ATTACHMENT_CLEANED: Audience.OFFICE,
+    ComplaintsEvent.MESSAGE_INTERNAL: Audience.OFFICE,
+    ComplaintsEvent.REMINDED: Audience.OFFICE,
+    ComplaintsEvent.DUPLICATE_LINKED: Audience.OFFICE,
     AccountabilityEvent.RESPONSIBILITY_RATED: Audience.OFFICE,
-    "complaints.identity_revealed": Audience.OVERSIGHT,
+    ComplaintsEvent.IDENTITY_REVEALED: Audience.OVERSIGHT,
 }
 # Reasons written for the complainant (or by them); others (a transfer's, a reveal's) are internal.
 REASON_FOR_COMPLAINANT = frozenset(
     {
-        "complaints.resolved",
-        "complaints.rejected",
-        "complaints.reopened",
-        "complaints.appealed",
-        "complaints.appeal_decided",
-        "complaints.escalated",
-        "complaints.clock_paused",  # "waiting for your answer", "your answer came": system texts
-        "complaints.clock_resumed",
+        ComplaintsEvent.RESOLVED,
+        ComplaintsEvent.REJECTED,
+        ComplaintsEvent.REOPENED,
+        ComplaintsEvent.APPEALED,
+        ComplaintsEvent.APPEAL_DECIDED,
+        ComplaintsEvent.ESCALATED,
+        ComplaintsEvent.CLOCK_PAUSED,  # "waiting for your answer", "your answer came": system texts
+        ComplaintsEvent.CLOCK_RESUMED,
     }
 )
 
@@ -302,7 +304,7 @@ def event_audience(kind: str) -> Audience:
     return EVENT_AUDIENCE.get(kind, Audience.OFFICE)
 
 
-def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any]]:
+def complaint_timeline(*, user: Actor, complaint: Complaint) -> list[dict[str, Any]]:
     """The events of a complaint that this reader may see (``EVENT_AUDIENCE``). Office readers never
     learn who a hidden complainant is: actions by the complainant are shown as 'complainant', the
     reasons the complainant wrote (reopening, appeal) are scrubbed as their messages are, and event
@@ -370,7 +372,7 @@ def complaint_timeline(*, user: Any, complaint: Complaint) -> list[dict[str, Any
 ATTACHMENT_EVENTS = ("complaints.attachment_added", "complaints.attachment_cleaned")
 
 
-def _attachments_for(user: Any, complaint: Complaint) -> QuerySet[Attachment]:
+def _attachments_for(user: Actor, complaint: Complaint) -> QuerySet[Attachment]:
     qs = Attachment.objects.filter(complaint=complaint)
     if not is_office_view(user, complaint):
         qs = qs.exclude(message__direction=MessageDirection.INTERNAL)
@@ -392,7 +394,7 @@ def _attachment_row(attachment: Attachment, *, complaint: Complaint, number: int
     }
 
 
-def complaint_attachments(*, user: Any, complaint: Complaint) -> list[dict[str, Any]]:
+def complaint_attachments(*, user: Actor, complaint: Complaint) -> list[dict[str, Any]]:
     """The files of a complaint this reader may open, oldest first, each under the name this reader
     may see (a generated one for an office that must not learn who the complainant is). Numbered
     among all of the complaint's files, so a file keeps its number whoever reads. One query."""
@@ -405,7 +407,7 @@ def complaint_attachments(*, user: Any, complaint: Complaint) -> list[dict[str, 
     ]
 
 
-def attachment_get(*, user: Any, complaint: Complaint, attachment_id: int) -> tuple[Attachment, dict[str, Any]]:
+def attachment_get(*, user: Actor, complaint: Complaint, attachment_id: int) -> tuple[Attachment, dict[str, Any]]:
     """One file of a visible complaint and its row for this reader; outside what they may open, 404.
     A file stored before files were cleaned, and not cleaned since, is not given to an office that
     must not learn who the complainant is (409 until ``rabta clean_attachments`` has run)."""
@@ -414,10 +416,9 @@ def attachment_get(*, user: Any, complaint: Complaint, attachment_id: int) -> tu
         raise NotFound()
     office_view = is_office_view(user, complaint)
     if office_view and complaint.identity_hidden_from_office and attachment.cleaned_at is None:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.ATTACHMENT_NOT_CLEANED,
             _("This file has not been cleaned of its metadata yet; try again later."),
-            status_code=409,
         )
     number = Attachment.objects.filter(complaint=complaint, id__lte=attachment.pk).count()
     return attachment, _attachment_row(attachment, complaint=complaint, number=number, office_view=office_view)
@@ -436,11 +437,11 @@ def complaint_by_token(token: str) -> Complaint:
     return complaint
 
 
-def canned_replies_for(user: Any) -> QuerySet[CannedReply]:
+def canned_replies_for(user: Actor) -> QuerySet[CannedReply]:
     """The canned replies of the departments whose offices the user works in (or, for oversight,
     of its government). Office staff and oversight only."""
     require_office_reader(user, _("Only office staff have canned replies."))
-    assignments = user.role_assignments.filter(active=True)
+    assignments = signed_in(user).role_assignments.filter(active=True)
     departments = Q(department__offices__in=assignments.exclude(office=None).values("office_id")) | Q(
         department__government__in=assignments.filter(role="oversight").exclude(government=None).values("government_id")
     )

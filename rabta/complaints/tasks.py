@@ -6,11 +6,14 @@ from typing import Any
 
 from celery import shared_task
 
+from rabta.complaints.services.clock import clock_resume_overdue
+from rabta.complaints.services.escalation import escalation_notify, escalation_sweep, escalations_committed_listen
+from rabta.complaints.services.feedback import closure_sweep
+from rabta.complaints.services.reminders import reminder_sweep
+
 
 @shared_task
 def escalation_sweep_task() -> dict[str, int]:
-    from rabta.complaints.services.escalation import escalation_sweep
-
     result = escalation_sweep()
     return {"to_supervisor": result.to_supervisor, "to_head": result.to_head}
 
@@ -19,16 +22,20 @@ def escalation_sweep_task() -> dict[str, int]:
 def escalation_notify_task() -> dict[str, int]:
     """Tell the complainants of escalations not yet told. Kicked as each sweep batch commits, and
     run by beat as the safety net for a kick that was lost."""
-    from rabta.complaints.services.escalation import escalation_notify
-
     result = escalation_notify()
     return {"escalations": result.escalations, "messages": result.messages}
 
 
+def _kick_escalation_notify() -> None:
+    # Looked up when called, not when registered: the task's delay may be replaced (a test's broker down).
+    escalation_notify_task.delay()
+
+
+escalations_committed_listen(_kick_escalation_notify)
+
+
 @shared_task
 def reminder_sweep_task() -> dict[str, int]:
-    from rabta.complaints.services.reminders import reminder_sweep
-
     result = reminder_sweep()
     return {
         "complaints": result.complaints,
@@ -40,15 +47,11 @@ def reminder_sweep_task() -> dict[str, int]:
 
 @shared_task
 def clock_resume_task() -> int:
-    from rabta.complaints.services.clock import clock_resume_overdue
-
     return clock_resume_overdue()
 
 
 @shared_task
 def closure_sweep_task() -> int:
-    from rabta.complaints.services.feedback import closure_sweep
-
     return closure_sweep()
 
 

@@ -8,10 +8,14 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rabta.complaints.choices import OPEN_STATUSES, Status
+from rabta.accounts.types import Actor, is_signed_in
+from rabta.complaints.choices import CLOSED_STATUSES, OPEN_STATUSES, Status
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint
-from rabta.core.errors import InvalidTransition
+from rabta.complaints.permissions import is_complainant
+from rabta.complaints.services.deadlines import clock_stop
+from rabta.core.errors import Conflict, InvalidTransition
 from rabta.core.events import event_record
 
 OPEN = frozenset(OPEN_STATUSES)
@@ -75,6 +79,21 @@ def describe(action: str) -> str:
     )
 
 
+def require_open(status: str, message: str) -> None:
+    """Refuse (409 ``transition_not_allowed``) unless the office still owes the complainant
+    something (``OPEN_STATUSES``): waiting, questions, interim replies and priorities need that."""
+    if status not in OPEN_STATUSES:
+        raise Conflict(ComplaintsError.TRANSITION_NOT_ALLOWED, message)
+
+
+def require_not_closed(
+    status: str, message: str, *, code: ComplaintsError = ComplaintsError.TRANSITION_NOT_ALLOWED
+) -> None:
+    """Refuse (409) a complaint that is final (``CLOSED_STATUSES``): nothing more is written on it."""
+    if status in CLOSED_STATUSES:
+        raise Conflict(code, message)
+
+
 def transition_check(current: str, to: str, *, action: str | None = None) -> None:
     """Raise unless the table allows ``current`` → ``to`` (and, when ``action`` is named, unless
     that action may be made from ``current``: a complainant's reopen is not the reopen that follows
@@ -98,10 +117,10 @@ def transition(
     complaint: Complaint,
     to: str,
     *,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     data: dict[str, Any] | None = None,
-    kind: str | None = None,
+    kind: ComplaintsEvent | None = None,
     extra_fields: tuple[str, ...] = (),
     action: str | None = None,
 ) -> Complaint:
@@ -111,14 +130,12 @@ def transition(
     transition_check(current, to, action=action)
     if to not in OPEN_STATUSES:
         # Resolved, rejected, appealed or closed: no deadline of the office's runs any more.
-        from rabta.complaints.services.deadlines import clock_stop
-
         extra_fields = (*extra_fields, *clock_stop(complaint))
     with transaction.atomic():
         complaint.status = to
         complaint.save(update_fields=["status", "updated_at", *extra_fields])
         event_record(
-            kind=kind or f"complaints.{to}",
+            kind=kind or ComplaintsEvent.for_status(to),
             subject=complaint,
             actor=actor,
             actor_role=actor_role_of(actor, complaint),
@@ -130,10 +147,10 @@ def transition(
     return complaint
 
 
-def actor_role_of(actor: Any, complaint: Complaint) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+def actor_role_of(actor: Actor, complaint: Complaint) -> str:
+    if not is_signed_in(actor):
         return "system" if actor is None else "anonymous"
-    if complaint.complainant_id == actor.pk:
+    if is_complainant(actor, complaint):
         return "complainant"
     roles = sorted(getattr(actor, "roles", set()))
     return roles[0] if roles else ""

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rabta.api.errors import status_for
 from rabta.complaints import selectors
 from rabta.complaints.choices import OPEN_STATUSES, Anonymity, Channel, Kind
 from rabta.complaints.forms import (
@@ -45,17 +46,25 @@ from rabta.complaints.permissions import Action, is_complainant
 from rabta.complaints.privacy import complaint_view
 from rabta.complaints.services import feedback, intake
 from rabta.complaints.services import messages as complaint_messages
-from rabta.core.errors import DomainError, NotFound
+from rabta.core.errors import CoreError, DomainError, NotFound
 from rabta.core.ratelimit import rate_limit
 from rabta.directory import selectors as directory
 from rabta.directory.choices import JurisdictionKind, OfficeLevel
 from rabta.directory.models import Jurisdiction
 
 
+def _with_fields(error: DomainError, fields: dict[str, list[dict[str, str]]]) -> DomainError:
+    """The same error (class, code, message) with only ``fields``: the part one step of a form shows."""
+    part = type(error).__new__(type(error))  # an exception's copy would call __init__ without its arguments
+    part.__dict__.update(error.__dict__, fields=fields)
+    part.args = error.args
+    return part
+
+
 def _refused(response: HttpResponse, error: DomainError | None) -> HttpResponse:
     """A page showing a refusal answers with the refusal's status, as the API would."""
     if error is not None:
-        response.status_code = error.status_code
+        response.status_code = status_for(error)
     return response
 
 
@@ -392,8 +401,8 @@ def _submit_refused(request: HttpRequest, draft: dict[str, Any], error: DomainEr
                 form.add_error(None, problem["message"])
     else:
         form.is_valid()
-        errors_attach(form, DomainError(error.code, error.message, fields=placed[step]), renamed)
-    return _render_step(request, step, draft, form, status=error.status_code)
+        errors_attach(form, _with_fields(error, placed[step]), renamed)
+    return _render_step(request, step, draft, form, status=status_for(error))
 
 
 def _as_data(draft: dict[str, Any]) -> dict[str, Any]:
@@ -520,7 +529,7 @@ def _act(
         request,
         complaint,
         forms_given={name: form},
-        error=DomainError("validation_error", _("Please correct the fields marked below.")),
+        error=DomainError(CoreError.VALIDATION, _("Please correct the fields marked below.")),
     )
 
 

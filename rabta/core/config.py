@@ -62,6 +62,21 @@ def env_number(name: str, *, default: float) -> float:
         raise ImproperlyConfigured(f"{name}: expected a number, got {raw!r}") from None
 
 
+def env_int(name: str, *, default: int, minimum: int | None = None) -> int:
+    """A whole number from the environment, refused at start-up (naming the variable) when it is
+    not one or is below ``minimum``, rather than failing later where it is used."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected a whole number, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}: must be at least {minimum}, got {value}")
+    return value
+
+
 def sms_gateway_from_env() -> dict[str, Any]:
     """The HTTP SMS gateway's settings (rabta.notifications.senders.HttpSmsSender); validated when
     the sender is built, so an unused gateway needs none of them."""

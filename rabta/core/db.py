@@ -11,16 +11,25 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
 from rabta.core.config import sqlite_files_secure
 
 _local = threading.local()
+
+M = TypeVar("M", bound=models.Model)
+
+
+def locked(instance: M) -> M:
+    """``instance`` read again under a row lock (SELECT ... FOR UPDATE), inside the caller's
+    transaction: a service decides on the row as it is now, not as the caller read it, and a
+    concurrent writer waits until this transaction ends."""
+    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
 
 
 def _enforced() -> bool:

@@ -10,6 +10,7 @@ A service raises the class that says what kind of failure it is, never a status 
 ``Forbidden``             the actor may see the item but not do this to it (403)
 ``NotFound``              missing, or outside the actor's scope: the two read alike (404)
 ``Conflict``              the item's current state refuses the change (409)
+``Throttled``             too many attempts: wait, then try again (429)
 ``InvalidTransition``     a ``Conflict`` of the lifecycle's state machine (409)
 ========================  ==============================================================
 
@@ -38,7 +39,6 @@ class CoreError(ErrorCode):
     INVALID_TRANSITION = "invalid_transition"
     CONFLICT = "conflict"
     RATE_LIMITED = "rate_limited"
-    DECRYPTION_FAILED = "decryption_failed"
     TEXT_TOO_LONG = "text_too_long"
     TEXT_CONTROL_CHARACTER = "text_control_character"
     TEXT_INVALID_CHARACTER = "text_invalid_character"
@@ -53,74 +53,106 @@ class CoreError(ErrorCode):
     SERVER_ERROR = "server_error"
 
 
+FieldErrors = dict[str, list[dict[str, str]]]
+
+
 class DomainError(Exception):
-    """An expected failure of a business rule. Nothing has been written when it is raised."""
+    """An expected failure of a business rule. Nothing has been written when it is raised.
 
-    status_code = 400
+    The class says what kind of failure it is; which HTTP status that is, is decided in one place
+    (``rabta.api.errors.status_for``), never here."""
 
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        *,
-        fields: dict[str, list[dict[str, str]]] | None = None,
-        status_code: int | None = None,
-    ) -> None:
+    def __init__(self, code: ErrorCode, message: str, *, fields: FieldErrors | None = None) -> None:
         super().__init__(message)
         self.code = str(code)
         self.message = str(message)
         self.fields = fields or {}
-        if status_code is not None:
-            self.status_code = status_code
 
     @classmethod
-    def for_field(cls, field: str, code: str, message: str, **kwargs: Any) -> Self:
+    def for_field(cls, field: str, code: ErrorCode, message: str) -> Self:
         """One field's error, of this class: ``Forbidden.for_field(...)`` refuses a field the actor
         may not set."""
-        return cls(
-            CoreError.VALIDATION,
-            f"{field}: {message}",
-            fields={field: [{"code": str(code), "message": str(message)}]},
-            **kwargs,
-        )
+        return cls(CoreError.VALIDATION, f"{field}: {message}", fields=field_errors((field, code, message)))
+
+    @classmethod
+    def for_fields(cls, *errors: tuple[str, ErrorCode | str, str]) -> Self:
+        """Several fields' errors at once, ``(field, code, message)`` each; the message names the first."""
+        field, _code, message = errors[0]
+        return cls(CoreError.VALIDATION, f"{field}: {message}", fields=field_errors(*errors))
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "fields": self.fields}
 
 
+def field_errors(*errors: tuple[str, ErrorCode | str, str]) -> FieldErrors:
+    """The ``fields`` of an error, from ``(field, code, message)`` triples (a field may repeat).
+    A code is an app's :class:`ErrorCode` member, or a code a validator library gave (pydantic's
+    ``"enum"``, Django's ``"invalid"``)."""
+    fields: FieldErrors = {}
+    for field, code, message in errors:
+        fields.setdefault(field, []).append({"code": str(code), "message": str(message)})
+    return fields
+
+
+class FieldErrorCollector:
+    """Collects field errors so that one response names every bad field at once: ``add`` as many as
+    the input has, then ``raise_if_any``. ``fields`` is what ``text_clean(errors=...)`` appends to."""
+
+    def __init__(self) -> None:
+        self.fields: FieldErrors = {}
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.fields
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def add(self, field: str, code: ErrorCode | str, message: str) -> None:
+        """A string code is one another part gave (a validator's, the responsibility index's)."""
+        self.fields.setdefault(field, []).append({"code": str(code), "message": str(message)})
+
+    def add_validation(self, field: str, exc: ValidationError) -> None:
+        for error in exc.error_list:
+            self.add(field, error.code or "invalid", " ".join(error.messages))
+
+    def error(self) -> DomainError:
+        field, errors = next(iter(self.fields.items()))
+        return DomainError(CoreError.VALIDATION, f"{field}: {errors[0]['message']}", fields=self.fields)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise self.error()
+
+
 class Unprocessable(DomainError):
     """Well-formed input that cannot be taken as it is (a reused idempotency key, a schema error)."""
 
-    status_code = 422
-
 
 class NotAuthenticated(DomainError):
-    status_code = 401
+    """Nobody is signed in, and the operation needs someone."""
 
 
 class Forbidden(DomainError):
     """The actor may see the item (else it would be :class:`NotFound`) but may not do this to it."""
 
-    status_code = 403
+
+class Throttled(DomainError):
+    """Too many attempts in a short time: the actor must wait before trying again (429)."""
 
 
 class Conflict(DomainError):
     """The item's current state refuses the change: already decided, closed, a cap reached."""
 
-    status_code = 409
-
 
 class NotFound(DomainError):
     """Raised for missing items *and* items outside the caller's scope: both read as 404."""
-
-    status_code = 404
 
     def __init__(self, message: str = "Not found.") -> None:
         super().__init__(CoreError.NOT_FOUND, message)
 
 
 class InvalidTransition(Conflict):
-    def __init__(self, message: str, *, code: str = CoreError.INVALID_TRANSITION) -> None:
+    def __init__(self, message: str, *, code: ErrorCode = CoreError.INVALID_TRANSITION) -> None:
         super().__init__(code, message)
 
 
@@ -140,7 +172,7 @@ def fields_renamed(**names: str) -> Iterator[None]:
 
 def validation_error_to_domain(exc: ValidationError) -> DomainError:
     """Convert Django's ValidationError (from validators and model.full_clean) to the one format."""
-    fields: dict[str, list[dict[str, str]]] = {}
+    fields: FieldErrors = {}
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             fields[field] = [{"code": error.code or "invalid", "message": " ".join(error.messages)} for error in errors]

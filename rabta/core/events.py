@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from rabta.accounts.types import Actor, is_signed_in
 from rabta.core.middleware import current_request_id
 from rabta.core.models import Event
 
@@ -22,9 +23,9 @@ class EventKind(StrEnum):
 
 def event_build(
     *,
-    kind: str,
+    kind: EventKind,
     subject: models.Model,
-    actor: Any = None,
+    actor: Actor = None,
     actor_role: str = "",
     from_state: str = "",
     to_state: str = "",
@@ -34,7 +35,7 @@ def event_build(
 ) -> Event:
     """An unsaved event for ``subject``; :func:`events_record` writes it. The subject may itself be
     unsaved yet (a complaint being lodged): its id is taken when the event is written."""
-    user = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
+    user = actor if is_signed_in(actor) else None
     event = Event(
         occurred_at=occurred_at or timezone.now(),
         actor=user,
@@ -66,9 +67,31 @@ def events_record(*events: Event) -> list[Event]:
     return Event.objects.bulk_create(events)
 
 
-def event_record(**fields: Any) -> Event:
+def event_record(
+    *,
+    kind: EventKind,
+    subject: models.Model,
+    actor: Actor = None,
+    actor_role: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> Event:
     """Append one event, inside the caller's transaction; takes :func:`event_build`'s arguments."""
-    return events_record(event_build(**fields))[0]
+    event = event_build(
+        kind=kind,
+        subject=subject,
+        actor=actor,
+        actor_role=actor_role,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data,
+        occurred_at=occurred_at,
+    )
+    return events_record(event)[0]
 
 
 def event_timeline(subject: models.Model) -> models.QuerySet[Event]:

@@ -20,6 +20,7 @@ from django.utils.translation import override
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from rabta.api.errors import status_for
 from rabta.core.errors import DomainError, NotFound
 from rabta.core.ratelimit import RateLimited
 
@@ -148,8 +149,9 @@ class PageErrorsMiddleware:
             return None
         if isinstance(exception, RateLimited):
             return rate_limited(request, exception)
-        if isinstance(exception, NotFound) or exception.status_code == 404:
+        status = status_for(exception)
+        if isinstance(exception, NotFound) or status == 404:
             return page_not_found(request)
-        if exception.status_code == 403:
+        if status == 403:
             return permission_denied(request)
         return None

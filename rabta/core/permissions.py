@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
+from rabta.accounts.types import Actor, is_signed_in
 from rabta.core.errors import NotFound
 
 M = TypeVar("M", bound=models.Model)
 
 
-def get_visible_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -> M:
+def get_visible_or_404(queryset: models.QuerySet[M], user: Actor, **lookup: Any) -> M:
     """Fetch one item within the user's scope, or raise NotFound whether it is missing or hidden."""
     visible = queryset.visible_to(user)  # type: ignore[attr-defined]
     try:
@@ -26,9 +27,9 @@ def get_visible_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -
         raise NotFound() from exc
 
 
-def user_roles(user: Any) -> set[str]:
+def user_roles(user: Actor) -> set[str]:
     """The role names a user holds (cached on the user object for the request)."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return set()
     cached = getattr(user, "_rabta_roles", None)
     if cached is None:

@@ -22,11 +22,11 @@ from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 
 from rabta.core.clientip import client_ip
-from rabta.core.errors import CoreError, DomainError
+from rabta.core.errors import CoreError, Throttled
 
 
-class RateLimited(DomainError):
-    status_code = 429
+class RateLimited(Throttled):
+    """Too many actions of one scope: every interface answers 429 with ``Retry-After``."""
 
     def __init__(self, *, retry_after: int, message: str = "Too many requests: try again later.") -> None:
         super().__init__(CoreError.RATE_LIMITED, message)

@@ -38,7 +38,7 @@ def field_rules(model: type[models.Model], name: str) -> tuple[int, bool]:
     return int(limit), multiline
 
 
-def text_problem(value: str, *, max_length: int, multiline: bool) -> tuple[str, str] | None:
+def text_problem(value: str, *, max_length: int, multiline: bool) -> tuple[CoreError, str] | None:
     """The first thing wrong with ``value`` as ``(code, message)``, or None."""
     for char in value:
         if "\ud800" <= char <= "\udfff":

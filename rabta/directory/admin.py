@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rabta.core.errors import DomainError
 from rabta.directory.errors import DirectoryError
-from rabta.directory.models import Department, Government, Jurisdiction, Office, Post
+from rabta.directory.models import Department, Government, Jurisdiction, Office, Post, office_within
 from rabta.directory.services import office_activate, office_create, office_deactivate, office_move
 
 
@@ -75,7 +75,7 @@ class OfficeAdminForm(forms.ModelForm):
     def clean_parent(self) -> Office | None:
         """Refuse a loop on the form (the service refuses it too) so the administrator sees why."""
         parent: Office | None = self.cleaned_data.get("parent")
-        if parent is not None and self.instance.pk and parent.path.startswith(self.instance.path):
+        if parent is not None and self.instance.pk and office_within(parent, self.instance):
             raise forms.ValidationError(
                 _("An office cannot report to itself or to an office below it."), code=DirectoryError.OFFICE_MOVE_CYCLE
             )

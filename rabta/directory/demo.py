@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from rabta.core.events import event_record
 from rabta.directory.choices import GovernmentLevel, JurisdictionKind, OfficeLevel
+from rabta.directory.events import DirectoryEvent
 from rabta.directory.models import Department, Government, Jurisdiction, Office, Post
 from rabta.directory.services import governments_load, jurisdictions_load
 
@@ -431,7 +432,7 @@ def demo_directory_create(*, offices: int = 7500, seed: int = 2026, progress: bo
             anchor = Office.objects.filter(parent__isnull=True).order_by("pk").first()
             if anchor is not None:
                 event_record(
-                    kind="directory.demo_loaded",
+                    kind=DirectoryEvent.DEMO_LOADED,
                     subject=anchor,
                     data={"offices_created": created, "posts_created": posts, "seed": seed},
                 )

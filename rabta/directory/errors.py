@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from rabta.core.errors import ErrorCode
 
 
-class DirectoryError(StrEnum):
+class DirectoryError(ErrorCode):
     FILE_NOT_FOUND = "file_not_found"
     MISSING_COLUMN = "missing_column"
     REQUIRED = "required"

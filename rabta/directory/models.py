@@ -60,6 +60,17 @@ class Department(TimeStampedModel):
         return f"{self.name} ({self.government.code})"
 
 
+def office_path_ids(path: str) -> list[int]:
+    """The office ids of a materialised path ("/12/340/5521/"), head office first, the office itself
+    last: its reporting line upwards, read without a query. The one reader of the path's format."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def office_within(office: Office, ancestor: Office) -> bool:
+    """Is ``office`` ``ancestor`` itself or an office below it (a prefix of the path)?"""
+    return office.path.startswith(ancestor.path)
+
+
 class OfficeQuerySet(models.QuerySet["Office"]):
     def subtree_of(self, office: Office) -> OfficeQuerySet:
         """The office and every office below it, by materialised path (one indexed range scan)."""
@@ -107,7 +118,11 @@ class Office(TimeStampedModel):
         return self.name
 
     def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+        return office_path_ids(self.path)[:-1]
+
+    def line_ids(self) -> list[int]:
+        """This office's id and every office's above it: its reporting line, top first."""
+        return office_path_ids(self.path)
 
     def reporting_line(self) -> list[Office]:
         """Offices above this one, nearest first."""

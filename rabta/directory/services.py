@@ -15,11 +15,14 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
-from rabta.core.errors import DomainError, InvalidTransition, validation_error_to_domain
+from rabta.accounts.types import Actor
+from rabta.core.db import locked
+from rabta.core.errors import DomainError, InvalidTransition, field_errors, validation_error_to_domain
 from rabta.core.events import event_record
 from rabta.directory.choices import GovernmentLevel, JurisdictionKind
 from rabta.directory.errors import DirectoryError
-from rabta.directory.models import Department, Government, Jurisdiction, Office
+from rabta.directory.events import DirectoryEvent
+from rabta.directory.models import Department, Government, Jurisdiction, Office, office_within
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 JURISDICTIONS_CSV = DATA_DIR / "jurisdictions.csv"
@@ -47,10 +50,10 @@ class LoadResult:
 # --- reading the shipped CSV files -------------------------------------------------------------
 
 
-def _row_error(path: Path, line: int, column: str, code: str, message: str) -> DomainError:
+def _row_error(path: Path, line: int, column: str, code: DirectoryError, message: str) -> DomainError:
     """Name the file, row and column so that whoever edits the data finds the mistake at once."""
     text = f"{path.name} row {line}, column {column}: {message}"
-    return DomainError(code, text, fields={column: [{"code": str(code), "message": text}]})
+    return DomainError(code, text, fields=field_errors((column, code, text)))
 
 
 def _csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -59,7 +62,7 @@ def _csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[
         raise DomainError(
             DirectoryError.FILE_NOT_FOUND,
             f"{path}: file not found.",
-            fields={"file": [{"code": DirectoryError.FILE_NOT_FOUND, "message": f"{path}: file not found."}]},
+            fields=field_errors(("file", DirectoryError.FILE_NOT_FOUND, f"{path}: file not found.")),
         )
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -112,7 +115,7 @@ def _upsert(model_obj: Any, values: dict[str, Any]) -> bool:
 # --- jurisdictions ---------------------------------------------------------------------------------
 
 
-def jurisdictions_load_result(path: Path | str | None = None, *, actor: object = None) -> LoadResult:
+def jurisdictions_load_result(path: Path | str | None = None, *, actor: Actor = None) -> LoadResult:
     """Upsert the jurisdictions file in one transaction and say what changed.
 
     A row's parent must be defined on an earlier row or already be in the database, which keeps the
@@ -174,7 +177,7 @@ def jurisdictions_load_result(path: Path | str | None = None, *, actor: object =
             # One summary event for a reference-data load: the file itself is the record of each row.
             root = by_code[parsed[0]["code"]]
             event_record(
-                kind="directory.jurisdictions_loaded",
+                kind=DirectoryEvent.JURISDICTIONS_LOADED,
                 subject=root,
                 actor=actor,
                 data={"file": source.name, "created": created, "updated": updated},
@@ -182,7 +185,7 @@ def jurisdictions_load_result(path: Path | str | None = None, *, actor: object =
     return LoadResult(created, updated, unchanged)
 
 
-def jurisdictions_load(path: Path | str | None = None, *, actor: object = None) -> int:
+def jurisdictions_load(path: Path | str | None = None, *, actor: Actor = None) -> int:
     """Load Pakistan's country, provinces and territories, divisions and districts shipped with
     Rabta (or ``path``). Idempotent; returns how many rows were created or updated."""
     return jurisdictions_load_result(path, actor=actor).changed
@@ -195,7 +198,7 @@ def governments_load(
     governments_path: Path | str | None = None,
     departments_path: Path | str | None = None,
     *,
-    actor: object = None,
+    actor: Actor = None,
 ) -> LoadResult:
     """Upsert the federal, provincial and territorial governments and their departments shipped
     with Rabta. Needs the jurisdictions loaded first. One transaction; idempotent."""
@@ -283,7 +286,7 @@ def governments_load(
                 unchanged += 1
         if created or updated:
             event_record(
-                kind="directory.governments_loaded",
+                kind=DirectoryEvent.GOVERNMENTS_LOADED,
                 subject=governments[gov_rows[0]["code"]],
                 actor=actor,
                 data={"created": created, "updated": updated},
@@ -311,7 +314,7 @@ def office_create(
     parent: Office | None = None,
     name_ur: str = "",
     email: str = "",
-    actor: object = None,
+    actor: Actor = None,
 ) -> Office:
     """Create an office under ``parent`` (None for a department's head office), keeping its path."""
     from django.core.exceptions import ValidationError
@@ -334,7 +337,7 @@ def office_create(
     office.path, office.depth = office_path(office, parent)
     office.save(update_fields=["path", "depth"])
     event_record(
-        kind="directory.office_created",
+        kind=DirectoryEvent.OFFICE_CREATED,
         subject=office,
         actor=actor,
         data={"code": code, "parent": parent.code if parent else None},
@@ -343,27 +346,26 @@ def office_create(
 
 
 @transaction.atomic
-def office_move(*, office: Office, new_parent: Office | None, actor: object = None) -> Office:
+def office_move(*, office: Office, new_parent: Office | None, actor: Actor = None) -> Office:
     """Put ``office`` (and everything below it) under ``new_parent``; None makes it a head office.
 
     Every path in the subtree is rewritten with one UPDATE (prefix swap), so a move of a head office
     with thousands of offices below it stays one statement. Moving an office under itself or under
     one of its own descendants would make the reporting line a loop, so it is refused."""
-    office = Office.objects.select_for_update().get(pk=office.pk)
+    office = locked(office)
     if new_parent is not None:
-        new_parent = Office.objects.select_for_update().get(pk=new_parent.pk)
-        if new_parent.path.startswith(office.path):
+        new_parent = locked(new_parent)
+        if office_within(new_parent, office):
             raise DomainError(
                 DirectoryError.OFFICE_MOVE_CYCLE,
                 f"parent: {new_parent.code} is {office.code} itself or below it; the reporting line would loop.",
-                fields={
-                    "parent": [
-                        {
-                            "code": DirectoryError.OFFICE_MOVE_CYCLE,
-                            "message": "An office cannot report to itself or to an office below it.",
-                        }
-                    ]
-                },
+                fields=field_errors(
+                    (
+                        "parent",
+                        DirectoryError.OFFICE_MOVE_CYCLE,
+                        "An office cannot report to itself or to an office below it.",
+                    )
+                ),
             )
     old_parent_code = office.parent.code if office.parent else None
     if office.parent_id == (new_parent.pk if new_parent else None):
@@ -379,7 +381,7 @@ def office_move(*, office: Office, new_parent: Office | None, actor: object = No
     office.path, office.depth = new_path, new_depth
     office.save(update_fields=["parent", "updated_at"])
     event_record(
-        kind="directory.office_moved",
+        kind=DirectoryEvent.OFFICE_MOVED,
         subject=office,
         actor=actor,
         data={"from_parent": old_parent_code, "to_parent": new_parent.code if new_parent else None},
@@ -388,10 +390,10 @@ def office_move(*, office: Office, new_parent: Office | None, actor: object = No
 
 
 @transaction.atomic
-def office_deactivate(*, office: Office, actor: object = None, reason: str = "") -> Office:
+def office_deactivate(*, office: Office, actor: Actor = None, reason: str = "") -> Office:
     """Stop routing to ``office``. Refused while active offices still report to it, because their
     escalations would climb into an office nobody watches."""
-    office = Office.objects.select_for_update().get(pk=office.pk)
+    office = locked(office)
     if not office.is_active:
         raise InvalidTransition(f"{office.code} is already inactive.", code=DirectoryError.OFFICE_INACTIVE)
     if office.children.filter(is_active=True).exists():
@@ -402,7 +404,7 @@ def office_deactivate(*, office: Office, actor: object = None, reason: str = "")
     office.is_active = False
     office.save(update_fields=["is_active", "updated_at"])
     event_record(
-        kind="directory.office_deactivated",
+        kind=DirectoryEvent.OFFICE_DEACTIVATED,
         subject=office,
         actor=actor,
         from_state="active",
@@ -413,7 +415,7 @@ def office_deactivate(*, office: Office, actor: object = None, reason: str = "")
 
 
 @transaction.atomic
-def office_activate(*, office: Office, actor: object = None, reason: str = "") -> Office:
+def office_activate(*, office: Office, actor: Actor = None, reason: str = "") -> Office:
     """Route to ``office`` again. Refused under an inactive parent, for the reason deactivation is
     refused above active children."""
     office = Office.objects.select_related("parent").select_for_update(of=("self",)).get(pk=office.pk)
@@ -427,7 +429,7 @@ def office_activate(*, office: Office, actor: object = None, reason: str = "") -
     office.is_active = True
     office.save(update_fields=["is_active", "updated_at"])
     event_record(
-        kind="directory.office_activated",
+        kind=DirectoryEvent.OFFICE_ACTIVATED,
         subject=office,
         actor=actor,
         from_state="inactive",

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rabta.accounts.choices import Language
 from rabta.core.fields import EncryptedTextField
 
 
@@ -28,7 +29,7 @@ class Outbox(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     to = EncryptedTextField()
     template = models.CharField(max_length=60)
-    language = models.CharField(max_length=5, default="en")
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.EN)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)

@@ -10,7 +10,7 @@ about the action alone, and refuse with 403 ``not_allowed``. ``actor=None`` is t
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from rabta.accounts.roles import Role
 from rabta.accounts.types import Actor
 from rabta.core.errors import Forbidden
+from rabta.core.permissions import user_roles
 from rabta.reviews.errors import ReviewsError
 from rabta.reviews.models import DecisionReview
 
@@ -32,15 +33,6 @@ class ReviewAction(StrEnum):
     DECIDE = "decide"
 
 
-def _roles(user: Actor) -> set[str]:
-    return set(getattr(user, "roles", set())) if getattr(user, "is_authenticated", False) else set()
-
-
-def _line_ids(office: Any) -> list[int]:
-    """The ids of an office and every office above it (its materialised path, read by the model)."""
-    return [*office.ancestor_ids(), office.pk]
-
-
 def not_allowed(message: str) -> Forbidden:
     return Forbidden(ReviewsError.NOT_ALLOWED, message)
 
@@ -48,7 +40,7 @@ def not_allowed(message: str) -> Forbidden:
 def may_file_review(user: Actor) -> bool:
     """A review is the applicant's own case: filed from an account holding the complainant role
     (traders, clearing agents, citizens), never from a staff account without it."""
-    return Role.COMPLAINANT in _roles(user)
+    return Role.COMPLAINANT in user_roles(user)
 
 
 def review_read_as_staff(user: Actor, review: DecisionReview) -> bool:
@@ -70,7 +62,7 @@ def review_assignable_by(user: Actor, review: DecisionReview) -> bool:
     office = review.decision_office
     return bool(
         user.role_assignments.filter(
-            Q(role=Role.SUPERVISOR, office_id__in=_line_ids(office))
+            Q(role=Role.SUPERVISOR, office_id__in=office.line_ids())
             | Q(role=Role.OVERSIGHT, government_id=office.department.government_id),
             active=True,
         ).exists()

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.accounts.roles import Role
 from rabta.accounts.types import Actor
 from rabta.complaints.services.deadlines import add_business_days
 from rabta.core.errors import Conflict, DomainError
@@ -152,7 +153,6 @@ def decision_review_assign_named(
 def reviewer_candidates(post: Post) -> QuerySet[User]:
     """Who may review from this post: the active officers and supervisors of its office. The post's
     grade and office are what make a reviewer senior or independent, so the reviewer must work there."""
-    from rabta.accounts.roles import Role
 
     users: QuerySet[User] = get_user_model().objects.all()
     return users.filter(

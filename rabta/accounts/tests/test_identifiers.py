@@ -22,6 +22,7 @@ from rabta.accounts.services import (
     verification_send,
 )
 from rabta.accounts.tests.spellings import email_spelling, phone_spelling, random_mobile, random_name
+from rabta.api.errors import status_for
 from rabta.core.errors import DomainError
 from rabta.core.ratelimit import RateLimited
 from rabta.notifications.models import Outbox
@@ -87,7 +88,7 @@ def test_when_two_claimants_hold_codes_the_first_to_verify_wins():
         with pytest.raises(DomainError) as caught:
             verification_confirm(user=first, channel="sms", code=first_code)
     assert caught.value.fields["code"][0]["code"] == "identifier_held_elsewhere"
-    assert caught.value.status_code == 409
+    assert status_for(caught.value) == 409
     assert User.objects.filter(phone_verified_at__isnull=False).get() == second
 
 

@@ -41,10 +41,13 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.filters import decode_stream_data
 from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
 
-from rabta.complaints.choices import CLOSED_STATUSES, Anonymity
+from rabta.complaints.choices import Anonymity
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Attachment, Complaint, Message
-from rabta.core.errors import DomainError
+from rabta.complaints.permissions import is_complainant
+from rabta.complaints.transitions import require_not_closed
+from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
 
 # The detected type decides everything downstream: the stored name's extension, the served
@@ -433,12 +436,8 @@ def attachment_clean(data: bytes, *, strip_identity: bool, keep_location: bool =
 
 
 def _refuse_if_closed(status: str) -> None:
-    if status in CLOSED_STATUSES:
-        raise DomainError(
-            ComplaintsError.ATTACHMENT_COMPLAINT_CLOSED,
-            _("This complaint is closed: nothing more can be attached to it."),
-            status_code=409,
-        )
+    message = _("This complaint is closed: nothing more can be attached to it.")
+    require_not_closed(status, message, code=ComplaintsError.ATTACHMENT_COMPLAINT_CLOSED)
 
 
 def attachment_add(
@@ -467,7 +466,7 @@ def attachment_add(
     # The slow part (decoding, encoding) before the transaction, so no lock waits on it.
     cleaned = attachment_clean(data, strip_identity=hidden, keep_location=share_location, name=name)
     uploader = uploaded_by if getattr(uploaded_by, "pk", None) else None
-    by_complainant = uploader is not None and uploader.pk == complaint.complainant_id
+    by_complainant = is_complainant(uploader, complaint)
     with transaction.atomic():
         # Under the complaint's lock: a close, or other uploads, landing at the same moment are
         # seen, so the cap holds and nothing is added to a complaint closed meanwhile.
@@ -476,10 +475,9 @@ def attachment_add(
         count = Attachment.objects.filter(complaint_id=complaint.pk).count()
         cap = int(settings.RABTA_ATTACHMENTS_PER_COMPLAINT)
         if count >= cap:
-            raise DomainError(
+            raise Conflict(
                 ComplaintsError.ATTACHMENT_CAP_REACHED,
                 _("A complaint can carry at most %(cap)s files.") % {"cap": cap},
-                status_code=409,
             )
         # A fully anonymous complaint has no complainant to show the uploaded name to: it is not kept.
         stored_name = (
@@ -507,7 +505,7 @@ def attachment_add(
             # As for messages: the office's timeline says "complainant", and for a hidden identity
             # the event row itself does not point at them.
             event_record(
-                kind="complaints.attachment_added",
+                kind=ComplaintsEvent.ATTACHMENT_ADDED,
                 subject=complaint,
                 actor=None if (by_complainant and hidden) else uploader,
                 actor_role="complainant" if by_complainant else "",
@@ -561,7 +559,7 @@ def attachment_clean_stored(*, attachment: Attachment) -> bool:
             claimed.original_name = generated_name(complaint, number, cleaned.content_type)
         claimed.save(update_fields=["file", "content_type", "size", "sha256", "cleaned_at", "original_name"])
         event_record(
-            kind="complaints.attachment_cleaned",
+            kind=ComplaintsEvent.ATTACHMENT_CLEANED,
             subject=complaint,
             data={"attachment": claimed.pk, "type": cleaned.content_type, "size": len(cleaned.data)},
         )

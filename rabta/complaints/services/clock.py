@@ -11,20 +11,23 @@ every restart is an event on the complaint's timeline, with how long the clock s
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rabta.complaints.choices import OPEN_STATUSES, MessageDirection
+from rabta.accounts.types import Actor
+from rabta.complaints.choices import MessageDirection
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, Message
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import CLOCK_FIELDS, clock_pause, clock_resume
-from rabta.complaints.transitions import actor_role_of
-from rabta.core.errors import DomainError
+from rabta.complaints.services.posting import message_write
+from rabta.complaints.transitions import actor_role_of, require_open
+from rabta.core.db import locked
+from rabta.core.errors import Conflict
 from rabta.core.events import event_record
 
 # The events' reasons: codes, like every system-given reason, not text in whoever's language was active.
@@ -35,41 +38,33 @@ RESUMED_BY_LIMIT = "pause_limit_reached"
 
 
 def max_pause() -> timedelta:
-    return timedelta(days=getattr(settings, "RABTA_MAX_CLOCK_PAUSE_DAYS", 15))
+    return timedelta(days=settings.RABTA_MAX_CLOCK_PAUSE_DAYS)
 
 
 @transaction.atomic
-def complaint_request_information(*, complaint: Complaint, actor: Any, body: str) -> Message:
+def complaint_request_information(*, complaint: Complaint, actor: Actor, body: str) -> Message:
     """The office asks the complainant for information and the clock stops until the answer comes.
     The question is an ordinary message to the complainant (who is notified of it)."""
-    from rabta.complaints.services.messages import message_post
 
     require(actor, complaint, Action.WORK)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.status not in OPEN_STATUSES:
-        raise DomainError(
-            ComplaintsError.TRANSITION_NOT_ALLOWED,
-            _("Only an open complaint can wait for the complainant."),
-            status_code=409,
-        )
+    complaint = locked(complaint)
+    require_open(complaint.status, _("Only an open complaint can wait for the complainant."))
     if complaint.clock_paused_at is not None:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.CLOCK_ALREADY_PAUSED,
             _("This complaint is already waiting for the complainant; write to them as usual."),
-            status_code=409,
         )
     if complaint.complainant_id is None:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.COMPLAINANT_UNREACHABLE,
             _("A fully anonymous complainant cannot be asked: they have no account to answer from."),
-            status_code=409,
         )
-    message = message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.TO_COMPLAINANT)
+    message = message_write(complaint=complaint, author=actor, body=body, direction=MessageDirection.TO_COMPLAINANT)
     now = timezone.now()
     fields = clock_pause(complaint, now=now)
     complaint.save(update_fields=[*fields, "updated_at"])
     event_record(
-        kind="complaints.clock_paused",
+        kind=ComplaintsEvent.CLOCK_PAUSED,
         subject=complaint,
         actor=actor,
         actor_role=actor_role_of(actor, complaint),
@@ -80,7 +75,7 @@ def complaint_request_information(*, complaint: Complaint, actor: Any, body: str
     return message
 
 
-def complaint_clock_resume(*, complaint: Complaint, actor: Any, why: str, now: datetime | None = None) -> Complaint:
+def complaint_clock_resume(*, complaint: Complaint, actor: Actor, why: str, now: datetime | None = None) -> Complaint:
     """Start a paused clock again (inside a transaction, on a row the caller has locked). Does
     nothing to a running clock, so a reply that arrives after the office went on changes nothing."""
     if complaint.clock_paused_at is None:
@@ -90,7 +85,7 @@ def complaint_clock_resume(*, complaint: Complaint, actor: Any, why: str, now: d
     complaint.save(update_fields=[*CLOCK_FIELDS, "updated_at"])
     hidden_reply = why == RESUMED_BY_REPLY and complaint.identity_hidden_from_office
     event_record(
-        kind="complaints.clock_resumed",
+        kind=ComplaintsEvent.CLOCK_RESUMED,
         subject=complaint,
         actor=None if hidden_reply else actor,  # a hidden complainant is no one on the timeline
         actor_role="complainant" if hidden_reply else actor_role_of(actor, complaint),
@@ -102,14 +97,12 @@ def complaint_clock_resume(*, complaint: Complaint, actor: Any, why: str, now: d
 
 
 @transaction.atomic
-def complaint_go_on(*, complaint: Complaint, actor: Any) -> Complaint:
+def complaint_go_on(*, complaint: Complaint, actor: Actor) -> Complaint:
     """The office stops waiting for the complainant and starts the clock again itself."""
     require(actor, complaint, Action.WORK)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = locked(complaint)
     if complaint.clock_paused_at is None:
-        raise DomainError(
-            ComplaintsError.CLOCK_NOT_PAUSED, _("This complaint is not waiting for the complainant."), status_code=409
-        )
+        raise Conflict(ComplaintsError.CLOCK_NOT_PAUSED, _("This complaint is not waiting for the complainant."))
     return complaint_clock_resume(complaint=complaint, actor=actor, why=RESUMED_BY_OFFICE)
 
 

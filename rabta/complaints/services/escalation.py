@@ -18,6 +18,7 @@ moment on (to the head-office day) or clears it, so a second sweep finds nothing
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,10 +26,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from rabta.complaints.choices import OPEN_STATUSES
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, Escalation
 from rabta.core.events import event_build, events_record
 from rabta.core.models import Event
 from rabta.directory.models import Office
+from rabta.notifications.services import notifications_enqueue
 
 BATCH_SIZE = 5000
 NOTIFY_BATCH_SIZE = 1000  # escalations told per transaction: each renders one or two messages
@@ -199,7 +202,7 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
     events_record(
         *(
             event_build(
-                kind="complaints.escalated",
+                kind=ComplaintsEvent.ESCALATED,
                 subject=Complaint(pk=pk),
                 actor_role="system",
                 to_state=f"level {level}",
@@ -211,10 +214,21 @@ def _apply(moves: list[tuple[int, int, int | None, datetime | None]], *, now: da
     )
 
 
-def _notify_later() -> None:
-    from rabta.complaints.tasks import escalation_notify_task
+# Who is told, as each sweep batch commits, that escalations wait to be notified. The task module
+# (rabta.complaints.tasks, loaded by the app's ready()) registers its kick here, so that services
+# never import tasks; with nobody registered, beat's escalation-notify schedule still tells them.
+_committed_listeners: list[Callable[[], object]] = []
 
-    escalation_notify_task.delay()
+
+def escalations_committed_listen(callback: Callable[[], object]) -> None:
+    """Call ``callback`` after every committed sweep batch (once, however often it is registered)."""
+    if callback not in _committed_listeners:
+        _committed_listeners.append(callback)
+
+
+def _notify_later() -> None:
+    for callback in list(_committed_listeners):
+        callback()
 
 
 def escalation_notify(*, batch_size: int = NOTIFY_BATCH_SIZE) -> NotifyResult:
@@ -226,8 +240,6 @@ def escalation_notify(*, batch_size: int = NOTIFY_BATCH_SIZE) -> NotifyResult:
     workers, retries or sweeps' kicks run this, and a run killed half-way leaves its batch to the
     next. Escalations with nobody to tell (a fully anonymous complaint, or an account with no
     address left) are marked too."""
-    from rabta.notifications.services import notifications_enqueue
-
     escalations = messages = 0
     while True:
         with transaction.atomic():

@@ -12,38 +12,39 @@ from django.utils.translation import gettext as _
 
 from rabta.accountability.choices import AuditReason
 from rabta.accountability.services import officer_audit_queue
+from rabta.accounts.types import Actor, signed_in_or_none
 from rabta.complaints.choices import Outcome, Status
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Appeal, Complaint, Feedback
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.services.deadlines import add_business_days, deadlines_set, policy_for
 from rabta.complaints.transitions import transition
-from rabta.core.errors import DomainError
+from rabta.core.db import locked
+from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
 from rabta.core.models import Event
 from rabta.core.textinput import text_clean
+from rabta.notifications.services import notification_enqueue
 
 CLOSURE_BATCH = 2000
 
 
 @transaction.atomic
-def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: bool, comment: str = "") -> Feedback:
+def feedback_give(*, complaint: Complaint, actor: Actor, rating: int, satisfied: bool, comment: str = "") -> Feedback:
     require(actor, complaint, Action.GIVE_FEEDBACK)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = locked(complaint)
     if complaint.status != Status.RESOLVED:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.FEEDBACK_NOT_RESOLVED,
             _("Feedback is given once the complaint is resolved."),
-            status_code=409,
         )
     # One answer per resolution: an answer to an earlier resolution (before a reopen, or before the
     # office carried out an appeal's decision) does not stop the complainant answering this one. It
     # stays on the timeline as its event; the row keeps the latest answer.
     earlier = Feedback.objects.filter(complaint=complaint).first()
     if earlier is not None and (complaint.resolved_at is None or earlier.created_at >= complaint.resolved_at):
-        raise DomainError(
-            ComplaintsError.FEEDBACK_ALREADY_GIVEN, _("You have already given feedback."), status_code=409
-        )
+        raise Conflict(ComplaintsError.FEEDBACK_ALREADY_GIVEN, _("You have already given feedback."))
     if not 1 <= int(rating) <= 5:
         raise DomainError.for_field("rating", ComplaintsError.RATING_OUT_OF_RANGE, _("Rate from 1 to 5."))
     comment = text_clean(comment, model=Feedback, name="comment")
@@ -60,7 +61,7 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
             complaint,
             Status.CLOSED,
             actor=actor,
-            kind="complaints.closed_confirmed",
+            kind=ComplaintsEvent.CLOSED_CONFIRMED,
             data={"rating": rating},
             extra_fields=("closed_at", "closed_confirmed"),
             action="confirm",
@@ -76,7 +77,7 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
         fields = ["feedback_due_at"]
     complaint.save(update_fields=[*fields, "updated_at"])
     event_record(
-        kind="complaints.feedback_given",
+        kind=ComplaintsEvent.FEEDBACK_GIVEN,
         subject=complaint,
         actor=actor,
         actor_role="complainant",
@@ -86,19 +87,18 @@ def feedback_give(*, complaint: Complaint, actor: Any, rating: int, satisfied: b
 
 
 @transaction.atomic
-def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Complaint:
+def complaint_reopen(*, complaint: Complaint, actor: Actor, reason: str) -> Complaint:
     """Dissatisfied: back to the same office, counted and capped, with fresh deadlines."""
     require(actor, complaint, Action.REOPEN)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = locked(complaint)
     reason = text_clean(reason, model=Event, name="reason")  # kept only on the event
     if not reason:
         raise DomainError.for_field("reason", ComplaintsError.REASON_REQUIRED, _("Say what is still wrong."))
-    cap = getattr(settings, "RABTA_MAX_REOPENS", 2)
+    cap = settings.RABTA_MAX_REOPENS
     if complaint.reopen_count >= cap:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.REOPEN_CAP_REACHED,
             _("This complaint was reopened %(cap)s times; you can appeal instead.") % {"cap": cap},
-            status_code=409,
         )
     officer_audit_queue(complaint=complaint, reason=AuditReason.REOPENED)
     complaint.reopen_count += 1
@@ -117,7 +117,7 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
 
 
 @transaction.atomic
-def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
+def appeal_file(*, complaint: Complaint, actor: Actor, reasons: str) -> Appeal:
     """Appeal to an office senior to the one that resolved it: the next office up the reporting line
     (or, at the top, the same department's head office is the resolver, so oversight decides)."""
     require(actor, complaint, Action.APPEAL)
@@ -126,17 +126,14 @@ def appeal_file(*, complaint: Complaint, actor: Any, reasons: str) -> Appeal:
     if not reasons:
         raise DomainError.for_field("reasons", ComplaintsError.REASON_REQUIRED, _("Give the reasons for the appeal."))
     if complaint.status != Status.RESOLVED:
-        raise DomainError(
-            ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only a resolved complaint can be appealed."), status_code=409
-        )
+        raise Conflict(ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only a resolved complaint can be appealed."))
     if complaint.appeal_due_at and timezone.now() > complaint.appeal_due_at:
-        raise DomainError(ComplaintsError.APPEAL_DEADLINE_PASSED, _("The time to appeal has passed."), status_code=409)
+        raise Conflict(ComplaintsError.APPEAL_DEADLINE_PASSED, _("The time to appeal has passed."))
     reviewer = complaint.current_office.parent if complaint.current_office else None
     if reviewer is None:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.APPEAL_NO_REVIEWER,
             _("No office above this one can hear the appeal; contact the oversight unit."),
-            status_code=409,
         )
     officer_audit_queue(complaint=complaint, reason=AuditReason.APPEALED)
     policy = policy_for(complaint)
@@ -162,7 +159,7 @@ RELIEF: dict[str, int] = {Outcome.NO_RELIEF: 0, Outcome.PARTIAL_RELIEF: 1, Outco
 
 
 @transaction.atomic
-def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) -> Appeal:
+def appeal_decide(*, appeal: Appeal, actor: Actor, decision: str, reasons: str) -> Appeal:
     """Decide an appeal. The decision replaces the resolution's outcome (the original stays on the
     timeline), the complainant is told, and the case moves on at once: back to the office, with
     fresh deadlines, when the decision grants more relief than the resolution did (there is work to
@@ -180,7 +177,7 @@ def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) ->
     now = timezone.now()
     original, original_reasons = complaint.outcome, complaint.outcome_reasons
     appeal.decision, appeal.decision_reasons = decision, reasons
-    appeal.decided_by, appeal.decided_at = actor, now
+    appeal.decided_by, appeal.decided_at = signed_in_or_none(actor), now
     complaint.outcome, complaint.outcome_reasons = decision, reasons
     transition(
         complaint,
@@ -201,7 +198,7 @@ def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) ->
             complaint,
             Status.REOPENED,
             actor=None,
-            kind="complaints.reopened_on_appeal",
+            kind=ComplaintsEvent.REOPENED_ON_APPEAL,
             data={"appeal": appeal.pk, "decision": decision},
             extra_fields=("escalation_level", "resolved_at", "feedback_due_at", *fields),
             action="reopen_after_appeal",
@@ -212,14 +209,12 @@ def appeal_decide(*, appeal: Appeal, actor: Any, decision: str, reasons: str) ->
             complaint,
             Status.CLOSED,
             actor=None,
-            kind="complaints.closed_after_appeal",
+            kind=ComplaintsEvent.CLOSED_AFTER_APPEAL,
             data={"appeal": appeal.pk, "decision": decision},
             extra_fields=("closed_at", "closed_confirmed"),
             action="close_after_appeal",
         )
     if complaint.complainant_id:
-        from rabta.notifications.services import notification_enqueue
-
         notification_enqueue(
             user=complaint.complainant,
             template="complaint_appeal_reopened" if work_due else "complaint_appeal_closed",
@@ -256,7 +251,7 @@ def closure_sweep(*, now: Any = None) -> int:
                     complaint,
                     Status.CLOSED,
                     actor=None,
-                    kind="complaints.closed_unconfirmed",
+                    kind=ComplaintsEvent.CLOSED_UNCONFIRMED,
                     extra_fields=("closed_at", "closed_confirmed"),
                     action="close_unconfirmed",
                 )

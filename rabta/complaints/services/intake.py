@@ -12,7 +12,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,19 +19,30 @@ from django.utils.translation import gettext as _
 from rabta.accountability.services import complainant_submit_refusal
 from rabta.accounts.choices import ComplainantType, Gender
 from rabta.accounts.models import ComplainantProfile, User
-from rabta.complaints.choices import HIDDEN_FROM_OFFICE, OPEN_STATUSES, Anonymity, Channel, Kind, Priority
+from rabta.accounts.types import Actor, is_signed_in
+from rabta.complaints.choices import (
+    HIDDEN_FROM_OFFICE,
+    OPEN_STATUSES,
+    Anonymity,
+    Channel,
+    ComplaintLanguage,
+    Kind,
+    Priority,
+)
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import SUBJECT_MAX_LENGTH, Category, Complaint, DuplicateLink
 from rabta.complaints.privacy import identity_of, scrub
 from rabta.complaints.reference import reference
 from rabta.complaints.services.deadlines import deadlines_set
 from rabta.complaints.services.routing import complaint_route
 from rabta.core.crypto import lookup_hash
-from rabta.core.errors import CoreError, DomainError
+from rabta.core.errors import DomainError, FieldErrorCollector, Unprocessable, field_errors
 from rabta.core.events import event_build, events_record
 from rabta.core.references import readable_reference_is_valid, readable_reference_new
 from rabta.core.textinput import text_clean, text_problem
 from rabta.directory.models import Office
+from rabta.notifications.services import notification_enqueue
 
 ATTRIBUTE_TEXT_MAX_LENGTH = 500  # attributes live in one JSON column: the limit is the category's, not a field's
 DUPLICATE_SIMILARITY = 0.5
@@ -111,11 +121,11 @@ PROFILE_FLAG_FIELDS = (
 )
 
 
-def _complainant_records(user: Any) -> tuple[ComplainantProfile | None, str | None]:
+def _complainant_records(user: Actor) -> tuple[ComplainantProfile | None, str | None]:
     """The complainant's profile (for the flags; only its flag fields) and standing level (for the
     responsibility index), in one query that makes no model instances of the user, so the user's
     encrypted identifiers are not decrypted again for nothing."""
-    if getattr(user, "pk", None) is None:
+    if not is_signed_in(user):
         return None, None
     row = (
         User.objects.filter(pk=user.pk)
@@ -156,15 +166,12 @@ def _replayed(scoped_key: str | None, fingerprint: str, *, anonymous: bool) -> C
         return None
     stored = replayed.idempotency_fingerprint
     if (stored or anonymous) and not secrets.compare_digest(stored, fingerprint):
-        raise DomainError(
+        raise Unprocessable(
             ComplaintsError.IDEMPOTENCY_KEY_REUSED,
             _("This Idempotency-Key was already used for a different complaint; send a new key with a new complaint."),
-            fields={
-                "Idempotency-Key": [
-                    {"code": ComplaintsError.IDEMPOTENCY_KEY_REUSED, "message": _("Already used for another request.")}
-                ]
-            },
-            status_code=422,
+            fields=field_errors(
+                ("Idempotency-Key", ComplaintsError.IDEMPOTENCY_KEY_REUSED, _("Already used for another request."))
+            ),
         )
     return replayed
 
@@ -262,11 +269,8 @@ def complaint_submit(
     # are rare; the look-up would cost every submission a round trip.
     profile, standing_level = _complainant_records(None if is_anonymous else complainant)
 
-    fields: dict[str, list[dict[str, str]]] = {}
-
-    def bad(field: str, code: str, message: str) -> None:
-        fields.setdefault(field, []).append({"code": str(code), "message": str(message)})
-
+    errors = FieldErrorCollector()
+    fields, bad = errors.fields, errors.add
     ref = reference()  # category, place, rules, offices and policies: from memory, checked once
     category = ref.category(category_code)
     if category is None:
@@ -287,10 +291,10 @@ def complaint_submit(
         bad("kind", ComplaintsError.KIND_UNKNOWN, _("Unknown kind."))
     if anonymity not in Anonymity.values:
         bad("anonymity", ComplaintsError.ANONYMITY_UNKNOWN, _("Unknown anonymity choice."))
-    if language not in dict(settings.LANGUAGES) and language not in {"ur-Latn"}:
+    if language not in ComplaintLanguage.values:
         bad("language", ComplaintsError.LANGUAGE_UNKNOWN, _("Unknown language."))
     if channel not in Channel.values:
-        bad("channel", "channel_unknown", _("Unknown channel."))
+        bad("channel", ComplaintsError.CHANNEL_UNKNOWN, _("Unknown channel."))
     if complainant is None and not is_anonymous:
         bad("complainant", ComplaintsError.COMPLAINANT_REQUIRED, _("Sign in, or choose to be fully anonymous."))
     if complainant is not None and not is_anonymous:
@@ -298,22 +302,21 @@ def complaint_submit(
         if refusal is not None:
             bad("complainant", refusal, _("New complaints from this account are limited; you can appeal the limit."))
     if latitude is not None and not (Decimal(-90) <= Decimal(latitude) <= Decimal(90)):
-        bad("latitude", "latitude_out_of_range", _("Latitude must be between -90 and 90."))
+        bad("latitude", ComplaintsError.LATITUDE_OUT_OF_RANGE, _("Latitude must be between -90 and 90."))
     if longitude is not None and not (Decimal(-180) <= Decimal(longitude) <= Decimal(180)):
-        bad("longitude", "longitude_out_of_range", _("Longitude must be between -180 and 180."))
+        bad("longitude", ComplaintsError.LONGITUDE_OUT_OF_RANGE, _("Longitude must be between -180 and 180."))
     collectorate = None
     if collectorate_code:
         # Only an active one: a complaint is never routed to an office nobody works in.
         collectorate = Office.objects.filter(code=collectorate_code, level="collectorate", is_active=True).first()
         if collectorate is None:
-            bad("collectorate", "collectorate_unknown", _("There is no such customs collectorate."))
+            bad("collectorate", ComplaintsError.COLLECTORATE_UNKNOWN, _("There is no such customs collectorate."))
     clean_attributes = _check_attributes(category, attributes or {}, fields) if category else {}
     if fields:
         replayed = _replayed(scoped_key, fingerprint, anonymous=is_anonymous)
         if replayed is not None:  # a retry of a submission accepted before the input went stale
             return Submission(replayed, created=False)
-        name = next(iter(fields))
-        raise DomainError(CoreError.VALIDATION, f"{name}: {fields[name][0]['message']}", fields=fields)
+        raise errors.error()
 
     assert category is not None and jurisdiction is not None  # checked above
     flags = _flags(profile)
@@ -352,7 +355,7 @@ def complaint_submit(
     # Routed and given its deadlines before it is written, so that the complaint costs one INSERT
     # (and its two events one more) instead of an INSERT and two UPDATEs.
     submitted = event_build(
-        kind="complaints.submitted",
+        kind=ComplaintsEvent.SUBMITTED,
         subject=complaint,
         actor=None if is_anonymous else complainant,
         actor_role="complainant",
@@ -420,8 +423,6 @@ def duplicates_suggest(complaint: Complaint) -> list[DuplicateLink]:
 def _notify_submitted(complaint: Complaint) -> None:
     if complaint.complainant_id is None:
         return
-    from rabta.notifications.services import notification_enqueue
-
     notification_enqueue(
         user=complaint.complainant,
         template="complaint_submitted",

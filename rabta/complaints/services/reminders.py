@@ -39,10 +39,12 @@ from django.utils.translation import gettext_lazy as _
 from rabta.accounts.models import User
 from rabta.accounts.roles import Role
 from rabta.complaints.choices import OPEN_STATUSES
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint
 from rabta.complaints.services.deadlines import REMINDER_LEAD, deadlines_owed, reminder_next_at
 from rabta.core.events import event_build, events_record
 from rabta.directory.models import Office
+from rabta.notifications.services import Recipient, notifications_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +114,7 @@ def reminder_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE)
                 ]
                 events.append(
                     event_build(
-                        kind="complaints.reminded",
+                        kind=ComplaintsEvent.REMINDED,
                         subject=complaint,
                         actor_role="system",
                         data={
@@ -165,8 +167,6 @@ def _notify(digests: dict[int, list[Reminder]]) -> tuple[int, set[int]]:
 
     The digest is worked out once per office and language and shared by the office's staff in that
     language."""
-    from rabta.notifications.services import Recipient, notifications_enqueue
-
     if not digests:
         return 0, set()
     offices = {office.pk: office for office in Office.objects.filter(pk__in=digests).only("code", "name", "email")}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -11,14 +10,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.accounts.types import Actor
 from rabta.complaints.choices import Status
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Category, Complaint, RoutingRule
 from rabta.complaints.permissions import Action, require
 from rabta.complaints.reference import Reference, reference
 from rabta.complaints.services.deadlines import add_business_days, policy_for, reminder_next_at
 from rabta.complaints.transitions import transition, transition_check
-from rabta.core.errors import CoreError, DomainError
+from rabta.core.db import locked
+from rabta.core.errors import Conflict, CoreError, DomainError
 from rabta.core.events import event_build
 from rabta.core.models import Event
 from rabta.core.textinput import text_clean
@@ -135,7 +137,7 @@ def complaint_route(complaint: Complaint, *, ref: Reference | None = None) -> Ev
     complaint.current_office, complaint.routing_rule, complaint.routing_reason = office, rule, reason
     complaint.status = Status.ROUTED
     return event_build(
-        kind=f"complaints.{Status.ROUTED}",
+        kind=ComplaintsEvent.ROUTED,
         subject=complaint,
         actor_role="system",
         from_state=current,
@@ -146,11 +148,11 @@ def complaint_route(complaint: Complaint, *, ref: Reference | None = None) -> Ev
 
 
 @transaction.atomic
-def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, actor: Any) -> Complaint:
+def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, actor: Actor) -> Complaint:
     """Send the complaint to another office, with a reason. Capped (RABTA_MAX_TRANSFERS) so that a
     complaint cannot bounce forever; a complaint is never closed as 'not ours', it is transferred."""
     require(actor, complaint, Action.TRANSFER)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = locked(complaint)
     reason = text_clean(reason, model=Event, name="reason")  # kept on the event (and its start in routing_reason)
     if not reason:
         raise DomainError.for_field("reason", ComplaintsError.REASON_REQUIRED, _("Say why it is transferred."))
@@ -167,12 +169,11 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
             _("%(office)s does not serve %(place)s; choose an office that does.")
             % {"office": to_office.name, "place": complaint.jurisdiction.name},
         )
-    cap = getattr(settings, "RABTA_MAX_TRANSFERS", 3)
+    cap = settings.RABTA_MAX_TRANSFERS
     if complaint.transfer_count >= cap:
-        raise DomainError(
+        raise Conflict(
             ComplaintsError.TRANSFER_CAP_REACHED,
             _("This complaint has been transferred %(cap)s times; ask oversight to assign it.") % {"cap": cap},
-            status_code=409,
         )
     from_office = complaint.current_office
     complaint.current_office = to_office
@@ -192,7 +193,7 @@ def complaint_transfer(*, complaint: Complaint, to_office: Office, reason: str, 
         Status.ROUTED,
         actor=actor,
         reason=reason,
-        kind="complaints.transferred",
+        kind=ComplaintsEvent.TRANSFERRED,
         data={
             "from_office": from_office.code if from_office else None,
             "to_office": to_office.code,

@@ -4,27 +4,27 @@ duplicates, and oversight's audited identity reveal."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.accounts.roles import Role
-from rabta.complaints.choices import OPEN_STATUSES, MessageDirection, Outcome, Priority, RejectReason, Status
+from rabta.accounts.types import Actor, signed_in, signed_in_or_none
+from rabta.complaints.choices import MessageDirection, Outcome, Priority, RejectReason, Status
 from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Complaint, DuplicateLink, IdentityReveal, Message
 from rabta.complaints.permissions import Action, require
-from rabta.complaints.services.deadlines import policy_for
-from rabta.complaints.transitions import actor_role_of, transition
+from rabta.complaints.services.deadlines import add_business_days, policy_for
+from rabta.complaints.services.messages import message_post
+from rabta.complaints.transitions import actor_role_of, require_open, transition
+from rabta.core.db import locked
 from rabta.core.errors import DomainError
 from rabta.core.events import event_record
 from rabta.core.models import Event
 from rabta.core.textinput import text_clean
-
-
-def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+from rabta.notifications.services import notification_enqueue
 
 
 def _required(field: str, value: str, message: str, *, model: type[models.Model], name: str) -> str:
@@ -35,9 +35,9 @@ def _required(field: str, value: str, message: str, *, model: type[models.Model]
 
 
 @transaction.atomic
-def complaint_acknowledge(*, complaint: Complaint, actor: Any) -> Complaint:
+def complaint_acknowledge(*, complaint: Complaint, actor: Actor) -> Complaint:
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
+    complaint = locked(complaint)
     complaint.acknowledged_at = timezone.now()
     return transition(
         complaint, Status.ACKNOWLEDGED, actor=actor, extra_fields=("acknowledged_at",), action="acknowledge"
@@ -45,55 +45,45 @@ def complaint_acknowledge(*, complaint: Complaint, actor: Any) -> Complaint:
 
 
 @transaction.atomic
-def complaint_start(*, complaint: Complaint, actor: Any) -> Complaint:
+def complaint_start(*, complaint: Complaint, actor: Actor) -> Complaint:
     """Work begins. Only on an acknowledged (or reopened) complaint: the table has no way from
     ``routed`` to work that skips the acknowledgement."""
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
+    complaint = locked(complaint)
     return transition(complaint, Status.IN_PROGRESS, actor=actor, action="start")
 
 
 @transaction.atomic
-def complaint_interim_reply(*, complaint: Complaint, actor: Any, body: str) -> Message:
+def complaint_interim_reply(*, complaint: Complaint, actor: Actor, body: str) -> Message:
     """An interim reply tells the complainant where things stand; it does not change the status."""
-    from rabta.complaints.services.messages import message_post
-
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
-    if complaint.status not in OPEN_STATUSES:
-        raise DomainError(
-            ComplaintsError.TRANSITION_NOT_ALLOWED, _("Only an open complaint takes interim replies."), status_code=409
-        )
+    complaint = locked(complaint)
+    require_open(complaint.status, _("Only an open complaint takes interim replies."))
     message = message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.TO_COMPLAINANT)
     complaint.interim_due_at = None
     complaint.save(update_fields=["interim_due_at", "updated_at"])
-    event_record(kind="complaints.interim_reply", subject=complaint, actor=actor, data={"message": message.pk})
+    event_record(kind=ComplaintsEvent.INTERIM_REPLY, subject=complaint, actor=actor, data={"message": message.pk})
     return message
 
 
 @transaction.atomic
-def complaint_priority_set(*, complaint: Complaint, actor: Any, priority: str, reason: str) -> Complaint:
+def complaint_priority_set(*, complaint: Complaint, actor: Actor, priority: str, reason: str) -> Complaint:
     """The handling office changes an open complaint's priority, saying why; the change is an event
     on the timeline. Deadlines already promised to the complainant stay as they are: a new priority
     reorders the inbox, it does not shorten a deadline into one already missed nor lengthen a
     promise. Setting the priority it already has changes nothing and records nothing."""
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
+    complaint = locked(complaint)
     if priority not in Priority.values:
         raise DomainError.for_field("priority", ComplaintsError.PRIORITY_UNKNOWN, _("Choose normal, high or urgent."))
     reason = _required("reason", reason, _("Say why the priority changes."), model=Event, name="reason")
-    if complaint.status not in OPEN_STATUSES:
-        raise DomainError(
-            ComplaintsError.TRANSITION_NOT_ALLOWED,
-            _("Only an open complaint's priority can change."),
-            status_code=409,
-        )
+    require_open(complaint.status, _("Only an open complaint's priority can change."))
     if complaint.priority == priority:
         return complaint
     before, complaint.priority = complaint.priority, priority
     complaint.save(update_fields=["priority", "updated_at"])
     event_record(
-        kind="complaints.priority_changed",
+        kind=ComplaintsEvent.PRIORITY_CHANGED,
         subject=complaint,
         actor=actor,
         actor_role=actor_role_of(actor, complaint),
@@ -104,11 +94,11 @@ def complaint_priority_set(*, complaint: Complaint, actor: Any, priority: str, r
 
 
 @transaction.atomic
-def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons: str = "") -> Complaint:
+def complaint_resolve(*, complaint: Complaint, actor: Actor, outcome: str, reasons: str = "") -> Complaint:
     """Resolve with an outcome. "No relief" and "partial relief" must say why. The complainant then
     has a feedback window, and an appeal window."""
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
+    complaint = locked(complaint)
     if outcome not in (Outcome.RELIEF_GRANTED, Outcome.PARTIAL_RELIEF, Outcome.NO_RELIEF):
         raise DomainError.for_field(
             "outcome", ComplaintsError.OUTCOME_UNKNOWN, _("Choose relief granted, partial relief or no relief.")
@@ -117,13 +107,11 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons
         reasons = _required(
             "reasons", reasons, _("Give the reasons to the complainant."), model=Complaint, name="outcome_reasons"
         )
-    from rabta.complaints.services.deadlines import add_business_days
-
     now = timezone.now()
     policy = policy_for(complaint)
     complaint.outcome = outcome
     complaint.outcome_reasons = text_clean(reasons, model=Complaint, name="outcome_reasons", field="reasons")
-    complaint.resolved_at, complaint.resolved_by = now, actor
+    complaint.resolved_at, complaint.resolved_by = now, signed_in_or_none(actor)
     complaint.feedback_due_at = now + timedelta(days=policy.feedback_days)
     complaint.appeal_due_at = add_business_days(now, policy.appeal_days)
     transition(
@@ -143,8 +131,6 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons
         action="resolve",
     )
     if complaint.complainant_id:
-        from rabta.notifications.services import notification_enqueue
-
         notification_enqueue(
             user=complaint.complainant,
             template="complaint_resolved",
@@ -155,15 +141,15 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, reasons
 
 @transaction.atomic
 def complaint_reject(
-    *, complaint: Complaint, actor: Any, reason: str, explanation: str, duplicate_of: Complaint | None = None
+    *, complaint: Complaint, actor: Actor, reason: str, explanation: str, duplicate_of: Complaint | None = None
 ) -> Complaint:
     """Reject with a reason the complainant sees. Never 'not ours': that is a transfer."""
     require(actor, complaint, Action.WORK)
-    complaint = _locked(complaint)
+    complaint = locked(complaint)
     if reason not in RejectReason.values:
         raise DomainError.for_field(
             "reason",
-            "reject_reason_unknown",
+            ComplaintsError.REJECT_REASON_UNKNOWN,
             _("Choose out of scope, abusive or duplicate. To send it elsewhere, transfer it."),
         )
     explanation = _required(
@@ -193,16 +179,14 @@ def complaint_reject(
 
 
 @transaction.atomic
-def complaint_note_add(*, complaint: Complaint, actor: Any, body: str) -> Message:
+def complaint_note_add(*, complaint: Complaint, actor: Actor, body: str) -> Message:
     """An internal note: staff only, never shown to the complainant."""
-    from rabta.complaints.services.messages import message_post
-
     require(actor, complaint, Action.NOTE)
     return message_post(complaint=complaint, author=actor, body=body, direction=MessageDirection.INTERNAL)
 
 
 @transaction.atomic
-def duplicate_link(*, complaint: Complaint, duplicate_of: Complaint, actor: Any) -> DuplicateLink:
+def duplicate_link(*, complaint: Complaint, duplicate_of: Complaint, actor: Actor) -> DuplicateLink:
     require(actor, complaint, Action.WORK)
     if duplicate_of.pk == complaint.pk:
         raise DomainError.for_field(
@@ -214,7 +198,7 @@ def duplicate_link(*, complaint: Complaint, duplicate_of: Complaint, actor: Any)
         defaults={"kind": DuplicateLink.LinkKind.CONFIRMED, "linked_by": actor},
     )
     event_record(
-        kind="complaints.duplicate_linked",
+        kind=ComplaintsEvent.DUPLICATE_LINKED,
         subject=complaint,
         actor=actor,
         data={"duplicate_of": duplicate_of.tracking_number},
@@ -223,13 +207,13 @@ def duplicate_link(*, complaint: Complaint, duplicate_of: Complaint, actor: Any)
 
 
 @transaction.atomic
-def identity_reveal(*, complaint: Complaint, actor: Any, reason: str) -> dict[str, str]:
+def identity_reveal(*, complaint: Complaint, actor: Actor, reason: str) -> dict[str, str]:
     """Oversight may see a hidden complainant's identity; every reveal is recorded with its reason."""
     require(actor, complaint, Action.REVEAL_IDENTITY)
     reason = _required("reason", reason, _("Say why the identity is needed."), model=IdentityReveal, name="reason")
-    IdentityReveal.objects.create(complaint=complaint, revealed_to=actor, reason=reason)
+    IdentityReveal.objects.create(complaint=complaint, revealed_to=signed_in(actor), reason=reason)
     event_record(
-        kind="complaints.identity_revealed", subject=complaint, actor=actor, actor_role=Role.OVERSIGHT, reason=reason
+        kind=ComplaintsEvent.IDENTITY_REVEALED, subject=complaint, actor=actor, actor_role=Role.OVERSIGHT, reason=reason
     )
     person = complaint.complainant
     if person is None:

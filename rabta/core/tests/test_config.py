@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from rabta.core.config import database_from_env, env_bool, load_secrets
+from rabta.core.config import database_from_env, env_bool, env_int, load_secrets
 
 
 def test_production_refuses_to_start_without_secrets(monkeypatch, tmp_path):
@@ -52,6 +52,23 @@ def test_embedded_default_is_sqlite_in_wal_mode(tmp_path):
 def test_postgres_url_is_accepted(tmp_path):
     config = database_from_env("postgres://postgres@127.0.0.1:5432/rabta", data_dir=tmp_path)
     assert config["ENGINE"] == "django.db.backends.postgresql" and config["NAME"] == "rabta"
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [("twenty", "expected a whole number, got 'twenty'"), ("2.5", "whole number"), ("-1", "at least 0")],
+)
+def test_env_int_refuses_what_is_not_a_whole_number_in_range_and_names_the_variable(monkeypatch, raw, problem):
+    monkeypatch.setenv("RABTA_MAX_TRANSFERS", raw)
+    with pytest.raises(ImproperlyConfigured, match=f"^RABTA_MAX_TRANSFERS: .*{problem}"):
+        env_int("RABTA_MAX_TRANSFERS", default=3, minimum=0)
+
+
+def test_env_int_reads_the_number_or_falls_back_to_the_default(monkeypatch):
+    monkeypatch.setenv("RABTA_MAX_TRANSFERS", " 7 ")
+    assert env_int("RABTA_MAX_TRANSFERS", default=3, minimum=0) == 7
+    monkeypatch.setenv("RABTA_MAX_TRANSFERS", "")
+    assert env_int("RABTA_MAX_TRANSFERS", default=3, minimum=0) == 3
 
 
 def test_env_bool_names_the_variable(monkeypatch):

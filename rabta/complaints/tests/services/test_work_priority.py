@@ -8,6 +8,7 @@ import random
 import pytest
 from django.utils import timezone
 
+from rabta.api.errors import status_for
 from rabta.complaints.choices import Priority, Status
 from rabta.complaints.models import Complaint
 from rabta.complaints.services import work
@@ -106,4 +107,4 @@ def test_a_closed_complaint_keeps_its_priority(submit, officer_a):
     Complaint.objects.filter(pk=complaint.pk).update(status=Status.CLOSED)
     with pytest.raises(DomainError) as caught:
         work.complaint_priority_set(complaint=complaint, actor=officer_a, priority="urgent", reason="late")
-    assert caught.value.status_code == 409
+    assert status_for(caught.value) == 409
