@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from rabta.accounts.choices import DocumentType
+from rabta.accounts.models import IdentityDocument
+from rabta.accounts.types import Actor
 from rabta.accounts.validators import document_hash_namespace, normalize_ntn
 from rabta.core.crypto import lookup_hash
 from rabta.customs.choices import PartyKind, PartyScheme
@@ -88,3 +90,15 @@ SCHEME_FOR_KIND = {
     PartyKind.CLEARING_AGENT: PartyScheme.LICENCE,
     PartyKind.FOREIGN_TRADER: PartyScheme.NAME,
 }
+
+
+def verified_ntn_hashes(user: Actor) -> list[str]:
+    """The NTN hashes an account holds *verified*: typing an NTN proves nothing, so an unverified
+    claim never makes anyone a party to someone else's declarations."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        IdentityDocument.objects.filter(user=user, doc_type=DocumentType.NTN, verified_at__isnull=False).values_list(
+            "number_hash", flat=True
+        )
+    )

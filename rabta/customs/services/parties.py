@@ -26,6 +26,7 @@ from rabta.customs.parties import (
     licence_normalize,
     ntn_normalize,
     party_hash,
+    verified_ntn_hashes,
 )
 
 
@@ -107,18 +108,6 @@ def party_register(*, ref: PartyRef, actor: Actor = None, field: str = "identifi
     if existing.kind != clean.kind:
         raise _bad(field, CustomsError.PARTY_KIND_MISMATCH, _("This identifier belongs to another kind of party."))
     return existing
-
-
-def verified_ntn_hashes(user: Actor) -> list[str]:
-    """The NTN hashes an account holds *verified*: typing an NTN proves nothing, so an unverified
-    claim never makes anyone a party to someone else's declarations."""
-    if user is None or not user.is_authenticated:
-        return []
-    return list(
-        IdentityDocument.objects.filter(user=user, doc_type=DocumentType.NTN, verified_at__isnull=False).values_list(
-            "number_hash", flat=True
-        )
-    )
 
 
 def party_for_account(*, user: Actor) -> Party | None:

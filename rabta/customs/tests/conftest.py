@@ -70,3 +70,53 @@ def other_collectorate(world):
 @pytest.fixture
 def other_manager(other_collectorate):
     return make_user("cm.lhr@customs.gov.pk", "Lahore Manager", (Role.CUSTOMS_MANAGER, other_collectorate, None))
+
+
+def item(**overrides):
+    from decimal import Decimal
+
+    from rabta.customs.services.declarations import ItemInput
+
+    values = {
+        "item_number": 1,
+        "tariff_code": "85287200",
+        "description": "LED television sets, 43 inch",
+        "origin_country": "CN",
+        "departure_country": "AE",
+        "quantity": Decimal(100),
+        "unit": "NMB",
+        "net_mass_kg": Decimal("850.5"),
+        "customs_value": Decimal("2500000.00"),
+        "duty_assessed": Decimal("500000.00"),
+        "taxes_assessed": Decimal("425000.00"),
+    }
+    return ItemInput(**{**values, **overrides})
+
+
+def declaration_input(**overrides):
+    from datetime import date
+
+    from rabta.customs.choices import PartyKind
+    from rabta.customs.services.declarations import DeclarationInput
+    from rabta.customs.services.parties import PartyRef
+
+    values = {
+        "number": "KAPE-HC-1001-01122026",
+        "declared_on": date(2026, 11, 30),
+        "collectorate": "FED-CUS-APP-KHI",
+        "importer": PartyRef(kind=PartyKind.TRADER, identifier=TRADER_NTN, name="Bilal Traders"),
+        "declarant": PartyRef(kind=PartyKind.CLEARING_AGENT, identifier="CHAL-1234"),
+        "seller": PartyRef(kind=PartyKind.FOREIGN_TRADER, name="Shenzhen Bright Co", country="CN"),
+        "items": [item()],
+        "declaration_type": "HC",
+        "currency": "USD",
+        "exchange_rate": __import__("decimal").Decimal("278.5"),
+    }
+    return DeclarationInput(**{**values, **overrides})
+
+
+@pytest.fixture
+def filed(world, trader):
+    from rabta.customs.services.declarations import declaration_file
+
+    return declaration_file(data=declaration_input(), actor=trader).declaration
