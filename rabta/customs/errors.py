@@ -36,6 +36,7 @@ class CustomsError(ErrorCode):
     OUTCOME_UNKNOWN = "outcome_unknown"
     DISCREPANCY_TYPE_REQUIRED = "discrepancy_type_required"
     DISCREPANCY_TYPE_UNEXPECTED = "discrepancy_type_unexpected"
+    STATUS_UNKNOWN = "status_unknown"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     # Bulk import: the file and its rows.
     FILE_UNREADABLE = "file_unreadable"

@@ -9,6 +9,7 @@ system itself (the risk engine, an import, a payment gateway) and may make every
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import cast
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -51,7 +52,7 @@ def _holds_in_scope(actor: Actor, declaration: Declaration, roles: frozenset[Rol
     here = Q(role=Role.CUSTOMS_MANAGER, office_id__in=above or [collectorate.pk]) | Q(
         role=Role.EXAMINING_OFFICER, office_id__in=[collectorate.pk, declaration.station_id]
     )
-    return RoleAssignment.objects.filter(here, user_id=actor.pk, active=True, role__in=roles).exists()
+    return RoleAssignment.objects.filter(here, user_id=cast(int, actor.pk), active=True, role__in=roles).exists()
 
 
 def require(actor: Actor, declaration: Declaration, action: Action) -> None:

@@ -5,18 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from rabta.accounts.types import Actor
+from rabta.core.errors import DomainError
 from rabta.core.events import event_rows
 from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
+from rabta.customs.choices import Status
+from rabta.customs.errors import CustomsError
 from rabta.customs.models import Declaration
 
 
 def declaration_get(*, user: Actor, number: str) -> Declaration:
     """One declaration the user may see, with its parties, offices, items and examination; 404 otherwise."""
     queryset = Declaration.objects.select_related(
-        "collectorate", "station", "importer", "declarant", "seller", "examination"
+        "collectorate", "station", "importer", "declarant", "seller"
     ).prefetch_related("items")
     return get_visible_or_404(queryset, user, number=number)
 
@@ -25,6 +29,8 @@ def declaration_list(*, user: Actor, status: str = "", collectorate: str = "") -
     """The declarations the user may see, newest first, filtered by status and collectorate code."""
     queryset = Declaration.objects.visible_to(user).select_related("collectorate", "importer")
     if status:
+        if status not in Status.values:
+            raise DomainError.for_field("status", CustomsError.STATUS_UNKNOWN, _("Unknown declaration status."))
         queryset = queryset.filter(status=status)
     if collectorate:
         queryset = queryset.filter(collectorate__code=collectorate)

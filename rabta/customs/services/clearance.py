@@ -103,7 +103,7 @@ def declaration_examine(
         ]
     try:
         extra = Decimal(str(extra_duty))
-        if not extra.is_finite() or extra < 0 or extra > rules.VALUE_MAX:
+        if not extra.is_finite() or extra < 0 or extra > rules.VALUE_MAX or extra != extra.quantize(Decimal("0.01")):
             raise ValueError
     except (ArithmeticError, ValueError):
         errors["extra_duty"] = [{"code": CustomsError.VALUE_INVALID, "message": _("Give an amount of 0 or more.")}]
@@ -172,7 +172,7 @@ def declaration_record_payment(*, declaration: Declaration, actor: Actor, amount
             paid = Decimal(str(amount))
         except ArithmeticError:
             paid = Decimal(-1)
-        if not paid.is_finite() or paid != locked.assessed_amount:
+        if not paid.is_finite() or abs(paid.adjusted()) > 20 or paid != locked.assessed_amount:
             raise DomainError.for_field(
                 "amount",
                 CustomsError.VALUE_INVALID,

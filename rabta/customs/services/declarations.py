@@ -78,7 +78,15 @@ def _add(errors: FieldErrors, name: str, code: str, message: str) -> None:
 
 
 def _amount(
-    errors: FieldErrors, name: str, value: Any, *, code: str, low: Decimal, high: Decimal, strict: bool
+    errors: FieldErrors,
+    name: str,
+    value: Any,
+    *,
+    code: str,
+    low: Decimal,
+    high: Decimal,
+    strict: bool,
+    places: int = 2,
 ) -> Decimal:
     """``value`` as a Decimal within (or from) ``low`` to ``high``; an error naming ``name`` otherwise."""
     try:
@@ -88,6 +96,9 @@ def _amount(
         return Decimal(0)
     if not number.is_finite() or (number <= low if strict else number < low) or number > high:
         _add(errors, name, code, _("Out of range: from %(low)s to %(high)s.") % {"low": low, "high": high})
+    elif number != number.quantize(Decimal(1).scaleb(-places)):
+        # The column keeps ``places`` decimals: a finer figure would be rounded silently (to 0, even).
+        _add(errors, name, code, _("At most %(places)d decimal places.") % {"places": places})
     return number
 
 
@@ -125,6 +136,7 @@ def _check_items(items: list[ItemInput], errors: FieldErrors, *, on: date) -> No
             low=Decimal(0),
             high=rules.QUANTITY_MAX,
             strict=True,
+            places=3,
         )
         _amount(
             errors,
@@ -134,6 +146,7 @@ def _check_items(items: list[ItemInput], errors: FieldErrors, *, on: date) -> No
             low=Decimal(0),
             high=rules.MASS_MAX,
             strict=False,
+            places=3,
         )
         for name in ("customs_value", "duty_assessed", "taxes_assessed"):
             _amount(
@@ -215,6 +228,7 @@ def declaration_file(*, data: DeclarationInput, actor: Actor, idempotency_key: s
         low=Decimal(0),
         high=rules.EXCHANGE_RATE_MAX,
         strict=True,
+        places=6,
     )
     declaration_type = text_clean(data.declaration_type, model=Declaration, name="declaration_type", errors=errors)
     collectorate = Office.objects.filter(code=data.collectorate, level=OfficeLevel.COLLECTORATE, is_active=True).first()

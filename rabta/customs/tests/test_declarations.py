@@ -156,3 +156,10 @@ def test_items_of_a_filing_are_numbered_as_given(world, trader):
     data = replace(declaration_input(), items=[item(item_number=2), item(item_number=7, tariff_code="123456")])
     declaration = declaration_file(data=data, actor=trader).declaration
     assert list(declaration.items.values_list("item_number", "tariff_code")) == [(2, "85287200"), (7, "123456")]
+
+
+def test_a_figure_finer_than_its_column_is_refused_not_rounded_away(world, trader):
+    with pytest.raises(DomainError) as caught:
+        declaration_file(data=declaration_input(items=[item(quantity=Decimal("1e-9"))]), actor=trader)
+    assert caught.value.fields["items.0.quantity"][0]["code"] == CustomsError.QUANTITY_INVALID
+    assert Declaration.objects.count() == 0
