@@ -132,6 +132,9 @@ class Declaration(TimeStampedModel):
     assessed_amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
     paid_amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.API)
+    # What an imported record's source says that the model has no column for (KCS's import use,
+    # payment type, tax type, courier...), kept as the source wrote it.
+    source_attributes = models.JSONField(default=dict, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
