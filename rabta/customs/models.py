@@ -94,7 +94,10 @@ class Declaration(TimeStampedModel):
     where it stands now. Amounts are in ``currency``; ``exchange_rate`` converts them to rupees.
     """
 
-    number = models.CharField(_("declaration number"), max_length=40, unique=True)
+    # Indexes are few on purpose: a bulk import writes a million items, and every index is paid
+    # per row. Foreign keys covered by a composite index, or looked up only by a rare delete, have
+    # none of their own.
+    number = models.CharField(_("declaration number"), max_length=40)
     declared_on = models.DateField(_("declaration date"))
     regime = models.CharField(max_length=12, choices=Regime.choices, default=Regime.IMPORT)
     declaration_type = models.CharField(
@@ -105,6 +108,7 @@ class Declaration(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="declarations",
         limit_choices_to={"level": "collectorate"},
+        db_index=False,
     )
     station = models.ForeignKey(
         "directory.Office",
@@ -112,6 +116,7 @@ class Declaration(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="station_declarations",
+        db_index=False,
         help_text=_("The port or station under the collectorate where the goods are cleared."),
     )
     external_office = models.CharField(
@@ -121,11 +126,13 @@ class Declaration(TimeStampedModel):
     currency = models.CharField(max_length=3, default="PKR", help_text=_("ISO 4217"))
     exchange_rate = models.DecimalField(max_digits=18, decimal_places=6, default=Decimal(1))
     declarant = models.ForeignKey(
-        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="declarations_as_declarant"
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="declarations_as_declarant", db_index=False
     )
-    importer = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="declarations_as_importer")
+    importer = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="declarations_as_importer", db_index=False
+    )
     seller = models.ForeignKey(
-        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="declarations_as_seller"
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="declarations_as_seller", db_index=False
     )
     status = models.CharField(max_length=18, choices=Status.choices, default=Status.FILED)
     lane = models.CharField(max_length=20, blank=True)
@@ -136,7 +143,7 @@ class Declaration(TimeStampedModel):
     # payment type, tax type, courier...), kept as the source wrote it.
     source_attributes = models.JSONField(default=dict, blank=True)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     # "<account>:<sha256 of the client's key>" for filings sent with an Idempotency-Key; NULL without.
     idempotency_key = models.CharField(max_length=140, null=True, blank=True)  # noqa: DJ001
@@ -151,8 +158,13 @@ class Declaration(TimeStampedModel):
             models.Index(fields=["status", "collectorate"], name="cus_decl_status_idx"),
             # A trader's own declarations: WHERE importer_id = ...
             models.Index(fields=["importer", "-declared_on"], name="cus_decl_importer_idx"),
+            # Station lists and deletes of a station, an account: only the rows that have one.
+            models.Index(fields=["station"], name="cus_decl_station_idx", condition=Q(station__isnull=False)),
+            models.Index(fields=["filed_by"], name="cus_decl_filed_by_idx", condition=Q(filed_by__isnull=False)),
         ]
         constraints = [
+            # Without unique=True, which on PostgreSQL adds a second (LIKE) index nobody uses.
+            models.UniqueConstraint(fields=["number"], name="cus_decl_number_unique"),
             models.UniqueConstraint(
                 fields=["idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
@@ -174,7 +186,8 @@ class DeclarationItem(models.Model):
     """One item (goods line) of a declaration. Quantities and values are as declared; duty and
     taxes are what was assessed on the item."""
 
-    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="items")
+    # No index of its own: the unique (declaration, item_number) constraint serves every look-up.
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="items", db_index=False)
     item_number = models.PositiveIntegerField()
     tariff_code = models.CharField(max_length=12, help_text=_("HS-based national tariff code, 6 to 12 digits."))
     description = models.CharField(max_length=500)

@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.core.crypto import encrypt
 from rabta.core.models import Event
 from rabta.customs import rules
 from rabta.customs.choices import Outcome, PartyKind, PartyScheme, Regime, Source, Status, TransportMode
@@ -231,8 +232,18 @@ def _read_csv(path: Path, expected: list[str], rejects: list[Reject]) -> pl.Data
     width = len(header)
     frame = pl.DataFrame({"line": lines[1:]}, schema={"line": pl.String}).with_row_index("row", offset=2)
     frame = _row_problems(frame.with_columns(pl.col("row").cast(pl.Int64)), rejects)
-    quoted = pl.col("line").str.contains('"', literal=True)
-    plain = frame.filter(~quoted).with_columns(pl.col("line").str.split(",").alias("parts"))
+    # A field quoted without a comma or quote inside ("", "Acme Ltd") splits like an unquoted one
+    # once its quotes are dropped; only lines still holding a quote need a real CSV parser.
+    frame = frame.with_columns(
+        pl.when(pl.col("line").str.contains('"', literal=True))
+        .then(pl.col("line").str.replace_all(r'(^|,)"([^",]*)"(,|$)', "${1}${2}${3}"))
+        .otherwise(pl.col("line"))
+        .alias("simple")
+    )
+    # Adjacent quoted fields share a comma, which one pass cannot match twice: a second pass.
+    frame = frame.with_columns(pl.col("simple").str.replace_all(r'(^|,)"([^",]*)"(,|$)', "${1}${2}${3}"))
+    quoted = pl.col("simple").str.contains('"', literal=True)
+    plain = frame.filter(~quoted).with_columns(pl.col("simple").str.split(",").alias("parts"))
     plain = plain.with_columns(pl.col("parts").list.len().alias("width"))
     parts: list[pl.DataFrame] = []
     ragged = plain.filter(pl.col("width") != width)
@@ -725,7 +736,21 @@ def _chunks(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
         yield ordinal.filter(pl.col("_declaration") >= start).drop("_declaration")
 
 
-def _party_ids(chunk: pl.DataFrame, now: datetime) -> pl.DataFrame:
+def _rows_for_keys(keys: list[str], query: str) -> list[tuple[Any, ...]]:
+    """PostgreSQL: ``query`` run with the temporary table ``customs_import_keys (key)`` holding
+    ``keys``, loaded with COPY. A join, where an IN list of 200,000 values would be spelt out by
+    psycopg in Python and parsed by the server."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS customs_import_keys (key text) ON COMMIT DELETE ROWS")
+        cursor.execute("TRUNCATE customs_import_keys")
+        buffer = pl.DataFrame({"key": keys}, schema={"key": pl.String}).write_csv(include_header=False)
+        with cursor.cursor.copy("COPY customs_import_keys (key) FROM STDIN WITH (FORMAT csv)") as copy:
+            copy.write(buffer.encode())
+        cursor.execute(query)
+        return list(cursor.fetchall())
+
+
+def _party_ids(chunk: pl.DataFrame, stamp: str) -> pl.DataFrame:
     """Party ids for the chunk's identifiers, registering the new ones (with their events)."""
     wanted: dict[str, tuple[str, str, str, str]] = {}
     for role, kind in (
@@ -733,53 +758,95 @@ def _party_ids(chunk: pl.DataFrame, now: datetime) -> pl.DataFrame:
         ("declarant", PartyKind.CLEARING_AGENT),
         ("seller", PartyKind.FOREIGN_TRADER),
     ):
-        columns = [
-            f"{role}_hash",
-            f"{role}_clean",
-            f"{role}_scheme",
-            "seller_country" if role == "seller" else "currency",
-        ]
-        for digest, clean, scheme, country in chunk.select(columns).unique().iter_rows():
+        columns = [f"{role}_hash", f"{role}_clean", f"{role}_scheme", "seller_country" if role == "seller" else "row"]
+        for digest, clean, scheme, country in chunk.select(columns).unique(subset=[f"{role}_hash"]).iter_rows():
             if digest:
                 wanted[digest] = (kind, clean, scheme, country if role == "seller" else "PK")
-    known = dict(Party.objects.filter(identifier_hash__in=list(wanted)).values_list("identifier_hash", "pk"))
-    new = [
-        Party(
-            kind=kind,
-            scheme=scheme,
-            name=clean if scheme == PartyScheme.NAME else "",
-            country=country or "PK",
-            identifier="" if scheme == PartyScheme.NAME else clean,
-            identifier_hash=digest,
-            identifier_last4="" if scheme == PartyScheme.NAME else clean[-4:],
-        )
-        for digest, (kind, clean, scheme, country) in wanted.items()
-        if digest not in known
-    ]
+    if connection.vendor == "postgresql":
+        query = "SELECT p.identifier_hash, p.id FROM customs_party p JOIN customs_import_keys k ON k.key = p.identifier_hash"
+        known = dict(_rows_for_keys(list(wanted), query))
+    else:
+        known = dict(Party.objects.filter(identifier_hash__in=list(wanted)).values_list("identifier_hash", "pk"))
+    new = [(digest, *values) for digest, values in wanted.items() if digest not in known]
     if new:
-        Party.objects.bulk_create(new, batch_size=2000)
-        known.update(
-            Party.objects.filter(identifier_hash__in=[p.identifier_hash for p in new]).values_list(
-                "identifier_hash", "pk"
-            )
+        ids = _reserve_ids(Party._meta.db_table, len(new))
+        known.update(zip((digest for digest, *_rest in new), ids, strict=True))
+        named = [scheme == PartyScheme.NAME for _digest, _kind, _clean, scheme, _country in new]
+        parties = pl.DataFrame(
+            {
+                "id": ids,
+                "kind": [kind for _digest, kind, *_rest in new],
+                "scheme": [scheme for *_head, scheme, _country in new],
+                "name": [
+                    clean if name else "" for (_digest, _kind, clean, *_rest), name in zip(new, named, strict=True)
+                ],
+                "country": [country or "PK" for *_head, country in new],
+                # Identifiers are encrypted as EncryptedTextField would on save (Fernet, per value).
+                "identifier": [
+                    "" if name else encrypt(clean)
+                    for (_digest, _kind, clean, *_rest), name in zip(new, named, strict=True)
+                ],
+                "identifier_hash": [digest for digest, *_rest in new],
+                "identifier_last4": [
+                    "" if name else clean[-4:] for (_digest, _kind, clean, *_rest), name in zip(new, named, strict=True)
+                ],
+            },
+            schema={"id": pl.Int64, **dict.fromkeys(("kind", "scheme", "name", "country", "identifier"), pl.String)}
+            | {"identifier_hash": pl.String, "identifier_last4": pl.String},
         )
-        events = [
-            Event(
-                occurred_at=now,
-                kind=CustomsEvent.PARTY_REGISTERED,
-                subject_type="customs.party",
-                subject_id=str(known[party.identifier_hash]),
-                data={"kind": party.kind, "scheme": party.scheme, "source": "import"},
-            )
-            for party in new
-        ]
-        Event.objects.bulk_create(events, batch_size=2000)
+        _write(
+            Party._meta.db_table,
+            parties.select(
+                "id",
+                pl.lit(stamp).alias("created_at"),
+                pl.lit(stamp).alias("updated_at"),
+                "kind",
+                "scheme",
+                "name",
+                "country",
+                "identifier",
+                "identifier_hash",
+                "identifier_last4",
+            ),
+        )
+        _events(
+            parties.select(
+                pl.col("id").alias("subject_id"),
+                pl.lit(CustomsEvent.PARTY_REGISTERED.value).alias("kind"),
+                pl.lit("").alias("from_state"),
+                pl.lit("").alias("to_state"),
+                pl.format('{{"kind": "{}", "scheme": "{}", "source": "import"}}', "kind", "scheme").alias("data"),
+            ),
+            subject_type="customs.party",
+            stamp=stamp,
+        )
     mapping = pl.DataFrame(
         {"hash": list(known), "id": list(known.values())}, schema={"hash": pl.String, "id": pl.Int64}
     )
     for role in ("importer", "declarant", "seller"):
         chunk = chunk.join(mapping.rename({"hash": f"{role}_hash", "id": f"{role}_id"}), on=f"{role}_hash", how="left")
     return chunk
+
+
+def _events(frame: pl.DataFrame, *, subject_type: str, stamp: str) -> None:
+    """Append events for ``frame``'s rows (subject_id, kind, from_state, to_state, data)."""
+    _write(
+        Event._meta.db_table,
+        frame.select(
+            pl.Series("uuid", [uuid.uuid4().hex for _ in range(frame.height)], dtype=pl.String),
+            pl.lit(stamp).alias("occurred_at"),
+            pl.lit(None, dtype=pl.Int64).alias("actor_id"),
+            pl.lit("").alias("actor_role"),
+            "kind",
+            pl.lit(subject_type).alias("subject_type"),
+            pl.col("subject_id").cast(pl.String),
+            "from_state",
+            "to_state",
+            pl.lit("").alias("reason"),
+            "data",
+            pl.lit("").alias("request_id"),
+        ),
+    )
 
 
 def _reserve_ids(table: str, count: int) -> list[int]:
@@ -822,42 +889,68 @@ def _timestamp(now: datetime) -> str:
 def _load_chunk(
     chunk: pl.DataFrame, result: ImportResult, rejects: list[Reject], source_name: Callable[[str], str]
 ) -> None:
-    now = timezone.now()
-    stamp = _timestamp(now)
+    stamp = _timestamp(timezone.now())
     numbers = chunk["declaration_number"].unique().to_list()
-    existing = {
-        number: (pk, declared_on.isoformat(), collectorate_id, importer_hash)
-        for number, pk, declared_on, collectorate_id, importer_hash in Declaration.objects.filter(
-            number__in=numbers
-        ).values_list("number", "pk", "declared_on", "collectorate_id", "importer__identifier_hash")
-    }
+    if connection.vendor == "postgresql":
+        found = _rows_for_keys(
+            numbers,
+            "SELECT d.number, d.id, d.declared_on::text, d.collectorate_id, p.identifier_hash "
+            "FROM customs_declaration d JOIN customs_import_keys k ON k.key = d.number "
+            "JOIN customs_party p ON p.id = d.importer_id",
+        )
+    else:
+        found = [
+            (number, pk, declared_on.isoformat(), collectorate_id, digest)
+            for number, pk, declared_on, collectorate_id, digest in Declaration.objects.filter(
+                number__in=numbers
+            ).values_list("number", "pk", "declared_on", "collectorate_id", "importer__identifier_hash")
+        ]
+    existing = {number: pk for number, pk, *_rest in found}
     if existing:
-        ids = [pk for pk, *_rest in existing.values()]
-        have = set(DeclarationItem.objects.filter(declaration_id__in=ids).values_list("declaration_id", "item_number"))
-        keep = []
-        for row, number, item_number, declared_on, collectorate_id, importer_hash in chunk.select(
-            "row", "declaration_number", "item_number", "declared_on", "collectorate_id", "importer_hash"
-        ).iter_rows():
-            found = existing.get(number)
-            if found is None:
-                keep.append(row)
-            elif (found[1], found[2], found[3]) != (declared_on, collectorate_id, importer_hash):
-                rejects.append(
-                    Reject(
-                        row,
-                        source_name("declaration_number"),
-                        CustomsError.NUMBER_TAKEN,
-                        _("A declaration with this number was filed already with another date, office or importer."),
-                    )
+        if connection.vendor == "postgresql":  # the keys table still holds this chunk's numbers
+            have = _rows_for_keys(
+                numbers,
+                "SELECT i.declaration_id, i.item_number FROM customs_declarationitem i "
+                "JOIN customs_declaration d ON d.id = i.declaration_id "
+                "JOIN customs_import_keys k ON k.key = d.number",
+            )
+        else:
+            have = list(
+                DeclarationItem.objects.filter(declaration_id__in=list(existing.values())).values_list(
+                    "declaration_id", "item_number"
                 )
-            elif (found[0], item_number) in have:
-                result.skipped_existing += 1
-            else:
-                keep.append(row)
-        chunk = chunk.filter(pl.col("row").is_in(keep))
+            )
+        before = pl.DataFrame(
+            found,
+            schema={
+                "declaration_number": pl.String,
+                "_id": pl.Int64,
+                "_on": pl.String,
+                "_at": pl.Int64,
+                "_by": pl.String,
+            },
+            orient="row",
+        )
+        items = pl.DataFrame(have, schema={"_id": pl.Int64, "item_number": pl.Int64}, orient="row").with_columns(
+            pl.lit(True).alias("_have")
+        )
+        joined = chunk.join(before, on="declaration_number", how="left").join(
+            items, on=["_id", "item_number"], how="left"
+        )
+        other = pl.col("_id").is_not_null() & (
+            (pl.col("declared_on") != pl.col("_on"))
+            | (pl.col("collectorate_id") != pl.col("_at"))
+            | (pl.col("importer_hash") != pl.col("_by"))
+        )
+        there = pl.col("_id").is_not_null() & pl.col("_have").fill_null(False)
+        message = _("A declaration with this number was filed already with another date, office or importer.")
+        for row in joined.filter(other)["row"].to_list():
+            rejects.append(Reject(row, source_name("declaration_number"), CustomsError.NUMBER_TAKEN, message))
+        result.skipped_existing += joined.filter(~other & there).height
+        chunk = joined.filter(~other & ~there).drop("_id", "_on", "_at", "_by", "_have")
     if chunk.height == 0:
         return
-    chunk = _party_ids(chunk, now)
+    chunk = _party_ids(chunk, stamp)
     headers = chunk.filter(pl.col("row") == pl.col("row").min().over("declaration_number"))
     fresh = headers.filter(~pl.col("declaration_number").is_in(list(existing)))
     ids = _reserve_ids(Declaration._meta.db_table, fresh.height)
@@ -898,7 +991,7 @@ def _load_chunk(
     declaration_ids = pl.DataFrame(
         {
             "declaration_number": [*fresh["declaration_number"].to_list(), *existing],
-            "declaration_id": [*ids, *(v[0] for v in existing.values())],
+            "declaration_id": [*ids, *existing.values()],
         },
         schema={"declaration_number": pl.String, "declaration_id": pl.Int64},
     )
@@ -941,23 +1034,7 @@ def _load_chunk(
             ),
         ]
     )
-    _write(
-        Event._meta.db_table,
-        events.select(
-            pl.Series("uuid", [uuid.uuid4().hex for _ in range(events.height)], dtype=pl.String),
-            pl.lit(stamp).alias("occurred_at"),
-            pl.lit(None, dtype=pl.Int64).alias("actor_id"),
-            pl.lit("").alias("actor_role"),
-            "kind",
-            pl.lit("customs.declaration").alias("subject_type"),
-            pl.col("declaration_id").cast(pl.String).alias("subject_id"),
-            "from_state",
-            "to_state",
-            pl.lit("").alias("reason"),
-            "data",
-            pl.lit("").alias("request_id"),
-        ),
-    )
+    _events(events.rename({"declaration_id": "subject_id"}), subject_type="customs.declaration", stamp=stamp)
     _write(
         Examination._meta.db_table,
         examined.select(
