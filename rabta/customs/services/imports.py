@@ -723,17 +723,16 @@ def _validate(
 
 
 def _chunks(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
-    """Slices of about ``size`` rows that never split a declaration."""
-    ordinal = frame.with_columns(pl.col("row").min().over("declaration_number").rank("dense").alias("_declaration"))
+    """Slices of about ``size`` rows that never split a declaration, in the file's order."""
+    if frame.height == 0:
+        return
+    first = pl.col("row").min().over("declaration_number")
+    ordinal = frame.with_columns(first.rank("dense").alias("_declaration"))
     counts = ordinal.group_by("_declaration").len().sort("_declaration")
-    start, taken = 1, 0
-    for number, count in counts.iter_rows():
-        taken += count
-        if taken >= size:
-            yield ordinal.filter(pl.col("_declaration").is_between(start, number)).drop("_declaration")
-            start, taken = number + 1, 0
-    if taken:
-        yield ordinal.filter(pl.col("_declaration") >= start).drop("_declaration")
+    # A declaration goes to the chunk its first item falls in, counting items before it.
+    counts = counts.with_columns(((pl.col("len").cum_sum() - pl.col("len")) // size).alias("_chunk"))
+    tagged = ordinal.join(counts.select("_declaration", "_chunk"), on="_declaration").sort("row")
+    yield from (part.drop("_declaration", "_chunk") for part in tagged.partition_by("_chunk", maintain_order=True))
 
 
 def _rows_for_keys(keys: list[str], query: str) -> list[tuple[Any, ...]]:
@@ -746,6 +745,8 @@ def _rows_for_keys(keys: list[str], query: str) -> list[tuple[Any, ...]]:
         buffer = pl.DataFrame({"key": keys}, schema={"key": pl.String}).write_csv(include_header=False)
         with cursor.cursor.copy("COPY customs_import_keys (key) FROM STDIN WITH (FORMAT csv)") as copy:
             copy.write(buffer.encode())
+        # Without statistics the planner guesses the key table's size and may scan a whole table.
+        cursor.execute("ANALYZE customs_import_keys")
         cursor.execute(query)
         return list(cursor.fetchall())
 

@@ -351,3 +351,37 @@ def test_the_real_kcs_validation_file_imports_with_its_rejects_reported(world):
     }
     again = run(path, "kcs")
     assert (again.imported, again.skipped_existing) == (0, result.imported)
+
+
+PARITY = [
+    # (import column change, service change, the code both must give)
+    ({"origin_country": "ZZ"}, {"items": [{"origin_country": "ZZ"}]}, "country_unknown"),
+    ({"quantity": "-1"}, {"items": [{"quantity": "-1"}]}, "quantity_invalid"),
+    ({"quantity": "0.0000001"}, {"items": [{"quantity": "0.0000001"}]}, "quantity_invalid"),
+    ({"customs_value": "1e14"}, {"items": [{"customs_value": "1e14"}]}, "value_invalid"),
+    ({"tariff_code": "8528"}, {"items": [{"tariff_code": "8528"}]}, "tariff_code_invalid"),
+    ({"tariff_code": "8528720012345"}, {"items": [{"tariff_code": "8528720012345"}]}, "tariff_code_invalid"),
+    ({"unit": "BOX"}, {"items": [{"unit": "BOX"}]}, "unit_invalid"),
+    ({"currency": "XYZ"}, {"currency": "XYZ"}, "currency_unknown"),
+    ({"exchange_rate": "0"}, {"exchange_rate": "0"}, "exchange_rate_invalid"),
+    ({"declared_on": "2099-01-01"}, {"declared_on": "2099-01-01"}, "date_in_future"),
+    ({"importer_ntn": "12AB"}, {"importer": "12AB"}, "ntn_invalid"),
+    ({"collectorate": "NOWHERE"}, {"collectorate": "NOWHERE"}, "collectorate_unknown"),
+]
+
+
+@pytest.mark.parametrize(("column", "body", "code"), PARITY, ids=[code for _c, _b, code in PARITY])
+def test_the_import_and_the_api_refuse_the_same_input_with_the_same_code(world, tmp_path, trader, column, body, code):
+    """One set of rules, two ways in: a row the import rejects is a declaration the API refuses."""
+    from rabta.api.testing.matrix import signed_in
+    from rabta.customs.tests.test_api import BODY
+
+    result = run(rows_csv(tmp_path / "d.csv", [row(**column)]))
+    assert code in {reject.code for reject in result.rejects}
+    payload = {**BODY, **{key: value for key, value in body.items() if key != "items"}}
+    if "items" in body:
+        payload["items"] = [{**BODY["items"][0], **body["items"][0]}]
+    response = signed_in(trader).post("/api/customs/declarations", payload, content_type="application/json")
+    assert response.status_code == 400, response.json()
+    assert code in {problem["code"] for problems in response.json()["fields"].values() for problem in problems}
+    assert not Declaration.objects.exists()
