@@ -552,12 +552,6 @@ def _checks(*, kcs: bool, offices: dict[str, tuple[int, str]], stations: dict[st
             for name in ("origin_country", "departure_country")
         ],
         _Check(
-            "seller_country",
-            CustomsError.COUNTRY_UNKNOWN,
-            _("Give an ISO 3166 two-letter country code."),
-            (c("seller") != "") & ~c("seller_country").is_in(sorted(COUNTRIES)),
-        ),
-        _Check(
             "unit",
             CustomsError.UNIT_INVALID,
             _("Give a UN/ECE unit code such as KGM or NMB."),
@@ -568,6 +562,15 @@ def _checks(*, kcs: bool, offices: dict[str, tuple[int, str]], stations: dict[st
         *amount("customs_value", CustomsError.VALUE_INVALID, 2, 0, rules.VALUE_MAX, strict=False),
         *amount("taxes_assessed", CustomsError.VALUE_INVALID, 2, 0, rules.VALUE_MAX, strict=False),
     ]
+    if not kcs:  # a KCS seller's country is the country of departure, checked above
+        checks.append(
+            _Check(
+                "seller_country",
+                CustomsError.COUNTRY_UNKNOWN,
+                _("Give an ISO 3166 two-letter country code."),
+                (c("seller") != "") & ~c("seller_country").is_in(sorted(COUNTRIES)),
+            )
+        )
     if kcs:
         checks += amount("tax_rate", CustomsError.VALUE_INVALID, 4, 0, Decimal(1000), strict=False)
         checks.append(

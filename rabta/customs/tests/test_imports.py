@@ -278,6 +278,7 @@ def test_kcs_rows_map_onto_declarations_with_their_fraud_labels_as_examinations(
             kcs_row(**{"Declaration ID": "2", "Fraud": "1", "Critical Fraud": "1"}),
             kcs_row(**{"Declaration ID": "3", "Fraud": "1", "Critical Fraud": "2", "Seller ID": ""}),
             kcs_row(**{"Declaration ID": "4", "Country of Origin": "ZZ"}),
+            kcs_row(**{"Declaration ID": "7", "Country of Departure": "ZZ"}),
             kcs_row(**{"Declaration ID": "5", "Net Mass": "0.0"}),
             kcs_row(**{"Declaration ID": "6", "Fraud": "7"}),
         ],
@@ -286,9 +287,11 @@ def test_kcs_rows_map_onto_declarations_with_their_fraud_labels_as_examinations(
     result = run(path, "kcs")
     assert rejects_of(result) == {
         (5, "Country of Origin", "country_unknown"),
-        (6, "Net Mass", "quantity_invalid"),
-        (7, "Fraud", "outcome_unknown"),
+        (6, "Country of Departure", "country_unknown"),  # once, though it is the seller's country too
+        (7, "Net Mass", "quantity_invalid"),
+        (8, "Fraud", "outcome_unknown"),
     }
+    assert len(result.rejects) == 4
     assert result.imported == 3
     first = Declaration.objects.get(number="KCS-97061800")
     assert (first.collectorate, first.currency, first.transport_mode, first.external_office) == (
