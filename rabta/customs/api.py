@@ -15,7 +15,7 @@ from rabta.api.params import Int64, PageNumberPagination
 from rabta.api.schemas import ErrorOut, EventOut
 from rabta.customs import selectors
 from rabta.customs.choices import PartyKind, Regime, TransportMode
-from rabta.customs.models import Declaration, Examination, Party
+from rabta.customs.models import Declaration, Party
 from rabta.customs.services import clearance
 from rabta.customs.services.declarations import DeclarationInput, ItemInput, declaration_file, lane_assign
 from rabta.customs.services.parties import PartyRef
@@ -153,7 +153,6 @@ def _party(party: Party | None) -> dict[str, Any] | None:
 
 
 def _out(declaration: Declaration) -> dict[str, Any]:
-    examination = Examination.objects.filter(declaration=declaration).first()
     return {
         "number": declaration.number,
         "declared_on": declaration.declared_on,
@@ -172,7 +171,7 @@ def _out(declaration: Declaration) -> dict[str, Any]:
         "assessed_amount": declaration.assessed_amount,
         "paid_amount": declaration.paid_amount,
         "items": list(declaration.items.all()),
-        "examination": examination,
+        "examination": selectors.examination_of(declaration),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -14,15 +15,23 @@ from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
 from rabta.customs.choices import Status
 from rabta.customs.errors import CustomsError
-from rabta.customs.models import Declaration
+from rabta.customs.models import Declaration, Examination
 
 
 def declaration_get(*, user: Actor, number: str) -> Declaration:
     """One declaration the user may see, with its parties, offices, items and examination; 404 otherwise."""
     queryset = Declaration.objects.select_related(
-        "collectorate", "station", "importer", "declarant", "seller"
+        "collectorate", "station", "importer", "declarant", "seller", "examination"
     ).prefetch_related("items")
     return get_visible_or_404(queryset, user, number=number)
+
+
+def examination_of(declaration: Declaration) -> Examination | None:
+    """The declaration's examination result, if it was examined (joined by declaration_get)."""
+    try:
+        return declaration.examination
+    except ObjectDoesNotExist:
+        return None
 
 
 def declaration_list(*, user: Actor, status: str = "", collectorate: str = "") -> QuerySet[Declaration]:

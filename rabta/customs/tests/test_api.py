@@ -146,3 +146,22 @@ def test_an_unknown_status_filter_is_a_400_naming_it(world, trader_client):
     response = trader_client.get("/api/customs/declarations?status=lost")
     assert response.status_code == 400
     assert response.json()["fields"]["status"][0]["code"] == "status_unknown"
+
+
+def test_the_list_costs_the_same_queries_for_one_declaration_or_many(world, trader, trader_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rabta.customs.services.declarations import declaration_file
+    from rabta.customs.tests.conftest import declaration_input
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert trader_client.get("/api/customs/declarations").status_code == 200
+        return len(captured)
+
+    declaration_file(data=declaration_input(number="N-0"), actor=trader)
+    one = queries()
+    for n in range(1, 6):
+        declaration_file(data=declaration_input(number=f"N-{n}"), actor=trader)
+    assert queries() == one
