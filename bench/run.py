@@ -74,6 +74,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("intake_vs_ceiling_cpu_ratio", "ratio"),
     ],
     "crash": [("acknowledged_lost", "complaints"), ("idempotent_duplicates", "complaints")],
+    "declarations": [("declaration_import_rows_per_s", "rows/s")],
 }
 BENCHMARKS = tuple(EXPECTED)
 
@@ -327,6 +328,7 @@ def run_one(name: str, ctx: Context) -> list[Figure]:
         "escalation": _lazy("bench.escalation", "escalation_benchmark"),
         "reminders": _lazy("bench.reminders", "reminders_benchmark"),
         "crash": _lazy("bench.crash", "crash_benchmark"),
+        "declarations": _lazy("bench.declarations", "declarations_benchmark"),
     }
     say(f"== {name}")
     if ctx.broker:

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from rabta.core.config import (
     PRIVATE_DIR_MODE,
     PRIVATE_FILE_MODE,
+    customs_default_lane,
+    customs_lanes_from_env,
     data_dir_secure,
     database_from_env,
     env_bool,
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "rabta.complaints",
     "rabta.reviews",
     "rabta.accountability",
+    "rabta.customs",
 ]
 
 MIDDLEWARE = [
@@ -328,6 +331,10 @@ RABTA_ACCEPTED_CHECKS = {
 SILENCED_SYSTEM_CHECKS = list(RABTA_ACCEPTED_CHECKS)
 
 LOGGING = logging_config(os.environ.get("RABTA_LOG_LEVEL", "INFO"))
+
+# Customs lanes and the lane every declaration gets until the risk engine chooses (rabta.core.config).
+RABTA_CUSTOMS_LANES = customs_lanes_from_env(os.environ.get("RABTA_CUSTOMS_LANES", ""))
+RABTA_CUSTOMS_DEFAULT_LANE = customs_default_lane(os.environ.get("RABTA_CUSTOMS_DEFAULT_LANE", ""), RABTA_CUSTOMS_LANES)
 
 # Shared data sets (read-only, never copied into the repository).
 RABTA_SHARED_DATA_DIR = Path(os.environ.get("RABTA_SHARED_DATA_DIR", PROJECT_DIR.parent / "shared" / "data"))

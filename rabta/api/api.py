@@ -192,6 +192,7 @@ def register_routers() -> None:
     api.add_router("/complaints", accountability_complaint_router)  # the rating: a move on one complaint
     api.add_router("/reviews", reviews_router)
     api.add_router("/accountability", accountability_router)
+    api.add_router("/customs", "rabta.customs.api.router")
 
 
 register_routers()

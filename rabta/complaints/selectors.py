@@ -566,7 +566,7 @@ def complainant_actions(*, user: Any, complaint: Complaint, now: datetime | None
     ).exists()
     if not answered:
         offered.add(Action.GIVE_FEEDBACK)
-    if complaint.reopen_count < getattr(settings, "RABTA_MAX_REOPENS", 2):
+    if complaint.reopen_count < settings.RABTA_MAX_REOPENS:
         offered.add(Action.REOPEN)
     in_window = complaint.appeal_due_at is None or now <= complaint.appeal_due_at
     office = complaint.current_office

@@ -113,6 +113,40 @@ def rate_limits_from_env(raw: str, *, default: dict[str, dict[str, str]]) -> dic
 
 # What the data folder holds (the SQLite file, uploaded documents, the cache, generated keys) is
 # for the service's own account only.
+# Customs lanes: name -> the check a declaration in that lane needs before assessment ("none",
+# "documents" or "examination"). What a lane means differs by administration (Pakistan's blue is a
+# scanner, ASYCUDA's is post-clearance audit), so the meanings are configuration, in this order.
+CUSTOMS_LANE_CHECKS = ("none", "documents", "examination")
+CUSTOMS_LANES_DEFAULT = {"green": "none", "yellow": "documents", "red": "examination", "blue": "examination"}
+
+
+def customs_lanes_from_env(raw: str) -> dict[str, str]:
+    """``RABTA_CUSTOMS_LANES``: ``name:check`` pairs, e.g. ``green:none,yellow:documents,red:examination``."""
+    if not raw.strip():
+        return dict(CUSTOMS_LANES_DEFAULT)
+    lanes: dict[str, str] = {}
+    for item in (part.strip() for part in raw.split(",") if part.strip()):
+        name, _, check = item.partition(":")
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,19}", name.strip()) or check.strip() not in CUSTOMS_LANE_CHECKS:
+            raise ImproperlyConfigured(
+                f"RABTA_CUSTOMS_LANES: {item!r} is not name:check with a lower-case name of at most 20 characters "
+                f"and a check among {', '.join(CUSTOMS_LANE_CHECKS)}"
+            )
+        lanes[name.strip()] = check.strip()
+    return lanes
+
+
+def customs_default_lane(raw: str, lanes: dict[str, str]) -> str:
+    """``RABTA_CUSTOMS_DEFAULT_LANE``: the lane ``lane_assign`` gives until the risk engine decides
+    (default ``green``, ASYCUDA's "everything not selected")."""
+    lane = raw.strip() or "green"
+    if lane not in lanes:
+        raise ImproperlyConfigured(
+            f"RABTA_CUSTOMS_DEFAULT_LANE: {lane!r} is not one of RABTA_CUSTOMS_LANES ({', '.join(lanes)})"
+        )
+    return lane
+
+
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
 

@@ -24,6 +24,8 @@ from rabta.api.testing import matrix
 from rabta.complaints.choices import Anonymity
 from rabta.complaints.services import attachments, clock, feedback, intake, work
 from rabta.complaints.tests import conftest as complaints_conftest
+from rabta.customs.services.declarations import declaration_file
+from rabta.customs.tests.conftest import TRADER_NTN, declaration_input, give_ntn
 from rabta.directory.models import Post
 from rabta.reviews import services as reviews
 
@@ -37,10 +39,11 @@ def _rows() -> list[matrix.Row]:
     from rabta.accounts.tests.api_matrix import ROWS as accounts
     from rabta.api.tests.api_matrix import ROWS as meta
     from rabta.complaints.tests.api_matrix import ROWS as complaints
+    from rabta.customs.tests.api_matrix import ROWS as customs
     from rabta.directory.tests.api_matrix import ROWS as directory
     from rabta.reviews.tests.api_matrix import ROWS as reviews
 
-    return [*meta, *accounts, *directory, *complaints, *reviews, *accountability]
+    return [*meta, *accounts, *directory, *complaints, *reviews, *accountability, *customs]
 
 
 ROWS = _rows()
@@ -139,6 +142,9 @@ def cast(settings, world, submit, personas):
     assigned = review(decision_reference="ORD-2")
     reviews.decision_review_assign(review=assigned, reviewer=supervisor_a, reviewer_post=post, actor=supervisor_a)
     audit = OfficerAudit.objects.get(complaint=appealed)  # queued by the appeal
+    # Customs: the citizen holds the importer's NTN (verified), so the declaration is theirs.
+    give_ntn(citizen, TRADER_NTN)
+    declaration = declaration_file(data=declaration_input(number="MATRIX-HC-1"), actor=citizen).declaration
     items = SimpleNamespace(
         routed=routed,
         acknowledged=ack,
@@ -156,6 +162,7 @@ def cast(settings, world, submit, personas):
         standing_warned=citizen,  # a standing is named by its complainant's id
         standing_appealed=other_citizen,
         audit=audit,
+        declaration=declaration,
         office_a=world.office_a,
         upload=lambda: SimpleUploadedFile("photo.png", png(), content_type="image/png"),
     )
@@ -188,6 +195,7 @@ ITEM_READS = {
     "tracking_number": "GET /api/complaints/{tracking_number}",
     "reference": "GET /api/reviews/{reference}",
     "complainant": "GET /api/accountability/standing/{complainant}",
+    "number": "GET /api/customs/declarations/{number}",
 }
 
 

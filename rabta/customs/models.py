@@ -1,0 +1,244 @@
+"""Customs: the parties of the single KYC registry, goods declarations, their items and
+examinations. The clearance trail is the declaration's events (rabta.core.events)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rabta.accounts.roles import Role, office_scope
+from rabta.accounts.types import Actor
+from rabta.core.fields import EncryptedTextField
+from rabta.core.models import TimeStampedModel
+from rabta.customs.choices import (
+    DiscrepancyType,
+    Outcome,
+    PartyKind,
+    PartyScheme,
+    Regime,
+    Source,
+    Status,
+    TransportMode,
+)
+from rabta.customs.parties import verified_ntn_hashes
+
+
+class Party(TimeStampedModel):
+    """One trader, clearing agent or foreign seller/buyer: one row whatever the declarations call it.
+
+    ``identifier`` (an NTN, a licence number, another system's reference) is encrypted;
+    ``identifier_hash`` is the keyed hash of its normalised spelling in the scheme's namespace. For
+    an NTN the namespace and spelling are accounts' own (rabta.accounts.validators), so a trader
+    whose account holds a verified NTN *is* the party with that hash: nothing is registered twice,
+    and the account reaches its declarations through the hash (rabta.customs.selectors). A foreign
+    party has no identifier: its hash is of its folded name and country, which keeps one uniqueness
+    rule for every party.
+    """
+
+    kind = models.CharField(max_length=16, choices=PartyKind.choices)
+    scheme = models.CharField(max_length=10, choices=PartyScheme.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    country = models.CharField(max_length=2, default="PK", help_text=_("ISO 3166-1 alpha-2"))
+    identifier = EncryptedTextField(blank=True)
+    identifier_hash = models.CharField(max_length=64, editable=False)
+    identifier_last4 = models.CharField(max_length=4, blank=True, editable=False)
+
+    class Meta:
+        verbose_name_plural = "parties"
+        constraints = [
+            # Declarations and accounts find a party by its hash: one party per identifier.
+            models.UniqueConstraint(fields=["identifier_hash"], name="cus_party_identifier_unique"),
+        ]
+
+    def __str__(self) -> str:
+        label = self.name or (f"****{self.identifier_last4}" if self.identifier_last4 else f"#{self.pk}")
+        return f"{label} ({self.get_kind_display()})"
+
+    @property
+    def masked(self) -> str:
+        return f"****{self.identifier_last4}" if self.identifier_last4 else ""
+
+
+class DeclarationQuerySet(models.QuerySet["Declaration"]):
+    def visible_to(self, user: Actor) -> DeclarationQuerySet:
+        """The declarations ``user`` may know of; every other one reads as missing (404).
+
+        A trader: those whose importer is a party their verified NTN names. Customs staff: those of
+        their collectorates (a customs manager's office and every office below it; an examining
+        officer's own collectorate or station), oversight: their government's. A risk analyst reads
+        every declaration (selection statistics are national). Nobody else sees any."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        scope = Q(pk__in=[])
+        hashes = verified_ntn_hashes(user)
+        if hashes:
+            scope |= Q(importer__identifier_hash__in=hashes)
+        scope = office_scope(user, "collectorate", scope)
+        for assignment in user.role_assignments.filter(active=True):
+            if assignment.role == Role.EXAMINING_OFFICER and assignment.office_id:
+                scope |= Q(collectorate_id=assignment.office_id) | Q(station_id=assignment.office_id)
+            elif assignment.role == Role.RISK_ANALYST:
+                return self.all()
+        return self.filter(scope)
+
+
+class Declaration(TimeStampedModel):
+    """A goods declaration: the WCO Data Model subset of DESIGN.md ("The goods declaration").
+
+    The clearance trail (filed, lane assigned, documents checked, examined, assessed, duty paid,
+    released) is the declaration's events, each with its time and actor; ``status`` and ``lane`` are
+    where it stands now. Amounts are in ``currency``; ``exchange_rate`` converts them to rupees.
+    """
+
+    # Indexes are few on purpose: a bulk import writes a million items, and every index is paid
+    # per row. Foreign keys covered by a composite index, or looked up only by a rare delete, have
+    # none of their own.
+    number = models.CharField(_("declaration number"), max_length=40)
+    declared_on = models.DateField(_("declaration date"))
+    regime = models.CharField(max_length=12, choices=Regime.choices, default=Regime.IMPORT)
+    declaration_type = models.CharField(
+        max_length=8, blank=True, help_text=_("The declaration type code of the source system (e.g. HC, GD).")
+    )
+    collectorate = models.ForeignKey(
+        "directory.Office",
+        on_delete=models.PROTECT,
+        related_name="declarations",
+        limit_choices_to={"level": "collectorate"},
+        db_index=False,
+    )
+    station = models.ForeignKey(
+        "directory.Office",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="station_declarations",
+        db_index=False,
+        help_text=_("The port or station under the collectorate where the goods are cleared."),
+    )
+    external_office = models.CharField(
+        max_length=16, blank=True, help_text=_("The customs office as the source system names it (imported records).")
+    )
+    transport_mode = models.CharField(max_length=1, choices=TransportMode.choices, default=TransportMode.SEA)
+    currency = models.CharField(max_length=3, default="PKR", help_text=_("ISO 4217"))
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=6, default=Decimal(1))
+    declarant = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="declarations_as_declarant", db_index=False
+    )
+    importer = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="declarations_as_importer", db_index=False
+    )
+    seller = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="declarations_as_seller", db_index=False
+    )
+    status = models.CharField(max_length=18, choices=Status.choices, default=Status.FILED)
+    lane = models.CharField(max_length=20, blank=True)
+    assessed_amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    paid_amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.API)
+    # What an imported record's source says that the model has no column for (KCS's import use,
+    # payment type, tax type, courier...), kept as the source wrote it.
+    source_attributes = models.JSONField(default=dict, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    # "<account>:<sha256 of the client's key>" for filings sent with an Idempotency-Key; NULL without.
+    idempotency_key = models.CharField(max_length=140, null=True, blank=True)  # noqa: DJ001
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, default="")
+
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Lists of a collectorate's declarations, newest first; the dashboard's per-status counts.
+            models.Index(fields=["collectorate", "-declared_on"], name="cus_decl_coll_date_idx"),
+            models.Index(fields=["status", "collectorate"], name="cus_decl_status_idx"),
+            # A trader's own declarations: WHERE importer_id = ...
+            models.Index(fields=["importer", "-declared_on"], name="cus_decl_importer_idx"),
+            # Station lists and deletes of a station, an account: only the rows that have one.
+            models.Index(fields=["station"], name="cus_decl_station_idx", condition=Q(station__isnull=False)),
+            models.Index(fields=["filed_by"], name="cus_decl_filed_by_idx", condition=Q(filed_by__isnull=False)),
+        ]
+        constraints = [
+            # Without unique=True, which on PostgreSQL adds a second (LIKE) index nobody uses.
+            models.UniqueConstraint(fields=["number"], name="cus_decl_number_unique"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="cus_decl_idempotency_unique",
+            ),
+            models.CheckConstraint(condition=Q(exchange_rate__gt=0), name="cus_decl_exchange_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def reference(self) -> str:
+        """What the API's paths name a declaration by."""
+        return self.number
+
+
+class DeclarationItem(models.Model):
+    """One item (goods line) of a declaration. Quantities and values are as declared; duty and
+    taxes are what was assessed on the item."""
+
+    # No index of its own: the unique (declaration, item_number) constraint serves every look-up.
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="items", db_index=False)
+    item_number = models.PositiveIntegerField()
+    tariff_code = models.CharField(max_length=12, help_text=_("HS-based national tariff code, 6 to 12 digits."))
+    description = models.CharField(max_length=500)
+    origin_country = models.CharField(max_length=2)
+    departure_country = models.CharField(max_length=2)
+    quantity = models.DecimalField(max_digits=18, decimal_places=3)
+    unit = models.CharField(max_length=3, help_text=_("UN/ECE Recommendation 20 unit code, e.g. KGM, NMB."))
+    net_mass_kg = models.DecimalField(max_digits=18, decimal_places=3)
+    customs_value = models.DecimalField(max_digits=20, decimal_places=2)
+    duty_assessed = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal(0))
+    taxes_assessed = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        ordering = ["declaration", "item_number"]
+        constraints = [
+            # A bulk import never writes an item twice: (declaration number, item number) is the key.
+            models.UniqueConstraint(fields=["declaration", "item_number"], name="cus_item_number_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="cus_item_quantity_positive"),
+            models.CheckConstraint(condition=Q(customs_value__gte=0), name="cus_item_value_not_negative"),
+        ]
+        indexes = [
+            # Lists and value control by code: WHERE tariff_code LIKE '8528%'.
+            models.Index(fields=["tariff_code"], name="cus_item_tariff_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id}/{self.item_number}"
+
+
+class Examination(TimeStampedModel):
+    """The result of a declaration's documentary check or physical examination: no discrepancy, or a
+    discrepancy of a type with the extra duty it raised. Written once, by the examination service."""
+
+    declaration = models.OneToOneField(Declaration, on_delete=models.CASCADE, related_name="examination")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    discrepancy_type = models.CharField(max_length=24, choices=DiscrepancyType.choices, blank=True)
+    extra_duty = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal(0))
+    remarks = models.TextField(blank=True, max_length=2000)
+    examined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="no_discrepancy", discrepancy_type="", extra_duty=0)
+                | (~Q(outcome="no_discrepancy") & ~Q(discrepancy_type="")),
+                name="cus_exam_type_only_with_discrepancy",
+            ),
+            models.CheckConstraint(condition=Q(extra_duty__gte=0), name="cus_exam_extra_duty_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id}: {self.get_outcome_display()}"

@@ -1,0 +1,63 @@
+"""Who may act on a declaration they can see. Asked by the services, never by the API.
+
+The 404 for a declaration outside the actor's scope comes first, from the fetch
+(``get_visible_or_404``); these rules answer 403 ``not_allowed`` to an actor who sees the
+declaration but whose move this is not (a trader recording an examination, say). ``None`` is the
+system itself (the risk engine, an import, a payment gateway) and may make every move.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import cast
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from rabta.accounts.models import RoleAssignment
+from rabta.accounts.roles import Role
+from rabta.accounts.types import Actor
+from rabta.core.errors import Forbidden
+from rabta.customs.errors import CustomsError
+from rabta.customs.models import Declaration
+
+
+class Action(StrEnum):
+    ASSIGN_LANE = "assign_lane"
+    CHECK_DOCUMENTS = "check_documents"
+    EXAMINE = "examine"
+    ASSESS = "assess"
+    RECORD_PAYMENT = "record_payment"
+    RELEASE = "release"
+
+
+# Action -> the roles that make the move, at an office whose scope holds the declaration.
+RULES: dict[Action, frozenset[Role]] = {
+    Action.ASSIGN_LANE: frozenset({Role.CUSTOMS_MANAGER}),
+    Action.CHECK_DOCUMENTS: frozenset({Role.EXAMINING_OFFICER, Role.CUSTOMS_MANAGER}),
+    Action.EXAMINE: frozenset({Role.EXAMINING_OFFICER}),
+    Action.ASSESS: frozenset({Role.EXAMINING_OFFICER, Role.CUSTOMS_MANAGER}),
+    Action.RECORD_PAYMENT: frozenset({Role.CUSTOMS_MANAGER}),
+    Action.RELEASE: frozenset({Role.EXAMINING_OFFICER, Role.CUSTOMS_MANAGER}),
+}
+
+
+def _holds_in_scope(actor: Actor, declaration: Declaration, roles: frozenset[Role]) -> bool:
+    """Whether ``actor`` holds one of ``roles`` at an office covering the declaration: a customs
+    manager at the collectorate or any office above it, an examining officer at the collectorate or
+    the station itself."""
+    assert actor is not None
+    collectorate = declaration.collectorate
+    above = [int(part) for part in collectorate.path.strip("/").split("/") if part]
+    here = Q(role=Role.CUSTOMS_MANAGER, office_id__in=above or [collectorate.pk]) | Q(
+        role=Role.EXAMINING_OFFICER, office_id__in=[collectorate.pk, declaration.station_id]
+    )
+    return RoleAssignment.objects.filter(here, user_id=cast(int, actor.pk), active=True, role__in=roles).exists()
+
+
+def require(actor: Actor, declaration: Declaration, action: Action) -> None:
+    if actor is None:
+        return
+    if actor.is_authenticated and _holds_in_scope(actor, declaration, RULES[action]):
+        return
+    raise Forbidden(CustomsError.NOT_ALLOWED, _("This step of the clearance is not yours to record."))
