@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rabta.directory",
     "rabta.notifications",
     "rabta.complaints",
+    "rabta.tariff",
 ]
 
 MIDDLEWARE = [

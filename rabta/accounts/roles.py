@@ -26,6 +26,7 @@ class Role(models.TextChoices):
     CUSTOMS_MANAGER = "customs_manager", _("Customs management")
     RISK_ANALYST = "risk_analyst", _("Risk analyst")
     EXAMINING_OFFICER = "examining_officer", _("Examining officer")
+    TARIFF_OFFICER = "tariff_officer", _("Customs tariff policy (HQ)")
     ADMINISTRATOR = "administrator", _("System administrator")
 
 
@@ -122,6 +123,16 @@ ROLE_DEFINITIONS: dict[Role, RoleDefinition] = {
             False,
             False,
             "The declarations assigned for examination; records the result.",
+        ),
+        RoleDefinition(
+            Role.TARIFF_OFFICER,
+            Scope.GLOBAL,
+            True,
+            False,
+            False,
+            False,
+            False,
+            "Customs policy at headquarters: proposes tariff changes and approves other officers' proposals.",
         ),
         RoleDefinition(
             Role.ADMINISTRATOR,

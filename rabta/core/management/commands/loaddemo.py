@@ -43,4 +43,7 @@ class Command(BaseCommand):
 
         self.stdout.write(f"complaint categories: {complaint_categories_seed()} created")
         self.stdout.write(f"complaints: {demo_complaints_create()}")
+        from rabta.tariff.demo import demo_load as tariff_demo_load
+
+        tariff_demo_load(shared_data=shared_data, stdout=self.stdout)
         self.stdout.write(f"demo loaded in {time.monotonic() - started:.1f} s")
