@@ -74,6 +74,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("intake_vs_ceiling_cpu_ratio", "ratio"),
     ],
     "crash": [("acknowledged_lost", "complaints"), ("idempotent_duplicates", "complaints")],
+    "tariff": [("tariff_search_p95_ms", "ms"), ("tariff_search_p50_ms", "ms"), ("tariff_search_selector_p95_ms", "ms")],
 }
 BENCHMARKS = tuple(EXPECTED)
 
@@ -327,6 +328,7 @@ def run_one(name: str, ctx: Context) -> list[Figure]:
         "escalation": _lazy("bench.escalation", "escalation_benchmark"),
         "reminders": _lazy("bench.reminders", "reminders_benchmark"),
         "crash": _lazy("bench.crash", "crash_benchmark"),
+        "tariff": _lazy("bench.tariff", "tariff_benchmark"),
     }
     say(f"== {name}")
     if ctx.broker:

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", home, name="home"),
     path("accounts/", include("rabta.accounts.urls")),
     path("directory/", include("rabta.directory.urls")),
+    path("trade/tariff/", include("rabta.tariff.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -198,6 +198,7 @@ def register_routers() -> None:
     api.add_router("/complaints", complaints_router)
     api.add_router("/reviews", "rabta.complaints.api_reviews.router")
     api.add_router("/accountability", accountability_router)
+    api.add_router("/tariff", "rabta.tariff.api.router")
 
 
 register_routers()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from django.db import transaction
 
@@ -21,6 +21,13 @@ from rabta.tariff.events import TariffEvent
 from rabta.tariff.models import DutyRate, Measure, Section, TariffCode
 from rabta.tariff.search_text import search_text_for
 from rabta.tariff.services.apply import tariff_change_apply
+
+
+class Writer(Protocol):
+    """Where the loader reports: a command's ``self.stdout`` or any text stream."""
+
+    def write(self, text: str) -> Any: ...
+
 
 HS_IN_FORCE = date(2022, 1, 1)
 FY23 = date(2022, 7, 1)  # Pakistan's fiscal years (and Finance Acts) start on 1 July
@@ -277,7 +284,7 @@ MEASURES = [
 ]
 
 
-def _write(stdout: TextIO | None, text: str) -> None:
+def _write(stdout: Writer | None, text: str) -> None:
     if stdout is not None:
         stdout.write(text + "\n")
 
@@ -366,7 +373,7 @@ def hs_files(shared_data: Path | None) -> tuple[Path, Path] | None:
     return (codes, sections) if codes.is_file() and sections.is_file() else None
 
 
-def demo_load(*, shared_data: Path | None = None, stdout: TextIO | None = None) -> dict[str, Any]:
+def demo_load(*, shared_data: Path | None = None, stdout: Writer | None = None) -> dict[str, Any]:
     """Import the HS tree from ``shared_data`` when given (and there), then the demo tariff."""
     from rabta.tariff.services.hs_import import hs_import
 

@@ -76,7 +76,7 @@ def tariff_in_force(code: str | TariffCode, *, on: date) -> TariffInForce:
     an unknown code, a 400 for a malformed one."""
     row = code if isinstance(code, TariffCode) else code_get(code)
     prefixes = code_prefixes(row.code)
-    ancestors = list(TariffCode.objects.filter(code__in=prefixes[:-1]).order_by("level"))
+    ancestors = list(TariffCode.objects.filter(code__in=prefixes[:-1]).select_related("section").order_by("level"))
     rates = list(DutyRate.objects.in_force(on).filter(code__code__in=prefixes).select_related("code"))
     measures = list(
         Measure.objects.in_force(on)
@@ -86,6 +86,10 @@ def tariff_in_force(code: str | TariffCode, *, on: date) -> TariffInForce:
     )
     in_force = row.valid_from <= on and (row.valid_to is None or row.valid_to >= on)
     return TariffInForce(row, on, in_force, ancestors, _effective_rates(rates), measures)
+
+
+def code_children(code: TariffCode) -> list[TariffCode]:
+    return list(TariffCode.objects.filter(parent=code).select_related("section").order_by("code"))
 
 
 def tariff_history(code: TariffCode) -> tuple[list[DutyRate], list[Measure]]:

@@ -24,6 +24,10 @@ from rabta.complaints.models import OfficerAudit
 from rabta.complaints.services import attachments, clock, feedback, intake, responsibility, reviews, work
 from rabta.complaints.tests import conftest as complaints_conftest
 from rabta.directory.models import Post
+from rabta.tariff.demo import demo_tariff_create
+from rabta.tariff.models import TariffCode
+from rabta.tariff.services.changes import tariff_change_propose
+from rabta.tariff.tests.conftest import make_tariff_officer
 
 pytestmark = pytest.mark.django_db
 categories = complaints_conftest.categories  # the complaints tests' fixtures, shared
@@ -35,8 +39,9 @@ def _rows() -> list[matrix.Row]:
     from rabta.api.tests.api_matrix import ROWS as meta
     from rabta.complaints.tests.api_matrix import ROWS as complaints
     from rabta.directory.tests.api_matrix import ROWS as directory
+    from rabta.tariff.tests.api_matrix import ROWS as tariff
 
-    return [*meta, *accounts, *directory, *complaints]
+    return [*meta, *accounts, *directory, *complaints, *tariff]
 
 
 ROWS = _rows()
@@ -135,6 +140,13 @@ def cast(settings, world, submit, personas):
     assigned = review(decision_reference="ORD-2")
     reviews.decision_review_assign(review=assigned, reviewer=supervisor_a, reviewer_post=post, actor=supervisor_a)
     audit = OfficerAudit.objects.get(complaint=appealed)  # queued by the appeal
+    demo_tariff_create()
+    change = tariff_change_propose(
+        actor=make_tariff_officer("tariff.policy@fbr.gov.pk", "Tariff policy"),
+        kind="rate_add",
+        data={"code": "84713010", "duty": "rd", "basis": "ad_valorem", "percent": "5", "valid_from": "2025-07-01"},
+        reason="Finance Act",
+    )
     items = SimpleNamespace(
         routed=routed,
         acknowledged=ack,
@@ -153,6 +165,8 @@ def cast(settings, world, submit, personas):
         standing_appealed=other_citizen,
         audit=audit,
         office_a=world.office_a,
+        tariff_code=TariffCode.objects.get(code="84713010"),
+        tariff_change=SimpleNamespace(pk=change.pk),  # by id (a change's own ``code`` is the tariff code's)
         upload=lambda: SimpleUploadedFile("photo.png", png(), content_type="image/png"),
     )
     users = {

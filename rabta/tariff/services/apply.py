@@ -333,9 +333,11 @@ def _end_target(errors: _Errors, target: str, data: dict[str, Any]) -> Any:
     if target == EndTarget.CODE:
         return _code(errors, data)
     model = DutyRate if target == EndTarget.RATE else Measure
+    raw = str(data.get("id") or "")
+    # An id longer than a bigint is no row (and SQLite could not even bind it).
     found = (
-        model.objects.select_related("code").filter(pk=data["id"]).first()
-        if str(data.get("id") or "").isdigit()
+        model.objects.select_related("code").filter(pk=int(raw)).first()
+        if raw.isascii() and raw.isdigit() and len(raw) < 19
         else None
     )
     if found is None:
