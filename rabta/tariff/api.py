@@ -17,10 +17,12 @@ from rabta.api.schemas import ErrorOut
 from rabta.core.errors import NotFound
 from rabta.tariff import selectors
 from rabta.tariff.choices import ChangeKind
-from rabta.tariff.models import TariffChange, TariffCode
+from rabta.tariff.models import Enquiry, TariffChange, TariffCode
 from rabta.tariff.services.changes import tariff_change_approve, tariff_change_propose, tariff_change_reject
+from rabta.tariff.services.enquiries import enquiry_answer, enquiry_ask
 
 router = Router(tags=["tariff"])
+ENQUIRY_PAGE = 100
 
 
 class CodeOut(Schema):
@@ -196,3 +198,61 @@ def change_approve(request: HttpRequest, change_id: RowId, payload: DecisionIn) 
 )
 def change_reject(request: HttpRequest, change_id: RowId, payload: DecisionIn) -> TariffChange:
     return tariff_change_reject(actor=request.user, change=_change(request, change_id), note=payload.note)
+
+
+class EnquiryIn(Schema):
+    question: str
+    code: str = Field("", description="The tariff code the question is about, if any")
+
+
+class AnswerIn(Schema):
+    answer: str
+
+
+class EnquiryOut(Schema):
+    """The asker is never shown: answered questions are public."""
+
+    id: int
+    code: str | None = Field(None, alias="code.code")
+    question: str
+    status: str
+    asked_at: datetime = Field(..., alias="created_at")
+    due_at: datetime = Field(description="The published time by which the answer is owed")
+    answer: str
+    answered_at: datetime | None
+
+
+@router.get("/enquiries", auth=None, response={200: list[EnquiryOut]}, summary="The enquiry point's questions")
+def enquiries(request: HttpRequest) -> list[Enquiry]:
+    """Answered questions, newest first (and, signed in, your own unanswered ones)."""
+    return list(selectors.enquiry_list(user=request.user)[:ENQUIRY_PAGE])
+
+
+@router.post(
+    "/enquiries",
+    response={201: EnquiryOut, 400: ErrorOut},
+    summary="Ask the enquiry point (answered within the published time)",
+)
+def enquiry_create(request: HttpRequest, payload: EnquiryIn) -> Status[Enquiry]:
+    return Status(201, enquiry_ask(actor=request.user, question=payload.question, code=payload.code))
+
+
+def _enquiry(request: HttpRequest, enquiry_id: int) -> Enquiry:
+    found = selectors.enquiry_list(user=request.user).filter(pk=enquiry_id).first()
+    if found is None:
+        raise NotFound("No such question.")
+    return found
+
+
+@router.get("/enquiries/{enquiry_id}", auth=None, response={200: EnquiryOut, 404: ErrorOut}, summary="One question")
+def enquiry_detail(request: HttpRequest, enquiry_id: RowId) -> Enquiry:
+    return _enquiry(request, enquiry_id)
+
+
+@router.post(
+    "/enquiries/{enquiry_id}/answer",
+    response={200: EnquiryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Answer a question (tariff officers); it becomes public",
+)
+def enquiry_reply(request: HttpRequest, enquiry_id: RowId, payload: AnswerIn) -> Enquiry:
+    return enquiry_answer(actor=request.user, enquiry=_enquiry(request, enquiry_id), answer=payload.answer)

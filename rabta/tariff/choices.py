@@ -40,6 +40,15 @@ class Unit(models.TextChoices):
     KWH = "1000kWh", _("1,000 kilowatt-hours")
 
 
+# "Rs 430 per item": the unit as one counts it after "per", where the unit's name does not read so.
+PER_UNIT = {
+    Unit.ITEMS: _("item"),
+    Unit.PAIRS: _("pair"),
+    Unit.DOZENS: _("dozen"),
+    Unit.THOUSANDS: _("1,000 items"),
+}
+
+
 class Duty(models.TextChoices):
     CUSTOMS = "cd", _("Customs duty")
     ADDITIONAL_CUSTOMS = "acd", _("Additional customs duty")
@@ -86,3 +95,8 @@ class EndTarget(models.TextChoices):
     CODE = "code", _("Code")
     RATE = "rate", _("Duty rate")
     MEASURE = "measure", _("Measure")
+
+
+class EnquiryStatus(models.TextChoices):
+    ASKED = "asked", _("Waiting for an answer")
+    ANSWERED = "answered", _("Answered")

@@ -33,6 +33,8 @@ class TariffError(ErrorCode):
     NOT_ALLOWED = "not_allowed"
     OWN_PROPOSAL = "own_proposal"
     ALREADY_DECIDED = "already_decided"
+    # Enquiry point
+    ALREADY_ANSWERED = "already_answered"
     # Search
     QUERY_TOO_LONG = "query_too_long"
     QUERY_EMPTY = "query_empty"

@@ -17,3 +17,5 @@ class TariffEvent(EventKind):
     RATE_ENDED = "tariff.rate_ended"
     MEASURE_ADDED = "tariff.measure_added"
     MEASURE_ENDED = "tariff.measure_ended"
+    ENQUIRY_ASKED = "tariff.enquiry_asked"
+    ENQUIRY_ANSWERED = "tariff.enquiry_answered"

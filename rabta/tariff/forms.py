@@ -24,3 +24,12 @@ class TariffDateForm(forms.Form):
     on = forms.DateField(
         label=_("Show the tariff in force on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class EnquiryForm(forms.Form):
+    question = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    code = forms.CharField(label=_("Tariff code it is about (optional)"), required=False, max_length=40)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000)

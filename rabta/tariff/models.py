@@ -23,6 +23,7 @@ from rabta.tariff.choices import (
     ChangeStatus,
     Direction,
     Duty,
+    EnquiryStatus,
     Level,
     MeasureKind,
     Unit,
@@ -126,6 +127,12 @@ class DutyRate(TimeStampedModel):
         # tariff_in_force: the rates of a few codes (a code and its ancestors) on one day.
         indexes = [models.Index(fields=["code", "duty", "valid_from"], name="dutyrate_code_duty_from")]
 
+    @property
+    def per_unit_label(self) -> str:
+        from rabta.tariff.choices import PER_UNIT
+
+        return str(PER_UNIT.get(Unit(self.per_unit), self.get_per_unit_display())) if self.per_unit else ""
+
 
 class Measure(TimeStampedModel):
     """A regulatory measure of the import or export policy on a code and everything below it."""
@@ -183,3 +190,25 @@ class TariffChange(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="tariffchange_status_created")]
+
+
+class Enquiry(TimeStampedModel):
+    """A trader's question to the enquiry point (WTO Trade Facilitation Agreement, Art. 1.3).
+    Answered questions are public, without the asker's identity; an unanswered one is seen by its
+    asker and the tariff officers only."""
+
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    code = models.ForeignKey(TariffCode, null=True, blank=True, on_delete=models.PROTECT, related_name="enquiries")
+    question = models.TextField(max_length=4000)
+    status = models.CharField(max_length=10, choices=EnquiryStatus.choices, default=EnquiryStatus.ASKED)
+    due_at = models.DateTimeField(help_text=_("The published time by which the answer is owed."))
+    answer = models.TextField(max_length=8000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        # The public list (answered, newest first) and the officers' queue (asked, oldest due first).
+        indexes = [models.Index(fields=["status", "due_at"], name="enquiry_status_due")]

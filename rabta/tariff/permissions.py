@@ -11,20 +11,22 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from rabta.accounts.roles import Role
 from rabta.accounts.types import Actor
 from rabta.core.errors import Forbidden
 from rabta.core.permissions import user_roles
+from rabta.tariff.choices import EnquiryStatus
 from rabta.tariff.errors import TariffError
-from rabta.tariff.models import TariffChange
+from rabta.tariff.models import Enquiry, TariffChange
 
 
 class Action(StrEnum):
     PROPOSE = "propose"
     DECIDE = "decide"
+    ANSWER_ENQUIRY = "answer_enquiry"
 
 
 EDITORS = frozenset({Role.TARIFF_OFFICER})
@@ -38,12 +40,20 @@ def changes_visible_to(user: Any) -> QuerySet[TariffChange]:
     return TariffChange.objects.all() if may_edit(user) else TariffChange.objects.none()
 
 
+def enquiries_visible_to(user: Any) -> QuerySet[Enquiry]:
+    """Answered enquiries for everyone; unanswered ones for their asker and the tariff officers."""
+    if may_edit(user):
+        return Enquiry.objects.all()
+    mine = Q(asked_by=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    return Enquiry.objects.filter(Q(status=EnquiryStatus.ANSWERED) | mine)
+
+
 def require(actor: Actor, action: Action, change: TariffChange | None = None) -> None:
     """Refuse (403 ``not_allowed`` or ``own_proposal``) what ``actor`` may not do."""
     if actor is None:
         return
     if not may_edit(actor):
-        raise Forbidden(TariffError.NOT_ALLOWED, _("Only customs tariff policy officers change the tariff."))
+        raise Forbidden(TariffError.NOT_ALLOWED, _("Only customs tariff policy officers do this."))
     if action == Action.DECIDE and change is not None and change.proposed_by_id == getattr(actor, "pk", None):
         raise Forbidden(
             TariffError.OWN_PROPOSAL, _("A change is approved or rejected by someone other than its proposer.")

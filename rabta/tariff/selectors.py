@@ -22,14 +22,15 @@ from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from rabta.core.errors import DomainError, NotFound
-from rabta.tariff.choices import Duty
+from rabta.tariff.choices import Duty, EnquiryStatus
 from rabta.tariff.codes import code_clean, code_is_wellformed, code_prefixes, query_words
 from rabta.tariff.errors import TariffError
-from rabta.tariff.models import DutyRate, Measure, TariffChange, TariffCode
+from rabta.tariff.models import DutyRate, Enquiry, Measure, TariffChange, TariffCode
 
 MAX_QUERY_WORDS = 8
 MAX_QUERY_LENGTH = 200
 SEARCH_LIMIT = 50
+RESULT_FIELDS = ("code", "level", "description", "description_ur", "unit", "valid_from", "valid_to", "section__number")
 
 
 @dataclass
@@ -112,7 +113,8 @@ def tariff_search(query: str, *, on: date | None = None, limit: int = SEARCH_LIM
         raise DomainError.for_field("q", TariffError.QUERY_EMPTY, "Type a code or some words.")
     if len(text) > MAX_QUERY_LENGTH:
         raise DomainError.for_field("q", TariffError.QUERY_TOO_LONG, f"At most {MAX_QUERY_LENGTH} characters.")
-    codes = TariffCode.objects.select_related("section")
+    # What a result shows, without the search text itself (the widest column) or the timestamps.
+    codes = TariffCode.objects.select_related("section").only(*RESULT_FIELDS)
     if on is not None:
         codes = codes.in_force(on)
     as_code = code_clean(text)
@@ -144,3 +146,20 @@ def change_list(*, user: object, status: str | None = None) -> QuerySet[TariffCh
 
     changes = changes_visible_to(user).select_related("proposed_by", "decided_by")
     return changes.filter(status=status) if status else changes
+
+
+def enquiry_list(*, user: object, status: str | None = None) -> QuerySet[Enquiry]:
+    """The enquiries ``user`` may read (answered ones for everyone), newest first."""
+    from rabta.tariff.permissions import enquiries_visible_to
+
+    enquiries = enquiries_visible_to(user).select_related("code")
+    return enquiries.filter(status=status) if status else enquiries
+
+
+def enquiry_queue(*, user: object) -> QuerySet[Enquiry]:
+    """Unanswered questions, the one due first on top (only tariff officers get any)."""
+    from rabta.tariff.permissions import may_edit
+
+    if not may_edit(user):  # type: ignore[arg-type]
+        return Enquiry.objects.none()
+    return Enquiry.objects.filter(status=EnquiryStatus.ASKED).select_related("code").order_by("due_at")

@@ -27,6 +27,7 @@ from rabta.directory.models import Post
 from rabta.tariff.demo import demo_tariff_create
 from rabta.tariff.models import TariffCode
 from rabta.tariff.services.changes import tariff_change_propose
+from rabta.tariff.services.enquiries import enquiry_ask
 from rabta.tariff.tests.conftest import make_tariff_officer
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +148,7 @@ def cast(settings, world, submit, personas):
         data={"code": "84713010", "duty": "rd", "basis": "ad_valorem", "percent": "5", "valid_from": "2025-07-01"},
         reason="Finance Act",
     )
+    enquiry = enquiry_ask(actor=citizen, question="Is a DRAP permit needed for vitamins?", code="3004")
     items = SimpleNamespace(
         routed=routed,
         acknowledged=ack,
@@ -167,6 +169,7 @@ def cast(settings, world, submit, personas):
         office_a=world.office_a,
         tariff_code=TariffCode.objects.get(code="84713010"),
         tariff_change=SimpleNamespace(pk=change.pk),  # by id (a change's own ``code`` is the tariff code's)
+        tariff_enquiry=SimpleNamespace(pk=enquiry.pk),
         upload=lambda: SimpleUploadedFile("photo.png", png(), content_type="image/png"),
     )
     users = {
