@@ -135,7 +135,7 @@ def _check_one(
     line = [codes[prefix] for prefix in code_prefixes(code) if prefix in codes]
     if item.unit is not None:
         expected = next((step["unit"] for step in reversed(line) if step["unit"]), DEFAULT_UNIT)
-        if item.unit.strip() != expected:
+        if item.unit.strip().casefold() != expected.casefold():  # "KG" and "kg" are one unit
             findings.append(
                 Finding(
                     FindingCode.UNIT_MISMATCH,
