@@ -37,6 +37,18 @@ def _reference_memo_per_test():
 
 
 @pytest.fixture(autouse=True)
+def _language_per_test():
+    """A page requested in Urdu leaves Urdu active in the thread (LocaleMiddleware activates it and
+    nothing deactivates it), so a later test's messages came out in Urdu depending on which test ran
+    before it on the same worker. Each test starts in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _rate_limits_per_test(settings):
     """Rate-limit counters live in the shared cache and outlast a test: each test counts under its
     own key prefix, so the suite never trips a limit by accident, and tests running in parallel on

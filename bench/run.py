@@ -75,6 +75,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     ],
     "crash": [("acknowledged_lost", "complaints"), ("idempotent_duplicates", "complaints")],
     "declarations": [("declaration_import_rows_per_s", "rows/s")],
+    "tariff": [("tariff_search_p95_ms", "ms"), ("tariff_search_p50_ms", "ms"), ("tariff_search_selector_p95_ms", "ms")],
 }
 BENCHMARKS = tuple(EXPECTED)
 
@@ -329,6 +330,7 @@ def run_one(name: str, ctx: Context) -> list[Figure]:
         "reminders": _lazy("bench.reminders", "reminders_benchmark"),
         "crash": _lazy("bench.crash", "crash_benchmark"),
         "declarations": _lazy("bench.declarations", "declarations_benchmark"),
+        "tariff": _lazy("bench.tariff", "tariff_benchmark"),
     }
     say(f"== {name}")
     if ctx.broker:

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "rabta.reviews",
     "rabta.accountability",
     "rabta.customs",
+    "rabta.tariff",
 ]
 
 MIDDLEWARE = [

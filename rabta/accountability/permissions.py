@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 
 from rabta.accountability.errors import AccountabilityError
 from rabta.accountability.models import ComplainantStanding, OfficerAudit
-from rabta.accounts.roles import Role
+from rabta.accounts.roles import Role, user_roles
 from rabta.accounts.types import Actor
 from rabta.complaints.models import Complaint
 from rabta.complaints.permissions import WORK_ROLES, complaint_visible, is_complainant
 from rabta.core.errors import Forbidden, NotFound
-from rabta.core.permissions import user_roles
 
 if TYPE_CHECKING:
     from rabta.accounts.models import User

@@ -44,6 +44,9 @@ DEMO_LOGINS = [
     DemoLogin(Role.RISK_ANALYST, "risk.analyst@demo.rabta.pk", "Farhan Ali", ""),
     DemoLogin(Role.EXAMINING_OFFICER, "examiner@demo.rabta.pk", "Zubair Khan", "office-code:FED-CUS-APE-KHI"),
     DemoLogin(Role.ADMINISTRATOR, "admin@demo.rabta.pk", "Rabta Administrator", ""),
+    # Two, because a tariff change is approved by someone other than its proposer.
+    DemoLogin(Role.TARIFF_OFFICER, "tariff.policy@demo.rabta.pk", "Hina Rauf", ""),
+    DemoLogin(Role.TARIFF_OFFICER, "tariff.approver@demo.rabta.pk", "Kamran Aslam", ""),
 ]
 
 

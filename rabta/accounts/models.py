@@ -114,7 +114,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def roles(self) -> set[str]:
-        from rabta.core.permissions import user_roles
+        from rabta.accounts.roles import user_roles
 
         return user_roles(self)
 

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rabta.accounts.types import Actor, is_signed_in
+
 
 class Role(models.TextChoices):
     COMPLAINANT = "complainant", _("Complainant")
@@ -26,6 +28,7 @@ class Role(models.TextChoices):
     CUSTOMS_MANAGER = "customs_manager", _("Customs management")
     RISK_ANALYST = "risk_analyst", _("Risk analyst")
     EXAMINING_OFFICER = "examining_officer", _("Examining officer")
+    TARIFF_OFFICER = "tariff_officer", _("Customs tariff policy (HQ)")
     ADMINISTRATOR = "administrator", _("System administrator")
 
 
@@ -124,6 +127,16 @@ ROLE_DEFINITIONS: dict[Role, RoleDefinition] = {
             "The declarations assigned for examination; records the result.",
         ),
         RoleDefinition(
+            Role.TARIFF_OFFICER,
+            Scope.GLOBAL,
+            True,
+            False,
+            False,
+            False,
+            False,
+            "Customs policy at headquarters: proposes tariff changes and approves other officers' proposals.",
+        ),
+        RoleDefinition(
             Role.ADMINISTRATOR,
             Scope.GLOBAL,
             True,
@@ -158,3 +171,14 @@ def office_scope(user: Any, office: str, scope: Q) -> Q:
         elif assignment.role == Role.OVERSIGHT and assignment.government_id:
             scope |= Q(**{f"{office}__department__government_id": assignment.government_id})
     return scope
+
+
+def user_roles(user: Actor) -> set[str]:
+    """The role names a user holds (cached on the user object for the request)."""
+    if not is_signed_in(user):
+        return set()
+    cached = getattr(user, "_rabta_roles", None)
+    if cached is None:
+        cached = set(user.role_assignments.filter(active=True).values_list("role", flat=True))
+        user._rabta_roles = cached
+    return set(cached)

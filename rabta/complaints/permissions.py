@@ -20,12 +20,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from rabta.accounts.roles import Role, definition
+from rabta.accounts.roles import Role, definition, user_roles
 from rabta.accounts.types import Actor, is_signed_in
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Appeal, Complaint
 from rabta.core.errors import DomainError, Forbidden
-from rabta.core.permissions import user_roles
 
 # The roles that work a complaint in its office: acknowledge, resolve, reject (and rate: rabta.accountability)...
 WORK_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from rabta.accounts.types import Actor, is_signed_in
+from rabta.core.actors import CoreActor, account_or_none
 from rabta.core.middleware import current_request_id
 from rabta.core.models import Event
 
@@ -25,7 +25,7 @@ def event_build(
     *,
     kind: EventKind,
     subject: models.Model,
-    actor: Actor = None,
+    actor: CoreActor = None,
     actor_role: str = "",
     from_state: str = "",
     to_state: str = "",
@@ -35,10 +35,10 @@ def event_build(
 ) -> Event:
     """An unsaved event for ``subject``; :func:`events_record` writes it. The subject may itself be
     unsaved yet (a complaint being lodged): its id is taken when the event is written."""
-    user = actor if is_signed_in(actor) else None
+    user = account_or_none(actor)
     event = Event(
         occurred_at=occurred_at or timezone.now(),
-        actor=user,
+        actor=user,  # type: ignore[misc]  # the installed user model (AUTH_USER_MODEL), whichever it is
         actor_role=actor_role,
         kind=kind,
         subject_type=subject._meta.label_lower,
@@ -71,7 +71,7 @@ def event_record(
     *,
     kind: EventKind,
     subject: models.Model,
-    actor: Actor = None,
+    actor: CoreActor = None,
     actor_role: str = "",
     from_state: str = "",
     to_state: str = "",

@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, cast
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from rabta.accounts.roles import Role
+from rabta.accounts.roles import Role, user_roles
 from rabta.accounts.types import Actor
 from rabta.core.errors import Forbidden
-from rabta.core.permissions import user_roles
 from rabta.reviews.errors import ReviewsError
 from rabta.reviews.models import DecisionReview
 

@@ -28,6 +28,11 @@ from rabta.customs.services.declarations import declaration_file
 from rabta.customs.tests.conftest import TRADER_NTN, declaration_input, give_ntn
 from rabta.directory.models import Post
 from rabta.reviews import services as reviews
+from rabta.tariff.demo import demo_tariff_create
+from rabta.tariff.models import TariffCode
+from rabta.tariff.services.changes import tariff_change_propose
+from rabta.tariff.services.enquiries import enquiry_ask
+from rabta.tariff.tests.conftest import make_tariff_officer
 
 pytestmark = pytest.mark.django_db
 categories = complaints_conftest.categories  # the complaints tests' fixtures, shared
@@ -42,8 +47,9 @@ def _rows() -> list[matrix.Row]:
     from rabta.customs.tests.api_matrix import ROWS as customs
     from rabta.directory.tests.api_matrix import ROWS as directory
     from rabta.reviews.tests.api_matrix import ROWS as reviews
+    from rabta.tariff.tests.api_matrix import ROWS as tariff
 
-    return [*meta, *accounts, *directory, *complaints, *reviews, *accountability, *customs]
+    return [*meta, *accounts, *directory, *complaints, *reviews, *accountability, *customs, *tariff]
 
 
 ROWS = _rows()
@@ -145,6 +151,14 @@ def cast(settings, world, submit, personas):
     # Customs: the citizen holds the importer's NTN (verified), so the declaration is theirs.
     give_ntn(citizen, TRADER_NTN)
     declaration = declaration_file(data=declaration_input(number="MATRIX-HC-1"), actor=citizen).declaration
+    demo_tariff_create()
+    change = tariff_change_propose(
+        actor=make_tariff_officer("tariff.policy@fbr.gov.pk", "Tariff policy"),
+        kind="rate_add",
+        data={"code": "84713010", "duty": "rd", "basis": "ad_valorem", "percent": "5", "valid_from": "2025-07-01"},
+        reason="Finance Act",
+    )
+    enquiry = enquiry_ask(actor=citizen, question="Is a DRAP permit needed for vitamins?", code="3004")
     items = SimpleNamespace(
         routed=routed,
         acknowledged=ack,
@@ -164,6 +178,9 @@ def cast(settings, world, submit, personas):
         audit=audit,
         declaration=declaration,
         office_a=world.office_a,
+        tariff_code=TariffCode.objects.get(code="84713010"),
+        tariff_change=SimpleNamespace(pk=change.pk),  # by id (a change's own ``code`` is the tariff code's)
+        tariff_enquiry=SimpleNamespace(pk=enquiry.pk),
         upload=lambda: SimpleUploadedFile("photo.png", png(), content_type="image/png"),
     )
     users = {

@@ -39,6 +39,7 @@ def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_not
         "demo users",
         "complaint categories",
         "complaints",
+        "tariff",
     ]
     assert lines[-1].startswith("demo loaded in ")
     again = second.getvalue()

@@ -193,6 +193,8 @@ OPEN_VOCABULARY = {
     ("core.Event", "kind"),
     ("core.Event", "from_state"),
     ("core.Event", "to_state"),
+    # Lanes are configuration (settings.RABTA_CUSTOMS_LANES, docs/customs.md), checked by lane_assign.
+    ("customs.Declaration", "lane"),
 }
 
 

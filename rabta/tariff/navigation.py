@@ -1,0 +1,9 @@
+"""The trade information portal in the site's navigation (rabta.core.navigation)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from rabta.core.navigation import EVERYONE, Entry
+
+NAVIGATION = (Entry("tariff:search", _("Customs tariff"), frozenset({EVERYONE}), order=85),)
