@@ -218,7 +218,8 @@ def _offered(user: Any, complaint: Complaint) -> dict[str, bool]:
         "note": _may(user, complaint, Action.NOTE),
         "rate": complaint.status in CLOSED_STATUSES
         and complaint.complainant_id is not None
-        and may_rate(user, complaint),
+        and may_rate(user, complaint)
+        and not accountability.complaint_rated(complaint=complaint),
         "decide_appeal": appeal is not None and complaint_may(user, complaint, Action.DECIDE_APPEAL, appeal=appeal),
         "reveal": complaint.identity_hidden_from_office and complaint_may(user, complaint, Action.REVEAL_IDENTITY),
     }
