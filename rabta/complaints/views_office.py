@@ -71,7 +71,8 @@ def _invalid() -> DomainError:
 def _reauthenticated(request: HttpRequest, form: forms.Form) -> bool:
     """The password typed again is the signed-in user's (through the sign-in backends, so failures
     count towards the lock-out as at sign-in); an error on the password field otherwise."""
-    user = authenticate(request, username=request.user.email, password=form.cleaned_data["password"])
+    email = getattr(request.user, "email", "")
+    user = authenticate(request, username=email, password=form.cleaned_data["password"])
     if user is None or user.pk != request.user.pk:
         form.add_error("password", _("That is not your password."))
         return False

@@ -43,15 +43,6 @@ def _late(complaint: Complaint, days: int = 1) -> Complaint:
     return Complaint.objects.get(pk=complaint.pk)
 
 
-def _field_error(body: str, field_id: str) -> bool:
-    """The field is marked invalid and the error summary links to it."""
-    return (
-        f'href="#{field_id}' in body
-        and re.search(rf'id="{field_id}[^"]*"[^>]*aria-invalid="true"', body)
-        or (f'href="#{field_id}' in body and "aria-invalid" in body)
-    )
-
-
 # Who may open the staff pages
 
 
