@@ -22,6 +22,7 @@ class InboxFilterForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(_("Any")) + list(Status.choices))
     category = forms.CharField(label=_("Category code"), required=False, max_length=64)
+    office = forms.CharField(label=_("Office code"), required=False, max_length=64)
     priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_blank(_("Any")) + list(Priority.choices))
     due = forms.ChoiceField(
         label=_("Deadline"),

@@ -49,8 +49,6 @@ from rabta.reviews import services as review_services
 from rabta.reviews.models import DecisionReview
 from rabta.reviews.permissions import review_assignable_by, review_decidable_by
 
-STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.OVERSIGHT})
-
 
 def _staff(request: HttpRequest) -> None:
     """Staff pages exist for office staff and oversight only: anyone else is told they do not."""
@@ -101,6 +99,7 @@ def _inbox_filters(request: HttpRequest, form: f.InboxFilterForm) -> selectors.C
     return selectors.ComplaintFilters(
         status=data.get("status") or None,
         category=data.get("category") or None,
+        office=data.get("office") or None,
         priority=data.get("priority") or None,
         overdue=True if data.get("due") == "overdue" else None,
         due_by=due_by,
@@ -189,6 +188,11 @@ def _handled(request: HttpRequest, tracking_number: str) -> Complaint:
     return complaint
 
 
+def may_work_somewhere(user: Any) -> bool:
+    """Officers and supervisors have an inbox; oversight comes to a complaint from its own page."""
+    return bool(set(getattr(user, "roles", set())) & {Role.OFFICER, Role.SUPERVISOR})
+
+
 def _may(user: Any, complaint: Complaint, action: Action, transition: str | None = None) -> bool:
     if transition is not None and complaint.status not in ACTIONS[transition].sources:
         return False
@@ -265,6 +269,7 @@ def _work_page(
         "canned": canned,
         "error": error,
         "revealed": revealed,
+        "from_inbox": may_work_somewhere(user),
         **_deadline_context(),
     }
     return _refused(render(request, "complaints/office/work.html", context), error)

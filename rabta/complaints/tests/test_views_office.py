@@ -455,3 +455,12 @@ def test_no_staff_page_ever_shows_a_hidden_complainants_identity(
         )
         for secret in secrets:
             assert secret not in body, (user, url, secret)
+
+
+def test_inbox_filters_by_office_from_the_supervisors_office_table(verified_client, world, supervisor_a, submit):
+    complaint = submit()
+    client = verified_client(supervisor_a)
+    table = client.get("/en/complaints/escalations/").content.decode().split('id="offices-title"')[1]
+    assert f"?office={world.office_a.code}" in table
+    assert complaint.tracking_number in client.get(INBOX, {"office": world.office_a.code}).content.decode()
+    assert complaint.tracking_number not in client.get(INBOX, {"office": world.head_a.code}).content.decode()
