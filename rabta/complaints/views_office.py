@@ -269,6 +269,8 @@ def _work_page(
         "canned": canned,
         "error": error,
         "revealed": revealed,
+        # The form sent back with its errors: its own summary says what is wrong; the top of the page links to it.
+        "failed": next(iter(given), None) if given and error else None,
         "from_inbox": may_work_somewhere(user),
         **_deadline_context(),
     }
