@@ -59,3 +59,9 @@ def audit_list(*, user: Actor, status: str = OfficerAudit.Status.OPEN) -> list[O
 def audit_get(*, user: Actor, audit_id: int) -> OfficerAudit:
     """One audit within ``user``'s scope, with what its answer shows; 404 otherwise."""
     return get_visible_or_404(OfficerAudit.objects.select_related("complaint", "officer"), user, pk=audit_id)
+
+
+def complaint_rated(*, complaint: Complaint) -> bool:
+    """Whether the handling office has rated this complaint's complainant (once per complaint): the
+    work page offers the rating only until then."""
+    return ResponsibilityRating.objects.filter(complaint=complaint).exists()

@@ -47,6 +47,7 @@ class ComplaintFilters:
     overdue: bool | None = None
     office: str | None = None
     search: str | None = None
+    due_by: datetime | None = None  # open and due to be resolved by then (the inbox's "due today")
     before_id: int | None = None  # keyset pagination: rows with a smaller id than this
 
 
@@ -101,6 +102,8 @@ def _filtered(qs: QuerySet[Complaint], filters: ComplaintFilters) -> QuerySet[Co
         qs = qs.filter(current_office__code=filters.office)
     if filters.overdue:
         qs = qs.filter(status__in=OPEN_STATUSES, resolve_due_at__lt=timezone.now())
+    if filters.due_by:
+        qs = qs.filter(status__in=OPEN_STATUSES, resolve_due_at__lte=filters.due_by)
     if filters.search:
         # Hidden complainants' subjects are searched as the office reads them (scrubbed), so that a
         # search for a name cannot tell an office whose complaint it is.
@@ -573,3 +576,66 @@ def complainant_actions(*, user: Any, complaint: Complaint, now: datetime | None
     if in_window and office is not None and office.parent_id:
         offered.add(Action.APPEAL)
     return frozenset(offered)
+
+
+# Reads for the staff pages (rabta/complaints/views_office.py).
+
+
+def office_backlog(*, user: Any, now: datetime | None = None) -> list[dict[str, Any]]:
+    """The offices whose complaints the user may see (a supervisor: their office and every office
+    below it), each with its open complaints, how many are late and how many are pending more than
+    PENDING_TRACKED_DAYS, most overdue first. One aggregate query; offices with nothing open are
+    not listed."""
+    from django.db.models import Count
+
+    require_office_reader(user, _("Only office staff and oversight see office backlogs."))
+    now = now or timezone.now()
+    rows = (
+        Complaint.objects.visible_to(user)
+        .filter(status__in=OPEN_STATUSES, current_office__isnull=False)
+        .values("current_office__code", "current_office__name", "current_office__name_ur")
+        .annotate(
+            backlog=Count("id"),
+            overdue=Count("id", filter=Q(resolve_due_at__lt=now)),
+            pending_long=Count("id", filter=Q(created_at__lte=now - timedelta(days=PENDING_TRACKED_DAYS))),
+        )
+        .order_by("-overdue", "-backlog", "current_office__code")
+    )
+    return [
+        {
+            "code": row["current_office__code"],
+            "name": row["current_office__name"],
+            "name_ur": row["current_office__name_ur"],
+            "backlog": row["backlog"],
+            "overdue": row["overdue"],
+            "pending_long": row["pending_long"],
+        }
+        for row in rows
+    ]
+
+
+def escalations_to(*, user: Any, limit: int = PAGE_SIZE) -> list[Complaint]:
+    """Open complaints escalated to an office the user works in (a supervisor's or head's desk),
+    most escalated and oldest deadline first, with what a list row shows: one query."""
+    require_office_reader(user, _("Only office staff and oversight see escalations."))
+    offices = user.role_assignments.filter(active=True).exclude(office=None).values("office_id")
+    qs = (
+        Complaint.objects.visible_to(user)
+        .filter(status__in=OPEN_STATUSES, escalated_to__in=offices)
+        .select_related("category", "current_office", "jurisdiction", "complainant")
+        .only(*LIST_FIELDS)
+    )
+    return list(qs.order_by("-escalation_level", "resolve_due_at", "id")[: page_size(limit)])
+
+
+def appeals_waiting(*, user: Any, limit: int = PAGE_SIZE) -> list[Appeal]:
+    """Appeals waiting for a decision on complaints the user may see, oldest first, with their
+    complaint's list fields: one query. Which of them the user may decide is the permission
+    layer's (``complaint_may(..., Action.DECIDE_APPEAL, appeal=...)``)."""
+    require_office_reader(user, _("Only office staff and oversight see appeals."))
+    qs = (
+        Appeal.objects.filter(decided_at__isnull=True, complaint__in=Complaint.objects.visible_to(user).values("pk"))
+        .select_related("assigned_office", "complaint", "complaint__category", "complaint__current_office")
+        .order_by("created_at", "id")
+    )
+    return list(qs[: page_size(limit)])
