@@ -207,3 +207,38 @@ def errors_attach(form: forms.Form, error: DomainError, renamed: dict[str, str] 
         name = renamed.get(field, field)
         for item in items:
             form.add_error(name if name in form.fields else None, item["message"])
+
+
+class OfflineDraftForm(WhatForm, ChoicesForm):
+    """The one-page form of the "Waiting to be sent" page, which the service worker keeps so that a
+    complaint can be written with no connection. Its script keeps the draft on the device and sends
+    it to the JSON API once the connection returns; the page itself never receives it."""
+
+    category = forms.ChoiceField(label=_("Category"), error_messages={"required": _("Choose a category.")})
+    jurisdiction = forms.ChoiceField(
+        label=_("District"),
+        help_text=_("The district where it happened."),
+        error_messages={"required": _("Choose the district.")},
+    )
+    anonymity = forms.ChoiceField(
+        label=_("Who may see that it is you?"),
+        widget=forms.RadioSelect,
+        initial=Anonymity.NAME_HIDDEN_FROM_PUBLIC,
+        # Sent from the account signed in when the connection returns: never fully anonymous, whose
+        # secret token would have to be kept on a device others may use.
+        choices=[(value, Anonymity(value).label) for value in Anonymity.values if value != Anonymity.FULLY_ANONYMOUS],
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        categories: list[tuple[str, str]],
+        districts: list[tuple[str, list[tuple[str, str]]]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._choice("category").choices = [("", _("Choose…")), *categories]
+        self._choice("jurisdiction").choices = [("", _("Choose…")), *districts]
+        for field in self.fields.values():
+            if field.required:
+                field.widget.attrs["required"] = True

@@ -10,6 +10,7 @@ urlpatterns = [
     path("lodge/categories/", views.lodge_categories, name="lodge_categories"),
     path("lodge/places/", views.lodge_places, name="lodge_places"),
     path("mine/", views.mine, name="mine"),
+    path("waiting/", views.waiting, name="waiting"),
     path("<str:tracking_number>/", views.detail, name="detail"),
     path("<str:tracking_number>/message/", views.message_send, name="message"),
     path("<str:tracking_number>/feedback/", views.feedback_give, name="feedback"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rabta.complaints import selectors
@@ -31,6 +32,7 @@ from rabta.complaints.forms import (
     DetailsForm,
     FeedbackForm,
     MessageForm,
+    OfflineDraftForm,
     PlaceForm,
     PrivacyForm,
     ReasonForm,
@@ -426,6 +428,54 @@ def lodge_places(request: HttpRequest) -> HttpResponse:
         initial={"province": province, "district": district, "tehsil": request.GET.get("tehsil", "")}, choices=choices
     )
     return render(request, "complaints/lodge/_places.html", {"form": form})
+
+
+# Waiting to be sent (offline drafts) ------------------------------------------------------------
+
+
+def _districts_by_province(language: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every district, grouped under its province (directly or through a division): two queries."""
+    provinces = {p.pk: p for p in directory.jurisdiction_list(kind=JurisdictionKind.PROVINCE)}
+    grouped: dict[int, list[tuple[str, str]]] = {pk: [] for pk in provinces}
+    for district in directory.jurisdiction_list(kind=JurisdictionKind.DISTRICT):
+        parent = district.parent
+        province_id = district.parent_id if district.parent_id in provinces else (parent.parent_id if parent else None)
+        if province_id in grouped:
+            grouped[province_id].append((district.code, district.localized_name(language)))
+    return [
+        (provinces[pk].localized_name(language), sorted(rows, key=lambda row: row[1]))
+        for pk, rows in grouped.items()
+        if rows
+    ]
+
+
+@require_GET
+@ensure_csrf_cookie
+def waiting(request: HttpRequest) -> HttpResponse:
+    """The "Waiting to be sent" page: a one-page form that works with no connection, and the drafts written
+    on this device (waiting, sent with their tracking numbers, refused with the reason).
+
+    The page holds nothing personal, so the service worker keeps a copy (fetched signed out) and
+    shows it for the lodge page when there is no connection. The drafts themselves live only in the
+    browser (rabta/static/rabta/drafts.js), each with an Idempotency-Key made once when it is saved,
+    and go to POST /api/complaints, which lodges a key once however often it is sent."""
+    language = get_language() or "en"
+    form = OfflineDraftForm(
+        categories=[(c.code, category_label(c, language)) for c in selectors.category_list()],
+        districts=_districts_by_province(language),
+    )
+    texts = {
+        "offline": _("You are offline. What you write is kept on this device and sent when the connection returns."),
+        "online": _("You are online."),
+        "kept": _("Kept on this device. It will be sent as soon as the connection returns."),
+        "sending": _("Sending…"),
+        "sent": _("Sent. Its tracking number is %(number)s."),
+        "retry": _("Not sent yet: the connection or the server failed. It will be tried again."),
+        "sign_in": _("Sign in to send it: it is sent from your account."),
+        "written": _("Written on %(date)s"),
+        "remove": _("Remove"),
+    }
+    return render(request, "complaints/waiting.html", {"form": form, "language": language, "texts": texts})
 
 
 # My complaints and one complaint ---------------------------------------------------------------

@@ -328,3 +328,42 @@ def test_appeal_goes_to_the_senior_office(client, citizen, officer_a, submit):
     )
     assert response.status_code == 302
     assert Complaint.objects.get(pk=complaint.pk).status == Status.APPEALED
+
+
+# Waiting to be sent (offline drafts)
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_waiting_page_offers_every_category_and_district_in_two_reads_and_nothing_personal(
+    client, citizen, categories, language, django_assert_max_num_queries
+):
+    """The service worker keeps a copy of this page: it lists the choices the offline form needs
+    (categories, districts under their provinces) and holds nothing of the reader's."""
+    submit_complaint = complaint_submit(
+        complainant=citizen,
+        category_code="PB-MUN-WATER",
+        jurisdiction_code="PK-PB-LHR",
+        subject="Secret subject",
+        text="No water in Gulberg.",
+        anonymity=Anonymity.NAME_HIDDEN_FROM_PUBLIC,
+    ).complaint
+    client.force_login(citizen)
+    # Session, user, roles (navigation), categories, provinces, districts.
+    with django_assert_max_num_queries(7):
+        response = client.get(f"/{language}/complaints/waiting/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="PB-MUN-WATER"' in body and 'value="CUS-DELAY"' in body
+    assert 'value="PK-PB-LHR"' in body and "<optgroup" in body
+    assert submit_complaint.tracking_number not in body and "Secret subject" not in body
+    assert 'value="fully_anonymous"' not in body  # sent from an account: never fully anonymous
+    assert "csrftoken" in response.cookies  # the script sends the API its token
+    assert "<script>" not in body  # the Content-Security-Policy allows no inline script
+    assert 'src="/static/rabta/drafts.js"' in body
+
+
+def test_service_worker_keeps_the_draft_form_and_shows_it_for_the_lodge_page(client):
+    body = client.get("/sw.js").content.decode()
+    assert '"/en/complaints/waiting/"' in body and '"/ur/complaints/waiting/"' in body
+    assert '{"page": "/ur/complaints/waiting/", "for": "/ur/complaints/lodge/"}' in body
+    assert "/static/rabta/drafts.js" in body
