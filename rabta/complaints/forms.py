@@ -242,3 +242,42 @@ class OfflineDraftForm(WhatForm, ChoicesForm):
         for field in self.fields.values():
             if field.required:
                 field.widget.attrs["required"] = True
+
+
+class AttachmentForm(forms.Form):
+    """A photo or a PDF for a complaint. The form checks only the size, so that a file too large is
+    refused before anything else happens; its type, content and the number of files per complaint
+    are the attachment service's to judge (rabta.complaints.services.attachments)."""
+
+    file = forms.FileField(label=_("A photo or a document"), error_messages={"required": _("Choose a file.")})
+    share_location = forms.BooleanField(
+        required=False,
+        label=_("Keep the place where the photo was taken"),
+        help_text=_("Only if it helps the office find the problem. Otherwise Rabta removes it."),
+    )
+
+    def __init__(
+        self, *args: Any, max_bytes: int, per_complaint: int, hidden: bool, required: bool = True, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        field = self.fields["file"]
+        field.required = required
+        if not required:
+            field.label = _("A photo or a document (if you have one)")
+        field.help_text = _(
+            "A photo (JPEG, PNG or WebP) or a PDF, at most %(mb)s MB; up to %(count)s files per complaint. "
+            "Rabta removes hidden details such as the camera and the time before anyone else sees it."
+        ) % {"mb": max_bytes // (1024 * 1024), "count": per_complaint}
+        field.widget.attrs["accept"] = "image/jpeg,image/png,image/webp,application/pdf"
+        if hidden:
+            # Where the office must not learn who the complainant is, no location is ever kept.
+            del self.fields["share_location"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("Files can be at most %(mb)s MB.") % {"mb": self.max_bytes // (1024 * 1024)}, code="too_large"
+            )
+        return upload

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<str:tracking_number>/feedback/", views.feedback_give, name="feedback"),
     path("<str:tracking_number>/reopen/", views.reopen, name="reopen"),
     path("<str:tracking_number>/appeal/", views.appeal, name="appeal"),
+    path("<str:tracking_number>/files/", views.attachment_add, name="attachment"),
 ]

@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +29,7 @@ from rabta.complaints.choices import OPEN_STATUSES, Anonymity, Channel, Kind
 from rabta.complaints.forms import (
     ANONYMITY_EXPLAINED,
     ATTRIBUTE_PREFIX,
+    AttachmentForm,
     CategoryForm,
     DetailsForm,
     FeedbackForm,
@@ -45,7 +47,7 @@ from rabta.complaints.forms import (
 from rabta.complaints.models import Complaint
 from rabta.complaints.permissions import Action, is_complainant
 from rabta.complaints.privacy import complaint_view
-from rabta.complaints.services import feedback, intake
+from rabta.complaints.services import attachments, feedback, intake
 from rabta.complaints.services import messages as complaint_messages
 from rabta.core.errors import DomainError, NotFound
 from rabta.core.ratelimit import rate_limit
@@ -59,6 +61,21 @@ def _refused(response: HttpResponse, error: DomainError | None) -> HttpResponse:
     if error is not None:
         response.status_code = error.status_code
     return response
+
+
+def _attachment_form(data: Any = None, files: Any = None, *, hidden: bool, required: bool = True) -> AttachmentForm:
+    return AttachmentForm(
+        data,
+        files,
+        max_bytes=attachments.max_bytes(),
+        per_complaint=settings.RABTA_ATTACHMENTS_PER_COMPLAINT,
+        hidden=hidden,
+        required=required,
+    )
+
+
+def _hides_identity(anonymity: str) -> bool:
+    return anonymity in {Anonymity.IDENTITY_HIDDEN_FROM_OFFICE, Anonymity.FULLY_ANONYMOUS}
 
 
 # Track -----------------------------------------------------------------------------------------
@@ -270,7 +287,13 @@ def _summary(draft: dict[str, Any]) -> dict[str, Any]:
 
 
 def _render_step(
-    request: HttpRequest, step: str, draft: dict[str, Any], form: forms.Form | None, *, status: int = 200
+    request: HttpRequest,
+    step: str,
+    draft: dict[str, Any],
+    form: forms.Form | None,
+    *,
+    status: int = 200,
+    attachment_form: AttachmentForm | None = None,
 ) -> HttpResponse:
     context = {
         "step": step,
@@ -285,6 +308,9 @@ def _render_step(
     }
     if step == "review":
         context["summary"] = _summary(draft)
+        context["attachment_form"] = attachment_form or _attachment_form(
+            hidden=_hides_identity(draft.get("anonymity", "")), required=False
+        )
     response = render(request, "complaints/lodge.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -331,6 +357,23 @@ def _submit(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
     anonymity = draft.get("anonymity", "")
     anonymous = anonymity == Anonymity.FULLY_ANONYMOUS
     signed_in = request.user.is_authenticated
+    # A file sent with the review step: a refusal the service can tell before the complaint exists
+    # (too large, a type not allowed, unreadable) keeps the complaint unsent, with the error next
+    # to the file field; a browser cannot keep a chosen file, so the field says to choose it again.
+    attachment_form = _attachment_form(request.POST, request.FILES, hidden=_hides_identity(anonymity), required=False)
+    upload = request.FILES.get("file")
+    data = b""
+    if upload is not None and attachment_form.is_valid():
+        data = upload.read(attachments.max_bytes() + 1)
+        try:
+            attachments.attachment_clean(data, strip_identity=_hides_identity(anonymity), name=upload.name or "")
+        except DomainError as error:
+            errors_attach(attachment_form, error)
+            return _render_step(
+                request, "review", draft, None, status=error.status_code, attachment_form=attachment_form
+            )
+    if attachment_form.errors:
+        return _render_step(request, "review", draft, None, status=400, attachment_form=attachment_form)
     if anonymous:
         rate_limit(request, scope="intake_anonymous")  # by address only: nothing ties it to an account
     else:
@@ -354,6 +397,21 @@ def _submit(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
     except DomainError as error:
         return _submit_refused(request, draft, error)
     complaint = result.complaint
+    if upload is not None and result.created:
+        # The complaint and its file are two services' work: the complaint stands even if the file,
+        # checked above, is refused now, and the complainant is told so.
+        try:
+            attachments.attachment_add(
+                complaint=complaint,
+                uploaded_by=request.user if signed_in and not anonymous else None,
+                name=upload.name or "",
+                data=data,
+                share_location=attachment_form.cleaned_data.get("share_location", False),
+            )
+        except DomainError as error:
+            messages.error(
+                request, _("Your complaint was lodged, but the file was not added: %(why)s") % {"why": error.message}
+            )
     drafts = _drafts(request)
     drafts.pop(draft["id"], None)
     request.session[DRAFTS] = drafts
@@ -530,6 +588,7 @@ def _complaint_page(
         "feedback": FeedbackForm(),
         "reopen": ReasonForm(prefix="reopen"),
         "appeal": ReasonForm(prefix="appeal"),
+        "attachment": _attachment_form(hidden=complaint.identity_hidden_from_office),
         **(forms_given or {}),
     }
     context = {
@@ -622,3 +681,29 @@ def appeal(request: HttpRequest, tracking_number: str) -> HttpResponse:
     return _act(
         request, tracking_number, "appeal", ReasonForm(request.POST, prefix="appeal"), act, {"reasons": "reason"}
     )
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, tracking_number: str) -> HttpResponse:
+    rate_limit(request, scope="uploads", subjects=[str(request.user.pk)])
+    complaint = _own(request, tracking_number)
+    form = _attachment_form(request.POST, request.FILES, hidden=complaint.identity_hidden_from_office)
+    if not form.is_valid():
+        error = DomainError("validation_error", _("Please correct the fields marked below."))
+        return _complaint_page(request, complaint, forms_given={"attachment": form}, error=error)
+    upload = form.cleaned_data["file"]
+    try:
+        attachments.attachment_add(
+            complaint=complaint,
+            uploaded_by=request.user,
+            name=upload.name or "",
+            # One byte over the limit is enough for the service to refuse; no more is read.
+            data=upload.read(attachments.max_bytes() + 1),
+            share_location=form.cleaned_data.get("share_location", False),
+        )
+    except DomainError as error:
+        errors_attach(form, error)
+        return _complaint_page(request, complaint, forms_given={"attachment": form}, error=error)
+    messages.success(request, _("Your file was added to the complaint."))
+    return redirect(reverse("complaints:detail", args=[complaint.tracking_number]) + "#files-title")
