@@ -591,10 +591,19 @@ def _complaint_page(
         "attachment": _attachment_form(hidden=complaint.identity_hidden_from_office),
         **(forms_given or {}),
     }
+    conversation = selectors.complaint_messages(user=user, complaint=complaint)
+    waiting_for_answer = complaint.clock_paused_at is not None
+    if waiting_for_answer and "message" not in (forms_given or {}):
+        # The office asked for information: the message form is the answer, and says so.
+        page_forms["message"].fields["body"].label = _("Your answer to the office")
     context = {
         "complaint": complaint,
         "view": complaint_view(complaint, reader_id=user.pk),
-        "conversation": selectors.complaint_messages(user=user, complaint=complaint),
+        "conversation": conversation,
+        # The office's latest message while it waits for the complainant: the question to answer.
+        "question": next((m for m in reversed(conversation) if m["author"] == "office"), None)
+        if waiting_for_answer
+        else None,
         "timeline": selectors.complaint_timeline(user=user, complaint=complaint),
         "attachments": selectors.complaint_attachments(user=user, complaint=complaint),
         "may_write": Action.WRITE_TO_OFFICE in offered,
@@ -639,8 +648,12 @@ def message_send(request: HttpRequest, tracking_number: str) -> HttpResponse:
     rate_limit(request, scope="messages", subjects=[str(request.user.pk)])
 
     def act(complaint: Complaint, data: dict[str, Any]) -> None:
+        answering = complaint.clock_paused_at is not None
         complaint_messages.complaint_message_send(complaint=complaint, actor=request.user, body=data["body"])
-        messages.success(request, _("Your message was sent to the office."))
+        if answering:  # the message service starts the paused clock again
+            messages.success(request, _("Your answer was sent. The office's deadline runs again from now."))
+        else:
+            messages.success(request, _("Your message was sent to the office."))
 
     return _act(request, tracking_number, "message", MessageForm(request.POST), act, {})
 

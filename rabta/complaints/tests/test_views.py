@@ -463,3 +463,44 @@ def test_a_refused_file_at_review_keeps_the_complaint_unsent_with_the_error_next
     assert response.status_code == 400
     assert 'href="#id_file"' in body and "No water for a week" in body  # the rest is kept
     assert Complaint.objects.count() == 0 and Attachment.objects.count() == 0
+
+
+# Request for information
+
+
+def test_a_question_from_the_office_is_shown_and_the_answer_starts_the_clock_again(
+    client, citizen, officer_a, submit, django_assert_max_num_queries
+):
+    from rabta.complaints.services.clock import complaint_request_information
+
+    complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
+    complaint_request_information(complaint=complaint, actor=officer_a, body="Which street, please?")
+    client.force_login(citizen)
+    url = reverse("complaints:detail", args=[complaint.tracking_number])
+    with django_assert_max_num_queries(12):  # as the page without a question: it reads no more
+        body = client.get(url).content.decode()
+    panel = body[body.index('id="asked-title"') : body.index("What you wrote")]
+    assert "Which street, please?" in panel and 'href="#message"' in panel
+    assert "Your answer to the office" in body
+
+    response = client.post(reverse("complaints:message", args=[complaint.tracking_number]), {"body": "Street 4."})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.clock_paused_at is None
+    assert Event.objects.filter(subject_id=complaint.pk, kind__contains="resumed").exists()
+    body = client.get(url).content.decode()
+    assert 'id="asked-title"' not in body and "deadline runs again" in body
+
+
+def test_an_empty_answer_is_an_error_next_to_the_field_and_the_clock_stays_paused(client, citizen, officer_a, submit):
+    from rabta.complaints.services.clock import complaint_request_information
+
+    complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
+    complaint_request_information(complaint=complaint, actor=officer_a, body="Which street, please?")
+    client.force_login(citizen)
+    response = client.post(reverse("complaints:message", args=[complaint.tracking_number]), {"body": ""})
+    assert response.status_code == 400 and 'href="#id_body"' in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.clock_paused_at is not None
