@@ -48,3 +48,34 @@ def test_complainant_adds_a_file_and_sees_a_refusal_next_to_the_field(page, axe_
     page.wait_for_selector("text=street.png")
     assert Attachment.objects.filter(complaint=complaint).count() == 1
     _checked(page, axe_violations, f"complaint-file-added-{language}")
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_complainant_adds_an_identity_document_and_appeals_a_limit(page, axe_violations, citizen, language):
+    from django.utils import timezone
+
+    from rabta.accountability.models import ComplainantStanding
+
+    standing = ComplainantStanding.objects.create(user=citizen, level="throttled", score=7, updated_at=timezone.now())
+    _sign_in(page, language, citizen)
+    page.goto(f"/{language}/accounts/me/")
+    page.select_option("select[name=document_type]", "cnic")
+    page.fill("input[name=document_number]", "12-34")
+    page.click("#identity button[type=submit]")
+    page.wait_for_selector("#identity #error-summary")
+    assert page.input_value("input[name=document_number]") == "12-34"
+    _checked(page, axe_violations, f"account-error-{language}")
+    page.fill("input[name=document_number]", "35202-1234567-1")
+    page.click("#identity button[type=submit]")
+    page.wait_for_selector("text=****67-1")
+    _checked(page, axe_violations, f"account-{language}")
+
+    page.click(f"a[href='/{language}/accounts/standing/']")
+    page.wait_for_selector("#appeal textarea[name=text]")
+    _checked(page, axe_violations, f"standing-{language}")
+    page.fill("#appeal textarea[name=text]", "My complaints about the water were genuine.")
+    page.click("#appeal button[type=submit]")
+    page.wait_for_selector("#appeal-title")
+    standing.refresh_from_db()
+    assert standing.appeal_open
+    _checked(page, axe_violations, f"standing-appealed-{language}")
