@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", pages.home, name="home"),
     path("offline/", pages.offline, name="offline"),
     path("accounts/", include("rabta.accounts.urls")),
+    path("accounts/", include("rabta.accountability.urls")),
     path("complaints/", include("rabta.complaints.urls")),
     path("directory/", include("rabta.directory.urls")),
     path("trade/tariff/", include("rabta.tariff.urls")),

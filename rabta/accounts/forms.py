@@ -118,3 +118,23 @@ class CodeForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class IdentityForm(forms.Form):
+    """One more identity document on the account page (rabta.accounts.services.identity_add checks it)."""
+
+    document_type = forms.ChoiceField(
+        label=_("Identity document"),
+        choices=[("", _("Choose…")), *DocumentType.choices],
+        error_messages={"required": _("Choose the kind of document.")},
+    )
+    document_number = forms.CharField(
+        label=_("Document number"), max_length=40, error_messages={"required": _("Give the document's number.")}
+    )
+    issuing_country = forms.CharField(
+        label=_("Issuing country (passport)"),
+        required=False,
+        max_length=2,
+        initial="PK",
+        help_text=_("Two-letter code, e.g. PK, GB, CN."),
+    )

@@ -21,14 +21,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rabta.accounts import services
 from rabta.accounts.choices import VerificationChannel
-from rabta.accounts.forms import SERVICE_TO_FORM_FIELD, CodeForm, RegisterForm, registration_subjects_from
+from rabta.accounts.forms import (
+    SERVICE_TO_FORM_FIELD,
+    CodeForm,
+    IdentityForm,
+    RegisterForm,
+    registration_subjects_from,
+)
 from rabta.accounts.models import User
 from rabta.api.errors import status_for
-from rabta.core.errors import DomainError
+from rabta.core.errors import DomainError, error_with_fields, form_invalid
 from rabta.core.ratelimit import RateLimited, rate_limit
 
 
-def _attach_errors(form: RegisterForm | CodeForm, error: DomainError) -> None:
+def _attach_errors(form: RegisterForm | CodeForm | IdentityForm, error: DomainError) -> None:
     for field, problems in (error.fields or {"__all__": [{"message": error.message}]}).items():
         name = SERVICE_TO_FORM_FIELD.get(field, field)
         target = name if name in form.fields else None
@@ -190,10 +196,44 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The identity service names its fields as the API does; the account page's form names them so.
+IDENTITY_FIELDS = {"doc_type": "document_type", "number": "document_number", "issuing_country": "issuing_country"}
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
+    """The account: name, contacts, identity documents (and a form to add one), and the way to the
+    complainant's standing and its appeal."""
+    form = IdentityForm(request.POST if request.method == "POST" else None)
+    error: DomainError | None = None
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.identity_add(
+                    user=request.user,  # type: ignore[arg-type]
+                    document=services.DocumentInput(
+                        data["document_type"], data["document_number"], (data.get("issuing_country") or "PK").upper()
+                    ),
+                )
+            except DomainError as refused:
+                error = refused
+                renamed = error_with_fields(
+                    refused,
+                    {
+                        IDENTITY_FIELDS.get(name.rsplit(".", 1)[-1], name): problems
+                        for name, problems in (refused.fields or {}).items()
+                    },
+                )
+                _attach_errors(form, renamed)
+            else:
+                messages.success(request, _("The document was added. It counts once it is verified."))
+                return redirect("accounts:account")
+        else:
+            error = form_invalid()
     documents = request.user.identity_documents.order_by("doc_type")  # type: ignore[union-attr]
-    return render(request, "accounts/account.html", {"documents": documents})
+    return _status_for(render(request, "accounts/account.html", {"documents": documents, "form": form}), error)
 
 
 def _reverse(name: str) -> str:

@@ -207,3 +207,77 @@ def errors_attach(form: forms.Form, error: DomainError, renamed: dict[str, str] 
         name = renamed.get(field, field)
         for item in items:
             form.add_error(name if name in form.fields else None, item["message"])
+
+
+class OfflineDraftForm(WhatForm, ChoicesForm):
+    """The one-page form of the "Waiting to be sent" page, which the service worker keeps so that a
+    complaint can be written with no connection. Its script keeps the draft on the device and sends
+    it to the JSON API once the connection returns; the page itself never receives it."""
+
+    category = forms.ChoiceField(label=_("Category"), error_messages={"required": _("Choose a category.")})
+    jurisdiction = forms.ChoiceField(
+        label=_("District"),
+        help_text=_("The district where it happened."),
+        error_messages={"required": _("Choose the district.")},
+    )
+    anonymity = forms.ChoiceField(
+        label=_("Who may see that it is you?"),
+        widget=forms.RadioSelect,
+        initial=Anonymity.NAME_HIDDEN_FROM_PUBLIC,
+        # Sent from the account signed in when the connection returns: never fully anonymous, whose
+        # secret token would have to be kept on a device others may use.
+        choices=[(value, Anonymity(value).label) for value in Anonymity.values if value != Anonymity.FULLY_ANONYMOUS],
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        categories: list[tuple[str, str]],
+        districts: list[tuple[str, list[tuple[str, str]]]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._choice("category").choices = [("", _("Choose…")), *categories]
+        self._choice("jurisdiction").choices = [("", _("Choose…")), *districts]
+        for field in self.fields.values():
+            if field.required:
+                field.widget.attrs["required"] = True
+
+
+class AttachmentForm(forms.Form):
+    """A photo or a PDF for a complaint. The form checks only the size, so that a file too large is
+    refused before anything else happens; its type, content and the number of files per complaint
+    are the attachment service's to judge (rabta.complaints.services.attachments)."""
+
+    file = forms.FileField(label=_("A photo or a document"), error_messages={"required": _("Choose a file.")})
+    share_location = forms.BooleanField(
+        required=False,
+        label=_("Keep the place where the photo was taken"),
+        help_text=_("Only if it helps the office find the problem. Otherwise Rabta removes it."),
+    )
+
+    def __init__(
+        self, *args: Any, max_bytes: int, per_complaint: int, hidden: bool, required: bool = True, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        field = self.fields["file"]
+        field.required = required
+        if not required:
+            field.label = _("A photo or a document (if you have one)")
+        field.help_text = _(
+            "A photo (JPEG, PNG or WebP) or a PDF, at most %(mb)s MB; up to %(count)s files per complaint. "
+            "Rabta removes hidden details such as the camera and the time before anyone else sees it."
+        ) % {"mb": max_bytes // (1024 * 1024), "count": per_complaint}
+        field.widget.attrs["accept"] = "image/jpeg,image/png,image/webp,application/pdf"
+        if hidden:
+            # Where the office must not learn who the complainant is, no location is ever kept.
+            del self.fields["share_location"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("Files can be at most %(mb)s MB.") % {"mb": self.max_bytes // (1024 * 1024)}, code="too_large"
+            )
+        return upload

@@ -19,9 +19,11 @@ urlpatterns = [
     path("oversight/audits/<int:audit_id>/", views_office.audit_close, name="audit_close"),
     path("office/<str:tracking_number>/", views_office.work_page, name="work"),
     path("office/<str:tracking_number>/<str:action>/", views_office.work_act, name="work_act"),
+    path("waiting/", views.waiting, name="waiting"),
     path("<str:tracking_number>/", views.detail, name="detail"),
     path("<str:tracking_number>/message/", views.message_send, name="message"),
     path("<str:tracking_number>/feedback/", views.feedback_give, name="feedback"),
     path("<str:tracking_number>/reopen/", views.reopen, name="reopen"),
     path("<str:tracking_number>/appeal/", views.appeal, name="appeal"),
+    path("<str:tracking_number>/files/", views.attachment_add, name="attachment"),
 ]

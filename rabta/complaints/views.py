@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rabta.api.errors import status_for
@@ -28,10 +30,12 @@ from rabta.complaints.choices import OPEN_STATUSES, Anonymity, Channel, Kind
 from rabta.complaints.forms import (
     ANONYMITY_EXPLAINED,
     ATTRIBUTE_PREFIX,
+    AttachmentForm,
     CategoryForm,
     DetailsForm,
     FeedbackForm,
     MessageForm,
+    OfflineDraftForm,
     PlaceForm,
     PrivacyForm,
     ReasonForm,
@@ -44,21 +48,13 @@ from rabta.complaints.forms import (
 from rabta.complaints.models import Complaint
 from rabta.complaints.permissions import Action, is_complainant
 from rabta.complaints.privacy import complaint_view
-from rabta.complaints.services import feedback, intake
+from rabta.complaints.services import attachments, feedback, intake
 from rabta.complaints.services import messages as complaint_messages
-from rabta.core.errors import CoreError, DomainError, NotFound
+from rabta.core.errors import DomainError, NotFound, error_with_fields, form_invalid
 from rabta.core.ratelimit import rate_limit
 from rabta.directory import selectors as directory
 from rabta.directory.choices import JurisdictionKind, OfficeLevel
 from rabta.directory.models import Jurisdiction
-
-
-def _with_fields(error: DomainError, fields: dict[str, list[dict[str, str]]]) -> DomainError:
-    """The same error (class, code, message) with only ``fields``: the part one step of a form shows."""
-    part = type(error).__new__(type(error))  # an exception's copy would call __init__ without its arguments
-    part.__dict__.update(error.__dict__, fields=fields)
-    part.args = error.args
-    return part
 
 
 def _refused(response: HttpResponse, error: DomainError | None) -> HttpResponse:
@@ -66,6 +62,21 @@ def _refused(response: HttpResponse, error: DomainError | None) -> HttpResponse:
     if error is not None:
         response.status_code = status_for(error)
     return response
+
+
+def _attachment_form(data: Any = None, files: Any = None, *, hidden: bool, required: bool = True) -> AttachmentForm:
+    return AttachmentForm(
+        data,
+        files,
+        max_bytes=attachments.max_bytes(),
+        per_complaint=settings.RABTA_ATTACHMENTS_PER_COMPLAINT,
+        hidden=hidden,
+        required=required,
+    )
+
+
+def _hides_identity(anonymity: str) -> bool:
+    return anonymity in {Anonymity.IDENTITY_HIDDEN_FROM_OFFICE, Anonymity.FULLY_ANONYMOUS}
 
 
 # Track -----------------------------------------------------------------------------------------
@@ -277,7 +288,13 @@ def _summary(draft: dict[str, Any]) -> dict[str, Any]:
 
 
 def _render_step(
-    request: HttpRequest, step: str, draft: dict[str, Any], form: forms.Form | None, *, status: int = 200
+    request: HttpRequest,
+    step: str,
+    draft: dict[str, Any],
+    form: forms.Form | None,
+    *,
+    status: int = 200,
+    attachment_form: AttachmentForm | None = None,
 ) -> HttpResponse:
     context = {
         "step": step,
@@ -292,6 +309,9 @@ def _render_step(
     }
     if step == "review":
         context["summary"] = _summary(draft)
+        context["attachment_form"] = attachment_form or _attachment_form(
+            hidden=_hides_identity(draft.get("anonymity", "")), required=False
+        )
     response = render(request, "complaints/lodge.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -338,6 +358,23 @@ def _submit(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
     anonymity = draft.get("anonymity", "")
     anonymous = anonymity == Anonymity.FULLY_ANONYMOUS
     signed_in = request.user.is_authenticated
+    # A file sent with the review step: a refusal the service can tell before the complaint exists
+    # (too large, a type not allowed, unreadable) keeps the complaint unsent, with the error next
+    # to the file field; a browser cannot keep a chosen file, so the field says to choose it again.
+    attachment_form = _attachment_form(request.POST, request.FILES, hidden=_hides_identity(anonymity), required=False)
+    upload = request.FILES.get("file")
+    data = b""
+    if upload is not None and attachment_form.is_valid():
+        data = upload.read(attachments.max_bytes() + 1)
+        try:
+            attachments.attachment_clean(data, strip_identity=_hides_identity(anonymity), name=upload.name or "")
+        except DomainError as error:
+            errors_attach(attachment_form, error)
+            return _render_step(
+                request, "review", draft, None, status=status_for(error), attachment_form=attachment_form
+            )
+    if attachment_form.errors:
+        return _render_step(request, "review", draft, None, status=400, attachment_form=attachment_form)
     if anonymous:
         rate_limit(request, scope="intake_anonymous")  # by address only: nothing ties it to an account
     else:
@@ -361,6 +398,21 @@ def _submit(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
     except DomainError as error:
         return _submit_refused(request, draft, error)
     complaint = result.complaint
+    if upload is not None and result.created:
+        # The complaint and its file are two services' work: the complaint stands even if the file,
+        # checked above, is refused now, and the complainant is told so.
+        try:
+            attachments.attachment_add(
+                complaint=complaint,
+                uploaded_by=request.user if signed_in and not anonymous else None,
+                name=upload.name or "",
+                data=data,
+                share_location=attachment_form.cleaned_data.get("share_location", False),
+            )
+        except DomainError as error:
+            messages.error(
+                request, _("Your complaint was lodged, but the file was not added: %(why)s") % {"why": error.message}
+            )
     drafts = _drafts(request)
     drafts.pop(draft["id"], None)
     request.session[DRAFTS] = drafts
@@ -401,7 +453,7 @@ def _submit_refused(request: HttpRequest, draft: dict[str, Any], error: DomainEr
                 form.add_error(None, problem["message"])
     else:
         form.is_valid()
-        errors_attach(form, _with_fields(error, placed[step]), renamed)
+        errors_attach(form, error_with_fields(error, placed[step]), renamed)
     return _render_step(request, step, draft, form, status=status_for(error))
 
 
@@ -435,6 +487,54 @@ def lodge_places(request: HttpRequest) -> HttpResponse:
         initial={"province": province, "district": district, "tehsil": request.GET.get("tehsil", "")}, choices=choices
     )
     return render(request, "complaints/lodge/_places.html", {"form": form})
+
+
+# Waiting to be sent (offline drafts) ------------------------------------------------------------
+
+
+def _districts_by_province(language: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every district, grouped under its province (directly or through a division): two queries."""
+    provinces = {p.pk: p for p in directory.jurisdiction_list(kind=JurisdictionKind.PROVINCE)}
+    grouped: dict[int, list[tuple[str, str]]] = {pk: [] for pk in provinces}
+    for district in directory.jurisdiction_list(kind=JurisdictionKind.DISTRICT):
+        parent = district.parent
+        province_id = district.parent_id if district.parent_id in provinces else (parent.parent_id if parent else None)
+        if province_id in grouped:
+            grouped[province_id].append((district.code, district.localized_name(language)))
+    return [
+        (provinces[pk].localized_name(language), sorted(rows, key=lambda row: row[1]))
+        for pk, rows in grouped.items()
+        if rows
+    ]
+
+
+@require_GET
+@ensure_csrf_cookie
+def waiting(request: HttpRequest) -> HttpResponse:
+    """The "Waiting to be sent" page: a one-page form that works with no connection, and the drafts written
+    on this device (waiting, sent with their tracking numbers, refused with the reason).
+
+    The page holds nothing personal, so the service worker keeps a copy (fetched signed out) and
+    shows it for the lodge page when there is no connection. The drafts themselves live only in the
+    browser (rabta/static/rabta/drafts.js), each with an Idempotency-Key made once when it is saved,
+    and go to POST /api/complaints, which lodges a key once however often it is sent."""
+    language = get_language() or "en"
+    form = OfflineDraftForm(
+        categories=[(c.code, category_label(c, language)) for c in selectors.category_list()],
+        districts=_districts_by_province(language),
+    )
+    texts = {
+        "offline": _("You are offline. What you write is kept on this device and sent when the connection returns."),
+        "online": _("You are online."),
+        "kept": _("Kept on this device. It will be sent as soon as the connection returns."),
+        "sending": _("Sending…"),
+        "sent": _("Sent. Its tracking number is %(number)s."),
+        "retry": _("Not sent yet: the connection or the server failed. It will be tried again."),
+        "sign_in": _("Sign in to send it: it is sent from your account."),
+        "written": _("Written on %(date)s"),
+        "remove": _("Remove"),
+    }
+    return render(request, "complaints/waiting.html", {"form": form, "language": language, "texts": texts})
 
 
 # My complaints and one complaint ---------------------------------------------------------------
@@ -489,12 +589,22 @@ def _complaint_page(
         "feedback": FeedbackForm(),
         "reopen": ReasonForm(prefix="reopen"),
         "appeal": ReasonForm(prefix="appeal"),
+        "attachment": _attachment_form(hidden=complaint.identity_hidden_from_office),
         **(forms_given or {}),
     }
+    conversation = selectors.complaint_messages(user=user, complaint=complaint)
+    waiting_for_answer = complaint.clock_paused_at is not None
+    if waiting_for_answer and "message" not in (forms_given or {}):
+        # The office asked for information: the message form is the answer, and says so.
+        page_forms["message"].fields["body"].label = _("Your answer to the office")
     context = {
         "complaint": complaint,
         "view": complaint_view(complaint, reader_id=user.pk),
-        "conversation": selectors.complaint_messages(user=user, complaint=complaint),
+        "conversation": conversation,
+        # The office's latest message while it waits for the complainant: the question to answer.
+        "question": next((m for m in reversed(conversation) if m["author"] == "office"), None)
+        if waiting_for_answer
+        else None,
         "timeline": selectors.complaint_timeline(user=user, complaint=complaint),
         "attachments": selectors.complaint_attachments(user=user, complaint=complaint),
         "may_write": Action.WRITE_TO_OFFICE in offered,
@@ -529,7 +639,7 @@ def _act(
         request,
         complaint,
         forms_given={name: form},
-        error=DomainError(CoreError.VALIDATION, _("Please correct the fields marked below.")),
+        error=form_invalid(),
     )
 
 
@@ -539,8 +649,12 @@ def message_send(request: HttpRequest, tracking_number: str) -> HttpResponse:
     rate_limit(request, scope="messages", subjects=[str(request.user.pk)])
 
     def act(complaint: Complaint, data: dict[str, Any]) -> None:
+        answering = complaint.clock_paused_at is not None
         complaint_messages.complaint_message_send(complaint=complaint, actor=request.user, body=data["body"])
-        messages.success(request, _("Your message was sent to the office."))
+        if answering:  # the message service starts the paused clock again
+            messages.success(request, _("Your answer was sent. The office's deadline runs again from now."))
+        else:
+            messages.success(request, _("Your message was sent to the office."))
 
     return _act(request, tracking_number, "message", MessageForm(request.POST), act, {})
 
@@ -581,3 +695,29 @@ def appeal(request: HttpRequest, tracking_number: str) -> HttpResponse:
     return _act(
         request, tracking_number, "appeal", ReasonForm(request.POST, prefix="appeal"), act, {"reasons": "reason"}
     )
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, tracking_number: str) -> HttpResponse:
+    rate_limit(request, scope="uploads", subjects=[str(request.user.pk)])
+    complaint = _own(request, tracking_number)
+    form = _attachment_form(request.POST, request.FILES, hidden=complaint.identity_hidden_from_office)
+    if not form.is_valid():
+        error = form_invalid()
+        return _complaint_page(request, complaint, forms_given={"attachment": form}, error=error)
+    upload = form.cleaned_data["file"]
+    try:
+        attachments.attachment_add(
+            complaint=complaint,
+            uploaded_by=request.user,
+            name=upload.name or "",
+            # One byte over the limit is enough for the service to refuse; no more is read.
+            data=upload.read(attachments.max_bytes() + 1),
+            share_location=form.cleaned_data.get("share_location", False),
+        )
+    except DomainError as error:
+        errors_attach(form, error)
+        return _complaint_page(request, complaint, forms_given={"attachment": form}, error=error)
+    messages.success(request, _("Your file was added to the complaint."))
+    return redirect(reverse("complaints:detail", args=[complaint.tracking_number]) + "#files-title")

@@ -42,7 +42,7 @@ from rabta.complaints.privacy import complaint_view
 from rabta.complaints.services import clock, feedback, routing, work
 from rabta.complaints.services import messages as complaint_messages
 from rabta.complaints.transitions import ACTIONS
-from rabta.core.errors import CoreError, DomainError, NotFound
+from rabta.core.errors import DomainError, NotFound, form_invalid
 from rabta.core.permissions import get_visible_or_404
 from rabta.core.ratelimit import rate_limit
 from rabta.directory import selectors as directory
@@ -65,7 +65,7 @@ def _refused(response: HttpResponse, error: DomainError | None) -> HttpResponse:
 
 
 def _invalid() -> DomainError:
-    return DomainError(CoreError.VALIDATION, _("Please correct the fields marked below."))
+    return form_invalid()
 
 
 def _reauthenticated(request: HttpRequest, form: forms.Form) -> bool:

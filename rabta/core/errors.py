@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any, Self
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 
 class ErrorCode(StrEnum):
@@ -183,3 +184,18 @@ def validation_error_to_domain(exc: ValidationError) -> DomainError:
     first_field, first = next(iter(fields.items()))
     prefix = "" if first_field == "__all__" else f"{first_field}: "
     return DomainError(CoreError.VALIDATION, prefix + first[0]["message"], fields=fields)
+
+
+def form_invalid() -> DomainError:
+    """What a page says above a form whose own checks failed before any service was asked."""
+    return DomainError(CoreError.VALIDATION, gettext("Please correct the fields marked below."))
+
+
+def error_with_fields(error: DomainError, fields: FieldErrors) -> DomainError:
+    """The same error (class, code, message) with other ``fields``: a page shows one form's part of
+    an error, or names the fields as its form does. (``copy.copy`` of an exception calls
+    ``__init__`` without its arguments.)"""
+    part = type(error).__new__(type(error))
+    part.__dict__.update(error.__dict__, fields=fields)
+    part.args = error.args
+    return part

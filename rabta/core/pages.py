@@ -39,6 +39,7 @@ def offline(request: HttpRequest) -> HttpResponse:
 SHELL_ASSETS = (
     "rabta/site.css",
     "rabta/app.js",
+    "rabta/drafts.js",
     "vendor/htmx/htmx.min.js",
     "rabta/icons/icon.svg",
     "rabta/icons/icon-192.png",
@@ -52,11 +53,14 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     static URLs, so a new deployment is a new worker that replaces the old cache."""
     from django.conf import settings
 
-    offline_pages = []
+    offline_pages, draft_pages = [], []
     for code, _name in settings.LANGUAGES:
         with override(code):
             offline_pages.append(reverse("offline"))
-    shell = [static(path) for path in SHELL_ASSETS] + offline_pages
+            # The one-page complaint form that keeps a draft until the connection returns; shown
+            # for the lodge page when there is no connection. It holds nothing personal.
+            draft_pages.append({"page": reverse("complaints:waiting"), "for": reverse("complaints:lodge")})
+    shell = [static(path) for path in SHELL_ASSETS] + offline_pages + [p["page"] for p in draft_pages]
     response = render(
         request,
         "core/sw.js",
@@ -64,6 +68,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             # JSON of URLs we build ourselves: nothing a user sent reaches this script.
             "shell": mark_safe(json.dumps(shell)),  # noqa: S308
             "offline_pages": mark_safe(json.dumps(offline_pages)),  # noqa: S308
+            "draft_pages": mark_safe(json.dumps(draft_pages)),  # noqa: S308
             "version": hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12],
         },
         content_type="text/javascript; charset=utf-8",

@@ -259,3 +259,40 @@ def test_a_complainant_session_has_no_staff_idle_limit(client, citizen, settings
         client.post("/en/accounts/login/", {"username": citizen.email, "password": PASSWORD})
         clock.move_to(start + timedelta(hours=5))
         assert client.get("/en/accounts/me/").status_code == 200
+
+
+def test_account_page_adds_an_identity_document_and_records_it(client, citizen):
+    from rabta.core.models import Event
+
+    client.force_login(citizen)
+    response = client.post("/en/accounts/me/", {"document_type": "cnic", "document_number": "35202-1234567-1"})
+    assert response.status_code == 302
+    assert citizen.identity_documents.filter(doc_type="cnic").count() == 1
+    assert Event.objects.filter(kind="accounts.identity_added", subject_id=citizen.pk).exists()
+    body = client.get("/en/accounts/me/").content.decode()
+    assert "****67-1" in body and "35202-1234567-1" not in body
+
+
+def test_a_bad_document_number_is_shown_next_to_its_field_kept_and_nothing_added(client, citizen):
+    client.force_login(citizen)
+    response = client.post("/en/accounts/me/", {"document_type": "cnic", "document_number": "12-34"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_document_number"' in body and 'value="12-34"' in body
+    assert citizen.identity_documents.count() == 0
+
+
+def test_the_same_kind_of_document_twice_is_refused_next_to_the_kind(client, citizen):
+    from rabta.accounts.services import DocumentInput, identity_add
+
+    identity_add(user=citizen, document=DocumentInput("cnic", "35202-1234567-1"))
+    client.force_login(citizen)
+    response = client.post("/en/accounts/me/", {"document_type": "cnic", "document_number": "35202-7654321-3"})
+    assert response.status_code == 400
+    assert 'href="#id_document_type"' in response.content.decode()
+    assert citizen.identity_documents.count() == 1
+
+
+def test_account_page_leads_to_the_standing_page(client, citizen):
+    client.force_login(citizen)
+    assert 'href="/en/accounts/standing/"' in client.get("/en/accounts/me/").content.decode()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from PIL import Image
 
 from rabta.complaints.choices import Anonymity, Status
-from rabta.complaints.models import Complaint, Message
+from rabta.complaints.models import Attachment, Complaint, Message
 from rabta.complaints.services import work
 from rabta.complaints.services.intake import complaint_submit
 from rabta.core.models import Event
@@ -328,3 +331,176 @@ def test_appeal_goes_to_the_senior_office(client, citizen, officer_a, submit):
     )
     assert response.status_code == 302
     assert Complaint.objects.get(pk=complaint.pk).status == Status.APPEALED
+
+
+# Waiting to be sent (offline drafts)
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_waiting_page_offers_every_category_and_district_in_two_reads_and_nothing_personal(
+    client, citizen, categories, language, django_assert_max_num_queries
+):
+    """The service worker keeps a copy of this page: it lists the choices the offline form needs
+    (categories, districts under their provinces) and holds nothing of the reader's."""
+    submit_complaint = complaint_submit(
+        complainant=citizen,
+        category_code="PB-MUN-WATER",
+        jurisdiction_code="PK-PB-LHR",
+        subject="Secret subject",
+        text="No water in Gulberg.",
+        anonymity=Anonymity.NAME_HIDDEN_FROM_PUBLIC,
+    ).complaint
+    client.force_login(citizen)
+    # Session, user, roles (navigation), categories, provinces, districts.
+    with django_assert_max_num_queries(7):
+        response = client.get(f"/{language}/complaints/waiting/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="PB-MUN-WATER"' in body and 'value="CUS-DELAY"' in body
+    assert 'value="PK-PB-LHR"' in body and "<optgroup" in body
+    assert submit_complaint.tracking_number not in body and "Secret subject" not in body
+    assert 'value="fully_anonymous"' not in body  # sent from an account: never fully anonymous
+    assert "csrftoken" in response.cookies  # the script sends the API its token
+    assert "<script>" not in body  # the Content-Security-Policy allows no inline script
+    assert 'src="/static/rabta/drafts.js"' in body
+
+
+def test_service_worker_keeps_the_draft_form_and_shows_it_for_the_lodge_page(client):
+    body = client.get("/sw.js").content.decode()
+    assert '"/en/complaints/waiting/"' in body and '"/ur/complaints/waiting/"' in body
+    assert '{"page": "/ur/complaints/waiting/", "for": "/ur/complaints/lodge/"}' in body
+    assert "/static/rabta/drafts.js" in body
+
+
+# Files
+
+
+def _png(name: str = "street.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (24, 16), (200, 30, 30)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_a_file_added_on_the_complaint_page_is_stored_and_listed(client, citizen, submit):
+    complaint = submit()
+    client.force_login(citizen)
+    url = reverse("complaints:attachment", args=[complaint.tracking_number])
+    response = client.post(url, {"file": _png()})
+    assert response.status_code == 302
+    assert Attachment.objects.filter(complaint=complaint).count() == 1
+    assert Event.objects.filter(subject_id=complaint.pk, kind__contains="attachment").exists()
+    page = client.get(reverse("complaints:detail", args=[complaint.tracking_number])).content.decode()
+    assert "street.png" in page and 'enctype="multipart/form-data"' in page
+
+
+def test_a_refused_file_is_shown_next_to_the_file_field_and_nothing_is_added(client, citizen, submit):
+    complaint = submit()
+    client.force_login(citizen)
+    url = reverse("complaints:attachment", args=[complaint.tracking_number])
+    response = client.post(url, {"file": SimpleUploadedFile("notes.exe", b"MZ\x90\x00not a picture")})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="error-summary"' in body and 'href="#id_file"' in body
+    assert re.search(r'name="file"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*name="file"', body)
+    assert Attachment.objects.count() == 0
+
+
+def test_a_file_over_the_limit_is_refused_with_the_limit_named(client, citizen, submit, settings):
+    settings.RABTA_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    complaint = submit()
+    client.force_login(citizen)
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1))
+    response = client.post(reverse("complaints:attachment", args=[complaint.tracking_number]), {"file": big})
+    assert response.status_code == 400
+    assert "Files can be at most 1 MB." in response.content.decode()
+    assert Attachment.objects.count() == 0
+
+
+def test_no_file_chosen_is_an_error_next_to_the_field(client, citizen, submit):
+    complaint = submit()
+    client.force_login(citizen)
+    response = client.post(reverse("complaints:attachment", args=[complaint.tracking_number]), {})
+    assert response.status_code == 400 and "Choose a file." in response.content.decode()
+
+
+def test_a_file_cannot_be_added_to_another_persons_complaint(client, other_citizen, submit):
+    complaint = submit()
+    client.force_login(other_citizen)
+    response = client.post(reverse("complaints:attachment", args=[complaint.tracking_number]), {"file": _png()})
+    assert response.status_code == 404 and Attachment.objects.count() == 0
+
+
+def test_a_hidden_complainant_is_not_offered_to_keep_a_photos_location(client, citizen, submit):
+    shown = submit()
+    hidden = submit(anonymity=Anonymity.IDENTITY_HIDDEN_FROM_OFFICE)
+    client.force_login(citizen)
+    assert (
+        'name="share_location"'
+        in client.get(reverse("complaints:detail", args=[shown.tracking_number])).content.decode()
+    )
+    page = client.get(reverse("complaints:detail", args=[hidden.tracking_number])).content.decode()
+    assert 'name="file"' in page and 'name="share_location"' not in page
+
+
+def test_a_file_sent_with_the_review_step_is_attached_to_the_new_complaint(client, citizen, categories):
+    client.force_login(citizen)
+    draft, review = _lodge_to_review(client)
+    assert 'name="file"' in review.content.decode()
+    response = client.post(LODGE, {"draft": draft, "step": "review", "action": "submit", "file": _png()})
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert Attachment.objects.filter(complaint=complaint).count() == 1
+
+
+def test_a_refused_file_at_review_keeps_the_complaint_unsent_with_the_error_next_to_the_field(
+    client, citizen, categories
+):
+    client.force_login(citizen)
+    draft, _review = _lodge_to_review(client)
+    bad = SimpleUploadedFile("photo.jpg", b"this is not a photo at all")
+    response = client.post(LODGE, {"draft": draft, "step": "review", "action": "submit", "file": bad})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_file"' in body and "No water for a week" in body  # the rest is kept
+    assert Complaint.objects.count() == 0 and Attachment.objects.count() == 0
+
+
+# Request for information
+
+
+def test_a_question_from_the_office_is_shown_and_the_answer_starts_the_clock_again(
+    client, citizen, officer_a, submit, django_assert_max_num_queries
+):
+    from rabta.complaints.services.clock import complaint_request_information
+
+    complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
+    complaint_request_information(complaint=complaint, actor=officer_a, body="Which street, please?")
+    client.force_login(citizen)
+    url = reverse("complaints:detail", args=[complaint.tracking_number])
+    with django_assert_max_num_queries(12):  # as the page without a question: it reads no more
+        body = client.get(url).content.decode()
+    panel = body[body.index('id="asked-title"') : body.index("What you wrote")]
+    assert "Which street, please?" in panel and 'href="#message"' in panel
+    assert "Your answer to the office" in body
+
+    response = client.post(reverse("complaints:message", args=[complaint.tracking_number]), {"body": "Street 4."})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.clock_paused_at is None
+    assert Event.objects.filter(subject_id=complaint.pk, kind__contains="resumed").exists()
+    body = client.get(url).content.decode()
+    assert 'id="asked-title"' not in body and "deadline runs again" in body
+
+
+def test_an_empty_answer_is_an_error_next_to_the_field_and_the_clock_stays_paused(client, citizen, officer_a, submit):
+    from rabta.complaints.services.clock import complaint_request_information
+
+    complaint = submit()
+    work.complaint_acknowledge(complaint=complaint, actor=officer_a)
+    complaint_request_information(complaint=complaint, actor=officer_a, body="Which street, please?")
+    client.force_login(citizen)
+    response = client.post(reverse("complaints:message", args=[complaint.tracking_number]), {"body": ""})
+    assert response.status_code == 400 and 'href="#id_body"' in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.clock_paused_at is not None
