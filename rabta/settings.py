@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "rabta.accountability",
     "rabta.customs",
     "rabta.tariff",
+    "rabta.risk",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Risk rules, models and lane decisions (the tables come with the lane-selection work)."""
