@@ -29,7 +29,7 @@ SUBJECT_MAX_LENGTH = 200
 
 class Category(TimeStampedModel):
     """A category of complaint, in a tree per department. ``attributes`` lists the extra typed
-    fields the category asks for: ``[{"name", "label", "type": text|number|date|choice|declaration_number,
+    fields the category asks for: ``[{"name", "label", "type": text|longtext|number|date|choice|multichoice|declaration_number,
     "required": bool, "choices": [...]}]``."""
 
     department = models.ForeignKey("directory.Department", on_delete=models.PROTECT, related_name="categories")
