@@ -289,6 +289,8 @@ class Complaint(TimeStampedModel):
             models.Index(fields=["current_office", "-id"], name="cmp_inbox_all_idx"),
             # complainant's own list: WHERE complainant_id = %s ORDER BY created_at DESC
             models.Index(fields=["complainant", "-created_at"], name="cmp_own_idx"),
+            # public lists by time (Open311 requests): WHERE created_at BETWEEN %s AND %s ORDER BY created_at DESC
+            models.Index(fields=["-created_at"], name="cmp_created_idx"),
             # escalation sweep: WHERE next_escalation_at <= now (only rows with something due)
             models.Index(
                 fields=["next_escalation_at"],

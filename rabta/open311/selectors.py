@@ -115,44 +115,45 @@ def _listed(complaint: Complaint) -> bool:
     return services_offered().filter(category_id=complaint.category_id).exists()
 
 
-def _public(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    """Complaints of listed services only, with what ``request_row`` reads and nothing about the
-    complainant."""
-    return (
-        qs.filter(category__open311_service__listed=True, category__active=True)
-        .select_related("category", "current_office", "jurisdiction", "open311_filing")
-        .only(
-            "id",
-            "tracking_number",
-            "status",
-            "outcome",
-            "reject_reason",
-            "created_at",
-            "updated_at",
-            "resolved_at",
-            "closed_at",
-            "resolve_due_at",
-            "category__code",
-            "category__name",
-            "category__name_ur",
-            "current_office__name",
-            "current_office__name_ur",
-            "jurisdiction__code",
-            "jurisdiction__name",
-            "jurisdiction__name_ur",
-            "open311_filing__published_description",
-            "open311_filing__published_latitude",
-            "open311_filing__published_longitude",
-            "open311_filing__media_url",
-        )
-    )
+# The columns a GET reads, and nothing about the complainant: ``request_row`` can only show these.
+PUBLIC_COLUMNS = (
+    "id",
+    "tracking_number",
+    "status",
+    "outcome",
+    "reject_reason",
+    "created_at",
+    "updated_at",
+    "resolved_at",
+    "closed_at",
+    "resolve_due_at",
+    "category__code",
+    "category__name",
+    "category__name_ur",
+    "current_office__name",
+    "current_office__name_ur",
+    "jurisdiction__code",
+    "jurisdiction__name",
+    "jurisdiction__name_ur",
+    "open311_filing__id",
+    "open311_filing__published_description",
+    "open311_filing__published_latitude",
+    "open311_filing__published_longitude",
+    "open311_filing__media_url",
+)
 
 
-def request_get(service_request_id: str) -> Complaint:
-    complaint = _public(Complaint.objects.filter(tracking_number=(service_request_id or "").strip().upper())).first()
-    if complaint is None:
+def _public(qs: QuerySet[Complaint]) -> QuerySet[Complaint, dict[str, Any]]:
+    """Complaints of listed services only, as rows of ``PUBLIC_COLUMNS`` (plain values: a page of a
+    thousand costs no model instances)."""
+    return qs.filter(category__open311_service__listed=True, category__active=True).values(*PUBLIC_COLUMNS)
+
+
+def request_get(service_request_id: str) -> dict[str, Any]:
+    row = _public(Complaint.objects.filter(tracking_number=(service_request_id or "").strip().upper())).first()
+    if row is None:
         raise not_found("service_request_id", Open311Error.REQUEST_UNKNOWN, _("There is no such service request."))
-    return complaint
+    return row
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def window(start: datetime | None, end: datetime | None, *, now: datetime | None
     return now - timedelta(days=WINDOW_DAYS), now
 
 
-def requests_search(query: RequestQuery) -> list[Complaint]:
+def requests_search(query: RequestQuery) -> list[dict[str, Any]]:
     """Service requests, newest first. ``ids`` overrides every other filter (GeoReport v2)."""
     qs = _public(Complaint.objects.all())
     if query.ids:
@@ -211,56 +212,50 @@ def _when(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
-def _name(obj: Any, language: str) -> str | None:
-    if obj is None:
-        return None
-    local = obj.name_ur if language == "ur" else ""
-    return str(local or obj.name) or None
+def _local(row: dict[str, Any], prefix: str, language: str) -> str | None:
+    return (row[f"{prefix}__name_ur"] if language == "ur" else "") or row[f"{prefix}__name"] or None
 
 
-def request_status(complaint: Complaint) -> str:
-    return RequestStatus.CLOSED if complaint.status in CLOSED else RequestStatus.OPEN
+def request_status(status: str) -> str:
+    return RequestStatus.CLOSED if status in CLOSED else RequestStatus.OPEN
 
 
-def status_notes(complaint: Complaint) -> str | None:
-    if complaint.status == Status.REJECTED and complaint.reject_reason:
-        return str(RejectReason(complaint.reject_reason).label)
-    if complaint.status in CLOSED and complaint.outcome:
-        return str(Outcome(complaint.outcome).label)
-    return str(Status(complaint.status).label)
+def status_notes(row: dict[str, Any]) -> str | None:
+    if row["status"] == Status.REJECTED and row["reject_reason"]:
+        return str(RejectReason(row["reject_reason"]).label)
+    if row["status"] in CLOSED and row["outcome"]:
+        return str(Outcome(row["outcome"]).label)
+    return str(Status(row["status"]).label)
 
 
-def _filing(complaint: Complaint) -> Filing | None:
-    try:
-        return complaint.open311_filing
-    except Filing.DoesNotExist:
-        return None
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
-def request_row(complaint: Complaint, *, language: str = "en") -> dict[str, Any]:
-    """A complaint as GeoReport v2's ``request``; every identifier a string."""
-    filing = _filing(complaint)
-    closed = complaint.status in CLOSED
+def request_row(row: dict[str, Any], *, language: str = "en") -> dict[str, Any]:
+    """A complaint (a row of ``PUBLIC_COLUMNS``) as GeoReport v2's ``request``; every identifier a
+    string. The description, coordinates and media are the filing's published ones, or none."""
+    filed = row["open311_filing__id"] is not None
+    closed = row["status"] in CLOSED
+    updated = (row["closed_at"] or row["resolved_at"] or row["updated_at"]) if closed else row["updated_at"]
     return {
-        "service_request_id": complaint.tracking_number,
-        "status": request_status(complaint),
-        "status_notes": status_notes(complaint),
-        "service_name": _name(complaint.category, language),
-        "service_code": complaint.category.code,
-        "description": (filing.published_description or None) if filing else None,
-        "agency_responsible": _name(complaint.current_office, language),
+        "service_request_id": row["tracking_number"],
+        "status": request_status(row["status"]),
+        "status_notes": status_notes(row),
+        "service_name": _local(row, "category", language),
+        "service_code": row["category__code"],
+        "description": (row["open311_filing__published_description"] or None) if filed else None,
+        "agency_responsible": _local(row, "current_office", language) if row["current_office__name"] else None,
         "service_notice": None,
-        "requested_datetime": _when(complaint.created_at),
-        "updated_datetime": _when(
-            (complaint.closed_at or complaint.resolved_at or complaint.updated_at) if closed else complaint.updated_at
-        ),
-        "expected_datetime": _when(complaint.resolve_due_at),
-        "address": _name(complaint.jurisdiction, language),
-        "address_id": complaint.jurisdiction.code,
+        "requested_datetime": _when(row["created_at"]),
+        "updated_datetime": _when(updated),
+        "expected_datetime": _when(row["resolve_due_at"]),
+        "address": _local(row, "jurisdiction", language),
+        "address_id": row["jurisdiction__code"],
         "zipcode": None,
-        "lat": float(filing.published_latitude) if filing and filing.published_latitude is not None else None,
-        "long": float(filing.published_longitude) if filing and filing.published_longitude is not None else None,
-        "media_url": (filing.media_url or None) if filing else None,
+        "lat": _number(row["open311_filing__published_latitude"]) if filed else None,
+        "long": _number(row["open311_filing__published_longitude"]) if filed else None,
+        "media_url": (row["open311_filing__media_url"] or None) if filed else None,
     }
 
 
@@ -336,24 +331,22 @@ def updates_since(*, start: datetime | None, end: datetime | None, limit: int = 
         .order_by("occurred_at", "id")
         .only("id", "kind", "subject_id", "occurred_at", "data")[: limit * 2]
     )
-    complaints = {
-        str(c.pk): c
-        for c in _public(Complaint.objects.filter(pk__in={int(e.subject_id) for e in events if e.subject_id.isdigit()}))
-    }
+    ids = {int(e.subject_id) for e in events if e.subject_id.isdigit()}
+    complaints = {str(row["id"]): row for row in _public(Complaint.objects.filter(pk__in=ids))}
     rows: list[dict[str, Any]] = []
     for event in events:
         complaint = complaints.get(event.subject_id)
         if complaint is None:
             continue
         status = UPDATE_KINDS[ComplaintsEvent(event.kind)]
-        if event.kind == ComplaintsEvent.RESOLVED and complaint.outcome in OUTCOME_STATUS:
-            status = OUTCOME_STATUS[Outcome(complaint.outcome)]
-        if event.kind == ComplaintsEvent.REJECTED and complaint.reject_reason in REJECT_STATUS:
-            status = REJECT_STATUS[RejectReason(complaint.reject_reason)]
+        if event.kind == ComplaintsEvent.RESOLVED and complaint["outcome"] in OUTCOME_STATUS:
+            status = OUTCOME_STATUS[Outcome(complaint["outcome"])]
+        if event.kind == ComplaintsEvent.REJECTED and complaint["reject_reason"] in REJECT_STATUS:
+            status = REJECT_STATUS[RejectReason(complaint["reject_reason"])]
         rows.append(
             {
                 "update_id": str(event.pk),
-                "service_request_id": complaint.tracking_number,
+                "service_request_id": complaint["tracking_number"],
                 "status": str(status),
                 "updated_datetime": _when(event.occurred_at),
                 "description": str(UPDATE_TEXT[ComplaintsEvent(event.kind)]),
