@@ -62,6 +62,7 @@ def _prepare(ctx: Context) -> dict[str, Any]:
         pairs.append(pair)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE complaints_complaint")
+        cursor.execute("ANALYZE open311_service")
     busiest = (
         Complaint.objects.values_list("category__code", flat=True).order_by("category__code").distinct().first()
     )
