@@ -73,7 +73,7 @@ def _check_attributes(
         name = spec["name"]
         value = attributes.get(name)
         key = f"attributes.{name}"
-        if value in (None, ""):
+        if value in (None, "") or value == []:
             if spec.get("required"):
                 fields.setdefault(key, []).append(
                     {"code": ComplaintsError.ATTRIBUTE_MISSING, "message": _("This category needs this detail.")}
@@ -87,13 +87,22 @@ def _check_attributes(
                     raise ValueError
             elif kind == "date":
                 value = date.fromisoformat(str(value)).isoformat()
+            elif kind == "multichoice":
+                # Several of the choices (Open311's multivaluelist): a list, each one offered.
+                if (
+                    not isinstance(value, list)
+                    or not value
+                    or any(item not in spec.get("choices", []) for item in value)
+                ):
+                    raise ValueError
+                value = list(dict.fromkeys(value))
             elif (kind == "choice" and value not in spec.get("choices", [])) or (
                 kind == "declaration_number" and not re.fullmatch(r"[A-Z0-9\-/]{6,40}", str(value).upper())
             ):
                 raise ValueError
             else:
                 if isinstance(value, (dict, list)) or text_problem(
-                    str(value), max_length=ATTRIBUTE_TEXT_MAX_LENGTH, multiline=False
+                    str(value), max_length=ATTRIBUTE_TEXT_MAX_LENGTH, multiline=kind == "longtext"
                 ):
                     raise ValueError
                 value = str(value)
