@@ -63,9 +63,7 @@ def _prepare(ctx: Context) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE complaints_complaint")
         cursor.execute("ANALYZE open311_service")
-    busiest = (
-        Complaint.objects.values_list("category__code", flat=True).order_by("category__code").distinct().first()
-    )
+    busiest = Complaint.objects.values_list("category__code", flat=True).order_by("category__code").distinct().first()
     return {"pairs": pairs, "service_code": busiest}
 
 
@@ -113,7 +111,9 @@ def open311_benchmark(ctx: Context) -> list[Figure]:
             return ("POST", "/open311/v2/requests.json", body, {"Content-Type": "application/x-www-form-urlencoded"})
 
         posted = (
-            run_load(port=server.port, factory=filing, clients=ctx.clients, duration_s=ctx.duration_s, warmup_s=ctx.warmup_s)
+            run_load(
+                port=server.port, factory=filing, clients=ctx.clients, duration_s=ctx.duration_s, warmup_s=ctx.warmup_s
+            )
             if pairs
             else None
         )
