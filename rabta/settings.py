@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "rabta.customs",
     "rabta.tariff",
     "rabta.risk",
+    "rabta.intelligence",
 ]
 
 MIDDLEWARE = [
