@@ -85,3 +85,38 @@ def normalise(text: str) -> str:
     for pattern, replacement in _LATIN_FOLDS:
         text = pattern.sub(replacement, text)
     return " ".join(_SPACES.sub(" ", text).split())
+
+
+# --- Similarity for likely duplicates -------------------------------------------------------------
+# Character trigrams of each normalised word (padded with a space at both ends, so that word starts
+# and ends count), compared as sets. Spelling variants that survive ``normalise`` ("nahi"/"nahin")
+# still share most of their trigrams, and the same measure works in any script.
+NGRAM = 3
+RECENCY_WEIGHT = 0.2  # at most this share of the score comes from being recent
+RECENCY_HALF_LIFE_DAYS = 30.0
+
+
+def char_ngrams(text: str, n: int = NGRAM) -> frozenset[str]:
+    """The set of character n-grams of the normalised words of ``text`` (empty for blank text)."""
+    grams: set[str] = set()
+    for word in normalise(text).split():
+        padded = f" {word} "
+        if len(padded) <= n:
+            grams.add(padded)
+        else:
+            grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return frozenset(grams)
+
+
+def ngram_similarity(mine: frozenset[str], theirs: frozenset[str]) -> float:
+    """Jaccard similarity of two n-gram sets, 0..1 (0 when either is empty)."""
+    if not mine or not theirs:
+        return 0.0
+    return len(mine & theirs) / len(mine | theirs)
+
+
+def duplicate_score(similarity: float, *, age_days: float) -> float:
+    """Text similarity discounted by age: an earlier complaint filed today keeps the full score, one
+    ``RECENCY_HALF_LIFE_DAYS`` old loses half of ``RECENCY_WEIGHT``; newer is likelier the same problem."""
+    recency = 0.5 ** (max(age_days, 0.0) / RECENCY_HALF_LIFE_DAYS)
+    return similarity * (1.0 - RECENCY_WEIGHT + RECENCY_WEIGHT * recency)
