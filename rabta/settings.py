@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "rabta.tariff",
     "rabta.risk",
     "rabta.open311",
+    "rabta.scorecards",
 ]
 
 MIDDLEWARE = [
