@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from rabta.core.errors import DomainError
+from rabta.directory.models import Government
 from rabta.scorecards.errors import ScorecardsError
 from rabta.scorecards.models import COUNTERS, DAY_BUCKETS, DailyRollup
 
@@ -113,3 +114,30 @@ def office_measures(*, office_ids: Iterable[int], start: date, end: date) -> dic
     zero = dict.fromkeys(COUNTERS, 0)
     found = {row["office_id"]: {name: row[f"sum_{name}"] or 0 for name in COUNTERS} for row in rows}
     return {pk: Measures(counts=found.get(pk, zero)) for pk in ids}
+
+
+@dataclass(frozen=True)
+class GovernmentMeasures:
+    code: str
+    name: str
+    measures: Measures
+
+
+def government_measures(*, start: date, end: date) -> list[GovernmentMeasures]:
+    """The measures of every government from ``start`` to ``end`` (both days included), in the
+    directory's order: one query for the sums, one for the governments (those with nothing to
+    count are listed too, with zeros)."""
+    _check_range(start, end)
+    key = "office__department__government_id"
+    rows = (
+        DailyRollup.objects.filter(day__gte=start, day__lte=end)
+        .values(key)
+        .annotate(**{f"sum_{name}": Sum(name) for name in COUNTERS})
+        .order_by()
+    )
+    found = {row[key]: {name: row[f"sum_{name}"] or 0 for name in COUNTERS} for row in rows}
+    zero = dict.fromkeys(COUNTERS, 0)
+    return [
+        GovernmentMeasures(code=code, name=name, measures=Measures(counts=found.get(pk, zero)))
+        for pk, code, name in Government.objects.order_by("code").values_list("pk", "code", "name")
+    ]
