@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "rabta.risk",
     "rabta.open311",
     "rabta.intelligence",
+    "rabta.scorecards",
 ]
 
 MIDDLEWARE = [
