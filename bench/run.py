@@ -76,6 +76,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "crash": [("acknowledged_lost", "complaints"), ("idempotent_duplicates", "complaints")],
     "declarations": [("declaration_import_rows_per_s", "rows/s")],
     "tariff": [("tariff_search_p95_ms", "ms"), ("tariff_search_p50_ms", "ms"), ("tariff_search_selector_p95_ms", "ms")],
+    "open311": [("open311_get_p95_ms", "ms"), ("open311_get_p50_ms", "ms"), ("open311_post_rps", "requests/s")],
 }
 BENCHMARKS = tuple(EXPECTED)
 
@@ -129,6 +130,8 @@ BENCH_RATE_LIMITS = {
     "intake_anonymous": "1000000000/h",
     "messages": "1000000000/h:1000000000/h",
     "uploads": "1000000000/h:1000000000/h",
+    "open311": "1000000000/h:1000000000/h",
+    "open311_read": "1000000000/h",
 }
 
 
@@ -331,6 +334,7 @@ def run_one(name: str, ctx: Context) -> list[Figure]:
         "crash": _lazy("bench.crash", "crash_benchmark"),
         "declarations": _lazy("bench.declarations", "declarations_benchmark"),
         "tariff": _lazy("bench.tariff", "tariff_benchmark"),
+        "open311": _lazy("bench.open311", "open311_benchmark"),
     }
     say(f"== {name}")
     if ctx.broker:

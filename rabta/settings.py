@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "rabta.customs",
     "rabta.tariff",
     "rabta.risk",
+    "rabta.open311",
+    "rabta.intelligence",
+    "rabta.scorecards",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +193,9 @@ RABTA_RATE_LIMITS = rate_limits_from_env(
         "registration": {"address": "20/h", "subject": "5/h"},
         "verification": {"address": "60/h", "subject": "10/h"},
         "anonymous_tracking": {"address": "120/h"},
+        # Open311: per client application (its api_key), and reads per address.
+        "open311": {"address": "6000/h", "subject": "3000/h"},
+        "open311_read": {"address": "3600/h"},
     },
 )
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("metrics", core_views.metrics, name="metrics"),
     path("api/", api.urls),
+    path("open311/v2/", include("rabta.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # At the root, so the service worker's scope is the whole site.
     path("sw.js", pages.service_worker, name="service_worker"),

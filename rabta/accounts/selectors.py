@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
 from rabta.accounts.models import RoleAssignment, User
-from rabta.accounts.validators import normalize_login
+from rabta.accounts.validators import normalize_email, normalize_login, normalize_phone
 from rabta.core.crypto import lookup_hash
 
 # How many accounts one email address or phone number may stand for at sign-in. An identifier is
@@ -49,3 +52,22 @@ def user_role_assignments(user: User) -> list[RoleAssignment]:
     """The user's active role assignments with their office and government, as the account page
     and /api/accounts/me describe them."""
     return list(user.role_assignments.filter(active=True).select_related("office", "government"))
+
+
+def verified_holder(*, email: str = "", phone: str = "") -> User | None:
+    """The account that has *verified* this email address or phone number (any spelling), if one
+    has: an identifier is someone's only once they proved they hold it, so an unverified claim
+    matches nothing. Used where another system names a person by their contacts (Open311); the
+    answer is for the caller alone, never to be confirmed to whoever sent the contacts."""
+    candidates: list[Q] = []
+    if email:
+        with contextlib.suppress(ValidationError):
+            candidates.append(identifier_filter("email", normalize_email(email)) & Q(email_verified_at__isnull=False))
+    if phone:
+        with contextlib.suppress(ValidationError):
+            candidates.append(identifier_filter("phone", normalize_phone(phone)) & Q(phone_verified_at__isnull=False))
+    for condition in candidates:
+        holder = User.objects.filter(condition, is_active=True).first()
+        if holder is not None:
+            return holder
+    return None

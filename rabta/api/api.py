@@ -194,6 +194,7 @@ def register_routers() -> None:
     api.add_router("/accountability", accountability_router)
     api.add_router("/customs", "rabta.customs.api.router")
     api.add_router("/tariff", "rabta.tariff.api.router")
+    api.add_router("/scorecards", "rabta.scorecards.api.router")
 
 
 register_routers()

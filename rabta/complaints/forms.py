@@ -114,6 +114,15 @@ class DetailsForm(forms.Form):
                 field = forms.ChoiceField(
                     label=label, required=required, choices=[("", _("Choose…"))] + [(c, c) for c in spec["choices"]]
                 )
+            elif kind == "multichoice":
+                field = forms.MultipleChoiceField(
+                    label=label,
+                    required=required,
+                    choices=[(c, c) for c in spec["choices"]],
+                    widget=forms.CheckboxSelectMultiple,
+                )
+            elif kind == "longtext":
+                field = forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 4}))
             elif kind == "date":
                 field = forms.CharField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
             elif kind == "number":

@@ -29,7 +29,7 @@ SUBJECT_MAX_LENGTH = 200
 
 class Category(TimeStampedModel):
     """A category of complaint, in a tree per department. ``attributes`` lists the extra typed
-    fields the category asks for: ``[{"name", "label", "type": text|number|date|choice|declaration_number,
+    fields the category asks for: ``[{"name", "label", "type": text|longtext|number|date|choice|multichoice|declaration_number,
     "required": bool, "choices": [...]}]``."""
 
     department = models.ForeignKey("directory.Department", on_delete=models.PROTECT, related_name="categories")
@@ -289,6 +289,8 @@ class Complaint(TimeStampedModel):
             models.Index(fields=["current_office", "-id"], name="cmp_inbox_all_idx"),
             # complainant's own list: WHERE complainant_id = %s ORDER BY created_at DESC
             models.Index(fields=["complainant", "-created_at"], name="cmp_own_idx"),
+            # public lists by time (Open311 requests): WHERE created_at BETWEEN %s AND %s ORDER BY created_at DESC
+            models.Index(fields=["-created_at"], name="cmp_created_idx"),
             # escalation sweep: WHERE next_escalation_at <= now (only rows with something due)
             models.Index(
                 fields=["next_escalation_at"],

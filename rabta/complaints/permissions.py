@@ -170,6 +170,11 @@ def require_office_reader(user: Actor, message: str) -> None:
         raise not_allowed(message)
 
 
+def has_inbox(user: Actor) -> bool:
+    """Officers and supervisors work from an inbox; oversight comes to a complaint from its own page."""
+    return bool(user_roles(user) & {Role.OFFICER, Role.SUPERVISOR})
+
+
 def may_oversee(user: Actor) -> bool:
     """Oversight's reading of a complaint (its timeline's oversight-only events)."""
     return Role.OVERSIGHT in user_roles(user)

@@ -29,7 +29,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rabta.accountability import selectors as accountability
 from rabta.accountability import services as accountability_services
 from rabta.accountability.permissions import may_rate
-from rabta.accounts.roles import Role
 from rabta.api.errors import status_for
 from rabta.complaints import forms_office as f
 from rabta.complaints import selectors
@@ -37,7 +36,14 @@ from rabta.complaints.choices import CLOSED_STATUSES, OPEN_STATUSES
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.forms import errors_attach
 from rabta.complaints.models import Complaint
-from rabta.complaints.permissions import Action, complaint_may, is_complainant, may_read_office_lists
+from rabta.complaints.permissions import (
+    Action,
+    complaint_may,
+    has_inbox,
+    is_complainant,
+    may_oversee,
+    may_read_office_lists,
+)
 from rabta.complaints.privacy import complaint_view
 from rabta.complaints.services import clock, feedback, routing, work
 from rabta.complaints.services import messages as complaint_messages
@@ -190,11 +196,6 @@ def _handled(request: HttpRequest, tracking_number: str) -> Complaint:
     return complaint
 
 
-def may_work_somewhere(user: Any) -> bool:
-    """Officers and supervisors have an inbox; oversight comes to a complaint from its own page."""
-    return bool(set(getattr(user, "roles", set())) & {Role.OFFICER, Role.SUPERVISOR})
-
-
 def _may(user: Any, complaint: Complaint, action: Action, transition: str | None = None) -> bool:
     if transition is not None and complaint.status not in ACTIONS[transition].sources:
         return False
@@ -273,7 +274,7 @@ def _work_page(
         "revealed": revealed,
         # The form sent back with its errors: its own summary says what is wrong; the top of the page links to it.
         "failed": next(iter(given), None) if given and error else None,
-        "from_inbox": may_work_somewhere(user),
+        "from_inbox": has_inbox(user),
         **_deadline_context(),
     }
     return _refused(render(request, "complaints/office/work.html", context), error)
@@ -510,7 +511,7 @@ def _oversight_page(
 
 
 def _overseer(request: HttpRequest) -> None:
-    if Role.OVERSIGHT not in set(getattr(request.user, "roles", set())):
+    if not may_oversee(request.user):
         raise Http404
 
 

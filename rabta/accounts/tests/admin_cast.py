@@ -199,6 +199,12 @@ def build_cast(world: Any, seed: int = 17) -> Cast:
         path_info="/",
         locked_out=False,
     )
+    from rabta.open311.models import Service as Open311Service
+    from rabta.open311.services import client_register as open311_client_register
+
+    Open311Service.objects.create(category=category)
+    client, open311_key = open311_client_register(name="City app", actor=None, jurisdiction=world.lahore)
+    secrets += [open311_key, client.key_hash]  # the key is shown once, when issued; its hash never
     Group.objects.get_or_create(name="Auditors")[0].permissions.add(Permission.objects.get(codename="view_event"))
     return Cast(users=users, secrets=secrets, complainant=complainant, rng=rng)
 

@@ -42,6 +42,7 @@ from rabta.core.events import event_build, events_record
 from rabta.core.references import readable_reference_is_valid, readable_reference_new
 from rabta.core.textinput import text_clean, text_problem
 from rabta.directory.models import Office
+from rabta.intelligence.normalize import char_ngrams, duplicate_score, ngram_similarity
 from rabta.notifications.services import notification_enqueue
 
 ATTRIBUTE_TEXT_MAX_LENGTH = 500  # attributes live in one JSON column: the limit is the category's, not a field's
@@ -73,7 +74,7 @@ def _check_attributes(
         name = spec["name"]
         value = attributes.get(name)
         key = f"attributes.{name}"
-        if value in (None, ""):
+        if value in (None, "") or value == []:
             if spec.get("required"):
                 fields.setdefault(key, []).append(
                     {"code": ComplaintsError.ATTRIBUTE_MISSING, "message": _("This category needs this detail.")}
@@ -87,13 +88,22 @@ def _check_attributes(
                     raise ValueError
             elif kind == "date":
                 value = date.fromisoformat(str(value)).isoformat()
+            elif kind == "multichoice":
+                # Several of the choices (Open311's multivaluelist): a list, each one offered.
+                if (
+                    not isinstance(value, list)
+                    or not value
+                    or any(item not in spec.get("choices", []) for item in value)
+                ):
+                    raise ValueError
+                value = list(dict.fromkeys(value))
             elif (kind == "choice" and value not in spec.get("choices", [])) or (
                 kind == "declaration_number" and not re.fullmatch(r"[A-Z0-9\-/]{6,40}", str(value).upper())
             ):
                 raise ValueError
             else:
                 if isinstance(value, (dict, list)) or text_problem(
-                    str(value), max_length=ATTRIBUTE_TEXT_MAX_LENGTH, multiline=False
+                    str(value), max_length=ATTRIBUTE_TEXT_MAX_LENGTH, multiline=kind == "longtext"
                 ):
                     raise ValueError
                 value = str(value)
@@ -386,14 +396,12 @@ def complaint_submit(
     return Submission(complaint, created=True, anonymous_token=token)
 
 
-def _tokens(text: str) -> set[str]:
-    return {word for word in re.findall(r"\w+", text.lower()) if len(word) > 2}
-
-
 def duplicates_suggest(complaint: Complaint) -> list[DuplicateLink]:
-    """Likely duplicates: same category, same place, still open, and similar words (Jaccard of
-    word sets ≥ DUPLICATE_SIMILARITY). Only suggested; staff confirm or dismiss."""
-    mine = _tokens(f"{complaint.subject} {complaint.text}")
+    """Likely duplicates: same category, same place, still open (the newest DUPLICATE_CANDIDATES),
+    ranked by text similarity that copes with spelling variants in both scripts (character trigrams
+    of the normalised text, ``rabta.intelligence.normalize``), discounted by age (newer is likelier);
+    those scoring ≥ DUPLICATE_SIMILARITY are suggested, best first. Staff confirm or dismiss."""
+    mine = char_ngrams(f"{complaint.subject} {complaint.text}")
     if not mine:
         return []
     candidates = (
@@ -402,21 +410,26 @@ def duplicates_suggest(complaint: Complaint) -> list[DuplicateLink]:
         )
         .exclude(pk=complaint.pk)
         .order_by("-created_at")
-        .values_list("id", "subject", "text")[:DUPLICATE_CANDIDATES]
+        .values_list("id", "subject", "text", "created_at")[:DUPLICATE_CANDIDATES]
     )
-    links = []
-    for other_id, subject, text in candidates:
-        theirs = _tokens(f"{subject} {text}")
-        score = len(mine & theirs) / len(mine | theirs) if theirs else 0.0
+    now = complaint.created_at or timezone.now()
+    scored = []
+    for other_id, subject, text, created_at in candidates:
+        similarity = ngram_similarity(mine, char_ngrams(f"{subject} {text}"))
+        age_days = (now - created_at).total_seconds() / 86400
+        score = duplicate_score(similarity, age_days=age_days)
         if score >= DUPLICATE_SIMILARITY:
-            links.append(
-                DuplicateLink(
-                    complaint=complaint,
-                    duplicate_of_id=other_id,
-                    kind=DuplicateLink.LinkKind.SUGGESTED,
-                    score=round(score, 3),
-                )
-            )
+            scored.append((score, other_id))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    links = [
+        DuplicateLink(
+            complaint=complaint,
+            duplicate_of_id=other_id,
+            kind=DuplicateLink.LinkKind.SUGGESTED,
+            score=round(score, 3),
+        )
+        for score, other_id in scored
+    ]
     return DuplicateLink.objects.bulk_create(links, ignore_conflicts=True)
 
 

@@ -119,7 +119,12 @@ def complaint_resolve(*, complaint: Complaint, actor: Actor, outcome: str, reaso
         Status.RESOLVED,
         actor=actor,
         reason=complaint.outcome_reasons,
-        data={"outcome": outcome},
+        # The deadline as it stood when resolved: the scorecards' "within deadline" reads it here,
+        # because the complaint's own field moves on (a reopen, a paused clock) after the event.
+        data={
+            "outcome": outcome,
+            "resolve_due_at": complaint.resolve_due_at.isoformat() if complaint.resolve_due_at else None,
+        },
         extra_fields=(
             "outcome",
             "outcome_reasons",

@@ -258,11 +258,12 @@ def test_a_junior_office_cannot_decide_an_appeal_through_the_service(appealed, w
     assert complaint.status == "appealed"
 
 
-# No API module decides who may act: it fetches within scope and calls a service. What counts as a
+# No API or page module decides who may act: it fetches within scope and calls a service. What counts as a
 # rule: reading a user's roles or role assignments, naming a role, a set of roles, or comparing a
 # role's name.
 
 API_MODULES = sorted(Path(__file__).resolve().parents[2].glob("*/api*.py"))
+PAGE_MODULES = sorted(Path(__file__).resolve().parents[2].glob("*/views*.py"))
 ROLE_NAMES = {str(role) for role in Role}
 ROLE_ATTRIBUTES = {"roles", "has_role", "role_assignments", "is_superuser", "is_staff"}
 
@@ -303,8 +304,15 @@ def test_there_are_api_modules_to_check():
     assert {"complaints/api.py", "reviews/api.py", "accountability/api.py"} <= names
 
 
-@pytest.mark.parametrize("path", API_MODULES, ids=lambda path: path.relative_to(path.parents[1]).as_posix())
-def test_no_api_module_holds_a_permission_rule(path):
+def test_there_are_page_modules_to_check():
+    names = {path.relative_to(path.parents[1]).as_posix() for path in PAGE_MODULES}
+    assert {"complaints/views.py", "complaints/views_office.py", "accounts/views.py"} <= names
+
+
+@pytest.mark.parametrize(
+    "path", API_MODULES + PAGE_MODULES, ids=lambda path: path.relative_to(path.parents[1]).as_posix()
+)
+def test_no_api_or_page_module_holds_a_permission_rule(path):
     assert rules_in(path.read_text()) == [], "move the rule into the app's permissions.py and call it from a service"
 
 
@@ -329,3 +337,15 @@ def test_the_check_finds_each_kind_of_rule(rule):
 def test_every_staff_role_name_is_a_rule_when_compared():
     for role in STAFF_ROLES | {Role.COMPLAINANT}:
         assert rules_in(f"ok = x == {str(role)!r}")
+
+
+def test_an_inbox_is_for_officers_and_supervisors_and_overseeing_for_oversight(personas):
+    from rabta.complaints.permissions import has_inbox, may_oversee
+
+    assert [has_inbox(personas.officer_a), has_inbox(personas.supervisor_a), has_inbox(personas.oversight)] == [
+        True,
+        True,
+        False,
+    ]
+    assert not has_inbox(personas.citizen) and not has_inbox(None)
+    assert may_oversee(personas.oversight) and not may_oversee(personas.officer_a) and not may_oversee(personas.citizen)

@@ -40,8 +40,10 @@ def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_not
         "complaint categories",
         "complaints",
         "tariff",
+        "open311",
     ]
     assert lines[-1].startswith("demo loaded in ")
     again = second.getvalue()
     assert "demo users: 0 created" in again
     assert "complaint categories: 0 created" in again
+    assert "open311: 0 services offered" in again

@@ -119,3 +119,46 @@ def test_customs_complaint_goes_to_the_named_collectorate(submit, world):
         collectorate_code=world.collectorate.code,
     )
     assert complaint.current_office == world.collectorate
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        ("Gulberg mein pani nahi aa raha", "Gulberg mein paani nahin aa rahaa"),  # Roman Urdu spellings
+        ("گلبرگ میں پانی نہیں آ رہا", "گلبرگ ميں پاني نهيں آ رہا"),  # Arabic yeh and heh for Urdu letters
+        ("گلبرگ میں پانی نہیں آ رہا", "گلبرگ میں پانی نہیں آ رہا ہے"),
+    ],
+)
+def test_spelling_variants_in_either_script_are_suggested(submit, other_citizen, earlier, later):
+    first = submit(complainant=other_citizen, subject="Pani", text=earlier)
+    second = submit(subject="Pani", text=later)
+    link = DuplicateLink.objects.get(complaint=second)
+    assert link.duplicate_of == first and link.kind == "suggested" and 0.5 <= link.score <= 1
+
+
+@pytest.mark.parametrize(
+    "unrelated",
+    ["Sarak tooti hui hai aur gaddhe hain", "سڑک ٹوٹی ہوئی ہے", "Streetlights broken near the mosque"],
+)
+def test_unrelated_texts_are_not_suggested(submit, other_citizen, unrelated):
+    submit(complainant=other_citizen, subject="Pani", text="Gulberg mein pani nahi aa raha")
+    later = submit(subject="Masla", text=unrelated)
+    assert not DuplicateLink.objects.filter(complaint=later).exists()
+
+
+def test_the_closer_text_ranks_first_and_other_places_are_not_candidates(submit, other_citizen):
+    near = submit(complainant=other_citizen, subject="Pani", text="Gulberg block C mein pani nahi aa raha")
+    far = submit(complainant=other_citizen, subject="Pani", text="Gulberg block C mein pani nahi aa raha teen din se")
+    elsewhere = submit(
+        complainant=other_citizen,
+        subject="Pani",
+        text="Gulberg block C mein pani nahi aa raha",
+        category_code="SD-MUN-WATER",
+        jurisdiction_code="PK-SD-KHI",
+    )
+    later = submit(subject="Pani", text="Gulberg block C mein paani nahin aa raha")
+    ranked = list(
+        DuplicateLink.objects.filter(complaint=later).order_by("-score").values_list("duplicate_of", flat=True)
+    )
+    assert ranked[:2] == [near.pk, far.pk]
+    assert elsewhere.pk not in ranked

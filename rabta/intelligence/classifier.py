@@ -1,0 +1,251 @@
+"""The complaint classifier: character n-gram and word TF-IDF over normalised text, and a linear
+model (multinomial logistic regression) giving a probability per label.
+
+Training uses scikit-learn; prediction needs only numpy and the stored arrays, so a model can be
+saved without pickle (:func:`model_save`: ``numpy.savez`` with ``allow_pickle=False`` and a JSON
+manifest holding the file's sha256, the labels, metrics, version and training window) and a file
+whose hash does not match its manifest is refused (:func:`model_load`).
+
+It only ever suggests: the caller shows the top labels above a confidence, a person decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from rabta.core.errors import DomainError
+from rabta.intelligence.errors import IntelligenceError
+from rabta.intelligence.normalize import normalise
+
+FORMAT_VERSION = 1
+MAX_TEXT_CHARS = 20_000
+# The feature blocks: (name, analyzer, ngram range, min_df). Character n-grams within word
+# boundaries carry spelling variants and both scripts; words carry the vocabulary.
+BLOCKS: tuple[tuple[str, str, tuple[int, int]], ...] = (
+    ("char", "char_wb", (2, 5)),
+    ("word", "word", (1, 2)),
+)
+
+
+def text_check(text: str) -> str:
+    """The normalised text, or a clear error: empty (nothing to classify) or too long."""
+    if text is None or not str(text).strip():
+        raise DomainError.for_field("text", IntelligenceError.TEXT_EMPTY, "There is no text to classify.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise DomainError.for_field(
+            "text", IntelligenceError.TEXT_TOO_LONG, f"The text is longer than {MAX_TEXT_CHARS} characters."
+        )
+    cleaned = normalise(text)
+    if not cleaned:
+        raise DomainError.for_field("text", IntelligenceError.TEXT_EMPTY, "The text has no letters or digits.")
+    return cleaned
+
+
+@dataclass
+class Block:
+    terms: list[str]
+    idf: np.ndarray
+    analyzer: str
+    ngram: tuple[int, int]
+    _counter: CountVectorizer | None = field(default=None, repr=False)
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        if self._counter is None:
+            self._counter = CountVectorizer(
+                analyzer=self.analyzer, ngram_range=self.ngram, vocabulary=self.terms, lowercase=False
+            )
+        counts = self._counter.transform(texts).astype(np.float64)
+        counts.data = 1.0 + np.log(counts.data)  # sublinear tf, as TfidfVectorizer(sublinear_tf=True)
+        weighted = counts.multiply(self.idf).tocsr()
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return weighted.multiply(1.0 / norms[:, None]).tocsr()
+
+
+@dataclass
+class Model:
+    labels: list[str]
+    blocks: list[Block]
+    coef: np.ndarray
+    intercept: np.ndarray
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def _features(self, texts: Sequence[str]) -> Any:
+        from scipy.sparse import hstack
+
+        return hstack([block.transform(texts) for block in self.blocks]).tocsr()
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """One row of label probabilities per (already normalised) text."""
+        scores = self._features(texts) @ self.coef.T + self.intercept
+        scores = np.asarray(scores)
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def suggest(self, text: str, *, top: int = 3, min_confidence: float = 0.0) -> list[tuple[str, float]]:
+        """The ``top`` labels with their probability, best first, leaving out those below
+        ``min_confidence``; an empty list when nothing is confident enough. Raises a clear
+        ``DomainError`` for empty or over-long text."""
+        probs = self.probabilities([text_check(text)])[0]
+        order = np.argsort(-probs)[:top]
+        return [(self.labels[i], round(float(probs[i]), 4)) for i in order if probs[i] >= min_confidence]
+
+
+def model_train(texts: Sequence[str], labels: Sequence[str], *, c: float = 20.0) -> Model:
+    """A model trained on raw ``texts`` (normalised here) and their ``labels``. At least two
+    distinct labels are needed; empty texts are left out."""
+    pairs = [(normalise(t), str(y)) for t, y in zip(texts, labels, strict=True) if t and normalise(t)]
+    if not pairs:
+        raise DomainError(IntelligenceError.NO_TRAINING_DATA, "There are no texts to train on.")
+    distinct = sorted({y for _, y in pairs})
+    if len(distinct) < 2:
+        raise DomainError(
+            IntelligenceError.ONE_LABEL,
+            f"The training data has one label only ({distinct[0]!r}): a classifier needs at least two.",
+        )
+    xs = [t for t, _ in pairs]
+    ys = [y for _, y in pairs]
+    blocks, matrices = [], []
+    from scipy.sparse import hstack
+
+    for _name, analyzer, ngram in BLOCKS:
+        vec = TfidfVectorizer(analyzer=analyzer, ngram_range=ngram, sublinear_tf=True, lowercase=False, min_df=1)
+        matrices.append(vec.fit_transform(xs))
+        terms = [""] * len(vec.vocabulary_)
+        for term, index in vec.vocabulary_.items():
+            terms[index] = term
+        blocks.append(Block(terms=terms, idf=vec.idf_.astype(np.float64), analyzer=analyzer, ngram=ngram))
+    features = hstack(matrices).tocsr()
+    linear = LogisticRegression(C=c, max_iter=2000)
+    linear.fit(features, ys)
+    coef = np.asarray(linear.coef_, dtype=np.float64)
+    intercept = np.asarray(linear.intercept_, dtype=np.float64)
+    if len(linear.classes_) == 2:  # binary: sklearn keeps one row; make it two for the softmax
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    return Model(labels=[str(c) for c in linear.classes_], blocks=blocks, coef=coef, intercept=intercept)
+
+
+def metrics(model: Model, texts: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """top-1 and top-3 accuracy and macro-F1 on ``texts`` (raw) against ``labels``."""
+    from sklearn.metrics import f1_score
+
+    kept = [(normalise(t), str(y)) for t, y in zip(texts, labels, strict=True) if t and normalise(t)]
+    if not kept:
+        return {"top1": None, "top3": None, "macro_f1": None, "n_test": 0}
+    probs = model.probabilities([t for t, _ in kept])
+    truth = [y for _, y in kept]
+    order = np.argsort(-probs, axis=1)
+    predicted = [model.labels[row[0]] for row in order]
+    top3 = [y in {model.labels[i] for i in row[:3]} for y, row in zip(truth, order, strict=True)]
+    return {
+        "top1": round(float(np.mean([p == y for p, y in zip(predicted, truth, strict=True)])), 4),
+        "top3": round(float(np.mean(top3)), 4),
+        "macro_f1": round(float(f1_score(truth, predicted, average="macro", zero_division=0)), 4),
+        "n_test": len(kept),
+    }
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def model_save(model: Model, path: Path, *, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Writes ``path`` + ``.npz`` (arrays only, no pickle) and ``path`` + ``.json`` (the manifest)."""
+    arrays: dict[str, np.ndarray] = {
+        "labels": np.array(model.labels, dtype=np.str_),
+        "coef": model.coef,
+        "intercept": model.intercept,
+    }
+    for i, block in enumerate(model.blocks):
+        arrays[f"terms_{i}"] = np.array(block.terms, dtype=np.str_)
+        arrays[f"idf_{i}"] = block.idf
+    data = Path(f"{path}.npz")
+    with data.open("wb") as out:
+        np.savez(out, allow_pickle=False, **arrays)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "sha256": _sha256(data),
+        "labels": model.labels,
+        "blocks": [{"analyzer": b.analyzer, "ngram": list(b.ngram)} for b in model.blocks],
+        **(extra or {}),
+    }
+    Path(f"{path}.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    model.manifest = manifest
+    return manifest
+
+
+def model_load(path: Path) -> Model:
+    """The model saved at ``path``; refuses a data file whose sha256 is not the manifest's."""
+    manifest = json.loads(Path(f"{path}.json").read_text(encoding="utf-8"))
+    data = Path(f"{path}.npz")
+    if manifest.get("format_version") != FORMAT_VERSION or _sha256(data) != manifest.get("sha256"):
+        raise DomainError(
+            IntelligenceError.ARTEFACT_TAMPERED, f"{data}: its sha256 does not match its manifest; not loaded."
+        )
+    with np.load(data, allow_pickle=False) as arrays:
+        blocks = [
+            Block(
+                terms=[str(t) for t in arrays[f"terms_{i}"]],
+                idf=np.asarray(arrays[f"idf_{i}"]),
+                analyzer=str(spec["analyzer"]),
+                ngram=(int(spec["ngram"][0]), int(spec["ngram"][1])),
+            )
+            for i, spec in enumerate(manifest["blocks"])
+        ]
+        return Model(
+            labels=[str(x) for x in arrays["labels"]],
+            blocks=blocks,
+            coef=np.asarray(arrays["coef"]),
+            intercept=np.asarray(arrays["intercept"]),
+            manifest=manifest,
+        )
+
+
+def records_read(path: Path) -> list[tuple[str, str]]:
+    """``(text, label)`` pairs from a JSON array or JSON Lines file of ``{"input", "output"}``
+    objects. An ``input`` wrapped as ``Narrative: ...\\nProduct:`` is unwrapped."""
+    raw = Path(path).read_text(encoding="utf-8").strip()
+    try:
+        items: Iterable[Any] = (
+            json.loads(raw) if raw.startswith("[") else [json.loads(x) for x in raw.splitlines() if x.strip()]
+        )
+    except json.JSONDecodeError as error:
+        raise DomainError(IntelligenceError.BAD_TRAINING_FILE, f"{path}: not JSON or JSON Lines ({error}).") from None
+    pairs = []
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, dict) or "input" not in item or "output" not in item:
+            raise DomainError(IntelligenceError.BAD_TRAINING_FILE, f"{path}: record {n} lacks 'input' or 'output'.")
+        pairs.append((unwrap(str(item["input"])), str(item["output"]).strip()))
+    return pairs
+
+
+def unwrap(text: str) -> str:
+    text = text.strip()
+    if text.startswith("Narrative:"):
+        text = text[len("Narrative:") :]
+    if text.rstrip().endswith("Product:"):
+        text = text.rstrip()[: -len("Product:")]
+    return text.strip()
+
+
+def deduplicate(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One record per normalised text (the first one's label)."""
+    seen: set[str] = set()
+    out = []
+    for text, label in pairs:
+        key = normalise(text)
+        if key and key not in seen:
+            seen.add(key)
+            out.append((text, label))
+    return out

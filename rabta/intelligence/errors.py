@@ -1,0 +1,13 @@
+"""The machine-readable codes of the intelligence domain (stored and answered values never change)."""
+
+from rabta.core.errors import ErrorCode
+
+
+class IntelligenceError(ErrorCode):
+    NOT_ALLOWED = "not_allowed"
+    ONE_LABEL = "one_label"
+    NO_TRAINING_DATA = "no_training_data"
+    BAD_TRAINING_FILE = "bad_training_file"
+    ARTEFACT_TAMPERED = "artefact_tampered"
+    TEXT_EMPTY = "text_empty"
+    TEXT_TOO_LONG = "text_too_long"

@@ -1,0 +1,229 @@
+"""Folding complaint events into the roll-ups: incrementally (``rollup_fold``) or from scratch
+(``rollup_rebuild``), with the same function applied to each event in id order, so that the two
+give the same tables however the events are cut into batches (``tests/test_equivalence.py``)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from rabta.complaints.events import ComplaintsEvent
+from rabta.complaints.models import Category, Complaint
+from rabta.core.models import Event
+from rabta.directory.models import Office
+from rabta.scorecards.models import COUNTERS, DAY_BUCKETS, ComplaintTrack, DailyRollup, FoldCursor
+
+FOLD_BATCH = 5_000
+# Event ids are handed out before their transactions commit: on PostgreSQL a lower id may become
+# visible after a higher one. A fold leaves alone the events younger than this, so that a
+# transaction still open that long ago has committed before the cursor passes its ids.
+SETTLE = timedelta(seconds=30)
+
+SUBJECT_TYPE = Complaint._meta.label_lower
+FOLDED_KINDS = (
+    ComplaintsEvent.SUBMITTED,
+    ComplaintsEvent.ROUTED,
+    ComplaintsEvent.TRANSFERRED,
+    ComplaintsEvent.RESOLVED,
+    ComplaintsEvent.REJECTED,
+    ComplaintsEvent.REOPENED,
+    ComplaintsEvent.APPEALED,
+    ComplaintsEvent.ESCALATED,
+    ComplaintsEvent.FEEDBACK_GIVEN,
+    ComplaintsEvent.CLOSED_CONFIRMED,
+)
+
+Key = tuple[int, int, date]
+
+
+@dataclass(frozen=True)
+class FoldResult:
+    events: int  # events folded (of the kinds the roll-ups count)
+    last_event_id: int
+    advanced: bool  # False when nothing was left, or another worker claimed the same batch first
+
+
+def day_bucket(days: int) -> str:
+    for name, low, high in DAY_BUCKETS:
+        if days >= low and (high is None or days <= high):
+            return name
+    return DAY_BUCKETS[0][0]  # a negative duration (clock skew) counts as the same day
+
+
+def _cursor() -> FoldCursor:
+    cursor, _ = FoldCursor.objects.get_or_create(pk=1)
+    return cursor
+
+
+def _fold(events: list[Event]) -> None:
+    """Apply ``events`` (in id order) to the tracks and roll-ups. The caller holds the cursor."""
+    if not events:
+        return
+    ids = {int(event.subject_id) for event in events}
+    tracks = ComplaintTrack.objects.in_bulk(list(ids))
+    office_codes = {str(event.data.get("office") or "") for event in events if event.kind == ComplaintsEvent.ROUTED}
+    office_codes |= {
+        str(event.data.get("to_office") or "") for event in events if event.kind == ComplaintsEvent.TRANSFERRED
+    }
+    offices = dict(Office.objects.filter(code__in=office_codes - {""}).values_list("code", "id"))
+    category_codes = {
+        str(event.data.get("category") or "") for event in events if event.kind == ComplaintsEvent.SUBMITTED
+    }
+    categories = dict(Category.objects.filter(code__in=category_codes - {""}).values_list("code", "id"))
+
+    created: dict[int, ComplaintTrack] = {}
+    changed: set[int] = set()
+    deltas: dict[Key, Counter[str]] = defaultdict(Counter)
+    for event in events:
+        pk = int(event.subject_id)
+        if event.kind == ComplaintsEvent.SUBMITTED:
+            track = ComplaintTrack(
+                complaint_id=pk,
+                category_id=categories.get(str(event.data.get("category"))),
+                received_at=event.occurred_at,
+            )
+            tracks[pk] = created[pk] = track
+            continue
+        track = tracks.get(pk)  # type: ignore[assignment]
+        if track is None:
+            continue  # a complaint whose submission was never recorded: nothing to count it under
+        if event.kind in (ComplaintsEvent.ROUTED, ComplaintsEvent.TRANSFERRED):
+            name = "office" if event.kind == ComplaintsEvent.ROUTED else "to_office"
+            before, track.office_id = track.office_id, offices.get(str(event.data.get(name)))
+            if pk not in created:
+                changed.add(pk)
+            if before is not None and track.category_id is not None and event.kind == ComplaintsEvent.TRANSFERRED:
+                deltas[(before, track.category_id, timezone.localdate(event.occurred_at))]["transferred"] += 1
+            if event.kind == ComplaintsEvent.TRANSFERRED or track.office_id is None:
+                continue
+        if track.office_id is None or track.category_id is None:
+            continue
+        counts = deltas[(track.office_id, track.category_id, timezone.localdate(event.occurred_at))]
+        for counter in _counters(event, track):
+            counts[counter] += 1
+
+    ComplaintTrack.objects.bulk_create(created.values())
+    ComplaintTrack.objects.bulk_update([tracks[pk] for pk in changed], ["office"])
+    _rollups_add(deltas)
+
+
+def _counters(event: Event, track: ComplaintTrack) -> Iterable[str]:
+    """The counters one event adds one to, at the office that holds the complaint."""
+    kind = event.kind
+    if kind == ComplaintsEvent.ROUTED:
+        yield "received"
+    elif kind == ComplaintsEvent.RESOLVED:
+        yield "resolved"
+        yield day_bucket((event.occurred_at - track.received_at).days)
+        due = parse_datetime(str(event.data.get("resolve_due_at") or ""))
+        if due is not None:
+            yield "resolved_with_deadline"
+            if event.occurred_at <= due:
+                yield "resolved_within_deadline"
+    elif kind == ComplaintsEvent.REJECTED:
+        yield "rejected"
+    elif kind == ComplaintsEvent.REOPENED:
+        yield "reopened"
+    elif kind == ComplaintsEvent.APPEALED:
+        yield "appealed"
+    elif kind == ComplaintsEvent.ESCALATED:
+        yield "escalated"
+    elif kind == ComplaintsEvent.FEEDBACK_GIVEN:
+        yield "feedback_rated"  # this kind is the unsatisfied answer; a satisfied one closes it
+    elif kind == ComplaintsEvent.CLOSED_CONFIRMED:
+        yield "feedback_rated"
+        yield "feedback_satisfied"
+
+
+def _rollups_add(deltas: dict[Key, Counter[str]]) -> None:
+    deltas = {key: counts for key, counts in deltas.items() if counts}
+    if not deltas:
+        return
+    existing = {
+        (row.office_id, row.category_id, row.day): row
+        for row in DailyRollup.objects.filter(
+            office_id__in={key[0] for key in deltas},
+            category_id__in={key[1] for key in deltas},
+            day__in={key[2] for key in deltas},
+        )
+    }
+    new: list[DailyRollup] = []
+    updated: list[DailyRollup] = []
+    for (office_id, category_id, day), counts in deltas.items():
+        row = existing.get((office_id, category_id, day))
+        if row is None:
+            new.append(DailyRollup(office_id=office_id, category_id=category_id, day=day, **counts))
+            continue
+        for name, value in counts.items():
+            setattr(row, name, getattr(row, name) + value)
+        updated.append(row)
+    DailyRollup.objects.bulk_create(new)
+    DailyRollup.objects.bulk_update(updated, list(COUNTERS))
+
+
+def _batch(after: int, *, batch_size: int, settle: timedelta, now: datetime) -> tuple[list[Event], int]:
+    """The next events after ``after`` (at most ``batch_size`` ids), and the id the cursor moves to:
+    the last id looked at, stopping before the first event younger than ``settle``."""
+    rows = list(
+        Event.objects.filter(id__gt=after)
+        .order_by("id")
+        .values_list("id", "occurred_at", "kind", "subject_type")[:batch_size]
+    )
+    end = after
+    wanted: list[int] = []
+    for pk, occurred_at, kind, subject_type in rows:
+        if occurred_at > now - settle:
+            break
+        end = pk
+        if subject_type == SUBJECT_TYPE and kind in FOLDED_KINDS:
+            wanted.append(pk)
+    events = list(
+        Event.objects.filter(id__in=wanted).order_by("id").only("id", "occurred_at", "kind", "subject_id", "data")
+    )
+    return events, end
+
+
+def rollup_fold(*, batch_size: int = FOLD_BATCH, settle: timedelta = SETTLE) -> FoldResult:
+    """Fold the next batch of events after the cursor, in one transaction. Two workers may call it
+    at once: the conditional UPDATE of the cursor lets one of them claim the batch, and the other
+    folds nothing. Work is proportional to the batch, never to the history."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    start = _cursor().last_event_id
+    now = timezone.now()
+    with transaction.atomic():
+        events, end = _batch(start, batch_size=batch_size, settle=settle, now=now)
+        if end == start:
+            return FoldResult(events=0, last_event_id=start, advanced=False)
+        claimed = FoldCursor.objects.filter(pk=1, last_event_id=start).update(last_event_id=end, folded_at=now)
+        if not claimed:
+            return FoldResult(events=0, last_event_id=start, advanced=False)
+        _fold(events)
+    return FoldResult(events=len(events), last_event_id=end, advanced=True)
+
+
+def rollup_fold_all(*, batch_size: int = FOLD_BATCH, settle: timedelta = SETTLE) -> int:
+    """Fold batches until none is left; returns the events folded."""
+    total = 0
+    while True:
+        result = rollup_fold(batch_size=batch_size, settle=settle)
+        total += result.events
+        if not result.advanced:
+            return total
+
+
+@transaction.atomic
+def rollup_rebuild(*, batch_size: int = FOLD_BATCH, settle: timedelta = SETTLE) -> int:
+    """Throw the roll-ups away and fold every event again, in one transaction: a fold running at
+    the same time waits on the cursor row and then finds it moved, so it folds nothing."""
+    cursor = FoldCursor.objects.select_for_update().filter(pk=1).first() or _cursor()
+    DailyRollup.objects.all().delete()
+    ComplaintTrack.objects.all().delete()
+    FoldCursor.objects.filter(pk=cursor.pk).update(last_event_id=0, folded_at=None)
+    return rollup_fold_all(batch_size=batch_size, settle=settle)

@@ -1,0 +1,1 @@
+from rabta.complaints.tests.conftest import categories, submit  # noqa: F401  (the complaints' fixtures)

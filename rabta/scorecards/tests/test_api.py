@@ -1,0 +1,45 @@
+"""GET /api/scorecards/governments: the published measures per government, without a login."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from django.utils import timezone
+
+from rabta.scorecards.errors import ScorecardsError
+from rabta.scorecards.services import rollup_fold_all
+from rabta.scorecards.tests.test_services import NOW, history
+
+URL = "/api/scorecards/governments"
+
+
+def test_the_measures_of_each_government_are_public(
+    client, world, citizen, officer_a, submit, django_assert_num_queries
+):
+    start = history(world, citizen, officer_a, submit)
+    with time_machine.travel(start + timedelta(days=20), tick=False):
+        rollup_fold_all(settle=NOW)
+    first = timezone.localdate(start)
+    with django_assert_num_queries(2):
+        response = client.get(URL, {"start": first.isoformat(), "end": (first + timedelta(days=30)).isoformat()})
+    assert response.status_code == 200
+    rows = {row["code"]: row for row in response.json()}
+    punjab = rows[world.office_a.department.government.code]
+    assert (punjab["received"], punjab["resolved"], punjab["satisfaction_rate"]) == (3, 2, 0.5)
+    assert (punjab["median_days"], punjab["p90_days"]) == ("2-3", "8-15")
+    others = [row for code, row in rows.items() if code != world.office_a.department.government.code]
+    assert others and all(row["received"] == 0 and row["resolution_rate"] is None for row in others)
+    # Statistics only: no complaint, person or office below the government is named.
+    assert "Ayesha" not in response.content.decode()
+
+
+def test_a_period_the_wrong_way_round_is_a_400_naming_the_field(client, db):
+    response = client.get(URL, {"start": "2026-05-02", "end": "2026-05-01"})
+    assert response.status_code == 400
+    assert response.json()["fields"]["end"][0]["code"] == ScorecardsError.DATE_RANGE_INVERTED
+
+
+def test_a_date_that_is_not_one_is_refused_not_a_500(client, db):
+    response = client.get(URL, {"start": "yesterday"})
+    assert 400 <= response.status_code < 500
