@@ -15,7 +15,7 @@ from pydantic import Field
 from rabta.api.params import Int64, RowId
 from rabta.api.schemas import ErrorOut, EventOut
 from rabta.complaints import permissions, selectors, transitions
-from rabta.complaints.choices import Anonymity, Channel, Kind, Outcome, RejectReason
+from rabta.complaints.choices import Anonymity, Channel, Kind, Outcome, Priority, RejectReason
 from rabta.complaints.choices import Status as ComplaintStatus
 from rabta.complaints.errors import ComplaintsError
 from rabta.complaints.models import Complaint
@@ -537,7 +537,8 @@ def go_on(request: HttpRequest, tracking_number: str) -> ComplaintOut:
 
 
 class PriorityIn(Schema):
-    priority: str = Field(description="normal, high or urgent")
+    # Typed with the choices, as every enumerated input is: an unknown one is a 422 naming the field.
+    priority: Priority = Field(description="normal, high or urgent")
     reason: str
 
 

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from rabta.accountability.models import OfficerAudit, ResponsibilityRating
 from rabta.api.api import api
-from rabta.complaints.choices import Anonymity, Kind, Outcome, RejectReason, Status
+from rabta.complaints.choices import Anonymity, Kind, Outcome, Priority, RejectReason, Status
 from rabta.reviews.models import DecisionReview
 
 README = (Path(settings.BASE_DIR).parent / "README.md").read_text()
@@ -26,6 +26,7 @@ INPUTS = [
     ("outcome", RESOLVABLE, ["ResolveIn"]),
     ("decision", RESOLVABLE, ["AppealDecideIn"]),
     ("reason", list(RejectReason), ["RejectIn"]),
+    ("priority", list(Priority), ["PriorityIn"]),
     ("rating", list(ResponsibilityRating.Rating), ["RatingIn"]),
     ("finding", list(OfficerAudit.Finding), ["AuditCloseIn"]),
     ("decision_type", list(DecisionReview.DecisionType), ["ReviewFileIn", "get /api/reviews"]),

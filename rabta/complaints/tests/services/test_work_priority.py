@@ -76,18 +76,20 @@ def test_the_office_changes_priority_with_a_reason_and_an_event(verified_client,
 
 
 @pytest.mark.parametrize(
-    ("body", "field", "code"),
+    ("body", "status", "field", "code"),
     [
-        ({"priority": "urgent", "reason": "  "}, "reason", "reason_required"),
-        ({"priority": "critical", "reason": "Because"}, "priority", "priority_unknown"),
+        ({"priority": "urgent", "reason": "  "}, 400, "reason", "reason_required"),
+        # The schema lists the priorities (as every enumerated input): an unknown one is a 422 naming the field.
+        ({"priority": "critical", "reason": "Because"}, 422, "priority", "enum"),
+        ({"priority": "URGENT", "reason": "Because"}, 422, "priority", "enum"),
     ],
 )
 def test_a_change_without_reason_or_to_an_unknown_priority_is_refused(
-    verified_client, submit, officer_a, body, field, code
+    verified_client, submit, officer_a, body, status, field, code
 ):
     complaint = submit()
     response = _change(verified_client(officer_a), complaint, **body)
-    assert response.status_code == 400 and response.json()["fields"][field][0]["code"] == code
+    assert response.status_code == status and response.json()["fields"][field][0]["code"] == code
     complaint.refresh_from_db()
     assert complaint.priority == "normal"
     assert not Event.objects.for_subject(complaint).filter(kind="complaints.priority_changed").exists()
@@ -108,3 +110,15 @@ def test_a_closed_complaint_keeps_its_priority(submit, officer_a):
     with pytest.raises(DomainError) as caught:
         work.complaint_priority_set(complaint=complaint, actor=officer_a, priority="urgent", reason="late")
     assert status_for(caught.value) == 409
+
+
+def test_the_service_itself_refuses_an_unknown_priority(submit, officer_a):
+    # The API's schema refuses it first; a caller of the service (a page, a task) meets the same rule.
+    complaint = submit()
+    with pytest.raises(DomainError) as caught:
+        work.complaint_priority_set(complaint=complaint, actor=officer_a, priority="critical", reason="Because")
+    assert status_for(caught.value) == 400
+    assert caught.value.fields["priority"][0]["code"] == "priority_unknown"
+    complaint.refresh_from_db()
+    assert complaint.priority == "normal"
+    assert not Event.objects.for_subject(complaint).filter(kind="complaints.priority_changed").exists()
