@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from datetime import timedelta
 from typing import Any
 
-from rabta.scorecards.services import FOLD_BATCH, SETTLE, rollup_rebuild
+from rabta.scorecards.cli._options import add_fold_arguments, fold_options
+from rabta.scorecards.services import rollup_rebuild
 
 HELP = "Recompute the roll-ups from every complaint event (one transaction)."
 
 
 def add_arguments(parser: ArgumentParser) -> None:
-    parser.add_argument("--batch-size", type=int, default=FOLD_BATCH, help="events read at a time")
-    parser.add_argument(
-        "--settle", type=float, default=SETTLE.total_seconds(), help="leave events younger than this (seconds)"
-    )
+    add_fold_arguments(parser, batch_help="events read at a time")
 
 
 def run(options: dict[str, Any], stdout: Any, stderr: Any) -> None:
-    if options["batch_size"] < 1:
-        stderr.write("--batch-size must be at least 1\n")
-        raise SystemExit(2)
-    folded = rollup_rebuild(batch_size=options["batch_size"], settle=timedelta(seconds=options["settle"]))
-    stdout.write(f"rebuilt from {folded} events\n")
+    stdout.write(f"rebuilt from {rollup_rebuild(**fold_options(options))} events\n")

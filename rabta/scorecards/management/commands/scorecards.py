@@ -1,31 +1,9 @@
 """``rabta scorecards <action> ...``: the scorecards domain's commands, one module each in ``rabta/scorecards/cli/``."""
 
-from __future__ import annotations
-
-import importlib
-import pkgutil
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandParser
-
+from rabta.core.subcommands import SubcommandsCommand
 from rabta.scorecards import cli
 
 
-def _actions() -> dict[str, Any]:
-    return {
-        info.name.replace("_", "-"): importlib.import_module(f"{cli.__name__}.{info.name}")
-        for info in pkgutil.iter_modules(cli.__path__)
-        if not info.name.startswith("_")
-    }
-
-
-class Command(BaseCommand):
+class Command(SubcommandsCommand):
+    package = cli
     help = "Scorecards: fold new complaint events into the roll-ups, or rebuild them (`rabta scorecards --help`)."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        commands = parser.add_subparsers(dest="action", required=True)
-        for name, module in sorted(_actions().items()):
-            module.add_arguments(commands.add_parser(name, help=module.HELP))
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        _actions()[options["action"]].run(options, self.stdout, self.stderr)
