@@ -32,21 +32,16 @@ class ClientApplicationAdmin(admin.ModelAdmin):
         )
         obj.pk = client.pk
         obj.key_hash, obj.key_hint = client.key_hash, client.key_hint
-        self.message_user(
-            request,
-            _("The API key of %(name)s, shown only now: %(key)s") % {"name": client.name, "key": key},
-            messages.WARNING,
-        )
+        self._show_key(request, client, key)
+
+    def _show_key(self, request: HttpRequest, client: ClientApplication, key: str) -> None:
+        message = _("The API key of %(name)s, shown only now: %(key)s") % {"name": client.name, "key": key}
+        self.message_user(request, message, messages.WARNING)
 
     @admin.action(description=_("Issue a new API key (the old one stops working)"))
     def issue_key(self, request: HttpRequest, queryset: QuerySet[ClientApplication]) -> None:
         for client in queryset:
-            key = services.client_key_issue(client=client, actor=request.user)
-            self.message_user(
-                request,
-                _("The API key of %(name)s, shown only now: %(key)s") % {"name": client.name, "key": key},
-                messages.WARNING,
-            )
+            self._show_key(request, client, services.client_key_issue(client=client, actor=request.user))
 
     @admin.action(description=_("Revoke the API key"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ClientApplication]) -> None:

@@ -25,6 +25,7 @@ from rabta.complaints.reference import reference
 from rabta.core.errors import DomainError
 from rabta.core.models import Event
 from rabta.directory.models import Jurisdiction
+from rabta.directory.selectors import jurisdiction_descendant_ids
 from rabta.open311.choices import RequestStatus, UpdateStatus
 from rabta.open311.errors import Open311Error
 from rabta.open311.models import Filing, Service
@@ -169,6 +170,7 @@ class RequestQuery:
     statuses: tuple[str, ...] = ()
     page: int = 1
     page_size: int = MAX_REQUESTS
+    within: Jurisdiction | None = None  # jurisdiction_id: requests at this place or below it
 
 
 def window(start: datetime | None, end: datetime | None, *, now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -204,6 +206,8 @@ def requests_search(query: RequestQuery) -> list[dict[str, Any]]:
     qs = qs.filter(created_at__gte=start, created_at__lte=end)
     if query.service_code:
         qs = qs.filter(category__code=query.service_code)
+    if query.within is not None:
+        qs = qs.filter(jurisdiction_id__in=jurisdiction_descendant_ids(query.within))
     if query.statuses and set(query.statuses) != set(RequestStatus.values):
         closed = Q(status__in=CLOSED)
         qs = qs.filter(closed if RequestStatus.CLOSED in query.statuses else ~closed)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -32,9 +34,19 @@ from rabta.open311 import selectors
 from rabta.open311.errors import Open311Error
 from rabta.open311.events import Open311Event
 from rabta.open311.models import PUBLISHED_DESCRIPTION_MAX_LENGTH, ClientApplication, ClientUpdate, Filing
-from rabta.open311.permissions import key_hash, not_found, require_filer
+from rabta.open311.permissions import key_hash, require_filer
 
 KEY_BYTES = 24
+# Intake's field names, as the Open311 client sent them: a refusal names what the client can change.
+CLIENT_FIELDS = {
+    "category": "service_code",
+    "jurisdiction": "address_id",
+    "subject": "description",
+    "text": "description",
+    "latitude": "lat",
+    "longitude": "long",
+    "complainant": "email",
+}
 URDU_LETTERS = re.compile("[\u0600-\u06ff]")
 
 
@@ -173,6 +185,20 @@ def _media_url(raw: str, errors: FieldErrorCollector) -> str:
     return raw
 
 
+@contextmanager
+def _as_client_fields() -> Iterator[None]:
+    """Re-raise intake's refusals with the parameter names the client used (``text`` is the
+    ``description`` it sent; ``attributes.size`` is ``attribute[size]``'s own name already)."""
+    try:
+        yield
+    except DomainError as error:
+        renamed: dict[str, list[dict[str, str]]] = {}
+        for field, problems in error.fields.items():
+            renamed.setdefault(CLIENT_FIELDS.get(field, field), []).extend(problems)
+        error.fields = renamed
+        raise
+
+
 def _rounded(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
 
@@ -237,7 +263,7 @@ def request_file(
     text = description.strip()
     if address_string and address_string.strip() not in text:
         text = f"{text}\n\n{_('Address')}: {address_string.strip()}"
-    with transaction.atomic():
+    with transaction.atomic(), _as_client_fields():
         submission = complaint_submit(
             # No account matched: intake stores no link to the person (fully anonymous) but scrubs
             # the office's copy of what identifies them.
@@ -297,7 +323,3 @@ def request_update_post(
     update = ClientUpdate.objects.create(filing=filing, client_update_id=update_id, message=message)
     event_record(kind=Open311Event.UPDATE_RECEIVED, subject=filing, data={"update_id": update_id})
     return update
-
-
-def not_found_request() -> DomainError:
-    return not_found("service_request_id", Open311Error.REQUEST_UNKNOWN, _("There is no such service request."))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from rabta.api.errors import status_for
-from rabta.core.errors import DomainError, FieldErrorCollector
+from rabta.core.errors import CoreError, DomainError, FieldErrorCollector
 from rabta.core.ratelimit import RateLimited, rate_limit
 from rabta.open311 import selectors, services
 from rabta.open311.choices import RequestStatus
@@ -62,7 +62,7 @@ def endpoint(*methods: str) -> Callable[[Handler], Handler]:
         @csrf_exempt
         def wrapped(request: HttpRequest, fmt: str = "json", **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
-                error = DomainError(Open311Error.FORMAT_UNKNOWN, _("This method is not allowed here."))
+                error = DomainError(CoreError.METHOD_NOT_ALLOWED, _("This method is not allowed here."))
                 response = respond(fmt, "errors", _errors(405, error), status=405)
                 response["Allow"] = ", ".join(methods)
                 return response
@@ -232,8 +232,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         return _request_create(request, fmt)
     _read_limit(request)
     params = request.GET
-    if _get(params, "jurisdiction_id"):
-        selectors.jurisdiction_for_id(_get(params, "jurisdiction_id"))
+    place = selectors.jurisdiction_for_id(_get(params, "jurisdiction_id")) if _get(params, "jurisdiction_id") else None
     errors = FieldErrorCollector()
     statuses = tuple(s.strip().lower() for s in _get(params, "status").split(",") if s.strip())
     if any(s not in RequestStatus.values for s in statuses):
@@ -246,6 +245,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         statuses=statuses,
         page=_number(params, "page", 1, MAX_PAGE, errors),
         page_size=_number(params, "page_size", selectors.MAX_REQUESTS, selectors.MAX_REQUESTS, errors),
+        within=place,
     )
     errors.raise_if_any()
     language = _language()
