@@ -46,7 +46,7 @@ def _finite_float(text: str) -> float:
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _unstorable(data: Any) -> tuple[str, str, str] | None:
+def unstorable(data: Any) -> tuple[str, str, str] | None:
     """The path of the first string (value or key) holding a lone surrogate or a NUL, which no
     database stores (PostgreSQL refuses NUL, UTF-8 cannot encode a surrogate), with its problem."""
     stack: list[tuple[str, Any]] = [("", data)]
@@ -81,7 +81,7 @@ class StrictJsonParser(Parser):
             if isinstance(exc, MalformedBody):
                 raise
             raise MalformedBody(_("The body is not valid JSON.")) from exc
-        problem = _unstorable(data)
+        problem = unstorable(data)
         if problem is not None:
             field, _code, message = problem
             raise MalformedBody(f"{field}: {message}", code=CoreError.VALIDATION, fields=field_errors(problem))

@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from rabta.api.api import unstorable
 from rabta.api.errors import status_for
 from rabta.core.errors import CoreError, DomainError, FieldErrorCollector
 from rabta.core.ratelimit import RateLimited, rate_limit
@@ -67,6 +68,7 @@ def endpoint(*methods: str) -> Callable[[Handler], Handler]:
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
+                _storable(request, kwargs)
                 return view(request, fmt, **kwargs)
             except DomainError as error:
                 return _answer(fmt, error)
@@ -76,6 +78,19 @@ def endpoint(*methods: str) -> Callable[[Handler], Handler]:
         return wrapped
 
     return decorate
+
+
+def _storable(request: HttpRequest, path: dict[str, Any]) -> None:
+    """A NUL or a lone surrogate in any parameter or path part is a 400 naming it, as the JSON API
+    answers (``rabta.api.api.unstorable``): no database can store or even compare such text."""
+    data: dict[str, Any] = {**path}
+    for source in (request.GET, request.POST):
+        for key in source:
+            data[key] = source.getlist(key)
+    problem = unstorable(data)
+    if problem is not None:
+        field, code, message = problem
+        raise DomainError.for_field(field.split(".")[0], code, message)
 
 
 def _params(request: HttpRequest) -> QueryDict:
