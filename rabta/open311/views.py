@@ -90,7 +90,7 @@ def _storable(request: HttpRequest, path: dict[str, Any]) -> None:
     problem = unstorable(data)
     if problem is not None:
         field, code, message = problem
-        raise DomainError.for_field(field.split(".")[0], code, message)
+        raise DomainError.for_field(field.split(".")[0], CoreError(code), message)
 
 
 def _params(request: HttpRequest) -> QueryDict:
