@@ -3,7 +3,7 @@ and the officers' stage moves. Each operation: schema in, one selector or servic
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +42,9 @@ class DeclarationItemIn(Schema):
 class DeclarationFileIn(Schema):
     number: str = Field(..., max_length=100)
     declared_on: date
+    arrived_at: datetime | None = Field(
+        None, description="When the goods arrived (ISO 8601 with a time zone), if known: the Time Release Study's start"
+    )
     collectorate: str = Field(..., max_length=60, description="The collectorate's office code")
     station: str = Field("", max_length=60, description="The port or station's office code, under the collectorate")
     regime: Regime = Regime.IMPORT
@@ -104,6 +107,7 @@ class DeclarationSummaryOut(Schema):
 class DeclarationOut(Schema):
     number: str
     declared_on: date
+    arrived_at: datetime | None
     regime: str
     declaration_type: str
     collectorate: str
@@ -156,6 +160,7 @@ def _out(declaration: Declaration) -> dict[str, Any]:
     return {
         "number": declaration.number,
         "declared_on": declaration.declared_on,
+        "arrived_at": declaration.arrived_at,
         "regime": declaration.regime,
         "declaration_type": declaration.declaration_type,
         "collectorate": declaration.collectorate.code,
@@ -192,6 +197,7 @@ def file_declaration(request: HttpRequest, payload: DeclarationFileIn) -> Status
     data = DeclarationInput(
         number=payload.number,
         declared_on=payload.declared_on,
+        arrived_at=payload.arrived_at,
         collectorate=payload.collectorate,
         station=payload.station,
         regime=payload.regime,

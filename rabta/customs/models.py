@@ -99,6 +99,9 @@ class Declaration(TimeStampedModel):
     # none of their own.
     number = models.CharField(_("declaration number"), max_length=40)
     declared_on = models.DateField(_("declaration date"))
+    # When the goods (or the means of transport) arrived, where the declarant knows it: the start of
+    # the WCO Time Release Study's first stage (arrival to filing). Unknown for most imported sources.
+    arrived_at = models.DateTimeField(_("goods arrived at"), null=True, blank=True)
     regime = models.CharField(max_length=12, choices=Regime.choices, default=Regime.IMPORT)
     declaration_type = models.CharField(
         max_length=8, blank=True, help_text=_("The declaration type code of the source system (e.g. HC, GD).")

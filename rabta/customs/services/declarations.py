@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -64,6 +64,7 @@ class DeclarationInput:
     exchange_rate: Decimal = Decimal(1)
     declarant: PartyRef | None = None
     seller: PartyRef | None = None
+    arrived_at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -167,7 +168,10 @@ def _check_items(items: list[ItemInput], errors: FieldErrors, *, on: date) -> No
 
 
 def _fingerprint(data: DeclarationInput) -> str:
-    canonical = json.dumps(asdict(data), sort_keys=True, default=str, separators=(",", ":"))
+    fields = asdict(data)
+    if fields["arrived_at"] is None:
+        del fields["arrived_at"]  # keeps the fingerprints stored before the field existed
+    canonical = json.dumps(fields, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -214,6 +218,13 @@ def declaration_file(*, data: DeclarationInput, actor: Actor, idempotency_key: s
         _add(errors, "declared_on", CustomsError.DATE_IN_FUTURE, _("The declaration date is in the future."))
     elif data.declared_on < rules.EARLIEST_DATE:
         _add(errors, "declared_on", CustomsError.DATE_INVALID, _("The declaration date is too far in the past."))
+    if data.arrived_at is not None:
+        if timezone.is_naive(data.arrived_at):
+            _add(errors, "arrived_at", CustomsError.DATE_INVALID, _("Give the arrival time with its time zone."))
+        elif data.arrived_at > timezone.now():
+            _add(errors, "arrived_at", CustomsError.DATE_IN_FUTURE, _("The arrival time is in the future."))
+        elif data.arrived_at.date() < rules.EARLIEST_DATE:
+            _add(errors, "arrived_at", CustomsError.DATE_INVALID, _("The arrival time is too far in the past."))
     if data.regime not in Regime.values:
         _add(errors, "regime", CustomsError.REGIME_UNKNOWN, _("Unknown customs regime."))
     if data.transport_mode not in TransportMode.values:
@@ -284,6 +295,7 @@ def declaration_file(*, data: DeclarationInput, actor: Actor, idempotency_key: s
             declaration = Declaration.objects.create(
                 number=number,
                 declared_on=data.declared_on,
+                arrived_at=data.arrived_at,
                 regime=data.regime,
                 declaration_type=declaration_type,
                 collectorate=collectorate,

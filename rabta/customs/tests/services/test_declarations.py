@@ -3,8 +3,10 @@ the lane from configuration, and the filing and lane events."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, timedelta
+import hashlib
+import json
+from dataclasses import asdict, replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,7 +19,7 @@ from rabta.customs.choices import PartyKind, Status
 from rabta.customs.errors import CustomsError
 from rabta.customs.events import CustomsEvent
 from rabta.customs.models import Declaration, DeclarationItem, Party
-from rabta.customs.services.declarations import declaration_file, lane_assign
+from rabta.customs.services.declarations import _fingerprint, declaration_file, lane_assign
 from rabta.customs.services.parties import PartyRef
 from rabta.customs.tests.conftest import OTHER_NTN, declaration_input, item
 
@@ -60,6 +62,9 @@ def test_an_unknown_lane_is_refused(filed, customs_manager):
     [
         ({"number": "bad number!"}, "number", CustomsError.NUMBER_INVALID),
         ({"declared_on": date(2099, 1, 1)}, "declared_on", CustomsError.DATE_IN_FUTURE),
+        ({"arrived_at": datetime(2099, 1, 1, tzinfo=UTC)}, "arrived_at", CustomsError.DATE_IN_FUTURE),
+        ({"arrived_at": datetime(1980, 1, 1, tzinfo=UTC)}, "arrived_at", CustomsError.DATE_INVALID),
+        ({"arrived_at": datetime(2024, 1, 1, 9, 30)}, "arrived_at", CustomsError.DATE_INVALID),
         ({"currency": "XYZ"}, "currency", CustomsError.CURRENCY_UNKNOWN),
         ({"exchange_rate": Decimal(0)}, "exchange_rate", CustomsError.EXCHANGE_RATE_INVALID),
         ({"collectorate": "NOPE"}, "collectorate", CustomsError.COLLECTORATE_UNKNOWN),
@@ -88,6 +93,19 @@ def test_bad_input_names_its_field_and_writes_nothing(world, trader, changes, fi
     assert caught.value.fields[field][0]["code"] == code
     assert Declaration.objects.count() == DeclarationItem.objects.count() == Party.objects.count() == 0
     assert not Event.objects.filter(kind__startswith="customs.").exists()
+
+
+def test_the_arrival_time_is_kept_and_does_not_change_a_replays_fingerprint(world, trader):
+    arrived = timezone.now() - timedelta(hours=5)
+    declaration = declaration_file(data=declaration_input(arrived_at=arrived), actor=trader).declaration
+    declaration.refresh_from_db()
+    assert declaration.arrived_at == arrived
+    # A filing without the field fingerprints as it did before the field existed (the old formula).
+    plain = declaration_input(number="N2")
+    before = {key: value for key, value in asdict(plain).items() if key != "arrived_at"}
+    old = hashlib.sha256(json.dumps(before, sort_keys=True, default=str, separators=(",", ":")).encode()).hexdigest()
+    assert _fingerprint(plain) == old
+    assert _fingerprint(plain) != _fingerprint(replace(plain, arrived_at=arrived))
 
 
 def test_every_bad_field_is_named_at_once(world, trader):
