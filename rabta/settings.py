@@ -238,6 +238,8 @@ RABTA_ATTACHMENT_MAX_PIXELS = env_int("RABTA_ATTACHMENT_MAX_PIXELS", default=40_
 RABTA_MAX_CLOCK_PAUSE_DAYS = env_int("RABTA_MAX_CLOCK_PAUSE_DAYS", default=15, minimum=1)
 RABTA_MAX_TRANSFERS = env_int("RABTA_MAX_TRANSFERS", default=3, minimum=0)
 RABTA_MAX_REOPENS = env_int("RABTA_MAX_REOPENS", default=2, minimum=0)
+# Rows one Excel export may hold (rabta.core.exports); CSV streams any length. Excel's own limit is 1,048,576.
+RABTA_EXPORT_MAX_ROWS = env_int("RABTA_EXPORT_MAX_ROWS", default=1_000_000, minimum=1)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The default cache must be shared by every process of the server: it holds the version tokens that

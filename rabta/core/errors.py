@@ -52,6 +52,8 @@ class CoreError(ErrorCode):
     URI_TOO_LONG = "uri_too_long"
     BAD_REQUEST = "bad_request"
     SERVER_ERROR = "server_error"
+    # Exports (rabta.core.exports).
+    EXPORT_TOO_LARGE = "export_too_large"
 
 
 FieldErrors = dict[str, list[dict[str, str]]]
