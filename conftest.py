@@ -11,10 +11,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from rabta.accounts.models import ComplainantProfile, RoleAssignment, User
 from rabta.accounts.roles import Role
@@ -54,6 +58,39 @@ def _rate_limits_per_test(settings):
     own key prefix, so the suite never trips a limit by accident, and tests running in parallel on
     one Redis never reset each other's counters (as clearing the cache would)."""
     settings.RATELIMIT_CACHE_PREFIX = f"rl:test:{uuid.uuid4().hex}:"
+
+
+@contextmanager
+def cache_isolated() -> Iterator[Any]:
+    """The default cache, for one test alone: its keys under a prefix no other test uses (and, in
+    memory, a store of its own), deleted at the end. What a test that needs an empty cache uses
+    instead of clearing the whole cache, which on a shared Redis would wipe the counters, tokens
+    and locks of every test running beside it."""
+    from django.core.cache import caches
+
+    prefix = f"test:{uuid.uuid4().hex}"
+    default = {**settings.CACHES["default"], "KEY_PREFIX": prefix}
+    if default["BACKEND"].endswith("LocMemCache"):
+        default["LOCATION"] = prefix
+    with override_settings(CACHES={**settings.CACHES, "default": default}):
+        cache = caches["default"]
+        try:
+            yield cache
+        finally:
+            if default["BACKEND"].endswith("RedisCache"):
+                client = cache._cache.get_client(write=True)
+                keys = list(client.scan_iter(match=f"{prefix}:*"))
+                if keys:
+                    client.delete(*keys)
+            else:
+                cache.clear()  # this test's own store only
+
+
+@pytest.fixture
+def cache_of_its_own():
+    """An empty default cache of the test's own (``cache_isolated``)."""
+    with cache_isolated() as cache:
+        yield cache
 
 
 @pytest.fixture

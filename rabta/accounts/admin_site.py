@@ -220,12 +220,10 @@ class RabtaAdminSite(admin.AdminSite):
         super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from rabta.accounts.roles import STAFF_ROLES
+        from rabta.accounts.permissions import may_enter_admin
 
         user = request.user
-        if not (user.is_active and user.is_staff):
-            return False
-        if not (user.is_superuser or user.roles & STAFF_ROLES):
+        if not may_enter_admin(user):
             return False
         # django-otp's check; the second-factor middleware sends the user there first.
         return bool(getattr(user, "is_verified", lambda: False)())

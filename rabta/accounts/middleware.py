@@ -13,7 +13,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
-from rabta.accounts.roles import STAFF_ROLES
+from rabta.accounts.permissions import is_staff_account
 
 # Paths a signed-in staff member may reach before the second factor: the 2FA pages themselves,
 # sign-out, health checks and static files.
@@ -74,8 +74,8 @@ def session_activity_mark(request: HttpRequest, user: Any) -> None:
         session[_STAFF] = _is_staff_session(user)
 
 
-def _is_staff_session(user: Any) -> bool:
-    return bool(user.is_staff or user.is_superuser or (user.roles & STAFF_ROLES))
+# Who holds a staff session is an account rule (rabta.accounts.permissions).
+_is_staff_session = is_staff_account
 
 
 class StaffSessionIdleMiddleware:

@@ -27,7 +27,17 @@ from rabta.accounts.choices import BusinessRole, ComplainantType, DocumentType, 
 from rabta.accounts.errors import AccountsError
 from rabta.accounts.events import AccountsEvent
 from rabta.accounts.models import ComplainantProfile, IdentityDocument, RoleAssignment, User, VerificationCode
-from rabta.accounts.permissions import account_manageable_by, is_active_superuser, role_grantable_by
+from rabta.accounts.permissions import (
+    USER_FIELDS_ADMINISTRATORS_EDIT as USER_FIELDS_ADMINISTRATORS_EDIT,  # the rules' old home: still importable
+)
+from rabta.accounts.permissions import USER_FIELDS_SUPERUSERS_EDIT as USER_FIELDS_SUPERUSERS_EDIT
+from rabta.accounts.permissions import (
+    require_account_manageable,
+    require_fields_editable,
+    require_role_grant,
+    require_role_revoke,
+)
+from rabta.accounts.permissions import user_fields_editable_by as user_fields_editable_by
 from rabta.accounts.roles import STAFF_ROLES, Role, definition
 from rabta.accounts.selectors import identifier_filter
 from rabta.accounts.types import Actor, signed_in_or_none
@@ -40,7 +50,7 @@ from rabta.accounts.validators import (
 )
 from rabta.core.crypto import lookup_hash
 from rabta.core.db import locked
-from rabta.core.errors import Conflict, CoreError, DomainError, FieldErrorCollector, Forbidden, Throttled
+from rabta.core.errors import Conflict, CoreError, DomainError, FieldErrorCollector, Throttled
 from rabta.core.events import event_record
 from rabta.core.ratelimit import RateLimited
 from rabta.core.textinput import text_clean
@@ -384,17 +394,7 @@ def role_grant(
     """
     if role not in Role.values:
         raise DomainError.for_field("role", AccountsError.ROLE_UNKNOWN, _("Unknown role."))
-    if granted_by is not None:
-        if granted_by.pk == user.pk:
-            raise Forbidden.for_field(
-                "user", AccountsError.ROLE_SELF_GRANT, _("Nobody can grant a role to themselves.")
-            )
-        if not role_grantable_by(granted_by, role):
-            raise Forbidden.for_field("role", AccountsError.ROLE_NOT_GRANTABLE, _("You cannot grant this role."))
-        if not account_manageable_by(granted_by, user):
-            raise Forbidden.for_field(
-                "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account.")
-            )
+    require_role_grant(granted_by, user, role)
     spec = definition(role)
     if spec.needs_office and office is None:
         raise DomainError.for_field(
@@ -451,13 +451,7 @@ def role_revoke(*, assignment: RoleAssignment, revoked_by: Actor = None, reason:
     and revoking the last staff role takes Django admin access (``is_staff``) away, so that admin
     access never outlives the role that justified it (superusers keep theirs)."""
     user = assignment.user
-    if revoked_by is not None and revoked_by.pk != user.pk:
-        if not role_grantable_by(revoked_by, assignment.role):
-            raise Forbidden.for_field("role", AccountsError.ROLE_NOT_GRANTABLE, _("You cannot revoke this role."))
-        if not account_manageable_by(revoked_by, user):
-            raise Forbidden.for_field(
-                "user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account.")
-            )
+    require_role_revoke(revoked_by, user, assignment.role)
     assignment = locked(assignment)
     if not assignment.active:
         return
@@ -766,30 +760,11 @@ def administrator_grant(*, user: User, granted_by: Actor = None) -> RoleAssignme
     return role_grant(user=user, role=Role.ADMINISTRATOR, granted_by=granted_by)
 
 
-def _require_manageable(actor: Actor, user: User) -> None:
-    if not account_manageable_by(actor, user):
-        raise Forbidden.for_field("user", AccountsError.ACCOUNT_NOT_MANAGEABLE, _("You cannot manage this account."))
-
-
-# What an administrator may change on an account by hand. Everything else has its own service
-# (roles, passwords, verification, second factor) or is a superuser's: admin access, superuser
-# status and the contact details a password reset is sent to (changing them would let the
-# administrator take the account over).
-USER_FIELDS_ADMINISTRATORS_EDIT = frozenset({"full_name", "preferred_language", "is_active"})
-USER_FIELDS_SUPERUSERS_EDIT = USER_FIELDS_ADMINISTRATORS_EDIT | {"email", "is_staff", "is_superuser"}
-
-
-def user_fields_editable_by(actor: Actor) -> frozenset[str]:
-    return USER_FIELDS_SUPERUSERS_EDIT if is_active_superuser(actor) else USER_FIELDS_ADMINISTRATORS_EDIT
-
-
 @transaction.atomic
 def user_update(*, user: User, actor: Actor, changes: dict[str, Any]) -> User:
     """Change an account's plain fields on behalf of ``actor`` (the admin's user form)."""
-    _require_manageable(actor, user)
-    refused = sorted(set(changes) - user_fields_editable_by(actor))
-    if refused:
-        raise Forbidden.for_field(refused[0], AccountsError.FIELD_NOT_EDITABLE, _("You cannot change this field."))
+    require_account_manageable(actor, user)
+    require_fields_editable(actor, changes)
     if changes.get("is_staff") and not changes.get("is_superuser", user.is_superuser) and not user.roles & STAFF_ROLES:
         # Admin access follows a staff role (role_revoke takes it away with the last one): a flag
         # alone would be an account that reaches the admin's login with nothing to justify it.
@@ -864,7 +839,7 @@ def password_reset_send(*, user: User, actor: Actor, base_url: str) -> None:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    _require_manageable(actor, user)
+    require_account_manageable(actor, user)
     if not user.is_active:
         raise DomainError.for_field("user", AccountsError.ACCOUNT_INACTIVE, _("This account is deactivated."))
     if not (user.email or user.phone):
@@ -886,7 +861,7 @@ def second_factor_reset(*, device: Any, actor: Actor, reason: str = "") -> None:
     """Remove one of a user's second-factor devices (a lost phone, used-up backup codes) and tell its
     owner: they enrol a new one at their next sign-in. Its secret is never shown to anyone."""
     owner = device.user
-    _require_manageable(actor, owner)
+    require_account_manageable(actor, owner)
     kind, name = device._meta.label_lower, device.name
     device.delete()
     event_record(

@@ -266,6 +266,12 @@ API_MODULES = sorted(Path(__file__).resolve().parents[2].glob("*/api*.py"))
 PAGE_MODULES = sorted(Path(__file__).resolve().parents[2].glob("*/views*.py"))
 ROLE_NAMES = {str(role) for role in Role}
 ROLE_ATTRIBUTES = {"roles", "has_role", "role_assignments", "is_superuser", "is_staff"}
+# Django's own permission checks, and the role helpers of rabta.accounts.roles (however reached:
+# ``roles.user_roles(user)`` as well as an imported ``user_roles(user)``).
+PERMISSION_ATTRIBUTES = {"has_perm", "has_perms", "get_all_permissions", "user_roles", "office_scope"}
+ROLE_HELPERS = {"user_roles", "office_scope", "RoleAssignment"}
+# Lookups that reach a user's roles: ``role``, ``role__in``, ``role_assignments__role``, ...
+ROLE_LOOKUPS = {"role", "role_assignments", "roleassignment"}
 
 
 def _query(func: ast.expr) -> bool:
@@ -275,22 +281,37 @@ def _query(func: ast.expr) -> bool:
     return isinstance(func, ast.Name) and func.id == "Q"
 
 
+def _named_attribute(node: ast.AST) -> bool:
+    """``getattr(x, "is_staff", ...)`` or ``hasattr(x, "roles")``: a role attribute read by its name."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("getattr", "hasattr")
+        and len(node.args) > 1
+        and isinstance(node.args[1], ast.Constant)
+        and node.args[1].value in ROLE_ATTRIBUTES | PERMISSION_ATTRIBUTES
+    )
+
+
 def rules_in(source: str) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(source)):
         line = getattr(node, "lineno", 0)
         if isinstance(node, ast.Attribute):
-            if node.attr in ROLE_ATTRIBUTES:
+            if node.attr in ROLE_ATTRIBUTES | PERMISSION_ATTRIBUTES:
                 found.append(f"line {line}: .{node.attr}")
             if isinstance(node.value, ast.Name) and node.value.id == "Role":
                 found.append(f"line {line}: Role.{node.attr}")
-        elif isinstance(node, ast.Name) and (node.id.endswith("_ROLES") or node.id == "ROLES"):
+        elif isinstance(node, ast.Name) and (node.id.endswith("_ROLES") or node.id in {"ROLES", *ROLE_HELPERS}):
             found.append(f"line {line}: {node.id}")
-        elif isinstance(node, ast.alias) and (node.name.endswith("_ROLES") or node.name in ("office_scope",)):
+        elif isinstance(node, ast.alias) and (node.name.endswith("_ROLES") or node.name in ROLE_HELPERS):
             found.append(f"import {node.name}")
+        elif _named_attribute(node):
+            # getattr(request.user, "is_staff", False): the attribute by its name.
+            found.append(f"line {line}: getattr(..., {node.args[1].value!r})")
         elif isinstance(node, ast.Call) and _query(node.func):
             for keyword in node.keywords:
-                if keyword.arg and (keyword.arg == "role" or keyword.arg.startswith("role__")):
+                if keyword.arg and ROLE_LOOKUPS & set(keyword.arg.split("__")):
                     found.append(f"line {line}: a query on {keyword.arg}")
         elif isinstance(node, ast.Compare):
             for part in [node.left, *node.comparators]:
@@ -328,10 +349,33 @@ def test_no_api_or_page_module_holds_a_permission_rule(path):
         "allowed = request.user.has_role('supervisor')",
         "if user.is_superuser:\n    pass",
         "if role == 'oversight':\n    pass",
+        "if request.user.is_staff:\n    pass",
+        "if getattr(request.user, 'is_staff', False):\n    pass",
+        "if request.user.has_perm('complaints.change_complaint'):\n    pass",
+        "if 'oversight' in user_roles(request.user):\n    pass",
+        "if roles.user_roles(request.user):\n    pass",
+        "from rabta.accounts.roles import user_roles",
+        "RoleAssignment.objects.filter(user=request.user).exists()",
+        "User.objects.filter(role_assignments__role__in=wanted).exists()",
+        "queryset.filter(roles.office_scope(user, 'office', Q()))",
     ],
 )
 def test_the_check_finds_each_kind_of_rule(rule):
     assert rules_in(rule)
+
+
+@pytest.mark.parametrize(
+    "fine",
+    [
+        "complaint = get_visible_or_404(selectors.complaints(), request.user, tracking_number=number)",
+        "if not may_read_office_lists(request.user):\n    raise Http404",
+        "rate_limit(request, scope='intake', subjects=[str(request.user.pk)])",
+        "rows = [{'role': role.value, 'label': str(role.label)} for role in choices]",
+        "out = Schema(role=assignment_role)",
+    ],
+)
+def test_the_check_leaves_asking_the_layer_alone(fine):
+    assert rules_in(fine) == []
 
 
 def test_every_staff_role_name_is_a_rule_when_compared():

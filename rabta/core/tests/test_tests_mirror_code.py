@@ -1,9 +1,11 @@
-"""Tests mirror the code (docs/new-domain.md, step 10): every service module and every API module of
-every app has its own test module, where a reader of the code looks for its tests first.
+"""Tests mirror the code (docs/new-domain.md, step 10): every service, API, page and permissions
+module of every app has its own test module, where a reader of the code looks for its tests first.
 
     rabta/<app>/services.py          -> rabta/<app>/tests/test_services.py
     rabta/<app>/services/<name>.py   -> rabta/<app>/tests/services/test_<name>.py
     rabta/<app>/api.py, api_<x>.py   -> rabta/<app>/tests/test_api.py, test_api_<x>.py
+    rabta/<app>/views.py, views_<x>  -> rabta/<app>/tests/test_views.py, test_views_<x>.py
+    rabta/<app>/permissions.py       -> rabta/<app>/tests/test_permissions.py
 
 A topic that spans one module's tests may have more modules beside it, named after it
 (``services/test_intake_idempotency.py`` beside ``services/test_intake.py``)."""
@@ -26,7 +28,7 @@ def expected_test_modules(root: Path) -> dict[str, str]:
         for module in sorted((app / "services").glob("*.py")) if (app / "services").is_dir() else []:
             if module.name != "__init__.py":
                 expected[f"{app.name}/services/{module.name}"] = f"{app.name}/tests/services/test_{module.name}"
-        for module in sorted(app.glob("api*.py")):
+        for module in sorted([*app.glob("api*.py"), *app.glob("views*.py"), *app.glob("permissions.py")]):
             expected[f"{app.name}/{module.name}"] = f"{app.name}/tests/test_{module.name}"
     return expected
 
@@ -48,6 +50,17 @@ def test_the_checker_finds_a_service_or_api_module_without_its_tests(tmp_path):
     assert missing_test_modules(tmp_path) == []
 
 
-def test_every_service_and_api_module_has_its_test_module():
+def test_the_checker_finds_a_page_or_permissions_module_without_its_tests(tmp_path):
+    app = tmp_path / "shop"
+    (app / "tests").mkdir(parents=True)
+    for path in ("__init__.py", "views.py", "views_office.py", "permissions.py", "tests/test_views.py"):
+        (app / path).write_text("")
+    assert missing_test_modules(tmp_path) == ["shop/permissions.py", "shop/views_office.py"]
+    (app / "tests" / "test_views_office.py").write_text("")
+    (app / "tests" / "test_permissions.py").write_text("")
+    assert missing_test_modules(tmp_path) == []
+
+
+def test_every_service_api_page_and_permissions_module_has_its_test_module():
     assert expected_test_modules(RABTA)  # the walk finds the apps
     assert missing_test_modules(RABTA) == []

@@ -19,7 +19,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -302,12 +301,11 @@ def pdf_dump(data: bytes) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def _media_and_limits(settings, tmp_path):
+def _media_and_limits(settings, tmp_path, cache_of_its_own):
+    """Uploads land in a folder of the test's own, count against limits no test reaches, and in a
+    cache of the test's own (never by clearing the shared one)."""
     settings.MEDIA_ROOT = tmp_path
     settings.RABTA_RATE_LIMITS = {**settings.RABTA_RATE_LIMITS, "uploads": {"address": "10000/h", "subject": "10000/h"}}
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
