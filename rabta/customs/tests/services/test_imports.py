@@ -164,6 +164,26 @@ def test_a_killed_run_is_finished_by_running_it_again(world, tmp_path, monkeypat
     assert Declaration.objects.count() == 6
 
 
+@pytest.mark.django_db(transaction=True)
+def test_chunks_loaded_side_by_side_import_every_row_once_and_register_each_party_once(world, tmp_path):
+    # Outside a transaction, on PostgreSQL, two connections load the chunks at once (elsewhere the
+    # chunks go one after the other): parties new to the database and named in every chunk are
+    # registered once, before the chunks, and a re-run still imports nothing twice.
+    rows = [row(declaration_number=f"D-{n}", item_number=str(item)) for n in range(1, 13) for item in (1, 2)]
+    rows.append(row(declaration_number="D-13", origin_country="ZZ"))
+    path = rows_csv(tmp_path / "d.csv", rows)
+    result = run(path, chunk_rows=4, workers=2)
+    assert (result.imported, result.skipped_existing, result.rejected) == (24, 0, 1)
+    assert rejects_of(result) == {(26, "origin_country", "country_unknown")}
+    assert Declaration.objects.count() == 12 and DeclarationItem.objects.count() == 24
+    assert Party.objects.count() == 3
+    assert Event.objects.filter(kind=CustomsEvent.PARTY_REGISTERED).count() == 3
+    assert Event.objects.filter(kind=CustomsEvent.DECLARATION_FILED).count() == 12
+    again = run(path, chunk_rows=4, workers=2)
+    assert (again.imported, again.skipped_existing, again.rejected) == (0, 24, 1)
+    assert DeclarationItem.objects.count() == 24 and Party.objects.count() == 3
+
+
 def test_a_new_item_of_a_declaration_already_imported_is_added(world, tmp_path):
     run(rows_csv(tmp_path / "a.csv", [row()]))
     result = run(rows_csv(tmp_path / "b.csv", [row(), row(item_number="2")]))
