@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -90,8 +90,10 @@ COLUMNS = [
     "duty_assessed",
     "taxes_assessed",
 ]
+# Columns a header may leave out altogether (an older file stays valid); empty when absent.
+OPTIONAL_COLUMNS = ["arrived_at"]
 OPTIONAL = {"regime", "declaration_type", "station", "transport_mode", "declarant_licence", "seller_name"}
-OPTIONAL |= {"seller_country", "duty_assessed", "taxes_assessed"}
+OPTIONAL |= {"seller_country", "duty_assessed", "taxes_assessed", *OPTIONAL_COLUMNS}
 KCS_COLUMNS = [
     "Declaration ID",
     "Date",
@@ -137,6 +139,7 @@ KCS_SOURCE = {
 }
 HEADER_FIELDS = [
     "declared_on",
+    "arrived_at",
     "regime",
     "declaration_type",
     "collectorate",
@@ -230,7 +233,9 @@ def _row_problems(frame: pl.DataFrame, rejects: list[Reject]) -> pl.DataFrame:
 _SIMPLE_QUOTES = r'(^|,)"([^",]*)"(,|$)'
 
 
-def _read_csv(path: Path, expected: list[str], rejects: list[Reject]) -> pl.DataFrame:
+def _read_csv(
+    path: Path, expected: list[str], rejects: list[Reject], optional: list[str] | None = None
+) -> pl.DataFrame:
     """A CSV file as one string column per expected column, plus ``row`` (its number in the file).
 
     Lines without a quote (all of a KCS file, nearly all of ours) are split in columns by Polars;
@@ -245,8 +250,9 @@ def _read_csv(path: Path, expected: list[str], rejects: list[Reject]) -> pl.Data
         raise _FileRefused([Reject(1, "file", CustomsError.COLUMN_MISSING, _("The file is empty."))])
     header = next(csv.reader([lines[0].lstrip("\ufeff")]))
     header = [name.strip() for name in header]
+    optional = optional or []
     missing = [name for name in expected if name not in header]
-    extra = [name for name in header if name not in expected]
+    extra = [name for name in header if name not in expected and name not in optional]
     if missing or extra or len(header) != len(set(header)):
         problems = [Reject(1, name, CustomsError.COLUMN_MISSING, _("This column is missing.")) for name in missing]
         problems += [
@@ -306,14 +312,16 @@ def _read_csv(path: Path, expected: list[str], rejects: list[Reject]) -> pl.Data
             records[name].append(value)
     quoted = pl.DataFrame(records, schema={"row": pl.Int64, **dict.fromkeys(header, pl.String)})
     parts.append(quoted.with_columns(pl.col(name).str.strip_chars() for name in header))
-    return pl.concat(parts).sort("row")
+    merged = pl.concat(parts).sort("row")
+    return merged.with_columns(pl.lit("").alias(name) for name in optional if name not in header)
 
 
 def _read_jsonl(path: Path, rejects: list[Reject]) -> pl.DataFrame:
     """A JSON Lines file, one object a line with Rabta's keys. A line that is not an object of
     exactly those keys is rejected; numbers are read as the text JSON wrote them."""
-    records: dict[str, list[Any]] = {name: [] for name in ["row", *COLUMNS]}
-    expected = set(COLUMNS)
+    keys = [*COLUMNS, *OPTIONAL_COLUMNS]
+    records: dict[str, list[Any]] = {name: [] for name in ["row", *keys]}
+    expected = set(keys)
     for row, line in enumerate(_text_lines(path), start=1):
         if not line.strip():
             continue
@@ -327,7 +335,7 @@ def _read_jsonl(path: Path, rejects: list[Reject]) -> pl.DataFrame:
         if not isinstance(value, dict):
             rejects.append(Reject(row, "row", CustomsError.ROW_MALFORMED, _("The line is not a JSON object.")))
             continue
-        missing = [name for name in COLUMNS if name not in value and name not in OPTIONAL]
+        missing = [name for name in keys if name not in value and name not in OPTIONAL]
         extra = sorted(set(value) - expected)
         if missing or extra:
             rejects.extend(
@@ -339,11 +347,11 @@ def _read_jsonl(path: Path, rejects: list[Reject]) -> pl.DataFrame:
             )
             continue
         records["row"].append(row)
-        for name in COLUMNS:
+        for name in keys:
             item = value.get(name)
             records[name].append("" if item is None else item if isinstance(item, str) else json.dumps(item))
-    frame = pl.DataFrame(records, schema={"row": pl.Int64, **dict.fromkeys(COLUMNS, pl.String)})
-    return frame.with_columns(pl.col(name).str.strip_chars() for name in COLUMNS)
+    frame = pl.DataFrame(records, schema={"row": pl.Int64, **dict.fromkeys(keys, pl.String)})
+    return frame.with_columns(pl.col(name).str.strip_chars() for name in keys)
 
 
 # Mapping onto Rabta's fields -----------------------------------------------------------------
@@ -435,6 +443,7 @@ def _from_kcs(frame: pl.DataFrame, *, collectorate: str, exchange_rate: Decimal)
         attributes.alias("source_attributes"),
         outcome.alias("outcome"),
         pl.lit(Source.KCS).alias("source"),
+        pl.lit("").alias("arrived_at"),
     )
 
 
@@ -694,6 +703,36 @@ def _parties(frame: pl.DataFrame, role: str, kind: PartyKind) -> tuple[pl.DataFr
     return joined.drop(f"{role}_error"), problems
 
 
+def _arrivals(values: list[str]) -> dict[str, tuple[str | None, tuple[str, str] | None]]:
+    """Each distinct ``arrived_at`` of the file: the time as the database takes it (None when
+    empty) or the problem ``(code, message)``, checked as ``declaration_file`` checks the API's
+    (ISO 8601 with its time zone, not in the future, not before rules.EARLIEST_DATE). A header
+    field: a few values per declaration at most, so Python's parser once per value."""
+    now = timezone.now()
+    found: dict[str, tuple[str | None, tuple[str, str] | None]] = {}
+    for value in values:
+        if not value:
+            found[value] = (None, None)
+            continue
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            found[value] = (
+                None,
+                (CustomsError.DATE_INVALID, _("Give the arrival time as ISO 8601 with its time zone.")),
+            )
+            continue
+        if timezone.is_naive(moment):
+            found[value] = (None, (CustomsError.DATE_INVALID, _("Give the arrival time with its time zone.")))
+        elif moment > now:
+            found[value] = (None, (CustomsError.DATE_IN_FUTURE, _("The arrival time is in the future.")))
+        elif moment.date() < rules.EARLIEST_DATE:
+            found[value] = (None, (CustomsError.DATE_INVALID, _("The arrival time is too far in the past.")))
+        else:
+            found[value] = (_timestamp(moment.astimezone(UTC)), None)
+    return found
+
+
 def _validate(
     frame: pl.DataFrame, *, kcs: bool, rejects: list[Reject], source_name: Callable[[str], str]
 ) -> pl.DataFrame:
@@ -734,6 +773,19 @@ def _validate(
         for row, code, message in problems:
             rejects.append(Reject(row, source_name(role), code, message))
             bad_rows.add(row)
+    arrivals = _arrivals(frame["arrived_at"].unique().to_list())
+    refused = {value: problem for value, (_stamp, problem) in arrivals.items() if problem}
+    if refused:
+        for row, value in (
+            frame.filter(pl.col("arrived_at").is_in(list(refused))).select("row", "arrived_at").iter_rows()
+        ):
+            code, message = refused[value]
+            rejects.append(Reject(row, source_name("arrived_at"), code, message))
+            bad_rows.add(row)
+    stamps = {value: stamp for value, (stamp, _problem) in arrivals.items()}
+    frame = frame.with_columns(
+        pl.col("arrived_at").replace_strict(stamps, default=None, return_dtype=pl.String).alias("arrived_at")
+    )
     good = frame.filter(~pl.col("row").is_in(sorted(bad_rows)))
     # The tariff hook, once per day of the file with that day's codes.
     for day, codes in good.group_by("declared_on").agg(pl.col("tariff_code").unique()).iter_rows():
@@ -1079,6 +1131,7 @@ def _insert(chunk: pl.DataFrame, existing: dict[str, int], result: ImportResult,
             pl.lit(None, dtype=pl.String).alias("idempotency_key"),
             pl.lit("").alias("idempotency_fingerprint"),
             "source_attributes",
+            "arrived_at",
         ),
     )
     declaration_ids = pl.DataFrame(
@@ -1266,7 +1319,7 @@ def declarations_import(
                 _read_csv(path, KCS_COLUMNS, rejects), collectorate=collectorate, exchange_rate=exchange_rate
             )
         else:
-            frame = _from_rabta(_read_csv(path, COLUMNS, rejects))
+            frame = _from_rabta(_read_csv(path, COLUMNS, rejects, optional=OPTIONAL_COLUMNS))
     except _FileRefused as refused:
         result.rejects, result.rejected = refused.rejects, len(refused.rejects)
         return result
