@@ -859,8 +859,14 @@ def _rows_for_keys(keys: list[str] | None, query: str) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def _party_ids(chunk: pl.DataFrame, stamp: str) -> pl.DataFrame:
-    """Party ids for the chunk's identifiers, registering the new ones (with their events)."""
+def _party_ids(chunk: pl.DataFrame, stamp: str, known: dict[str, int] | None = None) -> pl.DataFrame:
+    """``chunk`` with its parties' ids (``<role>_id``), registering the new ones (with their events)."""
+    return _party_join(chunk, _party_map(chunk, stamp, known))
+
+
+def _party_map(chunk: pl.DataFrame, stamp: str, known_before: dict[str, int] | None = None) -> dict[str, int]:
+    """Party id by identifier hash for the chunk's parties, registering the new ones (with their
+    events). ``known_before``: ids looked up already; the database is asked only if some are not."""
     wanted: dict[str, tuple[str, str, str, str]] = {}
     for role, kind in (
         ("importer", PartyKind.TRADER),
@@ -871,6 +877,8 @@ def _party_ids(chunk: pl.DataFrame, stamp: str) -> pl.DataFrame:
         for digest, clean, scheme, country in chunk.select(columns).unique(subset=[f"{role}_hash"]).iter_rows():
             if digest:
                 wanted[digest] = (kind, clean, scheme, country if role == "seller" else "PK")
+    if known_before is not None and all(digest in known_before for digest in wanted):
+        return {digest: known_before[digest] for digest in wanted}
     if connection.vendor == "postgresql":
         query = "SELECT p.identifier_hash, p.id FROM customs_party p JOIN customs_import_keys k ON k.key = p.identifier_hash"
         known = dict(_rows_for_keys(list(wanted), query))
@@ -929,6 +937,10 @@ def _party_ids(chunk: pl.DataFrame, stamp: str) -> pl.DataFrame:
             subject_type="customs.party",
             stamp=stamp,
         )
+    return known
+
+
+def _party_join(chunk: pl.DataFrame, known: dict[str, int]) -> pl.DataFrame:
     mapping = pl.DataFrame(
         {"hash": list(known), "id": list(known.values())}, schema={"hash": pl.String, "id": pl.Int64}
     )
@@ -1009,13 +1021,17 @@ def _timestamp(now: datetime) -> str:
 
 
 def _load_chunk(
-    chunk: pl.DataFrame, result: ImportResult, rejects: list[Reject], source_name: Callable[[str], str]
+    chunk: pl.DataFrame,
+    result: ImportResult,
+    rejects: list[Reject],
+    source_name: Callable[[str], str],
+    parties: dict[str, int] | None = None,
 ) -> None:
     stamp = _timestamp(timezone.now())
     chunk, existing = _existing_drop(chunk, result, rejects, source_name)
     if chunk.height == 0:
         return
-    _insert(_party_ids(chunk, stamp), existing, result, stamp)
+    _insert(_party_ids(chunk, stamp, parties), existing, result, stamp)
 
 
 def _declarations_found(numbers: list[str]) -> list[tuple[Any, ...]]:
@@ -1222,8 +1238,7 @@ def _load_parallel(
         found = _declarations_found(good["declaration_number"].unique().to_list())
         if found:
             good = good.join(_found_frame(found), on="declaration_number", how="left").filter(~_OTHER.fill_null(False))
-        if good.height:
-            _party_ids(good, stamp)
+        parties = _party_map(good, stamp) if good.height else {}
     pending: queue.SimpleQueue[int] = queue.SimpleQueue()
     for index in range(len(chunks)):
         pending.put(index)
@@ -1240,7 +1255,7 @@ def _load_parallel(
                 part, part_rejects = ImportResult(), list[Reject]()
                 try:
                     with transaction.atomic():
-                        _load_chunk(chunks[index], part, part_rejects, source_name)
+                        _load_chunk(chunks[index], part, part_rejects, source_name, parties)
                 except BaseException as exc:  # handed to the caller's thread, which raises it
                     stop.set()
                     done.put((index, part, part_rejects, exc))
