@@ -84,7 +84,7 @@ def declarations_benchmark(ctx: Context) -> list[Figure]:
 
     from bench.run import say
     from rabta.customs.models import Declaration, DeclarationItem
-    from rabta.customs.services.imports import declarations_import
+    from rabta.customs.services.imports import LOAD_WORKERS, declarations_import
     from rabta.directory.models import Office
 
     count = 1_000_000 if ctx.args.scale == "full" else 50_000
@@ -110,7 +110,8 @@ def declarations_benchmark(ctx: Context) -> list[Figure]:
             unit="rows/s",
             goal=f">= {GOAL_ROWS_PER_S:,}",
             notes=f"{rows:,} generated items ({count // ITEMS_PER_DECLARATION:,} declarations, 1 % with an unknown "
-            f"country) through rabta.customs.services.imports.declarations_import (csv, full validation, COPY) in "
+            f"country) through rabta.customs.services.imports.declarations_import (csv, full validation, COPY over "
+            f"{LOAD_WORKERS} connections) in "
             f"{took:.1f} s; a second run of the file imported {again.imported} and skipped "
             f"{again.skipped_existing:,} in {took_again:.1f} s",
             details={

@@ -7,11 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from rabta.core.models import Event
 from rabta.customs.choices import Outcome, Source, Status
@@ -162,6 +167,101 @@ def test_a_killed_run_is_finished_by_running_it_again(world, tmp_path, monkeypat
     rest = run(path, chunk_rows=2)
     assert (rest.imported, rest.skipped_existing) == (2, 4)
     assert Declaration.objects.count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chunks_loaded_side_by_side_import_every_row_once_and_register_each_party_once(world, tmp_path):
+    # Outside a transaction, on PostgreSQL, two connections load the chunks at once (elsewhere the
+    # chunks go one after the other): parties new to the database and named in every chunk are
+    # registered once, before the chunks, and a re-run still imports nothing twice.
+    rows = [row(declaration_number=f"D-{n}", item_number=str(item)) for n in range(1, 13) for item in (1, 2)]
+    rows.append(row(declaration_number="D-13", origin_country="ZZ"))
+    path = rows_csv(tmp_path / "d.csv", rows)
+    result = run(path, chunk_rows=4, workers=2)
+    assert (result.imported, result.skipped_existing, result.rejected) == (24, 0, 1)
+    assert rejects_of(result) == {(26, "origin_country", "country_unknown")}
+    assert Declaration.objects.count() == 12 and DeclarationItem.objects.count() == 24
+    assert Party.objects.count() == 3
+    assert Event.objects.filter(kind=CustomsEvent.PARTY_REGISTERED).count() == 3
+    assert Event.objects.filter(kind=CustomsEvent.DECLARATION_FILED).count() == 12
+    again = run(path, chunk_rows=4, workers=2)
+    assert (again.imported, again.skipped_existing, again.rejected) == (0, 24, 1)
+    assert DeclarationItem.objects.count() == 24 and Party.objects.count() == 3
+
+
+WITH_ARRIVAL = [*COLUMNS, "arrived_at"]
+
+
+def test_an_arrival_time_with_its_zone_is_kept_and_the_column_may_be_left_out(world, tmp_path):
+    rows = [
+        row(arrived_at="2026-10-30T22:15:00+05:00"),
+        row(item_number="2", arrived_at="2026-10-30T22:15:00+05:00"),
+        row(declaration_number="D-2", arrived_at="2026-10-30T17:15:00Z"),
+        row(declaration_number="D-3", arrived_at=""),
+    ]
+    result = run(rows_csv(tmp_path / "d.csv", rows, columns=WITH_ARRIVAL))
+    assert (result.imported, result.rejected) == (4, 0), result.rejects
+    arrived = dict(Declaration.objects.values_list("number", "arrived_at"))
+    assert arrived["D-1"] == arrived["D-2"] == datetime(2026, 10, 30, 17, 15, tzinfo=UTC)
+    assert arrived["D-3"] is None
+    older = run(rows_csv(tmp_path / "old.csv", [row(declaration_number="D-4")]))  # a header without it
+    assert (older.imported, older.rejected) == (1, 0)
+    assert Declaration.objects.get(number="D-4").arrived_at is None
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("2026-10-30T22:15:00", "date_invalid"),  # no time zone
+        ("2026-10-30", "date_invalid"),  # a date is not a time, and has no zone
+        ("30/10/2026 22:15+05:00", "date_invalid"),
+        ("2099-01-01T00:00:00+00:00", "date_in_future"),
+        ("1989-12-31T23:00:00+00:00", "date_invalid"),
+    ],
+)
+def test_a_bad_arrival_time_rejects_its_row_naming_the_field(world, tmp_path, value, code):
+    rows = [row(arrived_at=value), row(declaration_number="D-2", arrived_at="2026-10-30T22:15:00+05:00")]
+    result = run(rows_csv(tmp_path / "d.csv", rows, columns=WITH_ARRIVAL))
+    assert rejects_of(result) == {(2, "arrived_at", code)}
+    assert result.imported == 1 and list(Declaration.objects.values_list("number", flat=True)) == ["D-2"]
+
+
+def test_the_items_of_a_declaration_agree_on_its_arrival_time(world, tmp_path):
+    rows = [row(arrived_at="2026-10-30T22:15:00+05:00"), row(item_number="2", arrived_at="2026-10-31T08:00:00+05:00")]
+    result = run(rows_csv(tmp_path / "d.csv", rows, columns=WITH_ARRIVAL))
+    assert rejects_of(result) == {(3, "arrived_at", "declaration_header_mismatch")}
+
+
+def test_json_lines_may_carry_an_arrival_time(world, tmp_path):
+    lines = [
+        json.dumps(row(arrived_at="2026-10-30T22:15:00+05:00")),
+        json.dumps(row(declaration_number="D-2")),
+        json.dumps(row(declaration_number="D-3", arrived_at="2026-10-30 22:15")),
+    ]
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(path, "jsonl")
+    assert rejects_of(result) == {(3, "arrived_at", "date_invalid")}
+    arrived = dict(Declaration.objects.values_list("number", "arrived_at"))
+    assert arrived == {"D-1": datetime(2026, 10, 30, 17, 15, tzinfo=UTC), "D-2": None}
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(st.text(alphabet=st.sampled_from("0123456789-+:TZ ./abc\u06f0"), max_size=30), max_size=8))
+def test_any_arrival_text_either_imports_as_a_zoned_past_time_or_rejects_its_row(world, tmp_path, values):
+    Declaration.objects.all().delete()
+    rows = [row(declaration_number=f"A-{n}", arrived_at=value) for n, value in enumerate(values)]
+    result = run(rows_csv(tmp_path / "d.csv", rows, columns=WITH_ARRIVAL))
+    rejected = {reject.row for reject in result.rejects}
+    assert {reject.field for reject in result.rejects} <= {"arrived_at"}
+    assert result.imported + len(rejected) == len(values)
+    for number, arrived in Declaration.objects.values_list("number", "arrived_at"):
+        value = values[int(number.split("-")[1])].strip()
+        if arrived is None:
+            assert value == ""
+        else:
+            assert arrived == datetime.fromisoformat(value) and arrived <= timezone.now()
+            assert arrived.date() >= date(1990, 1, 1) - timedelta(days=1)
 
 
 def test_a_new_item_of_a_declaration_already_imported_is_added(world, tmp_path):
@@ -370,6 +470,9 @@ PARITY = [
     ({"declared_on": "2099-01-01"}, {"declared_on": "2099-01-01"}, "date_in_future"),
     ({"importer_ntn": "12AB"}, {"importer": "12AB"}, "ntn_invalid"),
     ({"collectorate": "NOWHERE"}, {"collectorate": "NOWHERE"}, "collectorate_unknown"),
+    ({"arrived_at": "2099-01-01T09:00:00+05:00"}, {"arrived_at": "2099-01-01T09:00:00+05:00"}, "date_in_future"),
+    ({"arrived_at": "2024-01-01T09:30:00"}, {"arrived_at": "2024-01-01T09:30:00"}, "date_invalid"),
+    ({"arrived_at": "1980-01-01T09:00:00+00:00"}, {"arrived_at": "1980-01-01T09:00:00+00:00"}, "date_invalid"),
 ]
 
 
@@ -379,7 +482,7 @@ def test_the_import_and_the_api_refuse_the_same_input_with_the_same_code(world, 
     from rabta.api.testing.matrix import signed_in
     from rabta.customs.tests.test_api import BODY
 
-    result = run(rows_csv(tmp_path / "d.csv", [row(**column)]))
+    result = run(rows_csv(tmp_path / "d.csv", [row(**column)], columns=[*COLUMNS, *WITH_ARRIVAL[len(COLUMNS) :]]))
     assert code in {reject.code for reject in result.rejects}
     payload = {**BODY, **{key: value for key, value in body.items() if key != "items"}}
     if "items" in body:
