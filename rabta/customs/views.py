@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from rabta.api.errors import status_for
 from rabta.complaints.choices import Status as ComplaintStatus
 from rabta.complaints.forms import errors_attach
+from rabta.complaints.permissions import may_read_office_lists
 from rabta.complaints.selectors import complaints_about_declaration
 from rabta.core.errors import DomainError, form_invalid
 from rabta.customs import selectors
@@ -136,6 +137,8 @@ def _page(
             }
             for row in complaints_about_declaration(user=request.user, declaration=declaration)
         ],
+        # The complaint's work page is office staff's and oversight's; others read the row alone.
+        "complaint_links": may_read_office_lists(request.user),
         "moves": move_forms,
         "failed": failed,
         "error": error,

@@ -107,5 +107,6 @@ def test_the_complaints_about_it_are_listed_in_urdu_too(categories, filed, custo
     ).complaint
     body = signed_in(customs_manager).get(page(filed.number, "ur")).content.decode()
     assert complaint.tracking_number in body
+    assert f"/complaints/office/{complaint.tracking_number}/" not in body  # not a page a customs manager has
     assert "اس ڈیکلریشن کے بارے میں شکایات" in body and 'dir="rtl"' in body
     assert citizen.full_name not in body
