@@ -9,10 +9,11 @@ WORKERS ?= 3
 SHARED_DATA ?= ../shared/data
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench lint format check-migrations install install-dev translations demo clean help
+.PHONY: run simulate test bench lint format check-migrations install install-dev translations demo clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve Rabta at http://$(HOST):$(PORT)"
+	@echo "make simulate - (second terminal, beside make run) stream declarations through clearance"
 	@echo "make test   - install test tools and run the whole suite"
 	@echo "make bench  - run the benchmarks; figures go to bench/results/latest.json"
 	@echo "make lint   - ruff, mypy and the migrations check"
@@ -47,6 +48,11 @@ run: install translations
 	@$(BIN)/rabta demo_logins --url http://$(HOST):$(PORT)/
 	exec $(BIN)/gunicorn rabta.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) -c python:rabta.gunicorn_embedded \
 		--access-logfile - --graceful-timeout 20 --timeout 60
+
+# Beside `make run`, in a second terminal: declarations filed and cleared through the real
+# services, so the declaration pages and the clearance dashboard move (README "Customs simulator").
+simulate: install
+	$(BIN)/rabta customs simulate $(SIMULATE_ARGS)
 
 test: install-dev translations
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -30,6 +30,10 @@ class ComplaintsError(ErrorCode):
     LATITUDE_OUT_OF_RANGE = "latitude_out_of_range"
     LONGITUDE_OUT_OF_RANGE = "longitude_out_of_range"
     COLLECTORATE_UNKNOWN = "collectorate_unknown"
+    # A collectorate that no longer takes work: a complaint is refused rather than left unrouted.
+    COLLECTORATE_INACTIVE = "collectorate_inactive"
+    # A customs complaint that names two different goods declarations (the field and an attribute).
+    DECLARATION_NUMBERS_DIFFER = "declaration_numbers_differ"
     DUPLICATE_OF_REQUIRED = "duplicate_of_required"
     FEEDBACK_ALREADY_GIVEN = "feedback_already_given"
     FEEDBACK_NOT_RESOLVED = "feedback_not_resolved"

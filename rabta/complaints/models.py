@@ -226,6 +226,12 @@ class Complaint(TimeStampedModel):
     collectorate = models.ForeignKey(
         "directory.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
+    # The goods declaration the number names, checked at intake against the declarations
+    # (rabta.customs.selectors.declaration_for_complaint); NULL for other complaints. Customs reads the
+    # complaints of a declaration only through rabta.complaints.selectors.complaints_about_declaration.
+    declaration = models.ForeignKey(
+        "customs.Declaration", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     # Derived at intake; statistics and priority only.
     flag_woman = models.BooleanField(default=False)
     flag_disability = models.BooleanField(default=False)
@@ -319,6 +325,8 @@ class Complaint(TimeStampedModel):
                 fields=["anonymous_token_hash"], name="cmp_anon_token_idx", condition=~Q(anonymous_token_hash="")
             ),
             models.Index(fields=["collectorate"], name="cmp_collectorate_idx", condition=Q(collectorate__isnull=False)),
+            # a declaration's complaints: WHERE declaration_id = %s (only customs complaints have one)
+            models.Index(fields=["declaration"], name="cmp_declaration_idx", condition=Q(declaration__isnull=False)),
             models.Index(fields=["duplicate_of"], name="cmp_duplicate_of_idx", condition=Q(duplicate_of__isnull=False)),
             models.Index(fields=["entered_by"], name="cmp_entered_by_idx", condition=Q(entered_by__isnull=False)),
             models.Index(fields=["resolved_by"], name="cmp_resolved_by_idx", condition=Q(resolved_by__isnull=False)),

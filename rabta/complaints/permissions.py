@@ -178,3 +178,9 @@ def has_inbox(user: Actor) -> bool:
 def may_oversee(user: Actor) -> bool:
     """Oversight's reading of a complaint (its timeline's oversight-only events)."""
     return Role.OVERSIGHT in user_roles(user)
+
+
+def reads_as_staff(user: Actor) -> bool:
+    """Staff who read complaints of offices (officers, supervisors, oversight, customs managers), as
+    against complainants reading their own: who a declaration's complaints are listed to."""
+    return any(definition(role).is_staff_role and definition(role).sees_complaint_contents for role in user_roles(user))

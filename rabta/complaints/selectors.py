@@ -27,7 +27,7 @@ from rabta.complaints.models import (
     Complaint,
     Message,
 )
-from rabta.complaints.permissions import may_oversee, require_office_reader
+from rabta.complaints.permissions import may_oversee, reads_as_staff, require_office_reader
 from rabta.complaints.privacy import identity_of, office_text, scrub
 from rabta.core.errors import Conflict, DomainError, NotFound
 from rabta.core.events import event_timeline
@@ -639,3 +639,36 @@ def appeals_waiting(*, user: Any, limit: int = PAGE_SIZE) -> list[Appeal]:
         .order_by("created_at", "id")
     )
     return list(qs[: page_size(limit)])
+
+
+DECLARATION_COMPLAINTS_MAX = 200  # the newest; a declaration with more is a matter for oversight's search
+
+
+@dataclass(frozen=True)
+class DeclarationComplaint:
+    """A complaint as a goods declaration's page lists it: where it stands, nothing of who lodged it
+    or what they wrote (the complaint's own page, within the reader's scope, has the rest)."""
+
+    tracking_number: str
+    status: str
+    category: str
+    office: str
+
+
+def complaints_about_declaration(*, user: Actor, declaration: Any) -> list[DeclarationComplaint]:
+    """The complaints about ``declaration`` that ``user`` may see, for staff who may see both the
+    declaration and the complaints (a customs manager of its collectorate, say); empty for anyone
+    else, a trader included. Anonymous and hidden-identity complaints are listed like any other: a
+    row holds no complainant, and only staff who see the complaint in their own scope get it at all,
+    so the link tells them nothing their inbox does not."""
+    from rabta.customs.selectors import declaration_is_visible
+
+    if not reads_as_staff(user) or not declaration_is_visible(user=user, declaration_id=declaration.pk):
+        return []
+    rows = (
+        Complaint.objects.visible_to(user)
+        .filter(declaration_id=declaration.pk)
+        .order_by("-id")
+        .values_list("tracking_number", "status", "category__code", "current_office__name")[:DECLARATION_COMPLAINTS_MAX]
+    )
+    return [DeclarationComplaint(number, status, category, office or "") for number, status, category, office in rows]

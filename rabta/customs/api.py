@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from rabta.api.params import Int64, PageNumberPagination
 from rabta.api.schemas import ErrorOut, EventOut
+from rabta.complaints.selectors import complaints_about_declaration
 from rabta.customs import selectors
 from rabta.customs.choices import PartyKind, Regime, TransportMode
 from rabta.customs.models import Declaration, Party
@@ -104,6 +105,13 @@ class DeclarationSummaryOut(Schema):
         return declaration.importer.name
 
 
+class DeclarationComplaintOut(Schema):
+    tracking_number: str
+    status: str
+    category: str = Field(description="The complaint category's code")
+    office: str = Field(description="The office handling it")
+
+
 class DeclarationOut(Schema):
     number: str
     declared_on: date
@@ -124,6 +132,10 @@ class DeclarationOut(Schema):
     paid_amount: Decimal | None
     items: list[DeclarationItemOut]
     examination: ExaminationOut | None
+    complaints: list[DeclarationComplaintOut] = Field(
+        description="Complaints about this declaration, for staff who may see both it and them (empty for others); "
+        "where each stands, never who lodged it"
+    )
 
 
 class LaneIn(Schema):
@@ -156,7 +168,7 @@ def _party(party: Party | None) -> dict[str, Any] | None:
     return {"kind": party.kind, "name": party.name, "country": party.country, "identifier": party.masked}
 
 
-def _out(declaration: Declaration) -> dict[str, Any]:
+def _out(declaration: Declaration, user: Any) -> dict[str, Any]:
     return {
         "number": declaration.number,
         "declared_on": declaration.declared_on,
@@ -177,6 +189,7 @@ def _out(declaration: Declaration) -> dict[str, Any]:
         "paid_amount": declaration.paid_amount,
         "items": list(declaration.items.all()),
         "examination": selectors.examination_of(declaration),
+        "complaints": complaints_about_declaration(user=user, declaration=declaration),
     }
 
 
@@ -218,7 +231,7 @@ def file_declaration(request: HttpRequest, payload: DeclarationFileIn) -> Status
         data=data, actor=request.user, idempotency_key=request.headers.get("Idempotency-Key") or None
     )
     declaration = selectors.declaration_get(user=request.user, number=filing.declaration.number)
-    return Status(201 if filing.created else 200, _out(declaration))
+    return Status(201 if filing.created else 200, _out(declaration, request.user))
 
 
 @router.get(
@@ -235,7 +248,7 @@ def declaration_list(request: HttpRequest, status: str = "", collectorate: str =
 
 @router.get("/declarations/{number}", response={200: DeclarationOut, 404: ErrorOut}, summary="One declaration")
 def declaration_read(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _out(selectors.declaration_get(user=request.user, number=number))
+    return _out(selectors.declaration_get(user=request.user, number=number), request.user)
 
 
 @router.get(
@@ -253,7 +266,7 @@ MOVE = {200: DeclarationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: E
 def _act(request: HttpRequest, number: str, service: Any, **kwargs: Any) -> dict[str, Any]:
     declaration = selectors.declaration_get(user=request.user, number=number)
     service(declaration=declaration, actor=request.user, **kwargs)
-    return _out(selectors.declaration_get(user=request.user, number=number))
+    return _out(selectors.declaration_get(user=request.user, number=number), request.user)
 
 
 @router.post("/declarations/{number}/lane", response=MOVE, summary="Re-route to another lane (customs manager)")

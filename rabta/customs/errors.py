@@ -46,3 +46,7 @@ class CustomsError(ErrorCode):
     ROW_MALFORMED = "row_malformed"
     FIELD_REQUIRED = "field_required"
     HEADER_MISMATCH = "declaration_header_mismatch"
+    # A customs complaint's goods declaration (rabta.customs.selectors.declaration_for_complaint).
+    DECLARATION_UNKNOWN = "declaration_unknown"
+    DECLARATION_NOT_YOURS = "declaration_not_yours"
+    DECLARATION_OTHER_COLLECTORATE = "declaration_other_collectorate"

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rabta.accounts.models import RoleAssignment
-from rabta.accounts.roles import Role
+from rabta.accounts.roles import Role, user_roles
 from rabta.accounts.types import Actor
 from rabta.core.errors import Forbidden
 from rabta.customs.errors import CustomsError
@@ -61,3 +61,47 @@ def require(actor: Actor, declaration: Declaration, action: Action) -> None:
     if actor.is_authenticated and _holds_in_scope(actor, declaration, RULES[action]):
         return
     raise Forbidden(CustomsError.NOT_ALLOWED, _("This step of the clearance is not yours to record."))
+
+
+# Who has customs staff pages: those who work declarations of offices (oversight reads them too).
+PAGE_ROLES = frozenset({Role.CUSTOMS_MANAGER, Role.EXAMINING_OFFICER, Role.RISK_ANALYST, Role.OVERSIGHT})
+
+# The stage each move leads to, for the pages' "what may this officer do now".
+TARGET: dict[Action, str] = {
+    Action.ASSIGN_LANE: "lane_assigned",
+    Action.CHECK_DOCUMENTS: "documents_checked",
+    Action.EXAMINE: "examined",
+    Action.ASSESS: "assessed",
+    Action.RECORD_PAYMENT: "duty_paid",
+    Action.RELEASE: "released",
+}
+
+
+def may_read_pages(user: Actor) -> bool:
+    """The customs staff pages exist for customs staff and oversight; for anyone else they do not (404)."""
+    return bool(user_roles(user) & PAGE_ROLES)
+
+
+def moves_open(actor: Actor, declaration: Declaration) -> list[Action]:
+    """The moves ``actor`` may make on ``declaration`` now: theirs to make (:data:`RULES`, at an
+    office covering it) and allowed from its stage. The pages offer these; the services still decide
+    (a lane that needs its check before assessment is refused there, with its reason)."""
+    from rabta.customs.transitions import allowed
+
+    if actor is None or not actor.is_authenticated:
+        return []
+    held = {
+        Role(role)
+        for role in RoleAssignment.objects.filter(user_id=cast(int, actor.pk), active=True).values_list(
+            "role", flat=True
+        )
+    } & {Role.CUSTOMS_MANAGER, Role.EXAMINING_OFFICER}
+    if not held:
+        return []
+    return [
+        action
+        for action in Action
+        if RULES[action] & held
+        and allowed(declaration.status, TARGET[action])
+        and _holds_in_scope(actor, declaration, RULES[action])
+    ]

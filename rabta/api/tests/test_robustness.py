@@ -22,7 +22,8 @@ from rabta.complaints.models import Complaint
 from rabta.complaints.tests import conftest as complaints_conftest
 
 pytestmark = pytest.mark.django_db
-categories = complaints_conftest.categories  # the complaints tests' fixture, shared
+categories = complaints_conftest.categories  # the complaints tests' fixtures, shared
+declaration = complaints_conftest.declaration
 SEEDS = range(6)
 SCHEMA = api.get_openapi_schema(path_prefix="/api/")
 BODY_OPERATIONS = [
@@ -97,17 +98,18 @@ def test_numbers_json_does_not_have_are_refused_before_any_service(signed_in, li
 
 
 @pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-Infinity", "1e400", "-1e309"])
-def test_a_number_attribute_given_as_a_string_must_be_finite(signed_in, value):
+def test_a_number_attribute_given_as_a_string_must_be_finite(signed_in, declaration, value):
     body = {
         "category": "CUS-DELAY",
         "jurisdiction": "PK-SD-KHI",
         "subject": "Stuck at the port",
         "text": "Nine days.",
-        "attributes": {"gd_number": "KAPE-HC-12345", "days": value},
+        "attributes": {"gd_number": declaration.number, "days": value},
     }
     response = signed_in.post("/api/complaints", body, content_type="application/json")
     error = assert_error_format(response, 400)
     assert error["fields"]["attributes.days"][0]["code"] == "attribute_invalid"
+    assert list(error["fields"]) == ["attributes.days"]  # the declaration is a real one
 
 
 @pytest.mark.parametrize("body", ["{", '{"subject": }', "[1, 2", "\xff\xfe", '{"a": "\\x"}', "[" * 100_000])

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -41,10 +41,15 @@ from rabta.core.errors import DomainError, FieldErrorCollector, Unprocessable, f
 from rabta.core.events import event_build, events_record
 from rabta.core.references import readable_reference_is_valid, readable_reference_new
 from rabta.core.textinput import text_clean, text_problem
+from rabta.customs.selectors import declaration_for_complaint
 from rabta.directory.models import Office
 from rabta.intelligence.normalize import char_ngrams, duplicate_score, ngram_similarity
 from rabta.notifications.services import notification_enqueue
 
+if TYPE_CHECKING:
+    from rabta.customs.models import Declaration
+
+ATTRIBUTE_PREFIX = "attributes."
 ATTRIBUTE_TEXT_MAX_LENGTH = 500  # attributes live in one JSON column: the limit is the category's, not a field's
 DUPLICATE_SIMILARITY = 0.5
 DUPLICATE_CANDIDATES = 50  # the newest open ones at that place; older duplicates are rare and costly to scan
@@ -117,6 +122,67 @@ def _check_attributes(
             continue
         clean[name] = value
     return clean
+
+
+def _declaration_checked(
+    category: Category,
+    *,
+    number: str,
+    attributes: dict[str, Any],
+    collectorate: Office | None,
+    complainant: Actor,
+    trader: bool,
+    errors: FieldErrorCollector,
+) -> tuple[Declaration | None, Office | None]:
+    """The goods declaration a customs complaint names, checked against the declarations
+    (rabta.customs.selectors.declaration_for_complaint), and the collectorate the complaint goes to.
+
+    The number comes from the ``declaration_number`` field or the category's attribute of type
+    ``declaration_number`` (both, if both are given, must name the same declaration); an error names
+    the field that carried it. A complaint that names no collectorate goes to the declaration's, and
+    a declaration whose collectorate no longer works is refused (``collectorate_inactive``): never a
+    complaint left unrouted. Anonymous complaints are checked alike; only a known trader is held to
+    their own declarations."""
+    given = [("declaration_number", number)] if number else []
+    given += [
+        (f"{ATTRIBUTE_PREFIX}{spec['name']}", str(attributes[spec["name"]]))
+        for spec in category.attributes or []
+        if spec.get("type") == "declaration_number" and attributes.get(spec["name"])
+    ]
+    given = [(field, value) for field, value in given if field not in errors]
+    if not given:
+        return None, collectorate
+    field, value = given[0]
+    for other, other_value in given[1:]:
+        if other_value.strip().upper() != value.strip().upper():
+            errors.add(
+                other,
+                ComplaintsError.DECLARATION_NUMBERS_DIFFER,
+                _("This names another goods declaration than the declaration number does."),
+            )
+            return None, collectorate
+    if "collectorate" in errors:
+        return None, collectorate  # nothing to compare the declaration with
+    check = declaration_for_complaint(
+        number=value,
+        collectorate_id=collectorate.pk if collectorate is not None else None,
+        complainant=complainant,
+        trader=trader,
+    )
+    if check.declaration is None:
+        assert check.code is not None
+        errors.add(field, check.code, check.message)
+        return None, collectorate
+    if collectorate is None:
+        collectorate = check.declaration.collectorate
+        if not collectorate.is_active:
+            errors.add(
+                "collectorate",
+                ComplaintsError.COLLECTORATE_INACTIVE,
+                _("The collectorate of this goods declaration no longer takes complaints."),
+            )
+            return None, None
+    return check.declaration, collectorate
 
 
 # What intake reads of the complainant: the profile's flag fields and the standing's level.
@@ -317,11 +383,30 @@ def complaint_submit(
         bad("longitude", ComplaintsError.LONGITUDE_OUT_OF_RANGE, _("Longitude must be between -180 and 180."))
     collectorate = None
     if collectorate_code:
-        # Only an active one: a complaint is never routed to an office nobody works in.
-        collectorate = Office.objects.filter(code=collectorate_code, level="collectorate", is_active=True).first()
+        collectorate = Office.objects.filter(code=collectorate_code, level="collectorate").first()
         if collectorate is None:
             bad("collectorate", ComplaintsError.COLLECTORATE_UNKNOWN, _("There is no such customs collectorate."))
+        elif not collectorate.is_active:
+            # Only an active one: a complaint is never routed to an office nobody works in.
+            bad(
+                "collectorate",
+                ComplaintsError.COLLECTORATE_INACTIVE,
+                _("This collectorate no longer takes complaints."),
+            )
+            collectorate = None
     clean_attributes = _check_attributes(category, attributes or {}, fields) if category else {}
+    declaration = None
+    if category is not None and category.is_customs:
+        trader = profile is not None and profile.complainant_type == ComplainantType.BUSINESS
+        declaration, collectorate = _declaration_checked(
+            category,
+            number=declaration_number,
+            attributes=clean_attributes,
+            collectorate=collectorate,
+            complainant=complainant,
+            trader=trader,
+            errors=errors,
+        )
     if fields:
         replayed = _replayed(scoped_key, fingerprint, anonymous=is_anonymous)
         if replayed is not None:  # a retry of a submission accepted before the input went stale
@@ -357,7 +442,8 @@ def complaint_submit(
         attributes=clean_attributes,
         idempotency_key=scoped_key,
         idempotency_fingerprint=fingerprint,
-        declaration_number=declaration_number.upper(),
+        declaration_number=declaration.number if declaration is not None else declaration_number.upper(),
+        declaration=declaration,
         collectorate=collectorate,
         priority=priority_for(category, flags),
         **flags,

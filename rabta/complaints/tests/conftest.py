@@ -23,6 +23,19 @@ def categories(world):
 
 
 @pytest.fixture
+def declaration(world):
+    """A real goods declaration at the world's collectorate (customs complaints are checked against
+    the declarations): filed by the system for the customs tests' trader NTN."""
+    from rabta.customs.services.declarations import declaration_file
+    from rabta.customs.tests.conftest import declaration_input
+
+    return declaration_file(data=declaration_input(number=GD_NUMBER), actor=None).declaration
+
+
+GD_NUMBER = "KAPE-HC-12345-01012026"
+
+
+@pytest.fixture
 def submit(categories, citizen):
     def make(**overrides):
         values = {

@@ -153,7 +153,7 @@ def test_places_are_offered_province_then_district(client, world):
 
 
 def test_customs_category_asks_for_declaration_and_collectorate_and_the_service_judges_them(
-    client, citizen, categories
+    client, citizen, categories, declaration
 ):
     client.force_login(citizen)
     draft = _draft(client.get(LODGE))
@@ -168,7 +168,7 @@ def test_customs_category_asks_for_declaration_and_collectorate_and_the_service_
         client,
         draft,
         "details",
-        **{"attributes.gd_number": "no!", "declaration_number": "KAPE-HC-1", "collectorate": "FED-CUS-APP-KHI"},
+        **{"attributes.gd_number": "no!", "declaration_number": declaration.number, "collectorate": "FED-CUS-APP-KHI"},
     )
     _step(client, draft, "privacy", anonymity=Anonymity.NAME_HIDDEN_FROM_PUBLIC)
     refused = _step(client, draft, "review", action="submit")
@@ -178,6 +178,43 @@ def test_customs_category_asks_for_declaration_and_collectorate_and_the_service_
     assert "This value is not a valid declaration_number." in body
     assert 'href="#id_attributes.gd_number"' in body
     assert Complaint.objects.count() == 0
+
+
+def test_a_customs_complaint_naming_no_real_declaration_is_refused_next_to_the_field(
+    client, citizen, categories, declaration
+):
+    client.force_login(citizen)
+    draft = _draft(client.get(LODGE))
+    _step(client, draft, "what", kind="complaint", subject="Goods held", text="Held for ten days.")
+    _step(client, draft, "category", category="CUS-DELAY")
+    _step(client, draft, "place", province="PK-SD", district="PK-SD-KHI")
+    number = "KAPE-HC-77777-01012026"
+    _step(
+        client,
+        draft,
+        "details",
+        **{"attributes.gd_number": number, "declaration_number": number, "collectorate": "FED-CUS-APP-KHI"},
+    )
+    _step(client, draft, "privacy", anonymity=Anonymity.NAME_HIDDEN_FROM_PUBLIC)
+    refused = _step(client, draft, "review", action="submit")
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert "There is no goods declaration with this number." in body
+    assert 'href="#id_declaration_number"' in body
+    assert Complaint.objects.count() == 0
+    # With the real number it is lodged, linked to the declaration.
+    _step(
+        client,
+        draft,
+        "details",
+        **{
+            "attributes.gd_number": declaration.number,
+            "declaration_number": declaration.number,
+            "collectorate": "FED-CUS-APP-KHI",
+        },
+    )
+    _step(client, draft, "review", action="submit")
+    assert Complaint.objects.get().declaration == declaration
 
 
 def test_signed_out_visitor_may_lodge_only_fully_anonymously_and_sees_the_token_once(client, categories):

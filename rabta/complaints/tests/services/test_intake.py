@@ -45,10 +45,11 @@ def test_submission_is_routed_with_deadlines_and_events(submit, world):
         ({"latitude": 123}, "latitude", "latitude_out_of_range"),
     ],
 )
-def test_bad_input_is_refused_with_a_code_and_nothing_written(submit, overrides, field, code):
+def test_bad_input_is_refused_with_a_code_and_nothing_written(submit, declaration, overrides, field, code):
     with pytest.raises(DomainError) as caught:
         submit(**overrides)
     assert caught.value.fields[field][0]["code"] == code
+    assert list(caught.value.fields) == [field]  # only the bad field: the declaration number is a real one
     assert Complaint.objects.count() == 0
     assert not Event.objects.filter(kind__startswith="complaints.").exists()
 
@@ -111,7 +112,7 @@ def test_fully_anonymous_complaint_keeps_no_identity(categories):
     assert anonymous_token_lookup("guess") is None
 
 
-def test_customs_complaint_goes_to_the_named_collectorate(submit, world):
+def test_customs_complaint_goes_to_the_named_collectorate(submit, world, declaration):
     complaint = submit(
         category_code="CUS-DELAY",
         jurisdiction_code="PK-SD-KHI",
@@ -119,6 +120,7 @@ def test_customs_complaint_goes_to_the_named_collectorate(submit, world):
         collectorate_code=world.collectorate.code,
     )
     assert complaint.current_office == world.collectorate
+    assert complaint.declaration == declaration
 
 
 @pytest.mark.parametrize(

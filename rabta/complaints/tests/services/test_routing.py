@@ -231,7 +231,7 @@ def test_a_rule_to_an_office_that_does_not_serve_the_place_is_passed_over(submit
     assert submit(category_code="SD-MUN-WATER", jurisdiction_code="PK-SD-KHI").current_office == world.office_b
 
 
-def test_a_named_collectorate_must_serve_the_place(submit, world):
+def test_a_named_collectorate_must_serve_the_place(submit, world, declaration):
     gd = {"gd_number": "KAPE-HC-12345-01012026"}
     with pytest.raises(DomainError) as caught:
         submit(
@@ -273,7 +273,7 @@ def test_a_rule_for_a_place_its_office_does_not_serve_is_refused_on_save_in_a_fo
     rule.full_clean()
 
 
-def test_an_inactive_collectorate_is_not_named(submit, world):
+def test_an_inactive_collectorate_is_not_named(submit, world, declaration):
     Office.objects.filter(pk=world.collectorate.pk).update(is_active=False)
     with pytest.raises(DomainError) as caught:
         submit(
@@ -282,7 +282,8 @@ def test_an_inactive_collectorate_is_not_named(submit, world):
             attributes={"gd_number": "KAPE-HC-12345-01012026"},
             collectorate_code=world.collectorate.code,
         )
-    assert caught.value.fields["collectorate"][0]["code"] == "collectorate_unknown"
+    # Refused with its own code: a complaint is never left unrouted at an office nobody works in.
+    assert caught.value.fields["collectorate"][0]["code"] == "collectorate_inactive"
 
 
 def test_the_receiving_office_acknowledges_a_transferred_complaint_itself(submit, world, officer_a):

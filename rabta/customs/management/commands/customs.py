@@ -16,11 +16,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from rabta.customs.cli import simulate
 from rabta.customs.services.imports import FORMATS, KCS_EXCHANGE_RATE, declarations_import
 
 
 class Command(BaseCommand):
-    help = "Customs data: `import --format kcs|csv|jsonl FILE [--json]` imports goods declarations."
+    help = (
+        "Customs data: `import --format kcs|csv|jsonl FILE [--json]` imports goods declarations; "
+        "`simulate` streams declarations through clearance."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
@@ -37,7 +41,13 @@ class Command(BaseCommand):
             help="KCS only: rupees per won (the files carry no rate).",
         )
 
+        # The simulator is an action module (rabta.core.subcommands' shape), added beside import.
+        simulate.add_arguments(commands.add_parser("simulate", help=simulate.HELP))
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "simulate":
+            simulate.run(options, self.stdout, self.stderr)
+            return
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")

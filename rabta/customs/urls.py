@@ -1,0 +1,11 @@
+from django.urls import path
+
+from rabta.customs import views
+
+app_name = "customs"
+
+urlpatterns = [
+    path("declarations/", views.declaration_list_page, name="declarations"),
+    # <path:>: a declaration number may hold "/" (rabta.customs.rules.NUMBER).
+    path("declarations/<path:number>/", views.declaration_page, name="declaration"),
+]
