@@ -163,6 +163,10 @@ def _rate_columns(joined: pl.DataFrame, name: str) -> pl.DataFrame:
     )
 
 
+def category_name(column: str) -> str:
+    return "cat_" + column.replace(" ", "")  # LightGBM's feature names hold no spaces
+
+
 def category_levels(train: pl.DataFrame) -> dict[str, list[str]]:
     return {c: train.get_column(c).unique().sort().to_list() for c in CATEGORICAL}
 
@@ -173,7 +177,7 @@ def encode_categories(frame: pl.DataFrame, levels: dict[str, list[str]]) -> pl.D
         [
             frame.get_column(c)
             .replace_strict({v: i for i, v in enumerate(values)}, default=-1, return_dtype=pl.Int64)
-            .alias(f"cat_{c}")
+            .alias(category_name(c))
             for c, values in levels.items()
         ]
     )
@@ -234,7 +238,7 @@ def scoring_features(frame: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:
 def feature_names() -> list[str]:
     """The model's feature columns, in order (what an artefact's feature list must equal)."""
     plain = ["value_per_kg", "log_value", "log_mass", "tax_rate", "hs2", "hs4", "hs6", "month", "weekday", "day"]
-    cats = [f"cat_{c}" for c in CATEGORICAL]
+    cats = [category_name(c) for c in CATEGORICAL]
     hist = [f"{key_name(key)}_{part}" for key in HISTORY_KEYS for part in ("rate", "count")]
     return [*plain, *cats, *hist]
 
