@@ -124,6 +124,10 @@ class DeclarationOut(Schema):
     paid_amount: Decimal | None
     items: list[DeclarationItemOut]
     examination: ExaminationOut | None
+    lane_decision: dict[str, Any] | None = Field(
+        None,
+        description="Why it has its lane (rules hit, model score and version, random or top-up): customs staff only.",
+    )
 
 
 class LaneIn(Schema):
@@ -156,7 +160,9 @@ def _party(party: Party | None) -> dict[str, Any] | None:
     return {"kind": party.kind, "name": party.name, "country": party.country, "identifier": party.masked}
 
 
-def _out(declaration: Declaration) -> dict[str, Any]:
+def _out(declaration: Declaration, user: Any = None) -> dict[str, Any]:
+    from rabta.risk.selectors import lane_decision_latest
+
     return {
         "number": declaration.number,
         "declared_on": declaration.declared_on,
@@ -177,6 +183,7 @@ def _out(declaration: Declaration) -> dict[str, Any]:
         "paid_amount": declaration.paid_amount,
         "items": list(declaration.items.all()),
         "examination": selectors.examination_of(declaration),
+        "lane_decision": lane_decision_latest(user=user, declaration=declaration) if user is not None else None,
     }
 
 
@@ -218,7 +225,7 @@ def file_declaration(request: HttpRequest, payload: DeclarationFileIn) -> Status
         data=data, actor=request.user, idempotency_key=request.headers.get("Idempotency-Key") or None
     )
     declaration = selectors.declaration_get(user=request.user, number=filing.declaration.number)
-    return Status(201 if filing.created else 200, _out(declaration))
+    return Status(201 if filing.created else 200, _out(declaration, request.user))
 
 
 @router.get(
@@ -235,7 +242,7 @@ def declaration_list(request: HttpRequest, status: str = "", collectorate: str =
 
 @router.get("/declarations/{number}", response={200: DeclarationOut, 404: ErrorOut}, summary="One declaration")
 def declaration_read(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _out(selectors.declaration_get(user=request.user, number=number))
+    return _out(selectors.declaration_get(user=request.user, number=number), request.user)
 
 
 @router.get(
@@ -253,7 +260,7 @@ MOVE = {200: DeclarationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: E
 def _act(request: HttpRequest, number: str, service: Any, **kwargs: Any) -> dict[str, Any]:
     declaration = selectors.declaration_get(user=request.user, number=number)
     service(declaration=declaration, actor=request.user, **kwargs)
-    return _out(selectors.declaration_get(user=request.user, number=number))
+    return _out(selectors.declaration_get(user=request.user, number=number), request.user)
 
 
 @router.post("/declarations/{number}/lane", response=MOVE, summary="Re-route to another lane (customs manager)")

@@ -15,6 +15,7 @@ from rabta.core.models import Event
 from rabta.core.permissions import get_visible_or_404
 from rabta.customs.choices import Status
 from rabta.customs.errors import CustomsError
+from rabta.customs.events import CustomsEvent
 from rabta.customs.models import Declaration, Examination
 
 
@@ -63,4 +64,10 @@ def declaration_timeline(*, user: Actor, number: str) -> list[dict[str, Any]]:
             return "you"
         return event.actor.get_full_name() if staff and event.actor else "customs"
 
-    return event_rows(declaration, actor_label=label)
+    rows = event_rows(declaration, actor_label=label)
+    if not staff:
+        # Why the risk engine chose a lane is customs' own: telling a trader would teach how to avoid it.
+        for row in rows:
+            if row["kind"] == CustomsEvent.LANE_ASSIGNED and row["actor"] == "system":
+                row["reason"] = ""
+    return rows
