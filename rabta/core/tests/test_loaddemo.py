@@ -41,9 +41,11 @@ def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_not
         "complaints",
         "tariff",
         "open311",
+        "risk",
     ]
     assert lines[-1].startswith("demo loaded in ")
     again = second.getvalue()
     assert "demo users: 0 created" in again
     assert "complaint categories: 0 created" in again
     assert "open311: 0 services offered" in again
+    assert "risk: 0 rules created, 0 demo declarations filed (lanes {'red': 1, 'yellow': 1, 'green': 2})" in again

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 import polars as pl
+import structlog
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Prefetch
@@ -37,6 +38,7 @@ from rabta.risk.models import RiskModel
 from rabta.risk.permissions import RiskAction, require, require_approver
 from rabta.risk.scoring import ARTEFACT_FORMAT, ArtefactError, ModelScorer, item_row, model_path, rows_frame, sha256_of
 
+log = structlog.get_logger(__name__)
 HOLDOUT_SHARE = 0.2
 READ_BATCH = 5000
 
@@ -213,3 +215,22 @@ def model_activate(*, actor: Actor, model: RiskModel) -> RiskModel:
             data={"version": locked.version, "sha256": locked.sha256},
         )
     return locked
+
+
+RETRAIN_WINDOW_DAYS = 365
+
+
+def model_retrain(*, actor: Actor = None, today: date | None = None) -> RiskModel | None:
+    """The scheduled retraining: refresh the profiles, then train on the last year's examinations.
+    The new model awaits approval like any other (nothing is activated unattended); a window with
+    nothing to learn from is skipped, not an error."""
+    from rabta.risk.services.profiles import profiles_refresh
+
+    profiles_refresh(actor=actor)
+    end = today or timezone.localdate()
+    start = end - timedelta(days=RETRAIN_WINDOW_DAYS)
+    try:
+        return model_train(actor=actor, start=start, end=end)
+    except Unprocessable as exc:
+        log.info("risk.retrain_skipped", reason=exc.code)
+        return None
