@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from rabta.api.schemas import ErrorOut
 from rabta.risk import selectors
@@ -124,8 +124,8 @@ def rules(request: HttpRequest) -> Any:
 
 
 @router.post("/rules", response=writes(201, RuleOut), summary="Save a rule; a condition that does not parse is refused")
-def rule_save(request: HttpRequest, payload: RuleIn) -> tuple[int, Any]:
-    return 201, rule_create(actor=request.user, data=RuleInput(**payload.dict()))
+def rule_save(request: HttpRequest, payload: RuleIn) -> Status[Any]:
+    return Status(201, rule_create(actor=request.user, data=RuleInput(**payload.dict())))
 
 
 @router.post("/rules/retire", response=writes(200, RuleOut), summary="Retire a rule")

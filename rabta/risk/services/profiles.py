@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import CharField, Count, F, Q, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Substr
 
 from rabta.accounts.types import Actor
 from rabta.core.events import event_record
@@ -25,18 +25,23 @@ _SEP = Value("|")
 
 
 def _expressions() -> dict[str, Any]:
+    text: CharField[str, str] = CharField()
     hs6 = Substr("tariff_code", 1, 6)
-    importer = F("declaration__importer_id")
-    declarant = F("declaration__declarant_id")
+    importer = Coalesce(Cast("declaration__importer_id", text), Value(""))
+    declarant = Coalesce(Cast("declaration__declarant_id", text), Value(""))
+
+    def pair(a: Any, b: Any) -> Concat:
+        return Concat(a, _SEP, b, output_field=text)
+
     return {
-        ProfileKey.IMPORTER: Concat(importer, Value("")),
-        ProfileKey.DECLARANT: Concat(declarant, Value("")),
+        ProfileKey.IMPORTER: importer,
+        ProfileKey.DECLARANT: declarant,
         ProfileKey.CODE: hs6,
         ProfileKey.ORIGIN: F("origin_country"),
         ProfileKey.OFFICE: F("declaration__collectorate__code"),
-        ProfileKey.IMPORTER_CODE: Concat(importer, _SEP, hs6),
-        ProfileKey.DECLARANT_IMPORTER: Concat(declarant, _SEP, importer),
-        ProfileKey.CODE_ORIGIN: Concat(hs6, _SEP, F("origin_country")),
+        ProfileKey.IMPORTER_CODE: pair(importer, hs6),
+        ProfileKey.DECLARANT_IMPORTER: pair(declarant, importer),
+        ProfileKey.CODE_ORIGIN: pair(hs6, F("origin_country")),
     }
 
 
