@@ -124,6 +124,7 @@ class ModelScorer:
     def __init__(self, *, model_pk: int, version: int, sha256: str, booster: Any, spec: features.FeatureSpec) -> None:
         self.model_pk, self.version, self.sha256 = model_pk, version, sha256
         self.booster, self.spec = booster, spec
+        self.rows = features.RowScorer(spec)
 
     @classmethod
     def load(cls, model: RiskModel) -> ModelScorer:
@@ -161,10 +162,16 @@ class ModelScorer:
         return np.asarray(self.booster.predict(x.to_numpy(), num_threads=1))
 
     def score_declaration(self, declaration: Declaration, items: Sequence[DeclarationItem]) -> Score:
-        rows = declaration_rows(declaration, items)
-        scores = self.score_frame(rows)
-        missing = sorted({name for row in features.missing_inputs(rows) for name in row})
-        return Score(score=float(scores.max()) if len(scores) else 0.0, missing=missing)
+        """One declaration in the request path: each item's features without Polars (RowScorer)."""
+        rows = [item_row(declaration, item) for item in items]
+        if not rows:
+            return Score(score=0.0, missing=[])
+        matrix = np.array([self.rows.features(row) for row in rows], dtype=np.float64)
+        scores = np.asarray(self.booster.predict(matrix, num_threads=1))
+        missing = sorted(
+            {name for row in rows for name in features.INPUT_COLUMNS if row.get(name) is None or row.get(name) == ""}
+        )
+        return Score(score=float(scores.max()), missing=missing)
 
 
 _cache_lock = threading.Lock()

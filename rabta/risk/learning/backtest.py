@@ -93,10 +93,13 @@ def ranking_metrics(labels: np.ndarray, scores: np.ndarray) -> BacktestResult:
     return BacktestResult(precision, recall, oracle, auc, n, rate)
 
 
-# The production model's parameters (rabta.risk.services.models trains with the same ones).
+# The production model's parameters (rabta.risk.services.models trains with the same ones). 120 rounds
+# at 0.1 rather than 400 at 0.05: about 4x faster to score (the batch figure) for a like precision
+# on the 2020 -> 2021 Q1 validation split (precision@1/2/5/10 1.000/0.982/0.946/0.843 against
+# 0.988/0.988/0.956/0.849), the only split these parameters were compared on.
 LGB_PARAMS: dict[str, Any] = {
     "objective": "binary",
-    "learning_rate": 0.05,
+    "learning_rate": 0.1,
     "num_leaves": 63,
     "min_data_in_leaf": 20,
     "bagging_fraction": 0.8,
@@ -105,7 +108,7 @@ LGB_PARAMS: dict[str, Any] = {
     "num_threads": 1,
     "verbose": -1,
 }
-NUM_BOOST_ROUND = 400
+NUM_BOOST_ROUND = 120
 
 
 def train_booster(x_train: pl.DataFrame, labels: np.ndarray, *, seed: int = 0) -> Any:
