@@ -30,6 +30,7 @@ from rabta.customs.services.parties import PartyRef, party_normalize, party_regi
 from rabta.customs.transitions import allowed
 from rabta.directory.choices import OfficeLevel
 from rabta.directory.models import Office
+from rabta.risk.services.lanes import lane_reroute_record, lane_select
 
 FieldErrors = dict[str, list[dict[str, str]]]
 
@@ -354,8 +355,6 @@ def lane_assign(
     (rabta.risk.services.lanes: officer rules, the learned model, random selection, expected-rate
     top-ups) and its reasons are the event's; with ``lane``, an authorised officer re-routes it, with a
     reason, and that is recorded the same way. Either way a ``risk.LaneDecision`` row keeps the reasons."""
-    from rabta.risk.services.lanes import lane_reroute_record, lane_select
-
     with transaction.atomic():
         locked = Declaration.objects.select_for_update().select_related("collectorate").get(pk=declaration.pk)
         require(actor, locked, Action.ASSIGN_LANE)

@@ -37,6 +37,7 @@ from rabta.risk.learning import backtest, features
 from rabta.risk.models import RiskModel
 from rabta.risk.permissions import RiskAction, require, require_approver
 from rabta.risk.scoring import ARTEFACT_FORMAT, ArtefactError, ModelScorer, item_row, model_path, rows_frame, sha256_of
+from rabta.risk.services.profiles import profiles_refresh
 
 log = structlog.get_logger(__name__)
 HOLDOUT_SHARE = 0.2
@@ -224,8 +225,6 @@ def model_retrain(*, actor: Actor = None, today: date | None = None) -> RiskMode
     """The scheduled retraining: refresh the profiles, then train on the last year's examinations.
     The new model awaits approval like any other (nothing is activated unattended); a window with
     nothing to learn from is skipped, not an error."""
-    from rabta.risk.services.profiles import profiles_refresh
-
     profiles_refresh(actor=actor)
     end = today or timezone.localdate()
     start = end - timedelta(days=RETRAIN_WINDOW_DAYS)
