@@ -77,6 +77,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "declarations": [("declaration_import_rows_per_s", "rows/s")],
     "tariff": [("tariff_search_p95_ms", "ms"), ("tariff_search_p50_ms", "ms"), ("tariff_search_selector_p95_ms", "ms")],
     "open311": [("open311_get_p95_ms", "ms"), ("open311_get_p50_ms", "ms"), ("open311_post_rps", "requests/s")],
+    "risk": [("lane_decision_p99_ms", "ms"), ("batch_scoring_rows_per_s", "rows/s")],
 }
 BENCHMARKS = tuple(EXPECTED)
 
@@ -335,6 +336,7 @@ def run_one(name: str, ctx: Context) -> list[Figure]:
         "declarations": _lazy("bench.declarations", "declarations_benchmark"),
         "tariff": _lazy("bench.tariff", "tariff_benchmark"),
         "open311": _lazy("bench.open311", "open311_benchmark"),
+        "risk": _lazy("bench.risk", "risk_benchmark"),
     }
     say(f"== {name}")
     if ctx.broker:

@@ -33,6 +33,9 @@ from rabta.core.config import (
     load_secrets,
     logging_config,
     rate_limits_from_env,
+    risk_model_lanes_from_env,
+    risk_rates_from_env,
+    risk_severity_from_env,
     sms_gateway_from_env,
 )
 
@@ -345,6 +348,17 @@ LOGGING = logging_config(os.environ.get("RABTA_LOG_LEVEL", "INFO"))
 # Customs lanes and the lane every declaration gets until the risk engine chooses (rabta.core.config).
 RABTA_CUSTOMS_LANES = customs_lanes_from_env(os.environ.get("RABTA_CUSTOMS_LANES", ""))
 RABTA_CUSTOMS_DEFAULT_LANE = customs_default_lane(os.environ.get("RABTA_CUSTOMS_DEFAULT_LANE", ""), RABTA_CUSTOMS_LANES)
+
+# Risk-managed clearance (rabta.risk; rabta.core.config): random and expected rates per office and
+# regime, lane severity, the model's score thresholds, the exploration share of inspections, and
+# where model artefacts are kept.
+RABTA_RISK_RATES = risk_rates_from_env(os.environ.get("RABTA_RISK_RATES", ""), RABTA_CUSTOMS_LANES)
+RABTA_RISK_LANE_SEVERITY = risk_severity_from_env(os.environ.get("RABTA_RISK_LANE_SEVERITY", ""), RABTA_CUSTOMS_LANES)
+RABTA_RISK_MODEL_LANES = risk_model_lanes_from_env(os.environ.get("RABTA_RISK_MODEL_LANES", ""), RABTA_CUSTOMS_LANES)
+RABTA_RISK_EXPLORATION_SHARE = env_number("RABTA_RISK_EXPLORATION_SHARE", default=0.10)
+if not 0 <= RABTA_RISK_EXPLORATION_SHARE <= 1:
+    raise ImproperlyConfigured("RABTA_RISK_EXPLORATION_SHARE: a share from 0 to 1 (default 0.10)")
+RABTA_RISK_MODEL_DIR = Path(os.environ.get("RABTA_RISK_MODEL_DIR", "") or (DATA_DIR / "risk-models"))
 
 # Shared data sets (read-only, never copied into the repository).
 RABTA_SHARED_DATA_DIR = Path(os.environ.get("RABTA_SHARED_DATA_DIR", PROJECT_DIR.parent / "shared" / "data"))

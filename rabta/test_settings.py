@@ -13,3 +13,6 @@ RABTA_SMS_BACKEND = "rabta.notifications.senders.LocmemSmsSender"
 # WhiteNoise warns for every new test client when the collected-static folder is missing (over a
 # hundred warnings a run, burying real ones); tests serve no collected files, an empty folder will do.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Lane selection draws no random declarations and tops up no lane unless a test says so
+# (rabta/risk/tests set RABTA_RISK_RATES and a seeded random source), so other apps' lanes stay fixed.
+RABTA_RISK_RATES = ()

@@ -147,6 +147,75 @@ def customs_default_lane(raw: str, lanes: dict[str, str]) -> str:
     return lane
 
 
+@dataclass(frozen=True)
+class SelectionRate:
+    """One line of ``RABTA_RISK_RATES``: for declarations of ``office`` (a collectorate code, ``*``
+    for any) under ``regime`` (``*`` for any), the minimum share sent at random to ``lane`` and the
+    share the lane is expected to hold (topped up from would-be-green declarations), in percent."""
+
+    office: str
+    regime: str
+    lane: str
+    random_percent: float
+    expected_percent: float
+
+
+RISK_RATES_DEFAULT = "*/*/red=1:5,*/*/yellow=2:15"
+
+
+def risk_rates_from_env(raw: str, lanes: dict[str, str]) -> tuple[SelectionRate, ...]:
+    """``RABTA_RISK_RATES``: ``office/regime/lane=random:expected`` items, comma-separated, e.g.
+    ``*/import/red=1:5,KHI/export/yellow=0.5:3`` (percentages of declarations). An office's own line
+    wins over ``*`` for the same regime and lane (ASYCUDA's selectivity parameters per office)."""
+    rates: list[SelectionRate] = []
+    for item in (part.strip() for part in (raw.strip() or RISK_RATES_DEFAULT).split(",") if part.strip()):
+        match = re.fullmatch(r"([^/\s]+)/([a-z_*]+)/([a-z][a-z0-9_]{0,19})=([0-9.]+):([0-9.]+)", item)
+        try:
+            random_percent, expected_percent = (float(match[4]), float(match[5])) if match else (-1.0, -1.0)
+        except ValueError:
+            random_percent = expected_percent = -1.0
+        if match is None or match[3] not in lanes or not (0 <= random_percent <= 100 and 0 <= expected_percent <= 100):
+            raise ImproperlyConfigured(
+                f"RABTA_RISK_RATES: {item!r} is not office/regime/lane=random%:expected% with a lane among "
+                f"{', '.join(lanes)} and percentages from 0 to 100"
+            )
+        rates.append(SelectionRate(match[1], match[2], match[3], random_percent, expected_percent))
+    return tuple(rates)
+
+
+def risk_severity_from_env(raw: str, lanes: dict[str, str]) -> tuple[str, ...]:
+    """``RABTA_RISK_LANE_SEVERITY``: lanes from the most to the least severe (the order in which two
+    selections are reconciled and top-ups are made). Default: lanes with an examination, then with a
+    documentary check, then the rest, each group in ``RABTA_CUSTOMS_LANES`` order."""
+    if not raw.strip():
+        rank = {"examination": 0, "documents": 1, "none": 2}
+        return tuple(sorted(lanes, key=lambda lane: rank[lanes[lane]]))
+    order = tuple(part.strip() for part in raw.split(",") if part.strip())
+    if sorted(order) != sorted(lanes):
+        raise ImproperlyConfigured(
+            f"RABTA_RISK_LANE_SEVERITY: name every lane of RABTA_CUSTOMS_LANES once ({', '.join(lanes)})"
+        )
+    return order
+
+
+def risk_model_lanes_from_env(raw: str, lanes: dict[str, str]) -> tuple[tuple[str, float], ...]:
+    """``RABTA_RISK_MODEL_LANES``: ``lane:threshold`` pairs (default ``red:0.9,yellow:0.6``): a model
+    score at or above a threshold selects the lane; the highest threshold met wins."""
+    pairs: list[tuple[str, float]] = []
+    for item in (part.strip() for part in (raw.strip() or "red:0.9,yellow:0.6").split(",") if part.strip()):
+        lane, _, threshold = item.partition(":")
+        try:
+            value = float(threshold)
+        except ValueError:
+            value = -1.0
+        if lane.strip() not in lanes or not 0 <= value <= 1:
+            raise ImproperlyConfigured(
+                f"RABTA_RISK_MODEL_LANES: {item!r} is not lane:threshold (0 to 1) with a known lane"
+            )
+        pairs.append((lane.strip(), value))
+    return tuple(sorted(pairs, key=lambda pair: -pair[1]))
+
+
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
 

@@ -20,6 +20,7 @@ from rabta.customs.models import Declaration, Party
 from rabta.customs.services import clearance
 from rabta.customs.services.declarations import DeclarationInput, ItemInput, declaration_file, lane_assign
 from rabta.customs.services.parties import PartyRef
+from rabta.risk.selectors import lane_decision_latest
 
 router = Router(tags=["customs"])
 PAGE_SIZE = 50
@@ -136,6 +137,10 @@ class DeclarationOut(Schema):
         description="Complaints about this declaration, for staff who may see both it and them (empty for others); "
         "where each stands, never who lodged it"
     )
+    lane_decision: dict[str, Any] | None = Field(
+        None,
+        description="Why it has its lane (rules hit, model score and version, random or top-up): customs staff only.",
+    )
 
 
 class LaneIn(Schema):
@@ -168,7 +173,7 @@ def _party(party: Party | None) -> dict[str, Any] | None:
     return {"kind": party.kind, "name": party.name, "country": party.country, "identifier": party.masked}
 
 
-def _out(declaration: Declaration, user: Any) -> dict[str, Any]:
+def _out(declaration: Declaration, user: Any = None) -> dict[str, Any]:
     return {
         "number": declaration.number,
         "declared_on": declaration.declared_on,
@@ -190,6 +195,7 @@ def _out(declaration: Declaration, user: Any) -> dict[str, Any]:
         "items": list(declaration.items.all()),
         "examination": selectors.examination_of(declaration),
         "complaints": complaints_about_declaration(user=user, declaration=declaration),
+        "lane_decision": lane_decision_latest(user=user, declaration=declaration) if user is not None else None,
     }
 
 

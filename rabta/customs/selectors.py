@@ -65,7 +65,13 @@ def declaration_timeline(*, user: Actor, number: str) -> list[dict[str, Any]]:
             return "you"
         return event.actor.get_full_name() if staff and event.actor else "customs"
 
-    return event_rows(declaration, actor_label=label)
+    rows = event_rows(declaration, actor_label=label)
+    if not staff:
+        # Why the risk engine chose a lane is customs' own: telling a trader would teach how to avoid it.
+        for row in rows:
+            if row["kind"] == CustomsEvent.LANE_ASSIGNED and row["actor"] == "system":
+                row["reason"] = ""
+    return rows
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,17 @@
-"""The events the risk domain writes (``rabta.core.events.event_record``); stored values never change."""
+"""The events the risk domain writes (``rabta.core.events.event_record``); stored values never change.
+
+A lane decision's own event is customs' ``customs.lane_assigned`` on the declaration (its data holds
+the decision's reasons); these are the analysts' moves."""
 
 from rabta.core.events import EventKind
 
 
 class RiskEvent(EventKind):
-    pass
+    RULE_CREATED = "risk.rule_created"
+    RULE_RETIRED = "risk.rule_retired"
+    WATCHLIST_SAVED = "risk.watchlist_saved"
+    PROFILES_REFRESHED = "risk.profiles_refreshed"
+    MODEL_TRAINED = "risk.model_trained"
+    MODEL_APPROVED = "risk.model_approved"
+    MODEL_ACTIVATED = "risk.model_activated"
+    MODEL_REFUSED = "risk.model_refused"

@@ -42,6 +42,7 @@ def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_not
         "customs",
         "tariff",
         "open311",
+        "risk",
     ]
     assert lines[-1].startswith("demo loaded in ")
     again = second.getvalue()
@@ -50,3 +51,4 @@ def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_not
     assert "open311: 0 services offered" in again
     assert "customs: 0 declarations filed" in again
     assert "still in clearance" in first.getvalue()  # the demo leaves a backlog for the pages and dashboard
+    assert "risk: 0 rules created, 0 demo declarations filed (lanes {'red': 1, 'yellow': 1, 'green': 2})" in again

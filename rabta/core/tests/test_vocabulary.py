@@ -195,6 +195,8 @@ OPEN_VOCABULARY = {
     ("core.Event", "to_state"),
     # Lanes are configuration (settings.RABTA_CUSTOMS_LANES, docs/customs.md), checked by lane_assign.
     ("customs.Declaration", "lane"),
+    ("risk.RiskRule", "lane"),
+    ("risk.LaneDecision", "lane"),
 }
 
 

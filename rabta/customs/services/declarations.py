@@ -30,6 +30,7 @@ from rabta.customs.services.parties import PartyRef, party_normalize, party_regi
 from rabta.customs.transitions import allowed
 from rabta.directory.choices import OfficeLevel
 from rabta.directory.models import Office
+from rabta.risk.services.lanes import lane_reroute_record, lane_select
 
 FieldErrors = dict[str, list[dict[str, str]]]
 
@@ -350,20 +351,26 @@ def declaration_file(*, data: DeclarationInput, actor: Actor, idempotency_key: s
 def lane_assign(
     *, declaration: Declaration, actor: Actor = None, lane: str | None = None, reason: str = ""
 ) -> Declaration:
-    """Give ``declaration`` its lane and record why. Today: the configured default lane
-    (``RABTA_CUSTOMS_DEFAULT_LANE``), or the lane an authorised officer re-routes it to. The risk
-    engine will replace how the lane is chosen here; every caller stays as it is."""
+    """Give ``declaration`` its lane and record why. Without ``lane``, the risk engine decides
+    (rabta.risk.services.lanes: officer rules, the learned model, random selection, expected-rate
+    top-ups) and its reasons are the event's; with ``lane``, an authorised officer re-routes it, with a
+    reason, and that is recorded the same way. Either way a ``risk.LaneDecision`` row keeps the reasons."""
     with transaction.atomic():
         locked = Declaration.objects.select_for_update().select_related("collectorate").get(pk=declaration.pk)
         require(actor, locked, Action.ASSIGN_LANE)
-        chosen = lane or settings.RABTA_CUSTOMS_DEFAULT_LANE
-        if chosen not in settings.RABTA_CUSTOMS_LANES:
+        if lane and lane not in settings.RABTA_CUSTOMS_LANES:
             raise DomainError.for_field("lane", CustomsError.LANE_UNKNOWN, _("There is no such lane."))
         if not allowed(locked.status, Status.LANE_ASSIGNED):
             raise InvalidTransition(
                 _("The lane can no longer be changed: the declaration is %(status)s.")
                 % {"status": locked.get_status_display()}
             )
+        if lane:
+            decision = lane_reroute_record(declaration=locked, lane=lane, actor=actor, reason=reason)
+        else:
+            decision = lane_select(declaration=locked)
+            reason = decision.reason
+        chosen = decision.lane
         previous, locked.lane, locked.status = locked.status, chosen, Status.LANE_ASSIGNED
         locked.save(update_fields=["lane", "status", "updated_at"])
         event_record(
@@ -373,7 +380,16 @@ def lane_assign(
             from_state=previous,
             to_state=Status.LANE_ASSIGNED,
             reason=reason,
-            data={"lane": chosen, "source": "officer" if lane else "default"},
+            data={
+                "lane": chosen,
+                "source": decision.source,
+                "decision": decision.pk,
+                "rules": [hit["rule"] for hit in decision.rules_hit if hit.get("selected")],
+                "model_version": decision.model_version,
+                "model_score": decision.model_score,
+                "model_outcome": decision.model_outcome,
+                "exploration": decision.exploration,
+            },
         )
     declaration.lane, declaration.status = locked.lane, locked.status
     return declaration

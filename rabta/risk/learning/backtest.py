@@ -15,36 +15,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from rabta.risk.learning import features
+
 INSPECTION_PERCENTS: tuple[int, ...] = (1, 2, 5, 10)
-SMOOTHING = 10.0
-
-CATEGORICAL = (
-    "Office ID",
-    "Process Type",
-    "Import Type",
-    "Import Use",
-    "Payment Type",
-    "Mode of Transport",
-    "Country of Departure",
-    "Country of Origin",
-    "Tax Type",
-    "Country of Origin Indicator",
-)
-HISTORY_KEYS: tuple[tuple[str, ...], ...] = (
-    ("Importer ID",),
-    ("Declarant ID",),
-    ("Seller ID",),
-    ("HS6",),
-    ("Country of Origin",),
-    ("Office ID",),
-    ("Importer ID", "HS6"),
-    ("Declarant ID", "Importer ID"),
-    ("HS6", "Country of Origin"),
-    ("Seller ID", "Importer ID"),
-)
 
 
-class BacktestError(ValueError):
+class BacktestError(features.FeatureError):
     """Input that cannot be backtested; the message names the reason."""
 
 
@@ -81,117 +57,16 @@ def read_kcs(paths: Sequence[str | Path]) -> pl.DataFrame:
 
 
 def normalise(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(
-        pl.col("Date").str.to_date("%Y-%m-%d"),
-        pl.col("Fraud").cast(pl.Int64),
-        pl.col("Net Mass").cast(pl.Float64),
-        pl.col("Item Price").cast(pl.Float64),
-        pl.col("Tax Rate").cast(pl.Float64),
-        pl.col("HS6 Code").cast(pl.Utf8).str.zfill(6).alias("HS6"),
-        *[pl.col(c).cast(pl.Utf8).fill_null("") for c in CATEGORICAL if c in frame.columns],
-        *[
-            pl.col(c).cast(pl.Utf8).fill_null("")
-            for c in ("Importer ID", "Declarant ID", "Seller ID")
-            if c in frame.columns
-        ],
-    )
-
-
-def _key_name(key: tuple[str, ...]) -> str:
-    return "hist_" + "_".join(k.replace(" ", "") for k in key)
-
-
-def _plain_features(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.select(
-        (pl.col("Item Price") / pl.col("Net Mass").clip(lower_bound=0.001)).log1p().alias("value_per_kg"),
-        pl.col("Item Price").log1p().alias("log_value"),
-        pl.col("Net Mass").log1p().alias("log_mass"),
-        pl.col("Tax Rate").alias("tax_rate"),
-        pl.col("HS6").str.slice(0, 2).cast(pl.Int64, strict=False).alias("hs2"),
-        pl.col("HS6").str.slice(0, 4).cast(pl.Int64, strict=False).alias("hs4"),
-        pl.col("HS6").cast(pl.Int64, strict=False).alias("hs6"),
-        pl.col("Date").dt.month().alias("month"),
-        pl.col("Date").dt.weekday().alias("weekday"),
-        pl.col("Date").dt.day().alias("day"),
-    )
-
-
-def training_history(train: pl.DataFrame) -> pl.DataFrame:
-    """History features of training rows from training rows dated strictly before each row.
-
-    The smoothing prior is itself the fraud rate of the earlier rows, so no later label reaches a row."""
-    glob = (
-        train.group_by("Date")
-        .agg(pl.len().alias("_gn"), pl.col("Fraud").sum().alias("_gf"))
-        .sort("Date")
-        .select(
-            "Date",
-            ((pl.col("_gf").cum_sum() - pl.col("_gf")) / (pl.col("_gn").cum_sum() - pl.col("_gn")))
-            .fill_nan(0.0)
-            .fill_null(0.0)
-            .alias("_prior"),
-        )
-    )
-    prior = train.select("Date").join(glob, on="Date", how="left").get_column("_prior")
-    out = []
-    for key in HISTORY_KEYS:
-        name = _key_name(key)
-        daily = (
-            train.group_by([*key, "Date"])
-            .agg(pl.len().alias("_n"), pl.col("Fraud").sum().alias("_f"))
-            .sort([*key, "Date"])
-            .with_columns(
-                (pl.col("_n").cum_sum().over(list(key)) - pl.col("_n")).alias("_pn"),
-                (pl.col("_f").cum_sum().over(list(key)) - pl.col("_f")).alias("_pf"),
-            )
-        )
-        joined = train.select([*key, "Date"]).join(
-            daily, on=[*key, "Date"], how="left", nulls_equal=True, maintain_order="left"
-        )
-        out.append(_rate_columns(joined.with_columns(prior.alias("_prior")), name))
-    return pl.concat(out, how="horizontal")
-
-
-def history_for_test_rows(train: pl.DataFrame, test: pl.DataFrame, prior: float) -> pl.DataFrame:
-    """History features of test rows from the training rows only."""
-    out = []
-    for key in HISTORY_KEYS:
-        name = _key_name(key)
-        totals = train.group_by(list(key)).agg(pl.len().alias("_pn"), pl.col("Fraud").sum().alias("_pf"))
-        joined = test.select(list(key)).join(totals, on=list(key), how="left", nulls_equal=True, maintain_order="left")
-        out.append(_rate_columns(joined.with_columns(pl.lit(prior).alias("_prior")), name))
-    return pl.concat(out, how="horizontal")
-
-
-def _rate_columns(joined: pl.DataFrame, name: str) -> pl.DataFrame:
-    n = pl.col("_pn").fill_null(0).cast(pl.Float64)
-    f = pl.col("_pf").fill_null(0).cast(pl.Float64)
-    return joined.select(
-        ((f + SMOOTHING * pl.col("_prior")) / (n + SMOOTHING)).alias(f"{name}_rate"),
-        n.alias(f"{name}_count"),
-    )
-
-
-def _categorical_codes(train: pl.DataFrame, test: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    cols = [c for c in CATEGORICAL if c in train.columns]
-    tr, te = [], []
-    for c in cols:
-        levels = train.get_column(c).unique().sort().to_list()
-        mapping = {v: i for i, v in enumerate(levels)}
-        tr.append(train.get_column(c).replace_strict(mapping, default=-1, return_dtype=pl.Int64).alias(f"cat_{c}"))
-        te.append(test.get_column(c).replace_strict(mapping, default=-1, return_dtype=pl.Int64).alias(f"cat_{c}"))
-    return pl.DataFrame(tr), pl.DataFrame(te)
+    return features.normalise(frame)
 
 
 def build_features(train: pl.DataFrame, test: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Feature frames for the training and the test rows, in the rows' order."""
-    if train.height == 0 or int(train.get_column("Fraud").sum()) == 0:
-        raise BacktestError("training data has no positive (Fraud=1) labels; nothing to learn")
-    prior = float(train.get_column("Fraud").mean())  # type: ignore[arg-type]
-    cat_tr, cat_te = _categorical_codes(train, test)
-    x_train = pl.concat([_plain_features(train), cat_tr, training_history(train)], how="horizontal")
-    x_test = pl.concat([_plain_features(test), cat_te, history_for_test_rows(train, test, prior)], how="horizontal")
-    return x_train, x_test
+    """Feature frames for the training and the test rows, in the rows' order (``train`` sorted by date)."""
+    try:
+        spec = features.feature_spec(train)
+    except features.FeatureError as exc:
+        raise BacktestError(str(exc)) from exc
+    return features.training_features(train, spec), features.scoring_features(test, spec)
 
 
 def ranking_metrics(labels: np.ndarray, scores: np.ndarray) -> BacktestResult:
@@ -218,24 +93,34 @@ def ranking_metrics(labels: np.ndarray, scores: np.ndarray) -> BacktestResult:
     return BacktestResult(precision, recall, oracle, auc, n, rate)
 
 
-def backtest(train: pl.DataFrame, test: pl.DataFrame, *, seed: int = 0) -> BacktestResult:
+# The production model's parameters (rabta.risk.services.models trains with the same ones). 120 rounds
+# at 0.1 rather than 400 at 0.05: about 4x faster to score (the batch figure) for a like precision
+# on the 2020 -> 2021 Q1 validation split (precision@1/2/5/10 1.000/0.982/0.946/0.843 against
+# 0.988/0.988/0.956/0.849), the only split these parameters were compared on.
+LGB_PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.1,
+    "num_leaves": 63,
+    "min_data_in_leaf": 20,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "feature_fraction": 0.8,
+    "num_threads": 1,
+    "verbose": -1,
+}
+NUM_BOOST_ROUND = 120
+
+
+def train_booster(x_train: pl.DataFrame, labels: np.ndarray, *, seed: int = 0) -> Any:
     import lightgbm as lgb
 
+    data = lgb.Dataset(x_train.to_numpy(), label=labels, feature_name=list(x_train.columns))
+    return lgb.train({**LGB_PARAMS, "seed": seed}, data, num_boost_round=NUM_BOOST_ROUND)
+
+
+def backtest(train: pl.DataFrame, test: pl.DataFrame, *, seed: int = 0) -> BacktestResult:
     train = train.sort("Date", maintain_order=True)
     x_train, x_test = build_features(train, test)
-    params = {
-        "objective": "binary",
-        "learning_rate": 0.05,
-        "num_leaves": 63,
-        "min_data_in_leaf": 20,
-        "bagging_fraction": 0.8,
-        "bagging_freq": 1,
-        "feature_fraction": 0.8,
-        "seed": seed,
-        "num_threads": 1,
-        "verbose": -1,
-    }
-    data = lgb.Dataset(x_train.to_numpy(), label=train.get_column("Fraud").to_numpy())
-    booster = lgb.train(params, data, num_boost_round=400)
+    booster = train_booster(x_train, train.get_column("Fraud").to_numpy(), seed=seed)
     scores = np.asarray(booster.predict(x_test.to_numpy()))
     return ranking_metrics(test.get_column("Fraud").to_numpy(), scores)

@@ -1,0 +1,404 @@
+"""Lane selection (issue 10), called by ``rabta.customs.services.declarations.lane_assign``.
+
+The ASYCUDA selectivity order: officer rules, then the learned model, then random selection at the
+configured minimum rate of the office and regime (plus the exploration share of inspections), then
+expected-rate top-ups taken from would-be-green declarations. A declaration gets the default lane
+only after all four passed it by. When several select it, the most severe lane wins
+(``RABTA_RISK_LANE_SEVERITY``). Every decision is a :class:`LaneDecision` row with its reasons.
+
+A model that cannot score (no file, altered file, an exception) never blocks clearance: the decision
+is made by rules and random selection and says why the model was left out.
+
+Randomness comes from :data:`RANDOM`, unpredictable in production (``SystemRandom``: a trader must not
+be able to foresee a selection); tests install a seeded one with :func:`random_source`.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, Protocol
+
+import structlog
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from rabta.accounts.types import Actor
+from rabta.customs.models import Declaration, DeclarationItem
+from rabta.risk import expressions
+from rabta.risk.choices import DecisionSource, ModelOutcome, ProfileKey, RuleStatus, WatchListKind
+from rabta.risk.models import LaneDecision, RiskProfile, RiskRule, WatchList
+from rabta.risk.scoring import ArtefactError, active_model, scorer_for
+
+log = structlog.get_logger(__name__)
+PRIOR_WEIGHT = 10.0  # a profile of few examinations is pulled towards the overall hit rate
+
+
+class RandomSource(Protocol):
+    def random(self) -> float: ...
+
+
+RANDOM: RandomSource = random.SystemRandom()
+_random_lock = threading.Lock()
+
+
+@contextmanager
+def random_source(rng: RandomSource) -> Iterator[None]:
+    """Use ``rng`` for every draw inside the block (tests: ``random.Random(seed)``)."""
+    global RANDOM
+    with _random_lock:
+        previous, RANDOM = RANDOM, rng
+    try:
+        yield
+    finally:
+        with _random_lock:
+            RANDOM = previous
+
+
+# --- the facts a rule reads --------------------------------------------------------------------------
+
+
+def _num(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def declaration_facts(declaration: Declaration, items: Sequence[DeclarationItem]) -> list[dict[str, Any]]:
+    """One mapping per item (declaration fields and the item's), with each profile key's value under
+    ``@<key>``. Values in rupees."""
+    rate = float(declaration.exchange_rate)
+    total = sum(float(item.customs_value) for item in items) * rate
+    base: dict[str, Any] = {
+        "regime": declaration.regime,
+        "office": declaration.collectorate.code,
+        "station": declaration.station.code if declaration.station_id and declaration.station else "",
+        "transport_mode": declaration.transport_mode,
+        "declaration_type": declaration.declaration_type,
+        "currency": declaration.currency,
+        "importer": declaration.importer.identifier_hash if declaration.importer_id else None,
+        "declarant": declaration.declarant.identifier_hash
+        if declaration.declarant_id and declaration.declarant
+        else None,
+        "seller": declaration.seller.identifier_hash if declaration.seller_id and declaration.seller else None,
+        "seller_country": declaration.seller.country if declaration.seller_id and declaration.seller else "",
+        "item_count": len(items),
+        "total_value": total,
+        "month": declaration.declared_on.month,
+        "@importer": str(declaration.importer_id or ""),
+        "@declarant": str(declaration.declarant_id or ""),
+        "@office": declaration.collectorate.code,
+        "@declarant+importer": f"{declaration.declarant_id or ''}|{declaration.importer_id or ''}",
+        "@all": "",
+    }
+    rows = []
+    for item in items:
+        value = float(item.customs_value) * rate
+        mass = _num(item.net_mass_kg) or 0.0
+        quantity = _num(item.quantity) or 0.0
+        hs6 = (item.tariff_code or "")[:6]
+        taxes = float(item.duty_assessed + item.taxes_assessed) * rate
+        rows.append(
+            {
+                **base,
+                "code": item.tariff_code,
+                "hs2": hs6[:2],
+                "hs4": hs6[:4],
+                "hs6": hs6,
+                "description": item.description,
+                "origin": item.origin_country,
+                "departure": item.departure_country,
+                "unit": item.unit,
+                "quantity": quantity,
+                "net_mass": mass,
+                "value": value,
+                "value_per_kg": value / mass if mass > 0 else None,
+                "value_per_unit": value / quantity if quantity > 0 else None,
+                "duty_rate": taxes / value if value > 0 else None,
+                "@code": hs6,
+                "@origin": item.origin_country,
+                "@importer+code": f"{declaration.importer_id or ''}|{hs6}",
+                "@code+origin": f"{hs6}|{item.origin_country}",
+            }
+        )
+    return rows or [base]
+
+
+class DecisionEnvironment:
+    """Watch lists and profiles, fetched once per decision (or back-test) for what the rules name."""
+
+    def __init__(
+        self, *, watchlists: dict[str, expressions.WatchSet], profiles: dict[tuple[str, str], tuple[int, int]]
+    ):
+        self.watchlists = watchlists
+        self.profiles = profiles
+        examined, hits = profiles.get((ProfileKey.ALL, ""), (0, 0))
+        self.prior = hits / examined if examined else 0.0
+
+    def watchlist(self, name: str) -> expressions.WatchSet:
+        return self.watchlists.get(name, expressions.WatchSet(frozenset()))
+
+    def profile(self, key: str, value: str) -> tuple[float, int]:
+        examined, hits = self.profiles.get((key, value), (0, 0))
+        return (hits + PRIOR_WEIGHT * self.prior) / (examined + PRIOR_WEIGHT), examined
+
+
+def watch_sets(names: set[str]) -> dict[str, expressions.WatchSet]:
+    if not names:
+        return {}
+    return {
+        w.name: expressions.WatchSet(frozenset(str(e) for e in w.entries), prefix=w.kind == WatchListKind.CODE)
+        for w in WatchList.objects.filter(name__in=sorted(names))
+    }
+
+
+def profile_counts(keys: set[str], facts: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[int, int]]:
+    if not keys:
+        return {}
+    wanted = Q(key=ProfileKey.ALL, value="")
+    for key in keys:
+        values = sorted({str(row.get(f"@{key}", "")) for row in facts})
+        wanted |= Q(key=key, value__in=values)
+    return {(p.key, p.value): (p.examined, p.hits) for p in RiskProfile.objects.filter(wanted)}
+
+
+# --- rules in force ----------------------------------------------------------------------------------
+
+_compiled: dict[tuple[int, str], expressions.Condition] = {}
+
+
+def compiled(rule: RiskRule) -> expressions.Condition:
+    key = (rule.pk, rule.condition)
+    condition = _compiled.get(key)
+    if condition is None:
+        condition = expressions.parse(rule.condition)
+        if len(_compiled) > 10_000:
+            _compiled.clear()
+        _compiled[key] = condition
+    return condition
+
+
+def rules_in_force(on: date) -> list[RiskRule]:
+    return list(
+        RiskRule.objects.filter(status=RuleStatus.ACTIVE, valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .order_by("pk")
+    )
+
+
+# --- the decision ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Decision:
+    lane: str
+    source: DecisionSource
+    rules_hit: list[dict[str, Any]] = field(default_factory=list)
+    model_pk: int | None = None
+    model_version: int | None = None
+    model_score: float | None = None
+    model_outcome: ModelOutcome = ModelOutcome.NO_MODEL
+    model_error: str = ""
+    missing_features: list[str] = field(default_factory=list)
+    exploration: bool = False
+    random_selected: bool = False
+    top_up: bool = False
+    reason: str = ""
+
+
+def rates_for(office: str, regime: str) -> dict[str, tuple[float, float]]:
+    """Lane -> (random %, expected %) for the office and regime; the most specific line wins."""
+    found: dict[str, tuple[int, float, float]] = {}
+    for line in settings.RABTA_RISK_RATES:
+        if line.office not in ("*", office) or line.regime not in ("*", regime):
+            continue
+        specificity = (line.office != "*") * 2 + (line.regime != "*")
+        if line.lane not in found or specificity >= found[line.lane][0]:
+            found[line.lane] = (specificity, line.random_percent, line.expected_percent)
+    return {lane: (r, e) for lane, (_s, r, e) in found.items()}
+
+
+def _severity(lane: str) -> int:
+    order = settings.RABTA_RISK_LANE_SEVERITY
+    return order.index(lane) if lane in order else len(order)
+
+
+def _inspects(lane: str) -> bool:
+    return settings.RABTA_CUSTOMS_LANES.get(lane, "none") != "none"
+
+
+def lane_counts_today(declaration: Declaration, now: datetime) -> tuple[int, dict[str, int]]:
+    start = timezone.make_aware(datetime.combine(timezone.localtime(now).date(), time.min))
+    counts = dict(
+        LaneDecision.objects.filter(
+            office_id=declaration.collectorate_id, regime=declaration.regime, decided_at__gte=start
+        )
+        .exclude(source=DecisionSource.OFFICER)
+        .values_list("lane")
+        .annotate(n=Count("pk"))
+        .values_list("lane", "n")
+    )
+    return sum(counts.values()), counts
+
+
+def lane_decide(
+    *,
+    declaration: Declaration,
+    items: Sequence[DeclarationItem],
+    rng: RandomSource | None = None,
+    now: datetime | None = None,
+) -> Decision:
+    """Decide ``declaration``'s lane without writing (``lane_select`` writes it). Needs the
+    declaration with its collectorate, station and parties loaded, and its items."""
+    rng = rng or RANDOM
+    now = now or timezone.now()
+    default = settings.RABTA_CUSTOMS_DEFAULT_LANE
+    candidates: list[tuple[str, DecisionSource]] = []
+    reasons: list[str] = []
+    decision = Decision(lane=default, source=DecisionSource.DEFAULT)
+
+    # 1. Officer rules.
+    facts = declaration_facts(declaration, items)
+    rules = rules_in_force(declaration.declared_on)
+    conditions: list[tuple[RiskRule, expressions.Condition | None]] = []
+    for rule in rules:
+        try:
+            conditions.append((rule, compiled(rule)))
+        except expressions.RuleSyntaxError:  # saved before a field was renamed: reported, never fatal
+            conditions.append((rule, None))
+    names = {n for _r, c in conditions if c for n in c.watchlists}
+    keys = {k for _r, c in conditions if c for k in c.profiles}
+    env = DecisionEnvironment(watchlists=watch_sets(names), profiles=profile_counts(keys, facts))
+    for rule, condition in conditions:
+        if condition is None:
+            decision.rules_hit.append({"rule": rule.pk, "name": rule.name, "error": "condition no longer parses"})
+            continue
+        try:
+            matched = condition.holds(facts, env)
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            decision.rules_hit.append({"rule": rule.pk, "name": rule.name, "error": str(exc)[:200]})
+            continue
+        if not matched:
+            continue
+        draw = rng.random()
+        selected = draw * 100 < float(rule.percentage)
+        decision.rules_hit.append(
+            {
+                "rule": rule.pk,
+                "name": rule.name,
+                "lane": rule.lane,
+                "percentage": float(rule.percentage),
+                "selected": selected,
+            }
+        )
+        if selected:
+            candidates.append((rule.lane, DecisionSource.RULE))
+            reasons.append(f"rule “{rule.name}” → {rule.lane}")
+        else:
+            reasons.append(f"rule “{rule.name}” matched, outside its {rule.percentage}% sample")
+
+    # 2. The learned model: never blocks; its failure is recorded.
+    try:
+        model = active_model()
+        if model is None:
+            reasons.append("no active model")
+        else:
+            decision.model_pk, decision.model_version = model.pk, model.version
+            scored = scorer_for(model).score_declaration(declaration, items)
+            decision.model_outcome = ModelOutcome.SCORED
+            decision.model_score = round(scored.score, 6)
+            decision.missing_features = scored.missing
+            model_lane = next(
+                (lane for lane, threshold in settings.RABTA_RISK_MODEL_LANES if scored.score >= threshold), None
+            )
+            if model_lane:
+                candidates.append((model_lane, DecisionSource.MODEL))
+                reasons.append(f"model v{model.version} score {scored.score:.3f} → {model_lane}")
+            else:
+                reasons.append(f"model v{model.version} score {scored.score:.3f}")
+            if scored.missing:
+                reasons.append("scored without " + ", ".join(scored.missing))
+    except Exception as exc:  # any model fault falls back to rules and random selection
+        decision.model_outcome = ModelOutcome.FAILED
+        decision.model_error = (f"{type(exc).__name__}: {exc}" if not isinstance(exc, ArtefactError) else str(exc))[
+            :500
+        ]
+        reasons.append(f"model not used ({decision.model_error}); rules and random selection only")
+        log.warning("risk.model_failed", declaration=declaration.pk, error=decision.model_error)
+
+    # 3. Random selection: the minimum rate per lane, and the exploration share of inspections.
+    rates = rates_for(declaration.collectorate.code, declaration.regime)
+    for lane in settings.RABTA_RISK_LANE_SEVERITY:
+        random_percent = rates.get(lane, (0.0, 0.0))[0]
+        if rng.random() * 100 < random_percent and not decision.random_selected:
+            decision.random_selected = True
+            candidates.append((lane, DecisionSource.RANDOM))
+            reasons.append(f"random selection → {lane}")
+    inspection_share = sum(e for lane, (_r, e) in rates.items() if _inspects(lane)) / 100
+    explore_lane = next((lane for lane in settings.RABTA_RISK_LANE_SEVERITY if _inspects(lane)), None)
+    if explore_lane and rng.random() < settings.RABTA_RISK_EXPLORATION_SHARE * inspection_share:
+        decision.exploration = True
+        candidates.append((explore_lane, DecisionSource.RANDOM))
+        reasons.append(f"exploration sample → {explore_lane}")
+
+    if candidates:
+        lane, source = min(candidates, key=lambda pair: _severity(pair[0]))
+        decision.lane, decision.source = lane, source
+    else:
+        # 4. Expected-rate top-ups, from would-be-green declarations, most severe lane first.
+        total, counts = lane_counts_today(declaration, now)
+        for lane in settings.RABTA_RISK_LANE_SEVERITY:
+            expected = rates.get(lane, (0.0, 0.0))[1]
+            if lane != default and expected > 0 and counts.get(lane, 0) < math.floor(expected / 100 * (total + 1)):
+                decision.lane, decision.source, decision.top_up = lane, DecisionSource.TOP_UP, True
+                reasons.append(
+                    f"expected-rate top-up → {lane} ({counts.get(lane, 0)} of {total} today, {expected}% expected)"
+                )
+                break
+        else:
+            reasons.append(f"not selected → {default}")
+    decision.reason = "; ".join(reasons)[:2000]
+    return decision
+
+
+def lane_select(*, declaration: Declaration, rng: RandomSource | None = None) -> LaneDecision:
+    """Decide and record the automatic lane of ``declaration`` (inside the caller's transaction)."""
+    loaded = Declaration.objects.select_related("collectorate", "station", "importer", "declarant", "seller").get(
+        pk=declaration.pk
+    )
+    items = list(DeclarationItem.objects.filter(declaration_id=declaration.pk).order_by("item_number"))
+    decision = lane_decide(declaration=loaded, items=items, rng=rng)
+    return _record(loaded, decision, actor=None)
+
+
+def lane_reroute_record(*, declaration: Declaration, lane: str, actor: Actor, reason: str) -> LaneDecision:
+    """Record an authorised officer's re-route (customs' lane_assign has checked who may)."""
+    decision = Decision(lane=lane, source=DecisionSource.OFFICER, reason=reason)
+    return _record(declaration, decision, actor=actor)
+
+
+def _record(declaration: Declaration, decision: Decision, *, actor: Actor) -> LaneDecision:
+    return LaneDecision.objects.create(
+        declaration_id=declaration.pk,
+        office_id=declaration.collectorate_id,
+        regime=declaration.regime,
+        lane=decision.lane,
+        source=decision.source,
+        rules_hit=decision.rules_hit,
+        model_id=decision.model_pk,
+        model_version=decision.model_version,
+        model_score=decision.model_score,
+        model_outcome=decision.model_outcome,
+        model_error=decision.model_error,
+        missing_features=decision.missing_features,
+        exploration=decision.exploration,
+        random_selected=decision.random_selected,
+        top_up=decision.top_up,
+        reason=decision.reason,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )

@@ -1,0 +1,277 @@
+"""Officer rules and watch lists: saved only when they parse, and back-tested over a past period."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rabta.accounts.types import Actor
+from rabta.core.errors import CoreError, DomainError, InvalidTransition
+from rabta.core.events import event_record
+from rabta.core.textinput import text_clean
+from rabta.customs.choices import Outcome, PartyKind
+from rabta.customs.models import Declaration, DeclarationItem
+from rabta.customs.services.parties import PartyRef, party_normalize
+from rabta.risk import expressions
+from rabta.risk.choices import RuleStatus, WatchListKind
+from rabta.risk.errors import RiskError
+from rabta.risk.events import RiskEvent
+from rabta.risk.models import RiskRule, WatchList
+from rabta.risk.permissions import RiskAction, require
+from rabta.risk.services.lanes import DecisionEnvironment, declaration_facts, profile_counts, watch_sets
+
+FieldErrors = dict[str, list[dict[str, str]]]
+BACKTEST_BATCH = 2000
+BACKTEST_MAX_DAYS = 366
+WATCHLIST_MAX_ENTRIES = 10_000
+_CODE = re.compile(r"[0-9]{2,12}")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
+
+
+def _add(errors: FieldErrors, name: str, code: RiskError, message: str, **extra: str) -> None:
+    errors.setdefault(name, []).append({"code": str(code), "message": str(message), **extra})
+
+
+def _raise(errors: FieldErrors) -> None:
+    if errors:
+        first = next(iter(errors))
+        raise DomainError(CoreError.VALIDATION, f"{first}: {errors[first][0]['message']}", fields=errors)
+
+
+def condition_check(condition: str, errors: FieldErrors, *, field: str = "condition") -> None:
+    """Parse ``condition`` against the watch lists that exist; a fault is named with its line and
+    column (``fields[field][0]["line"]``, ``["column"]``) and its code."""
+    try:
+        expressions.parse(condition, watchlists=frozenset(WatchList.objects.values_list("name", flat=True)))
+    except expressions.RuleSyntaxError as exc:
+        _add(
+            errors,
+            field,
+            exc.code,
+            _("%(message)s (line %(line)d, column %(column)d)")
+            % {"message": exc.message, "line": exc.line, "column": exc.column},
+            line=str(exc.line),
+            column=str(exc.column),
+        )
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    name: str
+    condition: str
+    lane: str
+    percentage: Decimal = Decimal(100)
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+@transaction.atomic
+def rule_create(*, actor: Actor, data: RuleInput, today: date | None = None) -> RiskRule:
+    """Save an officer rule. Refused, naming each field, when the condition does not parse or names
+    an unknown field, function or watch list, the lane is unknown, the percentage is not 0 to 100 or
+    the validity dates are out of order."""
+    require(actor, RiskAction.WRITE_RULES)
+    errors: FieldErrors = {}
+    name = text_clean(data.name, model=RiskRule, name="name", errors=errors)
+    if not name and "name" not in errors:
+        _add(errors, "name", RiskError.NAME_REQUIRED, _("Give the rule a name."))
+    condition_check(data.condition or "", errors)
+    if data.lane not in settings.RABTA_CUSTOMS_LANES:
+        _add(errors, "lane", RiskError.LANE_UNKNOWN, _("There is no such lane."))
+    try:
+        percentage = Decimal(str(data.percentage))
+        if (
+            not percentage.is_finite()
+            or not 0 <= percentage <= 100
+            or percentage != percentage.quantize(Decimal("0.01"))
+        ):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        _add(errors, "percentage", RiskError.PERCENTAGE_INVALID, _("A percentage from 0 to 100, two decimals at most."))
+        percentage = Decimal(0)
+    valid_from = data.valid_from or today or timezone.localdate()
+    if data.valid_until is not None and data.valid_until < valid_from:
+        _add(errors, "valid_until", RiskError.VALIDITY_INVALID, _("A rule cannot end before it starts."))
+    _raise(errors)
+    rule = RiskRule.objects.create(
+        name=name,
+        condition=data.condition.strip(),
+        lane=data.lane,
+        percentage=percentage,
+        valid_from=valid_from,
+        valid_until=data.valid_until,
+        author=actor if actor is not None and actor.is_authenticated else None,
+    )
+    event_record(
+        kind=RiskEvent.RULE_CREATED,
+        subject=rule,
+        actor=actor,
+        to_state=RuleStatus.ACTIVE,
+        data={"lane": rule.lane, "percentage": str(percentage), "condition": rule.condition},
+    )
+    return rule
+
+
+@transaction.atomic
+def rule_retire(*, actor: Actor, rule: RiskRule, reason: str = "") -> RiskRule:
+    require(actor, RiskAction.WRITE_RULES)
+    locked = RiskRule.objects.select_for_update().get(pk=rule.pk)
+    if locked.status == RuleStatus.RETIRED:
+        raise InvalidTransition(_("This rule is retired already."), code=RiskError.RULE_RETIRED)
+    locked.status = RuleStatus.RETIRED
+    locked.save(update_fields=["status", "updated_at"])
+    event_record(
+        kind=RiskEvent.RULE_RETIRED,
+        subject=locked,
+        actor=actor,
+        from_state=RuleStatus.ACTIVE,
+        to_state=RuleStatus.RETIRED,
+        reason=text_clean(reason, model=RiskRule, name="condition", field="reason"),
+    )
+    return locked
+
+
+@transaction.atomic
+def watchlist_save(
+    *,
+    actor: Actor,
+    name: str,
+    kind: str,
+    entries: list[str],
+    party_kind: str = PartyKind.TRADER,
+    description: str = "",
+) -> WatchList:
+    """Create or replace a watch list. Party entries are identifiers (an NTN, a licence, another
+    system's reference) and are kept as their keyed hashes; codes are 2 to 12 digits (a prefix
+    matches every longer code); countries are ISO alpha-2."""
+    require(actor, RiskAction.WRITE_RULES)
+    errors: FieldErrors = {}
+    if not _SLUG.fullmatch(name or ""):
+        _add(errors, "name", RiskError.WATCHLIST_NAME_INVALID, _("Lower-case letters, digits and hyphens, 1 to 60."))
+    if kind not in WatchListKind.values:
+        _add(errors, "kind", RiskError.WATCHLIST_KIND_UNKNOWN, _("A watch list holds parties, codes or countries."))
+    if len(entries) > WATCHLIST_MAX_ENTRIES:
+        _add(errors, "entries", RiskError.WATCHLIST_ENTRY_INVALID, _("At most 10,000 entries."))
+    stored: list[str] = []
+    labels: list[str] = []
+    for index, raw in enumerate(entries[:WATCHLIST_MAX_ENTRIES]):
+        entry = str(raw).strip()
+        if kind == WatchListKind.CODE:
+            entry = entry.replace(".", "")
+            if not _CODE.fullmatch(entry):
+                _add(errors, f"entries.{index}", RiskError.WATCHLIST_ENTRY_INVALID, _("A code is 2 to 12 digits."))
+            stored.append(entry)
+            labels.append(entry)
+        elif kind == WatchListKind.COUNTRY:
+            entry = entry.upper()
+            if not _COUNTRY.fullmatch(entry):
+                _add(errors, f"entries.{index}", RiskError.WATCHLIST_ENTRY_INVALID, _("Give an ISO alpha-2 country."))
+            stored.append(entry)
+            labels.append(entry)
+        elif kind == WatchListKind.PARTY:
+            if party_kind not in PartyKind.values:
+                _add(errors, "party_kind", RiskError.WATCHLIST_KIND_UNKNOWN, _("Unknown kind of party."))
+                break
+            try:
+                ref, digest = party_normalize(PartyRef(kind=party_kind, identifier=entry), field=f"entries.{index}")
+            except DomainError as exc:
+                for key, problems in exc.fields.items():
+                    errors.setdefault(key, []).extend(problems)
+                continue
+            stored.append(digest)
+            labels.append(f"****{ref.identifier[-4:]}" if ref.identifier else ref.name)
+    clean_description = text_clean(description, model=WatchList, name="description", errors=errors)
+    _raise(errors)
+    watchlist, created = WatchList.objects.select_for_update().get_or_create(
+        name=name, defaults={"kind": kind, "author": actor if actor is not None and actor.is_authenticated else None}
+    )
+    watchlist.kind = kind
+    watchlist.party_kind = party_kind if kind == WatchListKind.PARTY else ""
+    watchlist.entries, watchlist.labels, watchlist.description = stored, labels, clean_description
+    watchlist.save()
+    event_record(
+        kind=RiskEvent.WATCHLIST_SAVED,
+        subject=watchlist,
+        actor=actor,
+        data={"kind": kind, "entries": len(stored), "created": created},
+    )
+    return watchlist
+
+
+@dataclass(frozen=True)
+class RuleBacktest:
+    """What a condition would have done over a past period: declarations matched, how many it would
+    have selected at its percentage, how many of the matched were examined, and of those with a
+    discrepancy (hits)."""
+
+    declarations: int
+    matched: int
+    would_select: int
+    examined: int
+    hits: int
+    hit_rate: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "declarations": self.declarations,
+            "matched": self.matched,
+            "would_select": self.would_select,
+            "examined": self.examined,
+            "hits": self.hits,
+            "hit_rate": self.hit_rate,
+        }
+
+
+def rule_backtest(
+    *, actor: Actor, condition: str, start: date, end: date, percentage: Decimal = Decimal(100)
+) -> RuleBacktest:
+    """Run ``condition`` over the declarations dated ``start`` to ``end`` (at most a year) as they are
+    now: profiles and watch lists as of today (a profile includes the period's own examinations, so a
+    profile rule's back-test is optimistic; the report says so)."""
+    require(actor, RiskAction.BACKTEST)
+    errors: FieldErrors = {}
+    condition_check(condition or "", errors)
+    if end < start or (end - start).days > BACKTEST_MAX_DAYS:
+        _add(errors, "end", RiskError.PERIOD_INVALID, _("A period from start to end, at most a year."))
+    _raise(errors)
+    parsed = expressions.parse(condition)
+    queryset = (
+        Declaration.objects.filter(declared_on__gte=start, declared_on__lte=end)
+        .select_related("collectorate", "station", "importer", "declarant", "seller", "examination")
+        .prefetch_related(Prefetch("items", queryset=DeclarationItem.objects.order_by("item_number")))
+        .order_by("pk")
+    )
+    watchlists = watch_sets(set(parsed.watchlists))
+    total = matched = examined = hits = 0
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last)[:BACKTEST_BATCH])
+        if not batch:
+            break
+        last = batch[-1].pk
+        facts_of = [declaration_facts(d, list(d.items.all())) for d in batch]
+        env = DecisionEnvironment(
+            watchlists=watchlists,
+            profiles=profile_counts(set(parsed.profiles), [row for facts in facts_of for row in facts]),
+        )
+        for declaration, facts in zip(batch, facts_of, strict=True):
+            total += 1
+            if not parsed.holds(facts, env):
+                continue
+            matched += 1
+            exam = getattr(declaration, "examination", None)  # the reverse one-to-one raises AttributeError
+            if exam is not None:
+                examined += 1
+                hits += exam.outcome != Outcome.NO_DISCREPANCY
+    would_select = round(matched * float(percentage) / 100)
+    return RuleBacktest(total, matched, would_select, examined, hits, hits / examined if examined else None)

@@ -1,0 +1,88 @@
+"""The risk API as analysts, customs staff and traders use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from rabta.api.testing.matrix import signed_in
+from rabta.customs.services.declarations import declaration_file
+from rabta.customs.tests.conftest import TRADER_NTN, declaration_input
+from rabta.risk.choices import WatchListKind
+from rabta.risk.services.rules import RuleInput, rule_create, watchlist_save
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    """A client signed in as ``user``, its second factor verified (staff need one)."""
+    return signed_in(user, Client())
+
+
+def test_an_analyst_saves_a_rule_and_a_bad_one_is_refused_with_its_position(analyst):
+    client = client_for(analyst)
+    ok = client.post(
+        "/api/risk/rules",
+        {"name": "Cheap TVs", "condition": 'hs4 == "8528" and value_per_kg < 100', "lane": "red"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201 and ok.json()["author"] == "Risk Analyst"
+    bad = client.post(
+        "/api/risk/rules",
+        {"name": "Typo", "condition": 'orign == "CN"', "lane": "red"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    problem = bad.json()["fields"]["condition"][0]
+    assert (problem["code"], problem["line"], problem["column"]) == ("rule_unknown_field", "1", "1")
+    assert [rule["name"] for rule in client.get("/api/risk/rules").json()] == ["Cheap TVs"]
+
+
+def test_customs_staff_read_why_a_declaration_has_its_lane_and_the_trader_does_not(
+    world, analyst, trader, customs_manager
+):
+    watchlist_save(actor=analyst, name="watched", kind=WatchListKind.PARTY, entries=[TRADER_NTN])
+    rule_create(
+        actor=analyst,
+        data=RuleInput(
+            name="Watched importer",
+            condition='importer in watchlist("watched")',
+            lane="red",
+            valid_from=dt.date(2026, 1, 1),
+        ),
+    )
+    declaration = declaration_file(data=declaration_input(), actor=trader).declaration
+    path = f"/api/customs/declarations/{declaration.number}"
+
+    staff = client_for(customs_manager).get(path).json()
+    assert staff["lane"] == "red" and staff["lane_decision"]["source"] == "rule"
+    assert staff["lane_decision"]["rules_hit"][0]["name"] == "Watched importer"
+    decisions = client_for(customs_manager).get(f"/api/risk/declarations/{declaration.number}/decisions")
+    assert decisions.status_code == 200 and "Watched importer" in decisions.json()[0]["reason"]
+    staff_timeline = client_for(customs_manager).get(f"{path}/timeline").json()
+    assert "Watched importer" in staff_timeline[-1]["reason"]
+
+    own = client_for(trader).get(path).json()
+    assert own["lane"] == "red" and own["lane_decision"] is None
+    assert all("Watched" not in row["reason"] for row in client_for(trader).get(f"{path}/timeline").json())
+    assert client_for(trader).get(f"/api/risk/declarations/{declaration.number}/decisions").status_code == 404
+
+
+def test_an_analyst_back_tests_a_condition_over_a_period(world, analyst):
+    declaration_file(data=declaration_input(), actor=None)
+    response = client_for(analyst).post(
+        "/api/risk/rules/backtest",
+        {"condition": 'origin == "CN"', "start": "2026-11-01", "end": "2026-11-30"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "declarations": 1,
+        "matched": 1,
+        "would_select": 1,
+        "examined": 0,
+        "hits": 0,
+        "hit_rate": None,
+    }
