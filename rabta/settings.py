@@ -196,6 +196,8 @@ RABTA_RATE_LIMITS = rate_limits_from_env(
         # Open311: per client application (its api_key), and reads per address.
         "open311": {"address": "6000/h", "subject": "3000/h"},
         "open311_read": {"address": "3600/h"},
+        # Category suggestions while typing (rabta.intelligence): one request per pause in typing.
+        "suggest": {"address": "3600/h", "subject": "1200/h"},
     },
 )
 
@@ -343,6 +345,11 @@ LOGGING = logging_config(os.environ.get("RABTA_LOG_LEVEL", "INFO"))
 # Customs lanes and the lane every declaration gets until the risk engine chooses (rabta.core.config).
 RABTA_CUSTOMS_LANES = customs_lanes_from_env(os.environ.get("RABTA_CUSTOMS_LANES", ""))
 RABTA_CUSTOMS_DEFAULT_LANE = customs_default_lane(os.environ.get("RABTA_CUSTOMS_DEFAULT_LANE", ""), RABTA_CUSTOMS_LANES)
+
+# Complaint intelligence: the category model (PATH.npz + PATH.json, `rabta intelligence train`) and
+# the probability below which no category is suggested.
+RABTA_INTELLIGENCE_MODEL = Path(os.environ.get("RABTA_INTELLIGENCE_MODEL", DATA_DIR / "intelligence" / "category"))
+RABTA_INTELLIGENCE_MIN_CONFIDENCE = env_number("RABTA_INTELLIGENCE_MIN_CONFIDENCE", default=0.1)
 
 # Shared data sets (read-only, never copied into the repository).
 RABTA_SHARED_DATA_DIR = Path(os.environ.get("RABTA_SHARED_DATA_DIR", PROJECT_DIR.parent / "shared" / "data"))

@@ -195,6 +195,7 @@ def register_routers() -> None:
     api.add_router("/customs", "rabta.customs.api.router")
     api.add_router("/tariff", "rabta.tariff.api.router")
     api.add_router("/scorecards", "rabta.scorecards.api.router")
+    api.add_router("/intelligence", "rabta.intelligence.api.router")
 
 
 register_routers()

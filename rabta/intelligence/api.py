@@ -1,0 +1,73 @@
+"""Intelligence API (/api/intelligence/...): suggestions a person confirms.
+
+``POST /api/intelligence/suggest`` is public (a complainant lodging anonymously types too) and
+rate-limited per address (and per account when signed in), like the other anonymous endpoints.
+It is a POST so that the text being typed never lands in a URL, and so in no access log."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from rabta.api.schemas import ErrorOut
+from rabta.core.ratelimit import rate_limit
+from rabta.intelligence.suggest import TOP_MAX, category_suggest
+
+router = Router(tags=["intelligence"])
+
+
+class SuggestIn(Schema):
+    text: str = Field("", description="What the complainant has written so far (any language, any script)")
+    place: str | None = Field(None, description="A place (jurisdiction) code; with it each suggestion names its office")
+    language: str | None = Field(None, description="en or ur: the language of the category names; default en")
+    top: int = Field(3, ge=1, le=TOP_MAX, description="How many suggestions at most")
+
+
+class OfficeOut(Schema):
+    code: str
+    name: str
+
+
+class SuggestionOut(Schema):
+    key: str = Field(description="The kind of problem, the same in every province (MUN-WATER)")
+    score: float = Field(description="The model's probability for it, 0..1")
+    category: str | None = Field(description="The category to lodge in; null until the place decides it")
+    name: str
+    parent_name: str
+    department_name: str
+    office: OfficeOut | None = Field(description="Where the routing would send it; null without a place")
+    routing: str = Field(description="How the office was chosen, or place_needed / no_office_for_place")
+
+
+class SuggestOut(Schema):
+    suggestions: list[SuggestionOut]
+    model_version: str | None = Field(description="null: no model is trained yet, so nothing is suggested")
+    min_confidence: float
+
+
+@router.post(
+    "/suggest",
+    auth=None,
+    response={200: SuggestOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Suggest categories (and their offices) for the text typed so far; creates nothing",
+)
+def suggest(request: HttpRequest, payload: SuggestIn) -> SuggestOut:
+    rate_limit(request, scope="suggest", subjects=[str(request.user.pk)] if request.user.is_authenticated else [])
+    found = category_suggest(text=payload.text, place=payload.place, language=payload.language, top=payload.top)
+    return SuggestOut(
+        suggestions=[
+            SuggestionOut(
+                key=s.key,
+                score=s.score,
+                category=s.category,
+                name=s.name,
+                parent_name=s.parent_name,
+                department_name=s.department_name,
+                office=OfficeOut(code=s.office_code, name=s.office_name or "") if s.office_code else None,
+                routing=s.routing,
+            )
+            for s in found.suggestions
+        ],
+        model_version=found.model_version,
+        min_confidence=found.min_confidence,
+    )
