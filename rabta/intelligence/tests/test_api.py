@@ -75,6 +75,7 @@ def test_the_fragment_lists_suggestions_for_subject_and_text(client, model_file,
 def test_the_fragment_is_in_urdu_on_urdu_pages(client, model_file, keyed):
     response = client.post("/ur/intelligence/suggestions/", {"text": "نلکے میں گندا پانی آ رہا ہے"})
     assert "پانی کی فراہمی" in response.content.decode()
+    assert "آپ کی تحریر سے ملتے جلتے زمرے" in response.content.decode()  # the heading, from the Urdu catalogue
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 6000, "?!"])
