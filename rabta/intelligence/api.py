@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 
 from rabta.api.schemas import ErrorOut
 from rabta.core.ratelimit import rate_limit
+from rabta.intelligence.recurring import cluster_out, recurring_problems
 from rabta.intelligence.suggest import TOP_MAX, category_suggest
 
 router = Router(tags=["intelligence"])
@@ -71,3 +72,24 @@ def suggest(request: HttpRequest, payload: SuggestIn) -> SuggestOut:
         model_version=found.model_version,
         min_confidence=found.min_confidence,
     )
+
+
+class ClusterOut(Schema):
+    office: str = Field(description="The handling office's code")
+    category: str
+    place: str = Field(description="The complaints' place (jurisdiction) code")
+    recent: int = Field(description="Complaints in the last `days` days")
+    previous: int = Field(description="Complaints in the `days` days before")
+    rising: bool = Field(description="At least twice the previous window: a possible bottleneck")
+    terms: list[str]
+    examples: list[str] = Field(description="A few of its complaints, every identifier removed")
+
+
+@router.get(
+    "/recurring",
+    response={200: list[ClusterOut], 401: ErrorOut, 403: ErrorOut},
+    summary="Recurring problems among the complaints you oversee (oversight only), rising ones first",
+)
+def recurring(request: HttpRequest, days: int = 30, min_size: int = 3) -> list[ClusterOut]:
+    found = recurring_problems(user=request.user, days=days, min_size=max(2, min_size))
+    return [ClusterOut(**cluster_out(c)) for c in found]
