@@ -7,11 +7,11 @@ It is a POST so that the text being typed never lands in a URL, and so in no acc
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from rabta.api.schemas import ErrorOut
 from rabta.core.ratelimit import rate_limit
-from rabta.intelligence.recurring import cluster_out, recurring_problems
+from rabta.intelligence.recurring import DAYS_MAX, cluster_out, recurring_problems
 from rabta.intelligence.suggest import TOP_MAX, category_suggest
 
 router = Router(tags=["intelligence"])
@@ -90,6 +90,10 @@ class ClusterOut(Schema):
     response={200: list[ClusterOut], 401: ErrorOut, 403: ErrorOut},
     summary="Recurring problems among the complaints you oversee (oversight only), rising ones first",
 )
-def recurring(request: HttpRequest, days: int = 30, min_size: int = 3) -> list[ClusterOut]:
-    found = recurring_problems(user=request.user, days=days, min_size=max(2, min_size))
+def recurring(
+    request: HttpRequest,
+    days: int = Query(30, ge=1, le=DAYS_MAX, description="The window, in days; the one before it is compared"),
+    min_size: int = Query(3, ge=2, le=1000, description="Complaints in the window for a cluster to count"),
+) -> list[ClusterOut]:
+    found = recurring_problems(user=request.user, days=days, min_size=min_size)
     return [ClusterOut(**cluster_out(c)) for c in found]
