@@ -24,7 +24,7 @@ class SuggestIn(Schema):
     top: int = Field(3, ge=1, le=TOP_MAX, description="How many suggestions at most")
 
 
-class OfficeOut(Schema):
+class SuggestedOfficeOut(Schema):
     code: str
     name: str
 
@@ -36,7 +36,7 @@ class SuggestionOut(Schema):
     name: str
     parent_name: str
     department_name: str
-    office: OfficeOut | None = Field(description="Where the routing would send it; null without a place")
+    office: SuggestedOfficeOut | None = Field(description="Where the routing would send it; null without a place")
     routing: str = Field(description="How the office was chosen, or place_needed / no_office_for_place")
 
 
@@ -64,7 +64,7 @@ def suggest(request: HttpRequest, payload: SuggestIn) -> SuggestOut:
                 name=s.name,
                 parent_name=s.parent_name,
                 department_name=s.department_name,
-                office=OfficeOut(code=s.office_code, name=s.office_name or "") if s.office_code else None,
+                office=SuggestedOfficeOut(code=s.office_code, name=s.office_name or "") if s.office_code else None,
                 routing=s.routing,
             )
             for s in found.suggestions
