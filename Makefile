@@ -45,6 +45,7 @@ run: install translations
 	$(BIN)/rabta migrate --noinput -v 0
 	$(BIN)/rabta collectstatic --noinput -v 0
 	$(BIN)/rabta loaddemo $(if $(wildcard $(SHARED_DATA)),--shared-data $(SHARED_DATA),)
+	$(BIN)/rabta intelligence train --if-absent
 	@$(BIN)/rabta demo_logins --url http://$(HOST):$(PORT)/
 	exec $(BIN)/gunicorn rabta.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) -c python:rabta.gunicorn_embedded \
 		--access-logfile - --graceful-timeout 20 --timeout 60

@@ -78,6 +78,11 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "tariff": [("tariff_search_p95_ms", "ms"), ("tariff_search_p50_ms", "ms"), ("tariff_search_selector_p95_ms", "ms")],
     "open311": [("open311_get_p95_ms", "ms"), ("open311_get_p50_ms", "ms"), ("open311_post_rps", "requests/s")],
     "risk": [("lane_decision_p99_ms", "ms"), ("batch_scoring_rows_per_s", "rows/s")],
+    "intelligence": [
+        ("category_suggest_p95_ms", "ms"),
+        ("category_suggest_p50_ms", "ms"),
+        ("category_suggest_selector_p95_ms", "ms"),
+    ],
 }
 BENCHMARKS = tuple(EXPECTED)
 
@@ -133,6 +138,7 @@ BENCH_RATE_LIMITS = {
     "uploads": "1000000000/h:1000000000/h",
     "open311": "1000000000/h:1000000000/h",
     "open311_read": "1000000000/h",
+    "suggest": "1000000000/h:1000000000/h",
 }
 
 
@@ -337,6 +343,7 @@ def run_one(name: str, ctx: Context) -> list[Figure]:
         "tariff": _lazy("bench.tariff", "tariff_benchmark"),
         "open311": _lazy("bench.open311", "open311_benchmark"),
         "risk": _lazy("bench.risk", "risk_benchmark"),
+        "intelligence": _lazy("bench.intelligence", "intelligence_benchmark"),
     }
     say(f"== {name}")
     if ctx.broker:

@@ -199,6 +199,8 @@ RABTA_RATE_LIMITS = rate_limits_from_env(
         # Open311: per client application (its api_key), and reads per address.
         "open311": {"address": "6000/h", "subject": "3000/h"},
         "open311_read": {"address": "3600/h"},
+        # Category suggestions while typing (rabta.intelligence): one request per pause in typing.
+        "suggest": {"address": "3600/h", "subject": "1200/h"},
     },
 )
 
@@ -359,6 +361,10 @@ RABTA_RISK_EXPLORATION_SHARE = env_number("RABTA_RISK_EXPLORATION_SHARE", defaul
 if not 0 <= RABTA_RISK_EXPLORATION_SHARE <= 1:
     raise ImproperlyConfigured("RABTA_RISK_EXPLORATION_SHARE: a share from 0 to 1 (default 0.10)")
 RABTA_RISK_MODEL_DIR = Path(os.environ.get("RABTA_RISK_MODEL_DIR", "") or (DATA_DIR / "risk-models"))
+# Complaint intelligence: the category model (PATH.npz + PATH.json, `rabta intelligence train`) and
+# the probability below which no category is suggested.
+RABTA_INTELLIGENCE_MODEL = Path(os.environ.get("RABTA_INTELLIGENCE_MODEL", DATA_DIR / "intelligence" / "category"))
+RABTA_INTELLIGENCE_MIN_CONFIDENCE = env_number("RABTA_INTELLIGENCE_MIN_CONFIDENCE", default=0.1)
 
 # Shared data sets (read-only, never copied into the repository).
 RABTA_SHARED_DATA_DIR = Path(os.environ.get("RABTA_SHARED_DATA_DIR", PROJECT_DIR.parent / "shared" / "data"))

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("rabta.accounts.urls")),
     path("accounts/", include("rabta.accountability.urls")),
     path("complaints/", include("rabta.complaints.urls")),
+    path("intelligence/", include("rabta.intelligence.urls")),
     path("directory/", include("rabta.directory.urls")),
     path("customs/", include("rabta.customs.urls")),
     path("trade/tariff/", include("rabta.tariff.urls")),

@@ -196,6 +196,7 @@ def register_routers() -> None:
     api.add_router("/tariff", "rabta.tariff.api.router")
     api.add_router("/scorecards", "rabta.scorecards.api.router")
     api.add_router("/risk", "rabta.risk.api.router")
+    api.add_router("/intelligence", "rabta.intelligence.api.router")
 
 
 register_routers()

@@ -1,6 +1,18 @@
 """Complaint intelligence (issue 12): suggestions a person confirms, never silent decisions.
 
-So far: the text classifier (``classifier.py``, ``normalize.py``) and
+Suggestions while typing (``suggest.py``): ``POST /api/intelligence/suggest`` with ``text`` and an
+optional ``place`` (a jurisdiction code) and ``language`` answers the likeliest categories, each with
+its score and the office the real routing (``complaints.services.routing.route_for``, on an unsaved
+complaint) would send it to; nothing is created. The lodge page's first step shows them in a live
+region that htmx fills after a pause in typing (``views.lodge_suggestions``); without JavaScript it
+stays empty. The model comes from ``rabta intelligence train`` (``training.py``: the generated
+complaints of ``corpus.py`` in English, Roman Urdu and Urdu, plus closed complaints whose
+resolution confirmed their category, read from the office copy), is kept at
+``settings.RABTA_INTELLIGENCE_MODEL`` (``var/intelligence/category``; ``make run`` trains one when there
+is none), loaded once per process and refused when its hash does not match its manifest.
+Recurring problems (``recurring.py``, ``GET /api/intelligence/recurring``) are for oversight only.
+
+Also: the text classifier (``classifier.py``, ``normalize.py``) and
 ``rabta intelligence backtest --train FILE --test FILE --json [--save PATH]``; the likely-duplicate
 similarity (``normalize.char_ngrams`` / ``ngram_similarity`` / ``duplicate_score``, used by
 ``rabta.complaints.services.intake.duplicates_suggest``) and its measure

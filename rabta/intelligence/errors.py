@@ -11,3 +11,5 @@ class IntelligenceError(ErrorCode):
     ARTEFACT_TAMPERED = "artefact_tampered"
     TEXT_EMPTY = "text_empty"
     TEXT_TOO_LONG = "text_too_long"
+    LANGUAGE_UNKNOWN = "language_unknown"
+    PLACE_UNKNOWN = "place_unknown"

@@ -46,12 +46,25 @@ def _rows() -> list[matrix.Row]:
     from rabta.complaints.tests.api_matrix import ROWS as complaints
     from rabta.customs.tests.api_matrix import ROWS as customs
     from rabta.directory.tests.api_matrix import ROWS as directory
+    from rabta.intelligence.tests.api_matrix import ROWS as intelligence
     from rabta.reviews.tests.api_matrix import ROWS as reviews
     from rabta.risk.tests.api_matrix import ROWS as risk
     from rabta.scorecards.tests.api_matrix import ROWS as scorecards
     from rabta.tariff.tests.api_matrix import ROWS as tariff
 
-    return [*meta, *accounts, *directory, *complaints, *reviews, *accountability, *customs, *tariff, *scorecards, *risk]
+    return [
+        *meta,
+        *accounts,
+        *directory,
+        *complaints,
+        *reviews,
+        *accountability,
+        *customs,
+        *tariff,
+        *scorecards,
+        *risk,
+        *intelligence,
+    ]
 
 
 ROWS = _rows()

@@ -171,3 +171,11 @@ def test_backtest_command_refuses_a_bad_file(tmp_path):
         call_command(
             "intelligence", "backtest", "--train", str(tmp_path / "bad.json"), "--test", str(tmp_path / "bad.json")
         )
+
+
+def test_probabilities_block_by_block_equal_the_stacked_product(model):
+    texts = ["pani ki tanki leak", "bijli ka transformer jal gaya", "سڑک ٹوٹی ہوئی ہے", "zzz"]
+    scores = np.asarray(model._features(texts) @ model.coef.T) + model.intercept
+    expected = np.exp(scores - scores.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    assert np.allclose(model.probabilities(texts), expected)

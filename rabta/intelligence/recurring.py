@@ -1,0 +1,136 @@
+"""Recurring problems: clusters of similar complaints per office, category and place, with the
+rising ones flagged for oversight ("bottlenecks").
+
+Within each (office, category, place) group of the reader's visible complaints of the last two
+windows, complaints are clustered greedily by the character-trigram similarity the duplicate
+finder uses (``rabta.intelligence.normalize``): a complaint joins the first cluster whose first
+member it resembles at least ``SIMILARITY``, else starts one. A cluster is *recurring* with at least
+``min_size`` complaints in the recent window, and *rising* when the recent window holds at least
+twice the previous one's. Each is readable: its top terms and a few example complaints, scrubbed of
+every identifier (the complainant's own and anything shaped like anyone's), whatever the
+complainant's anonymity, so that no identity is shown, hidden complainants' least of all.
+
+It reads at most ``COMPLAINTS_MAX`` of the newest complaints per call: enough for an office's or a
+district's month; a national picture at scale wants the same function in a background job.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from rabta.accounts.types import Actor
+from rabta.intelligence.normalize import char_ngrams, ngram_similarity, normalise
+from rabta.intelligence.permissions import require_recurring
+
+SIMILARITY = 0.3
+COMPLAINTS_MAX = 5000
+EXAMPLES = 3
+TERMS = 6
+EXAMPLE_CHARS = 240
+DAYS_MAX = 365
+# Words too common to say what a cluster is about (English and Roman Urdu, after normalise()).
+_STOP_WORDS = (
+    "the a an and or of to in on for is are was were it this that our my we i has have not no from with at by be "
+    "been since please sir kindly ka ki ke ko se hai hain mein me ne aur nahi nahin ho raha rahi ye yeh vo us "
+    "hamare mere meri mera کا کی کے کو سے ہے ہیں میں نے اور نہیں ہو رہا رہی یہ وہ ہمارے میرے"
+)
+STOP = frozenset(normalise(word) for word in _STOP_WORDS.split(" "))
+
+
+@dataclass
+class Cluster:
+    office: str
+    category: str
+    place: str
+    recent: int = 0
+    previous: int = 0
+    rising: bool = False
+    terms: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    _seed: frozenset[str] = field(default=frozenset(), repr=False)
+    _ids: list[int] = field(default_factory=list, repr=False)
+    _words: Counter[str] = field(default_factory=Counter, repr=False)
+
+
+def recurring_problems(*, user: Actor, days: int = 30, min_size: int = 3) -> list[Cluster]:
+    """The recurring clusters among the complaints ``user`` sees, rising ones first, then the
+    largest. Oversight only (``Forbidden`` otherwise)."""
+    from rabta.complaints.models import Complaint
+    from rabta.complaints.privacy import scrub_for_person
+
+    require_recurring(user)
+    days = max(1, min(int(days), DAYS_MAX))
+    now = timezone.now()
+    recent_from, previous_from = now - timedelta(days=days), now - timedelta(days=2 * days)
+    rows = (
+        Complaint.objects.visible_to(user)
+        .filter(created_at__gte=previous_from)
+        .order_by("-created_at")
+        .values_list(
+            "id",
+            "created_at",
+            "subject",
+            "text_for_office",
+            "text",
+            "current_office__code",
+            "category__code",
+            "jurisdiction__code",
+        )[:COMPLAINTS_MAX]
+    )
+    groups: dict[tuple[str, str, str], list[Cluster]] = {}
+    for pk, created, subject, office_copy, text, office, category, place in reversed(list(rows)):
+        # Only the office copy (scrubbed when the complainant is hidden) or the subject and text
+        # are compared; examples are scrubbed again below for everyone.
+        body = office_copy or f"{subject}\n{text}"
+        grams = char_ngrams(body)
+        clusters = groups.setdefault((office or "", category or "", place or ""), [])
+        home = next((c for c in clusters if ngram_similarity(grams, c._seed) >= SIMILARITY), None)
+        if home is None:
+            home = Cluster(office=office or "", category=category or "", place=place or "", _seed=grams)
+            clusters.append(home)
+        if created >= recent_from:
+            home.recent += 1
+        else:
+            home.previous += 1
+        home._ids.append(pk)
+        home._words.update(w for w in normalise(body).split() if len(w) > 2 and w not in STOP and not w.isdigit())
+    found = [c for clusters in groups.values() for c in clusters if c.recent >= min_size]
+    wanted = {pk for c in found for pk in c._ids[-EXAMPLES:]}
+    people = {
+        c.pk: c
+        for c in Complaint.objects.filter(pk__in=wanted)
+        .select_related("complainant")
+        .only("id", "subject", "text", "text_for_office", "complainant")
+    }
+    for cluster in found:
+        cluster.rising = cluster.recent >= 2 * cluster.previous
+        cluster.terms = [w for w, _n in cluster._words.most_common(TERMS)]
+        for pk in reversed(cluster._ids[-EXAMPLES:]):
+            complaint = people[pk]
+            body = complaint.text_for_office or f"{complaint.subject}\n{complaint.text}"
+            cluster.examples.append(_short(scrub_for_person(body, complaint.complainant)))
+    found.sort(key=lambda c: (not c.rising, -c.recent, c.office, c.category, c.place))
+    return found
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"
+
+
+def cluster_out(cluster: Cluster) -> dict[str, Any]:
+    return {
+        "office": cluster.office,
+        "category": cluster.category,
+        "place": cluster.place,
+        "recent": cluster.recent,
+        "previous": cluster.previous,
+        "rising": cluster.rising,
+        "terms": cluster.terms,
+        "examples": cluster.examples,
+    }
