@@ -47,10 +47,22 @@ def _rows() -> list[matrix.Row]:
     from rabta.customs.tests.api_matrix import ROWS as customs
     from rabta.directory.tests.api_matrix import ROWS as directory
     from rabta.reviews.tests.api_matrix import ROWS as reviews
+    from rabta.risk.tests.api_matrix_value import ROWS as risk_value
     from rabta.scorecards.tests.api_matrix import ROWS as scorecards
     from rabta.tariff.tests.api_matrix import ROWS as tariff
 
-    return [*meta, *accounts, *directory, *complaints, *reviews, *accountability, *customs, *tariff, *scorecards]
+    return [
+        *meta,
+        *accounts,
+        *directory,
+        *complaints,
+        *reviews,
+        *accountability,
+        *customs,
+        *tariff,
+        *scorecards,
+        *risk_value,
+    ]
 
 
 ROWS = _rows()
