@@ -239,12 +239,15 @@ class FileResult:
         }
 
 
-def evaluate_flows(flows: Sequence[Flow], *, path: str = "", min_sample: int = MIN_SAMPLE) -> FileResult:
-    """Learn the bands from ``flows`` (one code; the declarant, where the file names one, as origin;
-    per-kilogram basis, since a flow's quantity is its mass), flag each flow, fit the main line."""
+def evaluate_flows(
+    flows: Sequence[Flow], *, path: str = "", min_sample: int = MIN_SAMPLE, history: Sequence[Flow] | None = None
+) -> FileResult:
+    """Learn the bands from ``history`` (default: ``flows`` themselves, in sample; one code, the
+    declarant as origin where the file names one, per kilogram since a flow's quantity is its mass),
+    flag each of ``flows``, and fit the main line to ``flows``."""
     rows = [
         HistoryRow(code=JRC_CODE, origin=flow.origin, unit="", quantity=0.0, mass_kg=flow.quantity, value=flow.value)
-        for flow in flows
+        for flow in (flows if history is None else history)
     ]
     bands = bands_learn(rows, min_sample=min_sample)
     judged = [flow for flow in flows if flow.quantity > 0 and flow.value > 0]
@@ -289,9 +292,16 @@ def evaluate_flows(flows: Sequence[Flow], *, path: str = "", min_sample: int = M
     )
 
 
-def evaluate_files(paths: Sequence[str | Path], *, min_sample: int = MIN_SAMPLE) -> dict[str, Any]:
-    """Every file's result and the pooled ``value_control_findings``: flagged-and-off-line over flagged."""
-    results = [evaluate_flows(read_jrc(path), path=Path(path).name, min_sample=min_sample) for path in paths]
+def evaluate_files(
+    paths: Sequence[str | Path], *, min_sample: int = MIN_SAMPLE, train: Sequence[str | Path] = ()
+) -> dict[str, Any]:
+    """Every file's result and the pooled ``value_control_findings``: flagged-and-off-line over flagged.
+    With ``train``, the bands are learnt from those files' flows instead (out of sample: for example
+    Fishery2002 judging Fishery2003, as a price filter judges this year by last year's prices)."""
+    history = [flow for path in train for flow in read_jrc(path)] if train else None
+    results = [
+        evaluate_flows(read_jrc(path), path=Path(path).name, min_sample=min_sample, history=history) for path in paths
+    ]
     flagged = sum(result.flagged for result in results)
     hits = sum(result.flagged_off_line for result in results)
     off = sum(result.off_line for result in results)
@@ -303,6 +313,7 @@ def evaluate_files(paths: Sequence[str | Path], *, min_sample: int = MIN_SAMPLE)
         "off_line": off,
         "recall_of_off_line": hits / off if off else None,
         "cannot_judge": sum(result.cannot_judge for result in results),
+        "bands_from": [Path(path).name for path in train] or "each file's own flows (in sample)",
         "line": f"LTS of log value on log quantity per file, coverage {LTS_COVERAGE}, off beyond {LINE_K} x scale",
         "files": [result.as_dict() for result in results],
     }

@@ -13,6 +13,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from rabta.risk.valuation import MIN_SAMPLE
 
     parser.add_argument("--jrc", action="append", required=True, metavar="FILE", help="a JRC file (repeatable)")
+    parser.add_argument(
+        "--train",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="learn the bands from these files instead (repeatable)",
+    )
     parser.add_argument("--min-sample", type=int, default=MIN_SAMPLE, help="flows a band needs")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -24,7 +31,7 @@ def run(options: dict[str, Any], stdout: TextIO, stderr: TextIO) -> None:
     from rabta.risk.valuation_jrc import evaluate_files
 
     try:
-        result = evaluate_files(options["jrc"], min_sample=options["min_sample"])
+        result = evaluate_files(options["jrc"], min_sample=options["min_sample"], train=options["train"])
     except DomainError as exc:
         raise CommandError(exc.message) from exc
     except OSError as exc:

@@ -116,3 +116,13 @@ def test_on_the_real_jrc_files_most_flagged_flows_are_off_the_main_price_line():
     by_file = {file["path"]: file for file in result["files"]}
     # inttrade holds two price lines: the bands flag the second one, which is not all off the first.
     assert by_file["inttrade.txt"]["value_control_findings"] < 0.5
+
+
+def test_bands_learnt_from_last_years_flows_judge_this_years(tmp_path):
+    last, _none = planted_flows(5, n=300, share=0.0)
+    this, planted = planted_flows(6, n=300, share=0.2)
+    for name, flows in (("last.txt", last), ("this.txt", this)):
+        (tmp_path / name).write_text("".join(f"{f.quantity}\t{f.value}\n" for f in flows))
+    result = evaluate_files([tmp_path / "this.txt"], train=[tmp_path / "last.txt"])
+    assert result["bands_from"] == ["last.txt"]
+    assert result["files"][0]["flagged_below"] >= 0.95 * len(planted)
