@@ -8,10 +8,19 @@ import pytest
 
 from rabta.api.testing.matrix import signed_in
 from rabta.risk.audit import audit_candidates_refresh
+from rabta.risk.tests.valuation import conftest as fixtures
 from rabta.risk.tests.valuation.conftest import FAIR_USD
 from rabta.risk.valuation import value_bands_rebuild, value_check_record
 
 pytestmark = pytest.mark.django_db
+# The value-control fixtures (rabta/risk/tests/valuation/conftest.py), shared.
+analyst = fixtures.analyst
+history = fixtures.history
+trader = fixtures.trader
+filed = fixtures.filed
+customs_manager = fixtures.customs_manager
+other_collectorate = fixtures.other_collectorate
+other_manager = fixtures.other_manager
 
 
 @pytest.fixture
