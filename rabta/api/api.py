@@ -193,6 +193,7 @@ def register_routers() -> None:
     api.add_router("/reviews", reviews_router)
     api.add_router("/accountability", accountability_router)
     api.add_router("/customs", "rabta.customs.api.router")
+    api.add_router("/risk", "rabta.risk.api_value.router")  # value control and post-clearance audit
     api.add_router("/tariff", "rabta.tariff.api.router")
     api.add_router("/scorecards", "rabta.scorecards.api.router")
     api.add_router("/risk", "rabta.risk.api.router")

@@ -198,3 +198,7 @@ class LaneDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.declaration_id}: {self.lane} ({self.source})"
+
+
+# Value control's tables (rabta.risk.valuation) live in their own module; Django finds them here.
+from rabta.risk.models_valuation import *  # noqa: E402, F403

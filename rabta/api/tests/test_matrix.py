@@ -49,6 +49,7 @@ def _rows() -> list[matrix.Row]:
     from rabta.intelligence.tests.api_matrix import ROWS as intelligence
     from rabta.reviews.tests.api_matrix import ROWS as reviews
     from rabta.risk.tests.api_matrix import ROWS as risk
+    from rabta.risk.tests.api_matrix_value import ROWS as risk_value
     from rabta.scorecards.tests.api_matrix import ROWS as scorecards
     from rabta.tariff.tests.api_matrix import ROWS as tariff
 
@@ -64,6 +65,7 @@ def _rows() -> list[matrix.Row]:
         *scorecards,
         *risk,
         *intelligence,
+        *risk_value,
     ]
 
 
