@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("rabta.accountability.urls")),
     path("complaints/", include("rabta.complaints.urls")),
     path("directory/", include("rabta.directory.urls")),
+    path("scorecards/", include("rabta.scorecards.urls")),
     path("trade/tariff/", include("rabta.tariff.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from rabta.accounts.roles import office_scope
 from rabta.complaints.choices import OPEN_STATUSES, Status
 from rabta.complaints.models import Category, Complaint
-from rabta.complaints.permissions import require_office_reader
+from rabta.complaints.permissions import may_read_office_lists, require_office_reader
 from rabta.complaints.selectors import LIST_FIELDS, page_size
 from rabta.core.errors import DomainError, NotFound
 from rabta.directory.choices import JurisdictionKind
@@ -510,6 +510,14 @@ class Figure:
     )
 
 
+def may_drill(*, user: Any, unit: Unit) -> bool:
+    """May ``user`` list the complaints behind ``unit``'s figures (office staff or oversight with an
+    office of the unit in their scope)? The pages ask it to offer the links."""
+    if not getattr(user, "is_authenticated", False) or not may_read_office_lists(user):
+        return False
+    return Office.objects.filter(unit_offices(unit), office_scope(user, "", Q(pk__in=[]))).exists()
+
+
 def staff_unit(*, user: Any, level: str, code: str) -> Unit:
     """The unit, if it holds an office in the user's scope; a 404 otherwise (outside scope reads as
     not found). Office staff and oversight only."""
@@ -683,3 +691,97 @@ def registered_users() -> list[dict[str, Any]]:
 
 def category_labels() -> dict[str, str]:
     return dict(Category.objects.values_list("code", "name"))
+
+
+# --- What the public pages show -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    """The public scorecard: the nation, each government and each department over a period."""
+
+    start: date
+    end: date
+    nation: Measures
+    governments: list[tuple[Unit, Measures]]
+    departments: list[tuple[Unit, Unit, Measures]]  # (government, department, measures)
+
+
+def published(*, start: date | None = None, end: date | None = None) -> Published:
+    """The measures of the nation, every government and every department: three queries."""
+    first, last = period(start, end)
+    governments = {
+        pk: Unit(Level.GOVERNMENT, pk, code, name, name_ur)
+        for pk, code, name, name_ur in Government.objects.order_by("code").values_list("pk", "code", "name", "name_ur")
+    }
+    departments = [
+        (governments[government_id], Unit(Level.DEPARTMENT, pk, code, name, name_ur))
+        for pk, code, name, name_ur, government_id in Department.objects.order_by(
+            "government__code", "name"
+        ).values_list("pk", "code", "name", "name_ur", "government_id")
+    ]
+    nation = Unit(Level.NATION, 0, NATION_ID, "Pakistan")
+    found = unit_measures(
+        units=[nation, *governments.values(), *(department for _, department in departments)], start=first, end=last
+    )
+    return Published(
+        start=first,
+        end=last,
+        nation=found[(Level.NATION, 0)],
+        governments=[(unit, found[(unit.level, unit.pk)]) for unit in governments.values()],
+        departments=[(government, unit, found[(unit.level, unit.pk)]) for government, unit in departments],
+    )
+
+
+@dataclass(frozen=True)
+class Tile:
+    unit: Unit
+    value: Any
+    band: str  # "0" (worst) to "4" (best), or "none" (too few complaints to colour)
+
+
+# Band edges of a rate, worst to best when higher is better (reversed for the others).
+BAND_EDGES = (0.4, 0.6, 0.75, 0.9)
+
+
+def band_of(value: float | None, *, higher_better: bool, received: int) -> str:
+    if value is None or received < min_cell():
+        return "none"
+    band = sum(1 for edge in BAND_EDGES if value >= edge)
+    if not higher_better:
+        band = sum(1 for edge in (0.05, 0.1, 0.2, 0.3) if value <= edge)
+    return str(band)
+
+
+def district_tiles(
+    *, measure: str, start: date | None = None, end: date | None = None, province: str = ""
+) -> list[Tile]:
+    """Every district (of ``province``, or of the country), coloured by ``measure``: two queries."""
+    if measure not in RANKABLE:
+        raise DomainError.for_field(
+            "measure", ScorecardsError.MEASURE_UNKNOWN, _("Choose a measure: %(m)s.") % {"m": ", ".join(RANKABLE)}
+        )
+    first, last = period(start, end)
+    districts = Jurisdiction.objects.filter(kind=JurisdictionKind.DISTRICT)
+    if province:
+        districts = districts.filter(Q(parent__code=province) | Q(parent__parent__code=province))
+    units = [
+        Unit(Level.DISTRICT, pk, code, name, name_ur)
+        for pk, code, name, name_ur in districts.order_by("name").values_list("pk", "code", "name", "name_ur")
+    ]
+    found = unit_measures(units=units, start=first, end=last)
+    tiles = []
+    for unit in units:
+        measures = found[(unit.level, unit.pk)]
+        value = getattr(measures, measure)
+        tiles.append(Tile(unit, value, band_of(value, higher_better=RANKABLE[measure], received=measures.received)))
+    return tiles
+
+
+def month_period(year: int, month: int) -> tuple[date, date]:
+    """The first and last day of a month; a month that is not one is a 400 naming ``month``."""
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise DomainError.for_field("month", ScorecardsError.MONTH_UNKNOWN, _("Give a month as YYYY-MM."))
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
