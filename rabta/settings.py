@@ -245,6 +245,11 @@ RABTA_MAX_TRANSFERS = env_int("RABTA_MAX_TRANSFERS", default=3, minimum=0)
 RABTA_MAX_REOPENS = env_int("RABTA_MAX_REOPENS", default=2, minimum=0)
 # Rows one Excel export may hold (rabta.core.exports); CSV streams any length. Excel's own limit is 1,048,576.
 RABTA_EXPORT_MAX_ROWS = env_int("RABTA_EXPORT_MAX_ROWS", default=1_000_000, minimum=1)
+# Scorecards: a published cell (a complainant group, a category) counting fewer complaints than this
+# is suppressed, so that nobody is singled out; a league table ranks an office only from this many
+# complaints received in its window.
+RABTA_SCORECARD_MIN_CELL = env_int("RABTA_SCORECARD_MIN_CELL", default=5, minimum=1)
+RABTA_LEAGUE_MIN_SAMPLE = env_int("RABTA_LEAGUE_MIN_SAMPLE", default=30, minimum=1)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The default cache must be shared by every process of the server: it holds the version tokens that

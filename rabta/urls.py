@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("intelligence/", include("rabta.intelligence.urls")),
     path("directory/", include("rabta.directory.urls")),
     path("customs/", include("rabta.customs.urls")),
+    path("scorecards/", include("rabta.scorecards.urls")),
     path("trade/tariff/", include("rabta.tariff.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

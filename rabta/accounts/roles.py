@@ -162,14 +162,16 @@ def office_scope(user: Any, office: str, scope: Q) -> Q:
     """``scope`` widened by the user's staff roles, over an item's ``office`` relation (a foreign key
     to directory.Office): officers see their office's items; supervisors and customs managers their
     office and every office below it (by path); oversight every office of their government. The one
-    place these rules live: complaints and decision reviews both read them."""
+    place these rules live: complaints and decision reviews both read them. ``office=""`` gives the
+    same rules over directory.Office itself (the offices the user sees, for the scorecards)."""
+    prefix, pk = (f"{office}__", f"{office}_id") if office else ("", "id")
     for assignment in user.role_assignments.filter(active=True).select_related("office"):
         if assignment.role == Role.OFFICER and assignment.office_id:
-            scope |= Q(**{f"{office}_id": assignment.office_id})
+            scope |= Q(**{pk: assignment.office_id})
         elif assignment.role in (Role.SUPERVISOR, Role.CUSTOMS_MANAGER) and assignment.office:
-            scope |= Q(**{f"{office}__path__startswith": assignment.office.path})
+            scope |= Q(**{f"{prefix}path__startswith": assignment.office.path})
         elif assignment.role == Role.OVERSIGHT and assignment.government_id:
-            scope |= Q(**{f"{office}__department__government_id": assignment.government_id})
+            scope |= Q(**{f"{prefix}department__government_id": assignment.government_id})
     return scope
 
 

@@ -71,3 +71,21 @@ def verified_holder(*, email: str = "", phone: str = "") -> User | None:
         if holder is not None:
             return holder
     return None
+
+
+def complainants_by_type() -> list[tuple[str, str, int]]:
+    """Registered complainants by type (code, label, count), every type listed: one query. For the
+    published scorecards; counts only."""
+    from django.db.models import Count
+
+    from rabta.accounts.choices import ComplainantType
+    from rabta.accounts.models import ComplainantProfile
+
+    found = dict(
+        ComplainantProfile.objects.filter(user__is_active=True)
+        .values("complainant_type")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("complainant_type", "n")
+    )
+    return [(kind.value, str(kind.label), found.get(kind.value, 0)) for kind in ComplainantType]

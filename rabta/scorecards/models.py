@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from rabta.scorecards.choices import ComplainantGroup, Level
+
 # Days from receipt to resolution, in fixed buckets: (column, lowest day, highest day or None).
 # Medians and 90th percentiles are read from the sums of these columns (``selectors.histogram_quantile``).
 DAY_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -35,6 +37,9 @@ COUNTERS: tuple[str, ...] = (
     "resolved_with_deadline",
     "resolved_within_deadline",
     *(name for name, _, _ in DAY_BUCKETS),
+    "appeals_decided",
+    "appeals_upheld",
+    "closed_unconfirmed",
 )
 
 
@@ -63,19 +68,29 @@ class ComplaintTrack(models.Model):
         "complaints.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     received_at = models.DateTimeField()
+    # Read once, at submission, from the complaint's intake (they never change afterwards): the
+    # place it is about and its complainant groups (bits of choices.GROUP_BITS).
+    place_id = models.BigIntegerField(null=True, blank=True)
+    groups = models.PositiveIntegerField(default=0)
+    # Waiting for the office: from routing until it is resolved or rejected, and again when it is
+    # reopened (by the complainant or on appeal). The backlog by age counts these.
+    pending = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            # The backlog by age of any unit: WHERE pending AND office_id IN (...) AND received_at < ...
+            models.Index(
+                fields=["office", "received_at"], condition=models.Q(pending=True), name="scorecards_track_pending"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"complaint {self.complaint_id}"
 
 
-class DailyRollup(models.Model):
-    """Counts of one office, one category, one day (the local date of the events)."""
+class RollupCounters(models.Model):
+    """The counters every roll-up row holds (``COUNTERS``)."""
 
-    office = models.ForeignKey(
-        "directory.Office", on_delete=models.CASCADE, related_name="+", db_index=False
-    )  # led by the unique key
-    category = models.ForeignKey("complaints.Category", on_delete=models.CASCADE, related_name="+", db_index=False)
-    day = models.DateField()
     received = models.PositiveIntegerField(default=0)
     resolved = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
@@ -96,6 +111,23 @@ class DailyRollup(models.Model):
     days_61_90 = models.PositiveIntegerField(default=0)
     days_over_90 = models.PositiveIntegerField(default=0)
 
+    appeals_decided = models.PositiveIntegerField(default=0)
+    appeals_upheld = models.PositiveIntegerField(default=0)  # decided for the complainant: back to the office
+    closed_unconfirmed = models.PositiveIntegerField(default=0)  # closed with no answer from the complainant
+
+    class Meta:
+        abstract = True
+
+
+class DailyRollup(RollupCounters):
+    """Counts of one office, one category, one day (the local date of the events)."""
+
+    office = models.ForeignKey(
+        "directory.Office", on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # led by the unique key
+    category = models.ForeignKey("complaints.Category", on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+
     class Meta:
         constraints = [
             # Also the index of office_measures: WHERE office_id IN (...) AND day BETWEEN ...
@@ -104,3 +136,41 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"office {self.office_id} category {self.category_id} on {self.day}"
+
+
+class UnitRollup(RollupCounters):
+    """Counts of one unit of the scorecard tree on one day: the nation (``unit_id`` 0), a
+    government, a department, an office with every office below it, a province or a district. The
+    fold adds each event to every unit its office belongs to, so that a scorecard reads one row a
+    day whatever the number of offices below it."""
+
+    level = models.CharField(max_length=12, choices=Level.choices)
+    unit_id = models.BigIntegerField()
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            # Also the index of unit_measures: WHERE level = ... AND unit_id IN (...) AND day BETWEEN ...
+            models.UniqueConstraint(fields=["level", "unit_id", "day"], name="scorecards_unit_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.unit_id} on {self.day}"
+
+
+class GroupRollup(RollupCounters):
+    """Counts of one complainant group in one unit on one day (statistics only: no complaint, no
+    person is stored here)."""
+
+    level = models.CharField(max_length=12, choices=Level.choices)
+    unit_id = models.BigIntegerField()
+    group = models.CharField(max_length=12, choices=ComplainantGroup.choices)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "unit_id", "day", "group"], name="scorecards_group_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} in {self.level} {self.unit_id} on {self.day}"

@@ -5,9 +5,10 @@ give the same tables however the events are cut into batches (``tests/test_equiv
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,8 +17,19 @@ from django.utils.dateparse import parse_datetime
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Category, Complaint
 from rabta.core.models import Event
-from rabta.directory.models import Office
-from rabta.scorecards.models import COUNTERS, DAY_BUCKETS, ComplaintTrack, DailyRollup, FoldCursor
+from rabta.directory.choices import JurisdictionKind
+from rabta.directory.models import Jurisdiction, Office, office_path_ids
+from rabta.scorecards.choices import GROUP_BITS, GROUP_FLAGS, Level
+from rabta.scorecards.models import (
+    COUNTERS,
+    DAY_BUCKETS,
+    ComplaintTrack,
+    DailyRollup,
+    FoldCursor,
+    GroupRollup,
+    RollupCounters,
+    UnitRollup,
+)
 
 FOLD_BATCH = 5_000
 # Event ids are handed out before their transactions commit: on PostgreSQL a lower id may become
@@ -37,9 +49,13 @@ FOLDED_KINDS = (
     ComplaintsEvent.ESCALATED,
     ComplaintsEvent.FEEDBACK_GIVEN,
     ComplaintsEvent.CLOSED_CONFIRMED,
+    ComplaintsEvent.CLOSED_UNCONFIRMED,
+    ComplaintsEvent.APPEAL_DECIDED,
+    ComplaintsEvent.REOPENED_ON_APPEAL,
 )
 
-Key = tuple[int, int, date]
+Key = tuple[int, int, date, int]  # office, category, day, groups
+Unit = tuple[str, int]  # level, id
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,51 @@ def _cursor() -> FoldCursor:
     return cursor
 
 
+def _office_units(office_ids: set[int]) -> dict[int, list[Unit]]:
+    """Every unit of the scorecard tree each office counts for: the nation, its government, its
+    department, itself and every office above it (an office's unit holds its whole subtree), and
+    the province and district of the place it mainly serves. Two queries."""
+    rows = list(
+        Office.objects.filter(id__in=office_ids).values_list(
+            "id", "path", "department_id", "department__government_id", "jurisdiction_id"
+        )
+    )
+    places = _place_units({row[4] for row in rows})
+    units: dict[int, list[Unit]] = {}
+    for pk, path, department_id, government_id, place_id in rows:
+        line = office_path_ids(path) or [pk]
+        units[pk] = [
+            (Level.NATION, 0),
+            (Level.GOVERNMENT, government_id),
+            (Level.DEPARTMENT, department_id),
+            *((Level.OFFICE, above) for above in line),
+            *places.get(place_id, []),
+        ]
+    return units
+
+
+def _place_units(place_ids: set[int]) -> dict[int, list[Unit]]:
+    """The province and district units of each place (a tehsil counts for its district and its
+    province; a province's own office for the province only), from one query over three parents."""
+    chain = ("", "parent__", "parent__parent__", "parent__parent__parent__")
+    fields = [f"{hop}{name}" for hop in chain for name in ("id", "kind")]
+    units: dict[int, list[Unit]] = {}
+    for row in Jurisdiction.objects.filter(id__in=place_ids).values_list(*fields):
+        found: list[Unit] = []
+        for index in range(0, len(row), 2):
+            pk, kind = row[index], row[index + 1]
+            if kind == JurisdictionKind.PROVINCE:
+                found.append((Level.PROVINCE, pk))
+            elif kind == JurisdictionKind.DISTRICT:
+                found.append((Level.DISTRICT, pk))
+        units[row[0]] = found
+    return units
+
+
+def _groups_of(bits: int) -> list[str]:
+    return [group for group, bit in GROUP_BITS.items() if bits & bit]
+
+
 def _fold(events: list[Event]) -> None:
     """Apply ``events`` (in id order) to the tracks and roll-ups. The caller holds the cursor."""
     if not events:
@@ -76,6 +137,15 @@ def _fold(events: list[Event]) -> None:
         str(event.data.get("category") or "") for event in events if event.kind == ComplaintsEvent.SUBMITTED
     }
     categories = dict(Category.objects.filter(code__in=category_codes - {""}).values_list("code", "id"))
+    # The place and the groups are the complaint's intake, fixed once it is written: read from the
+    # row (the event does not carry the flags, so that no timeline can show them to an office).
+    submitted = [int(event.subject_id) for event in events if event.kind == ComplaintsEvent.SUBMITTED]
+    intake = {
+        row[0]: (row[1], sum(bit for bit, flag in zip(GROUP_BITS.values(), row[2:], strict=True) if flag))
+        for row in Complaint.objects.filter(pk__in=submitted).values_list(
+            "pk", "jurisdiction_id", *GROUP_FLAGS.values()
+        )
+    }
 
     created: dict[int, ComplaintTrack] = {}
     changed: set[int] = set()
@@ -83,34 +153,51 @@ def _fold(events: list[Event]) -> None:
     for event in events:
         pk = int(event.subject_id)
         if event.kind == ComplaintsEvent.SUBMITTED:
+            place_id, groups = intake.get(pk, (None, 0))
             track = ComplaintTrack(
                 complaint_id=pk,
                 category_id=categories.get(str(event.data.get("category"))),
                 received_at=event.occurred_at,
+                place_id=place_id,
+                groups=groups,
             )
             tracks[pk] = created[pk] = track
             continue
         track = tracks.get(pk)  # type: ignore[assignment]
         if track is None:
             continue  # a complaint whose submission was never recorded: nothing to count it under
+        if pk not in created:
+            changed.add(pk)
+        if event.kind in PENDING_AFTER:
+            track.pending = PENDING_AFTER[ComplaintsEvent(event.kind)]
         if event.kind in (ComplaintsEvent.ROUTED, ComplaintsEvent.TRANSFERRED):
             name = "office" if event.kind == ComplaintsEvent.ROUTED else "to_office"
             before, track.office_id = track.office_id, offices.get(str(event.data.get(name)))
-            if pk not in created:
-                changed.add(pk)
             if before is not None and track.category_id is not None and event.kind == ComplaintsEvent.TRANSFERRED:
-                deltas[(before, track.category_id, timezone.localdate(event.occurred_at))]["transferred"] += 1
+                deltas[(before, track.category_id, timezone.localdate(event.occurred_at), track.groups)][
+                    "transferred"
+                ] += 1
             if event.kind == ComplaintsEvent.TRANSFERRED or track.office_id is None:
                 continue
         if track.office_id is None or track.category_id is None:
             continue
-        counts = deltas[(track.office_id, track.category_id, timezone.localdate(event.occurred_at))]
+        counts = deltas[(track.office_id, track.category_id, timezone.localdate(event.occurred_at), track.groups)]
         for counter in _counters(event, track):
             counts[counter] += 1
 
     ComplaintTrack.objects.bulk_create(created.values())
-    ComplaintTrack.objects.bulk_update([tracks[pk] for pk in changed], ["office"])
+    ComplaintTrack.objects.bulk_update([tracks[pk] for pk in changed], ["office", "pending"])
     _rollups_add(deltas)
+
+
+# What an event makes of "waiting for the office" (the backlog); kinds not listed leave it as it is.
+PENDING_AFTER: dict[ComplaintsEvent, bool] = {
+    ComplaintsEvent.ROUTED: True,
+    ComplaintsEvent.RESOLVED: False,
+    ComplaintsEvent.REJECTED: False,
+    ComplaintsEvent.REOPENED: True,
+    ComplaintsEvent.REOPENED_ON_APPEAL: True,
+}
 
 
 def _counters(event: Event, track: ComplaintTrack) -> Iterable[str]:
@@ -132,6 +219,10 @@ def _counters(event: Event, track: ComplaintTrack) -> Iterable[str]:
         yield "reopened"
     elif kind == ComplaintsEvent.APPEALED:
         yield "appealed"
+    elif kind == ComplaintsEvent.APPEAL_DECIDED:
+        yield "appeals_decided"
+    elif kind == ComplaintsEvent.REOPENED_ON_APPEAL:
+        yield "appeals_upheld"  # the decision granted more relief than the resolution: upheld
     elif kind == ComplaintsEvent.ESCALATED:
         yield "escalated"
     elif kind == ComplaintsEvent.FEEDBACK_GIVEN:
@@ -139,32 +230,51 @@ def _counters(event: Event, track: ComplaintTrack) -> Iterable[str]:
     elif kind == ComplaintsEvent.CLOSED_CONFIRMED:
         yield "feedback_rated"
         yield "feedback_satisfied"
+    elif kind == ComplaintsEvent.CLOSED_UNCONFIRMED:
+        yield "closed_unconfirmed"
 
 
 def _rollups_add(deltas: dict[Key, Counter[str]]) -> None:
+    """Add the deltas of each (office, category, day, groups) to the office's row and to the rows
+    of every unit and group the office and the complaint count for."""
     deltas = {key: counts for key, counts in deltas.items() if counts}
     if not deltas:
         return
-    existing = {
-        (row.office_id, row.category_id, row.day): row
-        for row in DailyRollup.objects.filter(
-            office_id__in={key[0] for key in deltas},
-            category_id__in={key[1] for key in deltas},
-            day__in={key[2] for key in deltas},
-        )
-    }
-    new: list[DailyRollup] = []
-    updated: list[DailyRollup] = []
-    for (office_id, category_id, day), counts in deltas.items():
-        row = existing.get((office_id, category_id, day))
+    units_of = _office_units({key[0] for key in deltas})
+    by_office: dict[tuple[int, int, date], Counter[str]] = defaultdict(Counter)
+    by_unit: dict[tuple[str, int, date], Counter[str]] = defaultdict(Counter)
+    by_group: dict[tuple[str, int, date, str], Counter[str]] = defaultdict(Counter)
+    for (office_id, category_id, day, groups), counts in deltas.items():
+        by_office[(office_id, category_id, day)].update(counts)
+        names = _groups_of(groups)
+        for level, unit_id in units_of.get(office_id, []):
+            by_unit[(level, unit_id, day)].update(counts)
+            for group in names:
+                by_group[(level, unit_id, day, group)].update(counts)
+    _add(DailyRollup, ("office_id", "category_id", "day"), by_office)
+    _add(UnitRollup, ("level", "unit_id", "day"), by_unit)
+    _add(GroupRollup, ("level", "unit_id", "day", "group"), by_group)
+
+
+def _add(model: type[RollupCounters], names: tuple[str, ...], deltas: Mapping[tuple[Any, ...], Counter[str]]) -> None:
+    """Add ``deltas`` (key → counts) to the rows of ``model`` keyed by ``names``: one read of the
+    rows that may exist, one insert of the new ones, one update of the others."""
+    if not deltas:
+        return
+    lookup = {f"{name}__in": {key[index] for key in deltas} for index, name in enumerate(names)}
+    existing = {tuple(getattr(row, name) for name in names): row for row in model.objects.filter(**lookup)}  # type: ignore[attr-defined]
+    new: list[RollupCounters] = []
+    updated: list[RollupCounters] = []
+    for key, counts in deltas.items():
+        row = existing.get(key)
         if row is None:
-            new.append(DailyRollup(office_id=office_id, category_id=category_id, day=day, **counts))
+            new.append(model(**dict(zip(names, key, strict=True)), **counts))
             continue
         for name, value in counts.items():
             setattr(row, name, getattr(row, name) + value)
         updated.append(row)
-    DailyRollup.objects.bulk_create(new)
-    DailyRollup.objects.bulk_update(updated, list(COUNTERS))
+    model.objects.bulk_create(new, batch_size=1000)  # type: ignore[attr-defined]
+    model.objects.bulk_update(updated, list(COUNTERS), batch_size=1000)  # type: ignore[attr-defined]
 
 
 def _batch(after: int, *, batch_size: int, settle: timedelta, now: datetime) -> tuple[list[Event], int]:
@@ -223,7 +333,7 @@ def rollup_rebuild(*, batch_size: int = FOLD_BATCH, settle: timedelta = SETTLE) 
     """Throw the roll-ups away and fold every event again, in one transaction: a fold running at
     the same time waits on the cursor row and then finds it moved, so it folds nothing."""
     cursor = FoldCursor.objects.select_for_update().filter(pk=1).first() or _cursor()
-    DailyRollup.objects.all().delete()
-    ComplaintTrack.objects.all().delete()
+    for model in (DailyRollup, UnitRollup, GroupRollup, ComplaintTrack):
+        model.objects.all().delete()
     FoldCursor.objects.filter(pk=cursor.pk).update(last_event_id=0, folded_at=None)
     return rollup_fold_all(batch_size=batch_size, settle=settle)

@@ -195,6 +195,7 @@ def cast(settings, world, submit, personas):
         audit=audit,
         declaration=declaration,
         office_a=world.office_a,
+        scorecard_level=SimpleNamespace(code="office"),  # a scorecard's level, as its path names it
         tariff_code=TariffCode.objects.get(code="84713010"),
         tariff_change=SimpleNamespace(pk=change.pk),  # by id (a change's own ``code`` is the tariff code's)
         tariff_enquiry=SimpleNamespace(pk=enquiry.pk),

@@ -7,21 +7,28 @@ from collections.abc import Callable
 from typing import Any
 
 from rabta.complaints.choices import CLOSED_STATUSES, Outcome, RejectReason, Status
-from rabta.complaints.models import Complaint
+from rabta.complaints.models import Appeal, Complaint
 from rabta.complaints.services.escalation import escalation_sweep
-from rabta.complaints.services.feedback import appeal_file, closure_sweep, complaint_reopen, feedback_give
+from rabta.complaints.services.feedback import (
+    appeal_decide,
+    appeal_file,
+    closure_sweep,
+    complaint_reopen,
+    feedback_give,
+)
 from rabta.complaints.services.routing import complaint_transfer
 from rabta.complaints.services.work import complaint_acknowledge, complaint_reject, complaint_resolve, complaint_start
 from rabta.core.errors import DomainError
-from rabta.scorecards.models import ComplaintTrack, DailyRollup
+from rabta.scorecards.models import ComplaintTrack, DailyRollup, GroupRollup, UnitRollup
 
-ANY = ("ack", "start", "resolve", "reject", "feedback", "reopen", "appeal", "transfer", "sweep")
+ANY = ("ack", "start", "resolve", "reject", "feedback", "reopen", "appeal", "decide", "transfer", "sweep")
 FITTING = {
     Status.ROUTED: ["ack", "ack", "ack", "transfer", "reject", "sweep"],
     Status.ACKNOWLEDGED: ["start", "resolve", "resolve", "transfer", "reject", "sweep"],
     Status.IN_PROGRESS: ["resolve", "resolve", "transfer", "reject", "sweep"],
     Status.REOPENED: ["ack", "start", "resolve", "sweep"],
-    Status.RESOLVED: ["feedback", "feedback", "reopen", "appeal", "sweep"],
+    Status.RESOLVED: ["feedback", "feedback", "reopen", "appeal", "appeal", "sweep"],
+    Status.APPEALED: ["decide", "decide", "sweep"],
 }
 
 
@@ -62,6 +69,13 @@ def step(
             complaint_reopen(complaint=complaint, actor=citizen, reason="Still no water.")
         elif move == "appeal":
             appeal_file(complaint=complaint, actor=citizen, reasons="The office did nothing.")
+        elif move == "decide":
+            appeal = Appeal.objects.filter(complaint=complaint).order_by("-id").first()
+            reviewer = staff.get(appeal.assigned_office_id or 0) if appeal else None
+            decision = rng.choice([Outcome.RELIEF_GRANTED, Outcome.NO_RELIEF])
+            if appeal is None:
+                return "decide refused no appeal"
+            appeal_decide(appeal=appeal, actor=reviewer, decision=decision, reasons="Decided on the papers.")
         elif move == "transfer":
             complaint_transfer(complaint=complaint, to_office=head, reason="Their line, not ours.", actor=officer)
         else:
@@ -72,9 +86,11 @@ def step(
     return move
 
 
-def snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def rows_of(model: Any) -> list[tuple[Any, ...]]:
+    names = [field.attname for field in model._meta.concrete_fields if field.name != "id"]
+    return sorted(model.objects.values_list(*names))
+
+
+def snapshot() -> tuple[list[tuple[Any, ...]], ...]:
     """The scorecards' tables as plain, ordered values (ids of the roll-up rows left out)."""
-    names = [field.attname for field in DailyRollup._meta.concrete_fields if field.name != "id"]
-    rollups = sorted(DailyRollup.objects.values_list(*names))
-    tracks = sorted(ComplaintTrack.objects.values_list("complaint_id", "office_id", "category_id", "received_at"))
-    return rollups, tracks
+    return rows_of(DailyRollup), rows_of(ComplaintTrack), rows_of(UnitRollup), rows_of(GroupRollup)

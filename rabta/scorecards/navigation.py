@@ -1,0 +1,9 @@
+"""The scorecards' page in the site's navigation (rabta.core.navigation)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from rabta.core.navigation import EVERYONE, Entry
+
+NAVIGATION = (Entry("scorecards:index", _("Scorecards"), frozenset({EVERYONE}), order=95),)
