@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("complaints/", include("rabta.complaints.urls")),
     path("directory/", include("rabta.directory.urls")),
     path("trade/tariff/", include("rabta.tariff.urls")),
+    path("customs/", include("rabta.customs.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

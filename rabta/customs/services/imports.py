@@ -51,6 +51,7 @@ from rabta.customs.parties import (
     ntn_normalize,
     party_hash,
 )
+from rabta.customs.services.rollups import rollup_fold
 from rabta.directory.choices import OfficeLevel
 from rabta.directory.models import Office
 
@@ -1056,6 +1057,7 @@ def _load_chunk(
         ),
     )
     result.imported += items.height
+    rollup_fold(declaration_ids=ids)  # the dashboard's roll-ups, in this chunk's transaction
 
 
 def declarations_import(
