@@ -48,7 +48,7 @@
     return { type: "category", data: names, inverse: rtl, axisLabel: { hideOverlap: true } };
   }
   function valueAxis() { return { type: "value", position: rtl ? "right" : "left" }; }
-  function legend() { return rtl ? { right: 0, align: "right" } : { left: 0 }; }
+  function legend() { return rtl ? { top: 0, right: 0, align: "right" } : { top: 0, left: 0 }; }
   var base = { animation: false, tooltip: { trigger: "axis", renderMode: "richText" }, grid: { left: 40, right: 40, top: 40, bottom: 30, containLabel: true } };
 
   function options(key, data) {
