@@ -75,6 +75,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     ],
     "crash": [("acknowledged_lost", "complaints"), ("idempotent_duplicates", "complaints")],
     "declarations": [("declaration_import_rows_per_s", "rows/s")],
+    "clearance": [("clearance_dashboard_p95_ms", "ms"), ("clearance_live_latency_ms", "ms")],
     "tariff": [("tariff_search_p95_ms", "ms"), ("tariff_search_p50_ms", "ms"), ("tariff_search_selector_p95_ms", "ms")],
     "open311": [("open311_get_p95_ms", "ms"), ("open311_get_p50_ms", "ms"), ("open311_post_rps", "requests/s")],
 }
@@ -334,6 +335,7 @@ def run_one(name: str, ctx: Context) -> list[Figure]:
         "crash": _lazy("bench.crash", "crash_benchmark"),
         "declarations": _lazy("bench.declarations", "declarations_benchmark"),
         "tariff": _lazy("bench.tariff", "tariff_benchmark"),
+        "clearance": _lazy("bench.clearance", "clearance_benchmark"),
         "open311": _lazy("bench.open311", "open311_benchmark"),
     }
     say(f"== {name}")
