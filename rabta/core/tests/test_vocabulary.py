@@ -195,6 +195,7 @@ OPEN_VOCABULARY = {
     ("core.Event", "to_state"),
     # Lanes are configuration (settings.RABTA_CUSTOMS_LANES, docs/customs.md), checked by lane_assign.
     ("customs.Declaration", "lane"),
+    ("customs.ClearanceRollup", "lane"),
 }
 
 
