@@ -270,9 +270,12 @@ def rollup_fold(*, declaration_ids: Sequence[int], event_ids: Iterable[int] | No
         return
     fold = None if event_ids is None else set(event_ids)
     sums = _Sums()
-    declarations = _declarations(declaration_ids)
-    for pk, trail in _trails(list(declarations)).items():
-        _contributions(declarations[pk], trail, fold, sums)
+    ids = list(declaration_ids)
+    # Slices keep each IN list under SQLite's bound on parameters (an import chunk has 50,000 items).
+    for start in range(0, len(ids), REBUILD_BATCH):
+        declarations = _declarations(ids[start : start + REBUILD_BATCH])
+        for pk, trail in _trails(list(declarations)).items():
+            _contributions(declarations[pk], trail, fold, sums)
     _write(sums)
     live_bump(LIVE_TOPIC)
 

@@ -341,3 +341,11 @@ def test_an_import_chunk_folds_its_declarations(world, tmp_path):
     assert sum(row[5] for row in incremental[0] if row[0] == "hour") == 1  # one filing
     rollup_rebuild()
     assert _snapshot() == incremental
+
+
+def test_an_unknown_window_is_named(world, customs_manager, verified_client):
+    client = verified_client(customs_manager)
+    page = client.get("/en/customs/dashboard/?window=5y")
+    assert page.status_code == 200 and page.context["problem"]
+    answer = client.get("/api/customs/dashboard/panels?window=5y")
+    assert answer.status_code == 400 and "window" in answer.json()["fields"]

@@ -8,7 +8,8 @@
    - Errors back off: the wait doubles up to data-live-max-interval (default 30000), with jitter,
      and returns to the normal interval after the next answer.
    - The element's [data-live-status] child (role="status", aria-live="polite") is told what
-     happened; focus never moves.
+     happened, "updated" at most every data-live-announce-every ms (default 30000) so a busy
+     dashboard does not talk without end; focus never moves.
    Another URL (filters changed) is set with element.dispatchEvent(new CustomEvent("live:url",
    {detail: url})). No inline script: this file is loaded with defer. */
 (function () {
@@ -20,6 +21,9 @@
     var interval = parseInt(root.getAttribute("data-live-interval") || "1000", 10);
     var maxInterval = parseInt(root.getAttribute("data-live-max-interval") || "30000", 10);
     var status = root.querySelector("[data-live-status]");
+    /* A screen reader hears "updated" at most this often, however often the figures change. */
+    var announceEvery = parseInt(root.getAttribute("data-live-announce-every") || "30000", 10);
+    var announced = 0;
     var wait = interval;
     var timer = null;
     var busy = false;
@@ -50,7 +54,10 @@
             if (tag) etag = tag;
             root.setAttribute("data-live-etag", etag);
             root.dispatchEvent(new CustomEvent("live:update", { detail: data }));
-            say(root.getAttribute("data-live-updated") || "");
+            if (Date.now() - announced >= announceEvery) {
+              announced = Date.now();
+              say(root.getAttribute("data-live-updated") || "");
+            }
             return data;
           });
         })
