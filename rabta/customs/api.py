@@ -7,19 +7,24 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import get_language
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from rabta.api.params import Int64, PageNumberPagination
 from rabta.api.schemas import ErrorOut, EventOut
 from rabta.complaints.selectors import complaints_about_declaration
-from rabta.customs import selectors
+from rabta.core.live import live_response
+from rabta.customs import dashboard, selectors
 from rabta.customs.choices import PartyKind, Regime, TransportMode
 from rabta.customs.models import Declaration, Party
 from rabta.customs.services import clearance
 from rabta.customs.services.declarations import DeclarationInput, ItemInput, declaration_file, lane_assign
 from rabta.customs.services.parties import PartyRef
+from rabta.customs.services.rollups import LIVE_TOPIC
 from rabta.risk.selectors import lane_decision_latest
 
 router = Router(tags=["customs"])
@@ -313,3 +318,42 @@ def payment(request: HttpRequest, number: str, payload: PaymentIn) -> dict[str, 
 @router.post("/declarations/{number}/release", response=MOVE, summary="Release the goods")
 def release(request: HttpRequest, number: str, payload: StageIn) -> dict[str, Any]:
     return _act(request, number, clearance.declaration_release, reason=payload.reason)
+
+
+# The live clearance dashboard (rabta.customs.dashboard). The panels answer polls with ETag/304
+# (rabta.core.live): a client that sends back the ETag it holds gets an empty 304 until a move
+# commits, after one cache read.
+@router.get(
+    "/dashboard/panels",
+    response={200: dict[str, Any], 304: None, 400: ErrorOut, 404: ErrorOut},
+    summary="Every panel of the clearance dashboard for a window, collectorate and port in your reach",
+    description="Send `If-None-Match` with the last `ETag`: 304 while nothing changed. "
+    "`window` is one of 24h, 7d, 30d; `collectorate` and `port` are office codes; `lang` (en, ur) the language of the labels.",
+)
+def dashboard_panels(
+    request: HttpRequest, collectorate: str = "", port: str = "", window: str = "", lang: str = ""
+) -> HttpResponse:
+    language = lang if lang in dict(settings.LANGUAGES) else get_language()
+    with translation.override(language):
+        filters = dashboard.dashboard_filters(user=request.user, collectorate=collectorate, port=port, window=window)
+
+        def build() -> dict[str, Any]:
+            with translation.override(language):
+                return dashboard.dashboard_panels(filters=filters)
+
+        return live_response(request, topics=[LIVE_TOPIC], variant=f"{filters.variant()}|{language}", build=build)
+
+
+class DashboardOfficeOut(Schema):
+    code: str
+    name: str
+    ports: list[dict[str, str]]
+
+
+@router.get(
+    "/dashboard/collectorates",
+    response={200: list[DashboardOfficeOut], 404: ErrorOut},
+    summary="The collectorates (and their ports) whose clearance figures you may read",
+)
+def dashboard_collectorates(request: HttpRequest) -> list[dict[str, Any]]:
+    return dashboard.dashboard_offices(user=request.user)

@@ -75,3 +75,19 @@ class Source(models.TextChoices):
     API = "api", _("Filed through the API")
     IMPORT = "import", _("Bulk import")
     KCS = "kcs", _("Korea Customs synthetic data")
+
+
+class Grain(models.TextChoices):
+    """The period a clearance roll-up row covers (rabta.customs.models.ClearanceRollup)."""
+
+    HOUR = "hour", _("Hour")
+    DAY = "day", _("Day")
+
+
+class Stage(models.TextChoices):
+    """The WCO Time Release Study stages the dashboard measures."""
+
+    ARRIVAL_FILING = "arrival_filing", _("Arrival to filing")
+    FILING_ASSESSMENT = "filing_assessment", _("Filing to assessment")
+    ASSESSMENT_RELEASE = "assessment_release", _("Assessment to release")
+    TOTAL = "total", _("Total (arrival, or filing, to release)")

@@ -16,11 +16,13 @@ from rabta.core.fields import EncryptedTextField
 from rabta.core.models import TimeStampedModel
 from rabta.customs.choices import (
     DiscrepancyType,
+    Grain,
     Outcome,
     PartyKind,
     PartyScheme,
     Regime,
     Source,
+    Stage,
     Status,
     TransportMode,
 )
@@ -164,6 +166,13 @@ class Declaration(TimeStampedModel):
             # Station lists and deletes of a station, an account: only the rows that have one.
             models.Index(fields=["station"], name="cus_decl_station_idx", condition=Q(station__isnull=False)),
             models.Index(fields=["filed_by"], name="cus_decl_filed_by_idx", condition=Q(filed_by__isnull=False)),
+            # The dashboard's backlog: counts by stage of what is not released yet, answered from
+            # this index alone (released declarations, nearly all of them, are not in it).
+            models.Index(
+                fields=["collectorate", "station", "status"],
+                name="cus_decl_backlog_idx",
+                condition=~Q(status="released"),
+            ),
         ]
         constraints = [
             # Without unique=True, which on PostgreSQL adds a second (LIKE) index nobody uses.
@@ -245,3 +254,78 @@ class Examination(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.declaration_id}: {self.get_outcome_display()}"
+
+
+# The clearance dashboard's roll-ups (rabta.customs.services.rollups writes them, in the transaction
+# of each move; rabta.customs.dashboard reads them). Offices are plain integer ids, the station 0
+# when there is none, so that one unique key serves the upsert on SQLite and PostgreSQL alike.
+class ClearanceRollup(models.Model):
+    """What happened in one period (an hour or a day) at one collectorate, station and lane:
+    counts of each move, and money in paisa (integers add exactly on every database)."""
+
+    grain = models.CharField(max_length=4, choices=Grain.choices)
+    period_start = models.DateTimeField()
+    collectorate_id = models.IntegerField()
+    station_id = models.IntegerField(default=0)
+    lane = models.CharField(max_length=20, blank=True)
+    filed = models.IntegerField(default=0)
+    lanes_assigned = models.IntegerField(default=0)
+    rerouted = models.IntegerField(default=0)
+    documents_checked = models.IntegerField(default=0)
+    examined = models.IntegerField(default=0)
+    detections = models.IntegerField(default=0)
+    extra_duty_paisa = models.BigIntegerField(default=0)
+    assessed = models.IntegerField(default=0)
+    paid = models.IntegerField(default=0)
+    duty_collected_paisa = models.BigIntegerField(default=0)
+    released = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The upsert's key; also the whole country's window scan (grain, period_start >= ...).
+            models.UniqueConstraint(
+                fields=["grain", "period_start", "collectorate_id", "station_id", "lane"], name="cus_rollup_key"
+            ),
+        ]
+        indexes = [
+            # One collectorate's window: WHERE grain=%s AND collectorate_id IN (...) AND period_start >= %s
+            models.Index(fields=["grain", "collectorate_id", "period_start"], name="cus_rollup_coll_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.period_start:%Y-%m-%d %H:%M} office {self.collectorate_id}/{self.station_id} {self.lane}"
+
+
+DURATION_BUCKETS = 64
+
+
+class ClearanceDurationRollup(models.Model):
+    """The durations of one Time Release Study stage that ended in one period at one collectorate
+    and station: their count, their sum (for the mean) and a histogram in fixed log buckets
+    (``b00``..``b63``, see rabta.customs.services.rollups.bucket_of) from which the median and the
+    90th percentile are read without the durations themselves."""
+
+    grain = models.CharField(max_length=4, choices=Grain.choices)
+    period_start = models.DateTimeField()
+    collectorate_id = models.IntegerField()
+    station_id = models.IntegerField(default=0)
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    n = models.IntegerField(default=0)
+    total_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "period_start", "collectorate_id", "station_id", "stage"], name="cus_duration_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["grain", "collectorate_id", "period_start"], name="cus_duration_coll_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.period_start:%Y-%m-%d %H:%M} office {self.collectorate_id}/{self.station_id} {self.stage}"
+
+
+for _bucket in range(DURATION_BUCKETS):
+    ClearanceDurationRollup.add_to_class(f"b{_bucket:02d}", models.IntegerField(default=0))

@@ -197,6 +197,7 @@ OPEN_VOCABULARY = {
     ("customs.Declaration", "lane"),
     ("risk.RiskRule", "lane"),
     ("risk.LaneDecision", "lane"),
+    ("customs.ClearanceRollup", "lane"),
 }
 
 

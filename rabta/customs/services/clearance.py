@@ -24,6 +24,7 @@ from rabta.customs.errors import CustomsError
 from rabta.customs.events import CustomsEvent
 from rabta.customs.models import Declaration, Examination
 from rabta.customs.permissions import Action, require
+from rabta.customs.services.rollups import rollup_fold_move
 from rabta.customs.transitions import allowed
 
 # A lane whose check is one of these must have had it before the declaration is assessed.
@@ -54,9 +55,10 @@ def _move(
             before_save(locked)
         previous, locked.status = locked.status, to
         locked.save(update_fields=["status", "updated_at", *fields])
-        event_record(
+        event = event_record(
             kind=kind, subject=locked, actor=actor, from_state=previous, to_state=to, reason=reason, data=data or {}
         )
+        rollup_fold_move(declaration=locked, event=event)
     return locked
 
 

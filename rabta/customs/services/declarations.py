@@ -27,6 +27,7 @@ from rabta.customs.models import Declaration, DeclarationItem, Party
 from rabta.customs.parties import verified_ntn_hashes
 from rabta.customs.permissions import Action, require
 from rabta.customs.services.parties import PartyRef, party_normalize, party_register
+from rabta.customs.services.rollups import rollup_fold_move
 from rabta.customs.transitions import allowed
 from rabta.directory.choices import OfficeLevel
 from rabta.directory.models import Office
@@ -329,13 +330,14 @@ def declaration_file(*, data: DeclarationInput, actor: Actor, idempotency_key: s
                 )
                 for item in data.items
             )
-            event_record(
+            filed_event = event_record(
                 kind=CustomsEvent.DECLARATION_FILED,
                 subject=declaration,
                 actor=actor,
                 to_state=Status.FILED,
                 data={"items": len(data.items)},
             )
+            rollup_fold_move(declaration=declaration, event=filed_event)
             lane_assign(declaration=declaration)
     except IntegrityError:
         # A concurrent filing won the race: the same request (a retry) is answered with it.
@@ -373,7 +375,7 @@ def lane_assign(
         chosen = decision.lane
         previous, locked.lane, locked.status = locked.status, chosen, Status.LANE_ASSIGNED
         locked.save(update_fields=["lane", "status", "updated_at"])
-        event_record(
+        event = event_record(
             kind=CustomsEvent.LANE_ASSIGNED,
             subject=locked,
             actor=actor,
@@ -391,5 +393,6 @@ def lane_assign(
                 "exploration": decision.exploration,
             },
         )
+        rollup_fold_move(declaration=locked, event=event)
     declaration.lane, declaration.status = locked.lane, locked.status
     return declaration

@@ -54,6 +54,7 @@ from rabta.customs.parties import (
     ntn_normalize,
     party_hash,
 )
+from rabta.customs.services.rollups import rollup_fold
 from rabta.directory.choices import OfficeLevel
 from rabta.directory.models import Office
 
@@ -1214,6 +1215,7 @@ def _insert(chunk: pl.DataFrame, existing: dict[str, int], result: ImportResult,
         ),
     )
     result.imported += items.height
+    rollup_fold(declaration_ids=ids)  # the dashboard's roll-ups, in this chunk's transaction
 
 
 def _load_parallel(

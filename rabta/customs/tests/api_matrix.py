@@ -75,4 +75,10 @@ ROWS = [
         why="a declaration not yet assessed cannot be paid",
     ),
     Row("POST /api/customs/declarations/{number}/release", officer_move(409), path=NUMBER, body={}),
+    Row(
+        "GET /api/customs/dashboard/panels",
+        outcome(404, customs_manager=200),
+        why="the dashboard is for customs management, oversight of a government with collectorates and risk analysts",
+    ),
+    Row("GET /api/customs/dashboard/collectorates", outcome(404, customs_manager=200)),
 ]
