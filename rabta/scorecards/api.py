@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from rabta.api.params import Int64
 from rabta.api.schemas import ErrorOut
 from rabta.scorecards import selectors
 from rabta.scorecards.selectors import Cell, Measures, Unit
@@ -144,7 +145,7 @@ def league(
     end: date | None = None,
     government: str = "",
     department: str = "",
-    min_sample: int | None = None,
+    min_sample: Int64 | None = None,
 ) -> list[LeagueRowOut]:
     rows = selectors.league_table(
         measure=measure, start=start, end=end, government=government, department=department, min_sample=min_sample
@@ -215,8 +216,8 @@ def figure_complaints(
     figure: str = selectors.Figure.PENDING,
     start: date | None = None,
     end: date | None = None,
-    after: int | None = None,
-    limit: int = 50,
+    after: Int64 | None = None,
+    limit: Int64 = 50,
 ) -> list[FigureComplaintOut]:
     rows = selectors.figure_complaints(
         user=request.user, level=level, code=id, figure=figure, start=start, end=end, after=after, limit=limit

@@ -7,7 +7,6 @@ class ScorecardsError(ErrorCode):
     DATE_RANGE_INVERTED = "date_range_inverted"
     DATE_RANGE_TOO_LONG = "date_range_too_long"
     TOO_MANY_OFFICES = "too_many_offices"
-    LEVEL_UNKNOWN = "level_unknown"
     FIGURE_UNKNOWN = "figure_unknown"
     MEASURE_UNKNOWN = "measure_unknown"
     MIN_SAMPLE_TOO_SMALL = "min_sample_too_small"

@@ -241,18 +241,16 @@ def period(start: date | None, end: date | None) -> tuple[date, date]:
 
 
 def level_of(raw: str) -> Level:
+    """The level a path names. Anything else is a path that does not exist: 404, naming ``level``
+    and the levels there are (as an unknown id is a 404)."""
     if raw in Level.values:
         return Level(raw)
-    raise DomainError.for_field(
-        "level",
-        ScorecardsError.LEVEL_UNKNOWN,
-        _("Choose a level: %(levels)s.") % {"levels": ", ".join(Level.values)},
-    )
+    raise NotFound(_("level: there is no such level; the levels are %(levels)s.") % {"levels": ", ".join(Level.values)})
 
 
 def unit_get(*, level: str, code: str) -> Unit:
-    """The unit of ``level`` named ``code``; an unknown level is a 400 naming ``level``, an unknown
-    code a 404."""
+    """The unit of ``level`` named ``code``; an unknown level or code is a 404 (the message names
+    ``level`` for the first)."""
     chosen = level_of(level)
     if chosen == Level.NATION:
         if code != NATION_ID:

@@ -69,7 +69,7 @@ def test_a_units_scorecard_drills_down_in_a_fixed_number_of_queries(
 @pytest.mark.parametrize(
     ("url", "status", "field"),
     [
-        ("/api/scorecards/planet/x", 400, "level"),
+        ("/api/scorecards/planet/x", 404, "level"),
         ("/api/scorecards/office/NOPE", 404, None),
         ("/api/scorecards/nation/pk?start=2026-05-02&end=2026-05-01", 400, "end"),
         ("/api/scorecards/nation/pk?start=2016-05-02&end=2026-05-01", 400, "end"),
@@ -81,7 +81,9 @@ def test_a_units_scorecard_drills_down_in_a_fixed_number_of_queries(
 def test_bad_input_is_a_clear_error_naming_the_field(client, world, url, status, field):
     response = client.get(url)
     assert response.status_code == status
-    if field:
+    if field and status == 404:
+        assert response.json()["message"].startswith(f"{field}:")
+    elif field:
         assert field in response.json()["fields"]
 
 

@@ -112,10 +112,11 @@ def test_an_unknown_id_is_not_found(db, world, level, code):
         selectors.unit_get(level=level, code=code)
 
 
-def test_an_unknown_level_is_refused_naming_the_field(db):
-    with pytest.raises(DomainError) as refused:
+def test_an_unknown_level_is_not_found_naming_the_field(db):
+    with pytest.raises(NotFound) as refused:
         selectors.unit_get(level="planet", code="x")
-    assert refused.value.fields["level"][0]["code"] == ScorecardsError.LEVEL_UNKNOWN
+    assert refused.value.code == "not_found"
+    assert refused.value.message.startswith("level:")
 
 
 def test_staff_list_the_complaints_behind_a_figure_within_their_scope(world, folded, officer_a, officer_b, oversight):
