@@ -349,3 +349,14 @@ def test_an_unknown_window_is_named(world, customs_manager, verified_client):
     assert page.status_code == 200 and page.context["problem"]
     answer = client.get("/api/customs/dashboard/panels?window=5y")
     assert answer.status_code == 400 and "window" in answer.json()["fields"]
+
+
+def test_the_panels_cost_a_fixed_number_of_queries(world, trader, customs_manager, django_assert_num_queries):
+    for index in range(3):
+        _file(trader, f"Q-{index}", T0 + timedelta(minutes=index))
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+        filters = dashboard.dashboard_filters(user=customs_manager)
+        # totals, series, lanes, release times, per office (+ their names), backlog, complaints:
+        # the same whatever the number of declarations.
+        with django_assert_num_queries(8):
+            dashboard.dashboard_panels(filters=filters)
