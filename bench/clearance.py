@@ -46,6 +46,7 @@ def _load(declarations: int, *, days: int) -> dict[str, Any]:
 
     from rabta.customs.choices import PartyKind, PartyScheme
     from rabta.customs.models import DURATION_BUCKETS, Party
+    from rabta.customs.services.rollups import COUNTERS
     from rabta.directory.models import Office
 
     collectorates = list(Office.objects.filter(level="collectorate").values_list("pk", flat=True))
@@ -127,22 +128,7 @@ def _load(declarations: int, *, days: int) -> dict[str, Any]:
             """,
             [per_row, per_row, *([per_row] * DURATION_BUCKETS), hours],
         )
-        sums = ", ".join(
-            f"SUM({name})"
-            for name in [
-                "filed",
-                "lanes_assigned",
-                "rerouted",
-                "documents_checked",
-                "examined",
-                "detections",
-                "extra_duty_paisa",
-                "assessed",
-                "paid",
-                "duty_collected_paisa",
-                "released",
-            ]
-        )
+        sums = ", ".join(f"SUM({name})" for name in COUNTERS)
         day = "date_trunc('day', period_start AT TIME ZONE 'Asia/Karachi') AT TIME ZONE 'Asia/Karachi'"
         cursor.execute(
             f"""
