@@ -63,7 +63,7 @@ def test_the_histories_reach_every_counter(world, citizen, officer_a, submit):
     head_officer = make_user("head.officer@gov.pk", "Officer of the head office", (Role.OFFICER, world.head_a, None))
     staff = {world.office_a.pk: officer_a, world.head_a.pk: head_officer}
     with time_machine.travel(START, tick=False) as clock:
-        for _ in range(250):
+        for _ in range(600):
             moves[step(rng, submit=submit, citizen=citizen, staff=staff, head=world.head_a)] += 1
             clock.shift(timedelta(hours=rng.choice(SHIFTS)))
         rollup_fold_all(settle=NOW)
