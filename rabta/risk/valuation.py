@@ -244,6 +244,27 @@ def history_rows(*, start: date, end: date) -> Iterator[HistoryRow]:
         )
 
 
+def band_row(key: tuple[str, str, str, str, str], stats: Any, *, run: Any = None) -> ValueBand:
+    """The stored band for ``key`` (level, code, origin, basis, unit) from its statistics."""
+    level, code, origin, basis, unit = key
+    return ValueBand(
+        run=run,
+        level=level,
+        code=code,
+        origin=origin,
+        basis=basis,
+        unit=unit,
+        sample_size=stats.sample_size,
+        median_log=stats.median_log,
+        scale_log=stats.scale_log,
+        q1_log=stats.q1_log,
+        q3_log=stats.q3_log,
+        low=stats.low,
+        far_low=stats.far_low,
+        high=stats.high,
+    )
+
+
 @transaction.atomic
 def value_bands_rebuild(
     *,
@@ -279,25 +300,7 @@ def value_bands_rebuild(
     )
     ValueBand.objects.all().delete()
     ValueBand.objects.bulk_create(
-        (
-            ValueBand(
-                run=run,
-                level=level,
-                code=code,
-                origin=origin,
-                basis=basis,
-                unit=unit,
-                sample_size=stats.sample_size,
-                median_log=stats.median_log,
-                scale_log=stats.scale_log,
-                q1_log=stats.q1_log,
-                q3_log=stats.q3_log,
-                low=stats.low,
-                far_low=stats.far_low,
-                high=stats.high,
-            )
-            for (level, code, origin, basis, unit), stats in learned.items()
-        ),
+        (band_row(key, stats, run=run) for key, stats in learned.items()),
         batch_size=BULK_BATCH,
     )
     by_level = {str(level): 0 for level in LEVELS}

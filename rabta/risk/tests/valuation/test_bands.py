@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from rabta.customs.models import DeclarationItem
 from rabta.risk.models_valuation import ValueBand
-from rabta.risk.valuation import K_BELOW, MIN_SAMPLE, HistoryRow, _check_item, band_stats, bands_learn
+from rabta.risk.valuation import K_BELOW, MIN_SAMPLE, HistoryRow, _check_item, band_row, band_stats, bands_learn
 from rabta.risk.vocab_valuation import FLAGGED, BandLevel, Basis, Finding
 
 FAIR = 100.0
@@ -81,21 +81,7 @@ def test_up_to_twenty_per_cent_outliers_do_not_drag_the_band(seed, share, n):
 def _band(level, code, origin, basis, unit, values) -> ValueBand:
     stats = band_stats(values)
     assert stats is not None
-    return ValueBand(
-        level=level,
-        code=code,
-        origin=origin,
-        basis=basis,
-        unit=unit,
-        sample_size=stats.sample_size,
-        median_log=stats.median_log,
-        scale_log=stats.scale_log,
-        q1_log=stats.q1_log,
-        q3_log=stats.q3_log,
-        low=stats.low,
-        far_low=stats.far_low,
-        high=stats.high,
-    )
+    return band_row((level, code, origin, basis, unit), stats)
 
 
 def _index() -> dict:
