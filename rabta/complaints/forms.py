@@ -107,6 +107,8 @@ class DetailsForm(forms.Form):
         for spec in category.attributes or []:
             name = spec["name"]
             kind = spec.get("type", "text")
+            if category.is_customs and kind == "declaration_number":
+                continue  # asked once, as the goods declaration number below (views fill it in)
             label = spec.get("label") or name.replace("_", " ").capitalize()
             required = bool(spec.get("required"))
             field: forms.Field

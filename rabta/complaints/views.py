@@ -390,7 +390,7 @@ def _submit(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
             language=get_language() or "en",
             channel=Channel.WEB,
             anonymity=anonymity,
-            attributes=draft.get("attributes", {}),
+            attributes=_attributes_for_service(draft),
             idempotency_key=draft["id"],
             declaration_number=draft.get("declaration_number", ""),
             collectorate_code=draft.get("collectorate") or None,
@@ -432,14 +432,38 @@ def _submit(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
     return response
 
 
+def _declaration_attributes(draft: dict[str, Any]) -> list[str]:
+    """The names of the chosen customs category's attributes that hold a goods declaration
+    number: the lodge pages ask for the number once (``declaration_number``) and give it to
+    each of them, so a complainant never types it twice."""
+    category = selectors.category_get(draft.get("category", ""))
+    if category is None or not category.is_customs:
+        return []
+    return [spec["name"] for spec in category.attributes or [] if spec.get("type") == "declaration_number"]
+
+
+def _attributes_for_service(draft: dict[str, Any]) -> dict[str, Any]:
+    attributes = dict(draft.get("attributes", {}))
+    number = draft.get("declaration_number", "")
+    for name in _declaration_attributes(draft):
+        attributes.pop(name, None)
+        if number:
+            attributes[name] = number
+    return attributes
+
+
 def _submit_refused(request: HttpRequest, draft: dict[str, Any], error: DomainError) -> HttpResponse:
     """Back to the first step the service's errors name, each error next to its field there."""
     placed: dict[str, dict[str, list[dict[str, str]]]] = {}  # step → the service's errors for it
     renamed: dict[str, str] = {}
+    asked_once = {ATTRIBUTE_PREFIX + name for name in _declaration_attributes(draft)}
     for name, problems in (error.fields or {}).items():
-        step, field = (
-            ("details", name) if name.startswith(ATTRIBUTE_PREFIX) else SERVICE_FIELDS.get(name, ("review", name))
-        )
+        if name in asked_once:
+            step, field = SERVICE_FIELDS["declaration_number"]
+        else:
+            step, field = (
+                ("details", name) if name.startswith(ATTRIBUTE_PREFIX) else SERVICE_FIELDS.get(name, ("review", name))
+            )
         if step == "details" and not _has_details(draft):
             step = "review"
         placed.setdefault(step, {})[name] = problems

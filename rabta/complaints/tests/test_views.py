@@ -161,23 +161,24 @@ def test_customs_category_asks_for_declaration_and_collectorate_and_the_service_
     _step(client, draft, "category", category="CUS-DELAY")
     details = _step(client, draft, "place", province="PK-SD", district="PK-SD-KHI")
     body = details.content.decode()
-    assert (
-        'name="declaration_number"' in body and 'name="collectorate"' in body and 'name="attributes.gd_number"' in body
-    )
-    _step(
-        client,
-        draft,
-        "details",
-        **{"attributes.gd_number": "no!", "declaration_number": declaration.number, "collectorate": "FED-CUS-APP-KHI"},
-    )
+    # The category's own declaration-number detail (gd_number) is not asked a second time.
+    assert body.count('name="declaration_number"') == 1 and 'name="collectorate"' in body
+    assert 'name="attributes.gd_number"' not in body
+    _step(client, draft, "details", **{"declaration_number": "no!", "collectorate": "FED-CUS-APP-KHI"})
     _step(client, draft, "privacy", anonymity=Anonymity.NAME_HIDDEN_FROM_PUBLIC)
     refused = _step(client, draft, "review", action="submit")
     body = refused.content.decode()
     assert refused.status_code == 400
     assert 'value="no!"' in body  # kept as typed
+    # The service judged the number it was given for gd_number too; the error sits by the one field.
     assert "This value is not a valid declaration_number." in body
-    assert 'href="#id_attributes.gd_number"' in body
+    assert 'href="#id_declaration_number"' in body and "id_attributes.gd_number" not in body
     assert Complaint.objects.count() == 0
+    _step(client, draft, "details", **{"declaration_number": declaration.number, "collectorate": "FED-CUS-APP-KHI"})
+    _step(client, draft, "review", action="submit")
+    complaint = Complaint.objects.get()
+    assert complaint.declaration == declaration
+    assert complaint.attributes["gd_number"] == declaration.number
 
 
 def test_a_customs_complaint_naming_no_real_declaration_is_refused_next_to_the_field(
@@ -193,7 +194,7 @@ def test_a_customs_complaint_naming_no_real_declaration_is_refused_next_to_the_f
         client,
         draft,
         "details",
-        **{"attributes.gd_number": number, "declaration_number": number, "collectorate": "FED-CUS-APP-KHI"},
+        **{"declaration_number": number, "collectorate": "FED-CUS-APP-KHI"},
     )
     _step(client, draft, "privacy", anonymity=Anonymity.NAME_HIDDEN_FROM_PUBLIC)
     refused = _step(client, draft, "review", action="submit")
@@ -207,11 +208,7 @@ def test_a_customs_complaint_naming_no_real_declaration_is_refused_next_to_the_f
         client,
         draft,
         "details",
-        **{
-            "attributes.gd_number": declaration.number,
-            "declaration_number": declaration.number,
-            "collectorate": "FED-CUS-APP-KHI",
-        },
+        **{"declaration_number": declaration.number, "collectorate": "FED-CUS-APP-KHI"},
     )
     _step(client, draft, "review", action="submit")
     assert Complaint.objects.get().declaration == declaration
