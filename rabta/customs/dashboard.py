@@ -21,7 +21,14 @@ from rabta.accounts.roles import Role
 from rabta.accounts.types import Actor
 from rabta.core.errors import CoreError, DomainError, NotFound
 from rabta.customs.choices import Grain, Stage, Status
-from rabta.customs.models import DURATION_BUCKETS, ClearanceDurationRollup, ClearanceRollup, Declaration
+from rabta.customs.models import (
+    ALL_LANES,
+    ALL_STATIONS,
+    DURATION_BUCKETS,
+    ClearanceDurationRollup,
+    ClearanceRollup,
+    Declaration,
+)
 from rabta.customs.services.rollups import BUCKET_COLUMNS, COUNTERS, quantile
 from rabta.directory.choices import OfficeLevel
 from rabta.directory.models import Office
@@ -112,12 +119,23 @@ def dashboard_filters(*, user: Actor, collectorate: str = "", port: str = "", wi
     return Filters(ids, station.pk if station else None, window, since, grain, chosen, station)
 
 
-def _rollups(filters: Filters, model: type[Any]) -> QuerySet[Any]:
+def _rollups(filters: Filters, model: type[Any], *, lanes: bool = False, stations: bool = False) -> QuerySet[Any]:
+    """The window's roll-up rows at the level a panel needs (see models.ALL_STATIONS): one port's,
+    or each collectorate's sums over its stations (``stations``: each station's own rows); on the
+    counters, the sums over the lanes (``lanes``: each lane's own rows, the filings' lane '' left
+    out). Every level is a range of the index ``cus_rollup_level_idx``: a 30-day window of the
+    whole country reads 30 rows per collectorate (× 4 lanes), not one per station and lane."""
     rows = model.objects.filter(
         grain=filters.grain, period_start__gte=filters.since, collectorate_id__in=filters.collectorate_ids
     )
     if filters.station_id is not None:
         rows = rows.filter(station_id=filters.station_id)
+    elif stations:
+        rows = rows.exclude(station_id=ALL_STATIONS)
+    else:
+        rows = rows.filter(station_id=ALL_STATIONS)
+    if model is ClearanceRollup:
+        rows = rows.exclude(lane__in=["", ALL_LANES]) if lanes else rows.filter(lane=ALL_LANES)
     return rows
 
 
@@ -137,10 +155,22 @@ def office_name(office: Office | None) -> str:
     return (office.name_ur or office.name) if (get_language() or "").startswith("ur") else office.name
 
 
-def panel_totals(*, filters: Filters) -> dict[str, Any]:
+def _period_sums(filters: Filters) -> dict[datetime, dict[str, int]]:
+    """Every counter of the window per period, summed over the reader's offices and the lanes: what
+    the totals and the series both read (one query when the whole page is built)."""
+    rows = (
+        _rollups(filters, ClearanceRollup)
+        .values("period_start")
+        .annotate(**{f"s_{name}": Sum(name) for name in COUNTERS})
+        .order_by()
+    )
+    return {row["period_start"]: {name: int(row[f"s_{name}"] or 0) for name in COUNTERS} for row in rows}
+
+
+def panel_totals(*, filters: Filters, periods: dict[datetime, dict[str, int]] | None = None) -> dict[str, Any]:
     """The window's sums: the figures at the top of the page."""
-    totals = _rollups(filters, ClearanceRollup).aggregate(**{name: Sum(name) for name in COUNTERS})
-    totals = {name: int(value or 0) for name, value in totals.items()}
+    periods = _period_sums(filters) if periods is None else periods
+    totals = {name: sum(row[name] for row in periods.values()) for name in COUNTERS}
     return {
         "filed": totals["filed"],
         "released": totals["released"],
@@ -155,12 +185,11 @@ def panel_totals(*, filters: Filters) -> dict[str, Any]:
     }
 
 
-def panel_filed_series(*, filters: Filters) -> list[dict[str, Any]]:
+def panel_filed_series(
+    *, filters: Filters, periods: dict[datetime, dict[str, int]] | None = None
+) -> list[dict[str, Any]]:
     """Declarations filed (and released) in each period of the window, empty periods included."""
-    rows = (
-        _rollups(filters, ClearanceRollup).values("period_start").annotate(filed=Sum("filed"), released=Sum("released"))
-    )
-    by_period = {row["period_start"]: row for row in rows}
+    by_period = _period_sums(filters) if periods is None else periods
     step = timedelta(hours=1) if filters.grain == Grain.HOUR else timedelta(days=1)
     now = timezone.localtime()
     series = []
@@ -181,8 +210,7 @@ def panel_filed_series(*, filters: Filters) -> list[dict[str, Any]]:
 def panel_lanes(*, filters: Filters) -> list[dict[str, Any]]:
     """First lane assignments per lane and their share; re-routes beside them."""
     rows = (
-        _rollups(filters, ClearanceRollup)
-        .exclude(lane="")
+        _rollups(filters, ClearanceRollup, lanes=True)
         .values("lane")
         .annotate(n=Sum("lanes_assigned"), rerouted=Sum("rerouted"))
     )
@@ -228,7 +256,7 @@ def panel_release_times(*, filters: Filters) -> list[dict[str, Any]]:
 def panel_by_office(*, filters: Filters) -> list[dict[str, Any]]:
     """The window's figures per collectorate and port."""
     rows = list(
-        _rollups(filters, ClearanceRollup)
+        _rollups(filters, ClearanceRollup, stations=True)
         .values("collectorate_id", "station_id")
         .annotate(
             filed=Sum("filed"),
@@ -256,13 +284,16 @@ def panel_by_office(*, filters: Filters) -> list[dict[str, Any]]:
 
 def dashboard_panels(*, filters: Filters) -> dict[str, Any]:
     """Every panel of the dashboard for ``filters``, as plain data (the page, the API and the
-    exports all read this)."""
+    exports all read this). The totals and the series share one read of the window's periods."""
+    periods = _period_sums(filters)
     return {
         "window": filters.window,
         "grain": filters.grain,
         "since": filters.since.isoformat(),
         "generated_at": timezone.now().isoformat(),
-        **{name: panel(filters=filters) for name, panel in PANELS.items()},
+        "totals": panel_totals(filters=filters, periods=periods),
+        "filed_series": panel_filed_series(filters=filters, periods=periods),
+        **{name: panel(filters=filters) for name, panel in PANELS.items() if name not in ("totals", "filed_series")},
     }
 
 
