@@ -9,6 +9,7 @@ too. Statistics only: no panel names a trader, a complainant or a declaration.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,9 +18,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rabta.accounts.roles import Role
 from rabta.accounts.types import Actor
 from rabta.core.errors import CoreError, DomainError, NotFound
+from rabta.customs import permissions
 from rabta.customs.choices import Grain, Stage, Status
 from rabta.customs.models import (
     ALL_LANES,
@@ -30,7 +31,6 @@ from rabta.customs.models import (
     Declaration,
 )
 from rabta.customs.services.rollups import BUCKET_COLUMNS, COUNTERS, quantile
-from rabta.directory.choices import OfficeLevel
 from rabta.directory.models import Office
 
 WINDOWS: dict[str, tuple[timedelta, str]] = {
@@ -47,26 +47,9 @@ def window_labels() -> dict[str, str]:
 
 
 def dashboard_collectorates(user: Actor) -> QuerySet[Office] | None:
-    """The collectorates whose figures ``user`` may read, or None: no dashboard for them."""
-    if user is None or not user.is_authenticated:
-        return None
-    base = Office.objects.filter(level=OfficeLevel.COLLECTORATE)
-    scope = Q(pk__in=[])
-    found = False
-    for assignment in user.role_assignments.filter(active=True).select_related("office"):
-        if assignment.role == Role.RISK_ANALYST:
-            return base
-        if assignment.role == Role.CUSTOMS_MANAGER and assignment.office:
-            scope |= Q(path__startswith=assignment.office.path)
-            found = True
-        elif assignment.role == Role.OVERSIGHT and assignment.government_id:
-            scope |= Q(department__government_id=assignment.government_id)
-            found = True
-    if not found:
-        return None
-    reach = base.filter(scope)
-    # An oversight unit of a government without customs offices has no dashboard either.
-    return reach if reach.exists() else None
+    """The collectorates whose figures ``user`` may read, or None: no dashboard for them (the rule
+    is in rabta.customs.permissions)."""
+    return permissions.dashboard_reach(user)
 
 
 def window_start(window: str) -> tuple[datetime, str]:
@@ -362,7 +345,7 @@ def dashboard_offices(*, user: Actor) -> list[dict[str, Any]]:
 
 
 # Each panel and the one selector that reads it (the bench times them one by one).
-PANELS = {
+PANELS: dict[str, Callable[..., Any]] = {
     "totals": panel_totals,
     "filed_series": panel_filed_series,
     "lanes": panel_lanes,

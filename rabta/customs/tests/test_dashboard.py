@@ -221,3 +221,15 @@ def test_the_panels_cost_a_fixed_number_of_queries(world, trader, customs_manage
         # names), backlog, complaints: the same whatever the number of declarations.
         with django_assert_num_queries(7):
             dashboard.dashboard_panels(filters=filters)
+
+
+def test_the_navigation_links_the_dashboard_for_those_who_have_one(world, examiner, customs_manager, verified_client):
+    def nav(user) -> str:
+        page = verified_client(user).get("/en/customs/declarations/").content.decode()
+        return page[page.index('<nav class="site-nav"') : page.index("</nav>")]
+
+    assert "/en/customs/dashboard/" in nav(customs_manager)
+    assert "/en/customs/dashboard/" not in nav(examiner)  # declarations, but no dashboard
+    assert "/en/customs/declarations/" in nav(examiner)
+    punjab = make_user("ov.pb@gov.pk", "Punjab oversight", (Role.OVERSIGHT, None, world.gov_punjab))
+    assert "/en/customs/dashboard/" not in nav(punjab)  # no customs office in its reach
