@@ -30,7 +30,7 @@ from rabta.customs.models import (
     ClearanceRollup,
     Declaration,
 )
-from rabta.customs.services.rollups import BUCKET_COLUMNS, COUNTERS, quantile
+from rabta.customs.services.rollups import BUCKET_COLUMNS, COUNTERS, backlog_statuses, quantile
 from rabta.directory.models import Office
 
 WINDOWS: dict[str, tuple[timedelta, str]] = {
@@ -267,8 +267,9 @@ def panel_by_office(*, filters: Filters) -> list[dict[str, Any]]:
 
 def dashboard_panels(*, filters: Filters) -> dict[str, Any]:
     """Every panel of the dashboard for ``filters``, as plain data (the page, the API and the
-    exports all read this). The totals and the series share one read of the window's periods."""
-    periods = _period_sums(filters)
+    exports all read this). The totals and the series share one read of the window's periods, the
+    two backlog tables one read of the backlog."""
+    periods, backlog = _period_sums(filters), _backlog_counts(filters)
     return {
         "window": filters.window,
         "grain": filters.grain,
@@ -276,21 +277,53 @@ def dashboard_panels(*, filters: Filters) -> dict[str, Any]:
         "generated_at": timezone.now().isoformat(),
         "totals": panel_totals(filters=filters, periods=periods),
         "filed_series": panel_filed_series(filters=filters, periods=periods),
-        **{name: panel(filters=filters) for name, panel in PANELS.items() if name not in ("totals", "filed_series")},
+        "backlog": dashboard_backlog(filters=filters, counts=backlog),
+        "backlog_by_office": dashboard_backlog_by_office(filters=filters, counts=backlog),
+        **{name: panel(filters=filters) for name, panel in PANELS.items() if name not in SHARED},
     }
 
 
-def dashboard_backlog(*, filters: Filters) -> list[dict[str, Any]]:
-    """Declarations waiting at each stage now (whatever the window): counted from the partial index
-    ``cus_decl_backlog_idx``, which holds only declarations not released."""
+def _backlog_counts(filters: Filters) -> list[tuple[int, int, str, int]]:
+    """(collectorate, station, status, declarations) of the declarations not released now: one
+    index-only read of the partial index ``cus_decl_backlog_idx``, which holds only those."""
     rows = Declaration.objects.filter(collectorate_id__in=filters.collectorate_ids).exclude(status=Status.RELEASED)
     if filters.station_id is not None:
         rows = rows.filter(station_id=filters.station_id)
-    counts = dict(rows.order_by().values_list("status").annotate(n=Count("*")))
+    counted = rows.order_by().values_list("collectorate_id", "station_id", "status").annotate(n=Count("*"))
+    return [(coll, station or 0, status, int(n)) for coll, station, status, n in counted]
+
+
+def dashboard_backlog(
+    *, filters: Filters, counts: list[tuple[int, int, str, int]] | None = None
+) -> list[dict[str, Any]]:
+    """Declarations waiting at each stage now (whatever the window)."""
+    by_status: dict[str, int] = {}
+    for _coll, _station, status, n in _backlog_counts(filters) if counts is None else counts:
+        by_status[status] = by_status.get(status, 0) + n
     return [
-        {"status": status.value, "label": str(status.label), "declarations": int(counts.get(status.value, 0))}
+        {"status": status.value, "label": str(status.label), "declarations": by_status.get(status.value, 0)}
         for status in Status
         if status != Status.RELEASED
+    ]
+
+
+def dashboard_backlog_by_office(
+    *, filters: Filters, counts: list[tuple[int, int, str, int]] | None = None
+) -> list[dict[str, Any]]:
+    """The backlog per collectorate and port: a column per stage waited at, and their sum."""
+    offices: dict[tuple[int, int], dict[str, int]] = {}
+    for coll, station, status, n in _backlog_counts(filters) if counts is None else counts:
+        offices.setdefault((coll, station), {})[status] = n
+    names = _offices({coll for coll, _ in offices} | {station for _, station in offices if station})
+    waiting = backlog_statuses()
+    return [
+        {
+            "collectorate": office_name(names.get(coll)),
+            "port": office_name(names.get(station)) if station else "",
+            **{status: found.get(status, 0) for status in waiting},
+            "waiting": sum(found.values()),
+        }
+        for (coll, station), found in sorted(offices.items())
     ]
 
 
@@ -352,5 +385,8 @@ PANELS: dict[str, Callable[..., Any]] = {
     "release_times": panel_release_times,
     "by_office": panel_by_office,
     "backlog": dashboard_backlog,
+    "backlog_by_office": dashboard_backlog_by_office,
     "complaints": dashboard_complaints,
 }
+# Built together in dashboard_panels (one read each pair).
+SHARED = ("totals", "filed_series", "backlog", "backlog_by_office")

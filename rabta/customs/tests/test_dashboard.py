@@ -105,6 +105,15 @@ def test_panels_against_hand_computed_figures(world, trader, customs_manager):
     assert stages[Stage.TOTAL]["mean_hours"] == 6.5
     backlog = {row["status"]: row["declarations"] for row in panels["backlog"]}
     assert backlog["lane_assigned"] == 1 and sum(backlog.values()) == 1
+    assert panels["backlog_by_office"] == [
+        {
+            **dict.fromkeys(backlog, 0),
+            "collectorate": world.collectorate.name,
+            "port": "",
+            "lane_assigned": 1,
+            "waiting": 1,
+        }
+    ]
     assert second.number == "D-2"
 
 
@@ -218,8 +227,9 @@ def test_the_panels_cost_a_fixed_number_of_queries(world, trader, customs_manage
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
         filters = dashboard.dashboard_filters(user=customs_manager)
         # totals and series (one read of the periods), lanes, release times, per office (+ their
-        # names), backlog, complaints: the same whatever the number of declarations.
-        with django_assert_num_queries(7):
+        # names), the backlog (+ its offices' names), complaints: the same whatever the number of
+        # declarations.
+        with django_assert_num_queries(8):
             dashboard.dashboard_panels(filters=filters)
 
 
@@ -233,3 +243,40 @@ def test_the_navigation_links_the_dashboard_for_those_who_have_one(world, examin
     assert "/en/customs/declarations/" in nav(examiner)
     punjab = make_user("ov.pb@gov.pk", "Punjab oversight", (Role.OVERSIGHT, None, world.gov_punjab))
     assert "/en/customs/dashboard/" not in nav(punjab)  # no customs office in its reach
+
+
+def test_a_port_reads_its_own_rows_and_the_collectorate_sums_its_ports(world, trader, customs_manager):
+    from rabta.directory.choices import OfficeLevel
+    from rabta.directory.services import office_create
+
+    port = office_create(
+        department=world.customs,
+        code="FED-CUS-APP-KHI-PQ",
+        name="Port Qasim",
+        level=OfficeLevel.UNIT,
+        jurisdiction=world.karachi,
+        parent=world.collectorate,
+    )
+    with time_machine.travel(T0, tick=False):
+        at_port = declaration_file(data=declaration_input(number="P-1", station=port.code), actor=trader).declaration
+    _file(trader, "C-1", T0 + timedelta(minutes=5), lane="red")
+    _file(trader, "C-2", T0 + timedelta(minutes=6))
+    _clear(at_port, assessed_at=T0 + timedelta(hours=1), released_at=T0 + timedelta(hours=2))
+
+    whole = _panels(customs_manager)
+    assert whole["totals"]["filed"] == 3 and whole["totals"]["released"] == 1
+    assert {row["lane"]: row["declarations"] for row in whole["lanes"]} == {"green": 3, "red": 0}
+    assert [(row["port"], row["filed"], row["released"]) for row in whole["by_office"]] == [
+        ("", 2, 0),
+        ("Port Qasim", 1, 1),
+    ]
+    assert [(row["port"], row["lane_assigned"], row["waiting"]) for row in whole["backlog_by_office"]] == [("", 2, 2)]
+    stages = {row["stage"]: row["declarations"] for row in whole["release_times"]}
+    assert stages[Stage.FILING_ASSESSMENT] == 1
+
+    one = _panels(customs_manager, collectorate=world.collectorate.code, port=port.code)
+    assert one["totals"]["filed"] == 1 and one["totals"]["released"] == 1
+    assert {row["lane"]: row["declarations"] for row in one["lanes"]} == {"green": 1}
+    assert [row["port"] for row in one["by_office"]] == ["Port Qasim"]
+    assert one["backlog_by_office"] == [] and sum(row["declarations"] for row in one["backlog"]) == 0
+    assert {row["stage"]: row["declarations"] for row in one["release_times"]}[Stage.FILING_ASSESSMENT] == 1

@@ -8,10 +8,9 @@
   function fmt(key, value) {
     if (value === null || value === undefined) return "—";
     if (/share$|hit_rate$/.test(key)) return (Math.round(value * 1000) / 10) + " %";
-    if (key === "period") {
-      var d = new Date(value);
-      return isNaN(d) ? value : d.toLocaleString(lang === "ur" ? "ur-PK" : "en-GB", { dateStyle: "short", timeStyle: "short" });
-    }
+    // As the server renders them (views._cell): the period in the dashboard's own time zone.
+    if (key === "period") return String(value).slice(0, 16).replace("T", " ");
+    if (key === "duty_collected") return Number(value).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     return String(value);
   }
 
