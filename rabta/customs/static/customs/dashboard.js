@@ -39,7 +39,8 @@
     });
     root.querySelectorAll("[data-total]").forEach(function (el) {
       var key = el.getAttribute("data-total");
-      el.textContent = fmt(key, data.totals[key]);
+      // The headline figure in whole rupees (the tables keep the paisa).
+      el.textContent = key === "duty_collected" ? Number(data.totals[key]).toLocaleString("en-US", { maximumFractionDigits: 0 }) : fmt(key, data.totals[key]);
     });
   }
 
