@@ -245,18 +245,8 @@ def test_the_navigation_links_the_dashboard_for_those_who_have_one(world, examin
     assert "/en/customs/dashboard/" not in nav(punjab)  # no customs office in its reach
 
 
-def test_a_port_reads_its_own_rows_and_the_collectorate_sums_its_ports(world, trader, customs_manager):
-    from rabta.directory.choices import OfficeLevel
-    from rabta.directory.services import office_create
-
-    port = office_create(
-        department=world.customs,
-        code="FED-CUS-APP-KHI-PQ",
-        name="Port Qasim",
-        level=OfficeLevel.UNIT,
-        jurisdiction=world.karachi,
-        parent=world.collectorate,
-    )
+def test_a_port_reads_its_own_rows_and_the_collectorate_sums_its_ports(world, trader, customs_manager, station):
+    port = station
     with time_machine.travel(T0, tick=False):
         at_port = declaration_file(data=declaration_input(number="P-1", station=port.code), actor=trader).declaration
     _file(trader, "C-1", T0 + timedelta(minutes=5), lane="red")

@@ -31,8 +31,6 @@ from rabta.customs.services.clearance import (
     declaration_release,
 )
 from rabta.customs.services.declarations import lane_assign
-from rabta.directory.choices import OfficeLevel
-from rabta.directory.services import office_create
 
 OFFICE_PLACES = ("collectorate", "above", "station", "other collectorate", "other department")
 GOVERNMENT_PLACES = ("federal", "punjab")
@@ -57,18 +55,6 @@ TABLE = {
     Action.RECORD_PAYMENT: MANAGERS,
     Action.RELEASE: MANAGERS | EXAMINERS,
 }
-
-
-@pytest.fixture
-def station(world):
-    return office_create(
-        department=world.customs,
-        code="FED-CUS-APP-KHI-PQ",
-        name="Port Qasim",
-        level=OfficeLevel.UNIT,
-        jurisdiction=world.karachi,
-        parent=world.collectorate,
-    )
 
 
 @pytest.fixture
