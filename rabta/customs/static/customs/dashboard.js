@@ -65,8 +65,9 @@
       });
     }
     if (key === "lanes") {
+      // A lane with no first assignment stays in the table, not as an empty slice whose label overlaps the others.
       return { animation: false, tooltip: { trigger: "item", renderMode: "richText" }, legend: legend(),
-        series: [{ type: "pie", radius: ["35%", "65%"], data: rows.map(function (r) { return { name: r.lane, value: r.declarations }; }) }] };
+        series: [{ type: "pie", radius: ["35%", "65%"], data: rows.filter(function (r) { return r.declarations > 0; }).map(function (r) { return { name: r.lane, value: r.declarations }; }) }] };
     }
     if (key === "release_times") {
       return Object.assign({}, base, {
