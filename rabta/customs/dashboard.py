@@ -130,6 +130,20 @@ def _offices(ids: set[int]) -> dict[int, Office]:
     return {office.pk: office for office in Office.objects.filter(pk__in=ids).only("pk", "code", "name", "name_ur")}
 
 
+def _named(names: dict[int, Office] | None, ids: set[int]) -> dict[int, Office]:
+    """``names`` read ahead for the page, with any office it lacks (a station deeper than a
+    collectorate's children) read now; all of ``ids`` when nothing was read ahead."""
+    missing = ids - {0} - set(names or {})
+    return {**(names or {}), **(_offices(missing) if missing else {})}
+
+
+def _reach_names(filters: Filters) -> dict[int, Office]:
+    """The names of the filters' collectorates and every office directly below them: what both
+    per-office tables name, read once for the whole page."""
+    below = Q(pk__in=filters.collectorate_ids) | Q(parent_id__in=filters.collectorate_ids)
+    return {office.pk: office for office in Office.objects.filter(below).only("pk", "code", "name", "name_ur")}
+
+
 def office_name(office: Office | None) -> str:
     if office is None:
         return ""
@@ -236,7 +250,7 @@ def panel_release_times(*, filters: Filters) -> list[dict[str, Any]]:
     return release_times
 
 
-def panel_by_office(*, filters: Filters) -> list[dict[str, Any]]:
+def panel_by_office(*, filters: Filters, names: dict[int, Office] | None = None) -> list[dict[str, Any]]:
     """The window's figures per collectorate and port."""
     rows = list(
         _rollups(filters, ClearanceRollup, stations=True)
@@ -249,7 +263,7 @@ def panel_by_office(*, filters: Filters) -> list[dict[str, Any]]:
             duty=Sum("duty_collected_paisa"),
         )
     )
-    names = _offices({row["collectorate_id"] for row in rows} | {row["station_id"] for row in rows})
+    names = _named(names, {row["collectorate_id"] for row in rows} | {row["station_id"] for row in rows})
     return [
         {
             "collectorate": office_name(names.get(row["collectorate_id"])),
@@ -268,8 +282,8 @@ def panel_by_office(*, filters: Filters) -> list[dict[str, Any]]:
 def dashboard_panels(*, filters: Filters) -> dict[str, Any]:
     """Every panel of the dashboard for ``filters``, as plain data (the page, the API and the
     exports all read this). The totals and the series share one read of the window's periods, the
-    two backlog tables one read of the backlog."""
-    periods, backlog = _period_sums(filters), _backlog_counts(filters)
+    two backlog tables one read of the backlog, both per-office tables one read of the names."""
+    periods, backlog, names = _period_sums(filters), _backlog_counts(filters), _reach_names(filters)
     return {
         "window": filters.window,
         "grain": filters.grain,
@@ -278,7 +292,8 @@ def dashboard_panels(*, filters: Filters) -> dict[str, Any]:
         "totals": panel_totals(filters=filters, periods=periods),
         "filed_series": panel_filed_series(filters=filters, periods=periods),
         "backlog": dashboard_backlog(filters=filters, counts=backlog),
-        "backlog_by_office": dashboard_backlog_by_office(filters=filters, counts=backlog),
+        "backlog_by_office": dashboard_backlog_by_office(filters=filters, counts=backlog, names=names),
+        "by_office": panel_by_office(filters=filters, names=names),
         **{name: panel(filters=filters) for name, panel in PANELS.items() if name not in SHARED},
     }
 
@@ -308,13 +323,16 @@ def dashboard_backlog(
 
 
 def dashboard_backlog_by_office(
-    *, filters: Filters, counts: list[tuple[int, int, str, int]] | None = None
+    *,
+    filters: Filters,
+    counts: list[tuple[int, int, str, int]] | None = None,
+    names: dict[int, Office] | None = None,
 ) -> list[dict[str, Any]]:
     """The backlog per collectorate and port: a column per stage waited at, and their sum."""
     offices: dict[tuple[int, int], dict[str, int]] = {}
     for coll, station, status, n in _backlog_counts(filters) if counts is None else counts:
         offices.setdefault((coll, station), {})[status] = n
-    names = _offices({coll for coll, _ in offices} | {station for _, station in offices if station})
+    names = _named(names, {coll for coll, _ in offices} | {station for _, station in offices if station})
     waiting = backlog_statuses()
     return [
         {
@@ -389,4 +407,4 @@ PANELS: dict[str, Callable[..., Any]] = {
     "complaints": dashboard_complaints,
 }
 # Built together in dashboard_panels (one read each pair).
-SHARED = ("totals", "filed_series", "backlog", "backlog_by_office")
+SHARED = ("totals", "filed_series", "backlog", "backlog_by_office", "by_office")
