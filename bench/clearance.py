@@ -7,7 +7,8 @@ socket), spread over the directory's collectorates and their stations, 99 % rele
 waiting at the stages before release (the backlog panel's partial index holds only those). The
 roll-ups are generated at the density a year of 5 M declarations gives at worst: a row for *every*
 hour of the year (35 days at quick scale) × collectorate × station × lane (and × stage for the duration histograms), with
-counts that add up to the declarations, and the day rows summed from them. They are not folded
+counts that add up to the declarations, the sum levels the fold keeps beside them (over the lanes,
+over the stations, both) and the day rows summed from them. They are not folded
 from 30 M generated events: the panels read only the roll-ups, so their cost is set by the number
 of roll-up rows, which this fills to its ceiling. The per-move write path is covered by the tests.
 
@@ -129,6 +130,33 @@ def _load(declarations: int, *, days: int) -> dict[str, Any]:
             [per_row, per_row, *([per_row] * DURATION_BUCKETS), hours],
         )
         sums = ", ".join(f"SUM({name})" for name in COUNTERS)
+        counters = ", ".join(COUNTERS)
+        # The sum levels the fold keeps beside each row (models.ALL_LANES, ALL_STATIONS): over the
+        # lanes, then over the stations (of every lane and of '*'), for the hours; the days below
+        # are summed from every hour row, levels included, as the fold adds them.
+        cursor.execute(
+            f"""
+            INSERT INTO customs_clearancerollup (grain, period_start, collectorate_id, station_id, lane, {counters})
+            SELECT 'hour', period_start, collectorate_id, station_id, '*', {sums}
+            FROM customs_clearancerollup WHERE grain = 'hour' GROUP BY 2, 3, 4
+            """
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO customs_clearancerollup (grain, period_start, collectorate_id, station_id, lane, {counters})
+            SELECT 'hour', period_start, collectorate_id, -1, lane, {sums}
+            FROM customs_clearancerollup WHERE grain = 'hour' GROUP BY 2, 3, 5
+            """
+        )
+        duration_sums = ", ".join(f"SUM({name})" for name in ("n", "total_seconds", *buckets.split(", ")))
+        cursor.execute(
+            f"""
+            INSERT INTO customs_clearancedurationrollup (grain, period_start, collectorate_id, station_id, stage,
+                n, total_seconds, {buckets})
+            SELECT 'hour', period_start, collectorate_id, -1, stage, {duration_sums}
+            FROM customs_clearancedurationrollup WHERE grain = 'hour' GROUP BY 2, 3, 5
+            """
+        )
         day = "date_trunc('day', period_start AT TIME ZONE 'Asia/Karachi') AT TIME ZONE 'Asia/Karachi'"
         cursor.execute(
             f"""

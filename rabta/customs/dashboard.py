@@ -9,6 +9,7 @@ too. Statistics only: no panel names a trader, a complainant or a declaration.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,13 +18,19 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rabta.accounts.roles import Role
 from rabta.accounts.types import Actor
 from rabta.core.errors import CoreError, DomainError, NotFound
+from rabta.customs import permissions
 from rabta.customs.choices import Grain, Stage, Status
-from rabta.customs.models import DURATION_BUCKETS, ClearanceDurationRollup, ClearanceRollup, Declaration
-from rabta.customs.services.rollups import BUCKET_COLUMNS, COUNTERS, quantile
-from rabta.directory.choices import OfficeLevel
+from rabta.customs.models import (
+    ALL_LANES,
+    ALL_STATIONS,
+    DURATION_BUCKETS,
+    ClearanceDurationRollup,
+    ClearanceRollup,
+    Declaration,
+)
+from rabta.customs.services.rollups import BUCKET_COLUMNS, COUNTERS, backlog_statuses, quantile
 from rabta.directory.models import Office
 
 WINDOWS: dict[str, tuple[timedelta, str]] = {
@@ -40,26 +47,9 @@ def window_labels() -> dict[str, str]:
 
 
 def dashboard_collectorates(user: Actor) -> QuerySet[Office] | None:
-    """The collectorates whose figures ``user`` may read, or None: no dashboard for them."""
-    if user is None or not user.is_authenticated:
-        return None
-    base = Office.objects.filter(level=OfficeLevel.COLLECTORATE)
-    scope = Q(pk__in=[])
-    found = False
-    for assignment in user.role_assignments.filter(active=True).select_related("office"):
-        if assignment.role == Role.RISK_ANALYST:
-            return base
-        if assignment.role == Role.CUSTOMS_MANAGER and assignment.office:
-            scope |= Q(path__startswith=assignment.office.path)
-            found = True
-        elif assignment.role == Role.OVERSIGHT and assignment.government_id:
-            scope |= Q(department__government_id=assignment.government_id)
-            found = True
-    if not found:
-        return None
-    reach = base.filter(scope)
-    # An oversight unit of a government without customs offices has no dashboard either.
-    return reach if reach.exists() else None
+    """The collectorates whose figures ``user`` may read, or None: no dashboard for them (the rule
+    is in rabta.customs.permissions)."""
+    return permissions.dashboard_reach(user)
 
 
 def window_start(window: str) -> tuple[datetime, str]:
@@ -112,12 +102,23 @@ def dashboard_filters(*, user: Actor, collectorate: str = "", port: str = "", wi
     return Filters(ids, station.pk if station else None, window, since, grain, chosen, station)
 
 
-def _rollups(filters: Filters, model: type[Any]) -> QuerySet[Any]:
+def _rollups(filters: Filters, model: type[Any], *, lanes: bool = False, stations: bool = False) -> QuerySet[Any]:
+    """The window's roll-up rows at the level a panel needs (see models.ALL_STATIONS): one port's,
+    or each collectorate's sums over its stations (``stations``: each station's own rows); on the
+    counters, the sums over the lanes (``lanes``: each lane's own rows, the filings' lane '' left
+    out). Every level is a range of the index ``cus_rollup_level_idx``: a 30-day window of the
+    whole country reads 30 rows per collectorate (× 4 lanes), not one per station and lane."""
     rows = model.objects.filter(
         grain=filters.grain, period_start__gte=filters.since, collectorate_id__in=filters.collectorate_ids
     )
     if filters.station_id is not None:
         rows = rows.filter(station_id=filters.station_id)
+    elif stations:
+        rows = rows.exclude(station_id=ALL_STATIONS)
+    else:
+        rows = rows.filter(station_id=ALL_STATIONS)
+    if model is ClearanceRollup:
+        rows = rows.exclude(lane__in=["", ALL_LANES]) if lanes else rows.filter(lane=ALL_LANES)
     return rows
 
 
@@ -129,6 +130,20 @@ def _offices(ids: set[int]) -> dict[int, Office]:
     return {office.pk: office for office in Office.objects.filter(pk__in=ids).only("pk", "code", "name", "name_ur")}
 
 
+def _named(names: dict[int, Office] | None, ids: set[int]) -> dict[int, Office]:
+    """``names`` read ahead for the page, with any office it lacks (a station deeper than a
+    collectorate's children) read now; all of ``ids`` when nothing was read ahead."""
+    missing = ids - {0} - set(names or {})
+    return {**(names or {}), **(_offices(missing) if missing else {})}
+
+
+def _reach_names(filters: Filters) -> dict[int, Office]:
+    """The names of the filters' collectorates and every office directly below them: what both
+    per-office tables name, read once for the whole page."""
+    below = Q(pk__in=filters.collectorate_ids) | Q(parent_id__in=filters.collectorate_ids)
+    return {office.pk: office for office in Office.objects.filter(below).only("pk", "code", "name", "name_ur")}
+
+
 def office_name(office: Office | None) -> str:
     if office is None:
         return ""
@@ -137,10 +152,22 @@ def office_name(office: Office | None) -> str:
     return (office.name_ur or office.name) if (get_language() or "").startswith("ur") else office.name
 
 
-def panel_totals(*, filters: Filters) -> dict[str, Any]:
+def _period_sums(filters: Filters) -> dict[datetime, dict[str, int]]:
+    """Every counter of the window per period, summed over the reader's offices and the lanes: what
+    the totals and the series both read (one query when the whole page is built)."""
+    rows = (
+        _rollups(filters, ClearanceRollup)
+        .values("period_start")
+        .annotate(**{f"s_{name}": Sum(name) for name in COUNTERS})
+        .order_by()
+    )
+    return {row["period_start"]: {name: int(row[f"s_{name}"] or 0) for name in COUNTERS} for row in rows}
+
+
+def panel_totals(*, filters: Filters, periods: dict[datetime, dict[str, int]] | None = None) -> dict[str, Any]:
     """The window's sums: the figures at the top of the page."""
-    totals = _rollups(filters, ClearanceRollup).aggregate(**{name: Sum(name) for name in COUNTERS})
-    totals = {name: int(value or 0) for name, value in totals.items()}
+    periods = _period_sums(filters) if periods is None else periods
+    totals = {name: sum(row[name] for row in periods.values()) for name in COUNTERS}
     return {
         "filed": totals["filed"],
         "released": totals["released"],
@@ -155,12 +182,11 @@ def panel_totals(*, filters: Filters) -> dict[str, Any]:
     }
 
 
-def panel_filed_series(*, filters: Filters) -> list[dict[str, Any]]:
+def panel_filed_series(
+    *, filters: Filters, periods: dict[datetime, dict[str, int]] | None = None
+) -> list[dict[str, Any]]:
     """Declarations filed (and released) in each period of the window, empty periods included."""
-    rows = (
-        _rollups(filters, ClearanceRollup).values("period_start").annotate(filed=Sum("filed"), released=Sum("released"))
-    )
-    by_period = {row["period_start"]: row for row in rows}
+    by_period = _period_sums(filters) if periods is None else periods
     step = timedelta(hours=1) if filters.grain == Grain.HOUR else timedelta(days=1)
     now = timezone.localtime()
     series = []
@@ -181,8 +207,7 @@ def panel_filed_series(*, filters: Filters) -> list[dict[str, Any]]:
 def panel_lanes(*, filters: Filters) -> list[dict[str, Any]]:
     """First lane assignments per lane and their share; re-routes beside them."""
     rows = (
-        _rollups(filters, ClearanceRollup)
-        .exclude(lane="")
+        _rollups(filters, ClearanceRollup, lanes=True)
         .values("lane")
         .annotate(n=Sum("lanes_assigned"), rerouted=Sum("rerouted"))
     )
@@ -225,10 +250,10 @@ def panel_release_times(*, filters: Filters) -> list[dict[str, Any]]:
     return release_times
 
 
-def panel_by_office(*, filters: Filters) -> list[dict[str, Any]]:
+def panel_by_office(*, filters: Filters, names: dict[int, Office] | None = None) -> list[dict[str, Any]]:
     """The window's figures per collectorate and port."""
     rows = list(
-        _rollups(filters, ClearanceRollup)
+        _rollups(filters, ClearanceRollup, stations=True)
         .values("collectorate_id", "station_id")
         .annotate(
             filed=Sum("filed"),
@@ -238,7 +263,7 @@ def panel_by_office(*, filters: Filters) -> list[dict[str, Any]]:
             duty=Sum("duty_collected_paisa"),
         )
     )
-    names = _offices({row["collectorate_id"] for row in rows} | {row["station_id"] for row in rows})
+    names = _named(names, {row["collectorate_id"] for row in rows} | {row["station_id"] for row in rows})
     return [
         {
             "collectorate": office_name(names.get(row["collectorate_id"])),
@@ -256,27 +281,67 @@ def panel_by_office(*, filters: Filters) -> list[dict[str, Any]]:
 
 def dashboard_panels(*, filters: Filters) -> dict[str, Any]:
     """Every panel of the dashboard for ``filters``, as plain data (the page, the API and the
-    exports all read this)."""
+    exports all read this). The totals and the series share one read of the window's periods, the
+    two backlog tables one read of the backlog, both per-office tables one read of the names."""
+    periods, backlog, names = _period_sums(filters), _backlog_counts(filters), _reach_names(filters)
     return {
         "window": filters.window,
         "grain": filters.grain,
         "since": filters.since.isoformat(),
         "generated_at": timezone.now().isoformat(),
-        **{name: panel(filters=filters) for name, panel in PANELS.items()},
+        "totals": panel_totals(filters=filters, periods=periods),
+        "filed_series": panel_filed_series(filters=filters, periods=periods),
+        "backlog": dashboard_backlog(filters=filters, counts=backlog),
+        "backlog_by_office": dashboard_backlog_by_office(filters=filters, counts=backlog, names=names),
+        "by_office": panel_by_office(filters=filters, names=names),
+        **{name: panel(filters=filters) for name, panel in PANELS.items() if name not in SHARED},
     }
 
 
-def dashboard_backlog(*, filters: Filters) -> list[dict[str, Any]]:
-    """Declarations waiting at each stage now (whatever the window): counted from the partial index
-    ``cus_decl_backlog_idx``, which holds only declarations not released."""
+def _backlog_counts(filters: Filters) -> list[tuple[int, int, str, int]]:
+    """(collectorate, station, status, declarations) of the declarations not released now: one
+    index-only read of the partial index ``cus_decl_backlog_idx``, which holds only those."""
     rows = Declaration.objects.filter(collectorate_id__in=filters.collectorate_ids).exclude(status=Status.RELEASED)
     if filters.station_id is not None:
         rows = rows.filter(station_id=filters.station_id)
-    counts = dict(rows.order_by().values_list("status").annotate(n=Count("*")))
+    counted = rows.order_by().values_list("collectorate_id", "station_id", "status").annotate(n=Count("*"))
+    return [(coll, station or 0, status, int(n)) for coll, station, status, n in counted]
+
+
+def dashboard_backlog(
+    *, filters: Filters, counts: list[tuple[int, int, str, int]] | None = None
+) -> list[dict[str, Any]]:
+    """Declarations waiting at each stage now (whatever the window)."""
+    by_status: dict[str, int] = {}
+    for _coll, _station, status, n in _backlog_counts(filters) if counts is None else counts:
+        by_status[status] = by_status.get(status, 0) + n
     return [
-        {"status": status.value, "label": str(status.label), "declarations": int(counts.get(status.value, 0))}
+        {"status": status.value, "label": str(status.label), "declarations": by_status.get(status.value, 0)}
         for status in Status
         if status != Status.RELEASED
+    ]
+
+
+def dashboard_backlog_by_office(
+    *,
+    filters: Filters,
+    counts: list[tuple[int, int, str, int]] | None = None,
+    names: dict[int, Office] | None = None,
+) -> list[dict[str, Any]]:
+    """The backlog per collectorate and port: a column per stage waited at, and their sum."""
+    offices: dict[tuple[int, int], dict[str, int]] = {}
+    for coll, station, status, n in _backlog_counts(filters) if counts is None else counts:
+        offices.setdefault((coll, station), {})[status] = n
+    names = _named(names, {coll for coll, _ in offices} | {station for _, station in offices if station})
+    waiting = backlog_statuses()
+    return [
+        {
+            "collectorate": office_name(names.get(coll)),
+            "port": office_name(names.get(station)) if station else "",
+            **{status: found.get(status, 0) for status in waiting},
+            "waiting": sum(found.values()),
+        }
+        for (coll, station), found in sorted(offices.items())
     ]
 
 
@@ -331,12 +396,15 @@ def dashboard_offices(*, user: Actor) -> list[dict[str, Any]]:
 
 
 # Each panel and the one selector that reads it (the bench times them one by one).
-PANELS = {
+PANELS: dict[str, Callable[..., Any]] = {
     "totals": panel_totals,
     "filed_series": panel_filed_series,
     "lanes": panel_lanes,
     "release_times": panel_release_times,
     "by_office": panel_by_office,
     "backlog": dashboard_backlog,
+    "backlog_by_office": dashboard_backlog_by_office,
     "complaints": dashboard_complaints,
 }
+# Built together in dashboard_panels (one read each pair).
+SHARED = ("totals", "filed_series", "backlog", "backlog_by_office", "by_office")

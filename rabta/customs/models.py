@@ -259,6 +259,13 @@ class Examination(TimeStampedModel):
 # The clearance dashboard's roll-ups (rabta.customs.services.rollups writes them, in the transaction
 # of each move; rabta.customs.dashboard reads them). Offices are plain integer ids, the station 0
 # when there is none, so that one unique key serves the upsert on SQLite and PostgreSQL alike.
+# Beside each (station, lane) row the fold keeps its sums over the lanes (lane ALL_LANES, "*") and
+# over the stations of the collectorate (station ALL_STATIONS, -1), so that a window of the whole
+# country reads a few rows per collectorate and period, not one per station and lane.
+ALL_STATIONS = -1
+ALL_LANES = "*"
+
+
 class ClearanceRollup(models.Model):
     """What happened in one period (an hour or a day) at one collectorate, station and lane:
     counts of each move, and money in paisa (integers add exactly on every database)."""
@@ -288,8 +295,11 @@ class ClearanceRollup(models.Model):
             ),
         ]
         indexes = [
-            # One collectorate's window: WHERE grain=%s AND collectorate_id IN (...) AND period_start >= %s
-            models.Index(fields=["grain", "collectorate_id", "period_start"], name="cus_rollup_coll_idx"),
+            # Every panel's window: WHERE grain=%s AND collectorate_id IN (...) AND station_id = -1 (or the
+            # port) AND lane = '*' (or not) AND period_start >= %s, each sum level a range of its own.
+            models.Index(
+                fields=["grain", "collectorate_id", "station_id", "lane", "period_start"], name="cus_rollup_level_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -301,7 +311,8 @@ DURATION_BUCKETS = 64
 
 class ClearanceDurationRollup(models.Model):
     """The durations of one Time Release Study stage that ended in one period at one collectorate
-    and station: their count, their sum (for the mean) and a histogram in fixed log buckets
+    and station (ALL_STATIONS: the collectorate's sum over its stations): their count, their sum
+    (for the mean) and a histogram in fixed log buckets
     (``b00``..``b63``, see rabta.customs.services.rollups.bucket_of) from which the median and the
     90th percentile are read without the durations themselves."""
 
@@ -320,7 +331,9 @@ class ClearanceDurationRollup(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["grain", "collectorate_id", "period_start"], name="cus_duration_coll_idx"),
+            models.Index(
+                fields=["grain", "collectorate_id", "station_id", "period_start"], name="cus_duration_level_idx"
+            ),
         ]
 
     def __str__(self) -> str:

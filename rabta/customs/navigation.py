@@ -5,6 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from rabta.core.navigation import Entry
-from rabta.customs.permissions import PAGE_ROLES
+from rabta.customs.permissions import DASHBOARD_ROLES, PAGE_ROLES, may_see_dashboard
 
-NAVIGATION = (Entry("customs:declarations", _("Declarations"), frozenset(PAGE_ROLES), order=70),)
+NAVIGATION = (
+    Entry("customs:declarations", _("Declarations"), frozenset(PAGE_ROLES), order=70),
+    # Only for those whose reach holds a collectorate (an oversight unit without one has no dashboard).
+    Entry(
+        "customs:dashboard", _("Clearance dashboard"), frozenset(DASHBOARD_ROLES), order=71, allowed=may_see_dashboard
+    ),
+)

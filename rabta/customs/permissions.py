@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import cast
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from rabta.accounts.models import RoleAssignment
@@ -20,6 +20,8 @@ from rabta.accounts.types import Actor
 from rabta.core.errors import Forbidden
 from rabta.customs.errors import CustomsError
 from rabta.customs.models import Declaration
+from rabta.directory.choices import OfficeLevel
+from rabta.directory.models import Office
 
 
 class Action(StrEnum):
@@ -75,6 +77,39 @@ TARGET: dict[Action, str] = {
     Action.RECORD_PAYMENT: "duty_paid",
     Action.RELEASE: "released",
 }
+
+
+# Who may have the live clearance dashboard (rabta.customs.dashboard): managers their collectorates
+# and the offices below, oversight their government's, risk analysts every collectorate.
+DASHBOARD_ROLES = frozenset({Role.CUSTOMS_MANAGER, Role.RISK_ANALYST, Role.OVERSIGHT})
+
+
+def dashboard_reach(user: Actor) -> QuerySet[Office] | None:
+    """The collectorates whose clearance figures ``user`` may read, or None: no dashboard for them."""
+    if user is None or not user.is_authenticated:
+        return None
+    base = Office.objects.filter(level=OfficeLevel.COLLECTORATE)
+    scope = Q(pk__in=[])
+    found = False
+    for assignment in user.role_assignments.filter(active=True).select_related("office"):
+        if assignment.role == Role.RISK_ANALYST:
+            return base
+        if assignment.role == Role.CUSTOMS_MANAGER and assignment.office:
+            scope |= Q(path__startswith=assignment.office.path)
+            found = True
+        elif assignment.role == Role.OVERSIGHT and assignment.government_id:
+            scope |= Q(department__government_id=assignment.government_id)
+            found = True
+    if not found:
+        return None
+    reach = base.filter(scope)
+    # An oversight unit of a government without customs offices has no dashboard either.
+    return reach if reach.exists() else None
+
+
+def may_see_dashboard(user: Actor) -> bool:
+    """Whether the dashboard exists for ``user`` (the navigation shows its link only then)."""
+    return dashboard_reach(user) is not None
 
 
 def may_read_pages(user: Actor) -> bool:

@@ -212,6 +212,12 @@ def _columns() -> dict[str, list[Column]]:
             Column("duty_collected", _("Duty collected (PKR)")),
         ],
         "backlog": [Column("label", _("Waiting at")), Column("declarations", _("Declarations"))],
+        "backlog_by_office": [
+            Column("collectorate", _("Collectorate")),
+            Column("port", _("Port or station")),
+            *(Column(status.value, str(status.label)) for status in Status if status != Status.RELEASED),
+            Column("waiting", _("Waiting in all")),
+        ],
         "complaints": [
             Column("collectorate", _("Collectorate")),
             Column("complaints", _("Customs complaints")),
@@ -225,8 +231,14 @@ def _columns() -> dict[str, list[Column]]:
 
 def _cell(key: str, value: Any) -> Any:
     """A table cell as the page shows it (dashboard.js formats the live updates alike)."""
-    if value is not None and (key.endswith("share") or key.endswith("hit_rate")):
+    if value is None:
+        return value
+    if key.endswith("share") or key.endswith("hit_rate"):
         return f"{round(value * 100, 1)} %"
+    if key == "period":  # "2026-12-07 08:00", in the dashboard's time zone, as the ISO value says
+        return str(value)[:16].replace("T", " ")
+    if key == "duty_collected":
+        return f"{value:,.2f}"
     return value
 
 
@@ -237,6 +249,7 @@ def _titles() -> dict[str, str]:
         "release_times": _("Release times by Time Release Study stage"),
         "by_office": _("Per collectorate and port"),
         "backlog": _("Backlog waiting at each stage (now)"),
+        "backlog_by_office": _("Backlog per collectorate and port (now)"),
         "complaints": _("Customs complaints per collectorate"),
     }
 

@@ -60,3 +60,44 @@ def test_the_figures_change_on_screen_when_a_declaration_moves(
     page.wait_for_selector("[data-chart=lanes] canvas")
     assert page.locator("tbody[data-table=lanes] tr").count() == 1
     _checked(page, axe_violations, f"clearance-dashboard-{language}-{width}")
+
+
+@pytest.mark.parametrize(("language", "width"), [("en", 360), ("en", 1280), ("ur", 360)])
+def test_a_busy_dashboard_fits_the_screen(
+    page, axe_violations, live_server, world, trader, customs_manager, language, width
+):
+    """Declarations in every lane and stage, one examined with a discrepancy: every table filled,
+    nothing wider than a phone's screen, no serious accessibility fault; screenshots to look at."""
+    from decimal import Decimal
+
+    from rabta.customs.choices import Outcome
+    from rabta.customs.services.declarations import lane_assign
+
+    for index, lane in enumerate(["green", "green", "yellow", "red", "red", "green"]):
+        declaration = declaration_file(data=declaration_input(number=f"BUSY-{index}"), actor=trader).declaration
+        if lane != "green":
+            declaration = lane_assign(declaration=declaration, lane=lane)
+        if index >= 4:
+            continue  # waiting: the backlog
+        if lane == "yellow":
+            declaration = clearance.declaration_check_documents(declaration=declaration, actor=None)
+        if lane == "red":
+            declaration = clearance.declaration_examine(
+                declaration=declaration,
+                actor=None,
+                outcome=Outcome.DISCREPANCY,
+                discrepancy_type="undervaluation",
+                extra_duty=Decimal("5000.00"),
+            )
+        declaration = clearance.declaration_assess(declaration=declaration, actor=None)
+        declaration = clearance.declaration_record_payment(
+            declaration=declaration, actor=None, amount=declaration.assessed_amount
+        )
+        clearance.declaration_release(declaration=declaration, actor=None)
+    page.set_viewport_size({"width": width, "height": 900})
+    _as(page, customs_manager, live_server)
+    page.goto(f"/{language}/customs/dashboard/")
+    expect(page.locator("[data-total=filed]")).to_have_text("6")
+    page.wait_for_selector("[data-chart=release_times] canvas")
+    assert page.locator("tbody[data-table=backlog_by_office] tr").count() == 1
+    _checked(page, axe_violations, f"clearance-dashboard-busy-{language}-{width}")

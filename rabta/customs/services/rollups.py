@@ -10,7 +10,10 @@ the incremental roll-ups are the same sums by construction, and ``tests/test_rol
 on random histories.
 
 Rows: per period (hour and day), collectorate, station and lane, the count of each move and money
-in paisa; per period, collectorate, station and Time Release Study stage, the durations as a
+in paisa, with the same sums over every lane (lane ``*``), over every station of the collectorate
+(station -1) and over both, which the dashboard reads for a whole collectorate or the whole
+country (a 30-day window of the country is 30 × 26 rows, not 30 × 520); per period, collectorate,
+station (and -1, every station) and Time Release Study stage, the durations as a
 histogram in fixed log buckets (a quarter of an octave wide: at most 19 % from the true quantile
 inside a bucket, about 9 % with the interpolation of :func:`quantile`). Each upsert adds to the row
 (``ON CONFLICT ... DO UPDATE SET x = x + excluded.x``, the same SQL on SQLite and PostgreSQL),
@@ -35,7 +38,14 @@ from rabta.core.live import live_bump
 from rabta.core.models import Event
 from rabta.customs.choices import Grain, Outcome, Stage, Status
 from rabta.customs.events import CustomsEvent
-from rabta.customs.models import DURATION_BUCKETS, ClearanceDurationRollup, ClearanceRollup, Declaration
+from rabta.customs.models import (
+    ALL_LANES,
+    ALL_STATIONS,
+    DURATION_BUCKETS,
+    ClearanceDurationRollup,
+    ClearanceRollup,
+    Declaration,
+)
 
 # The topic the dashboard's pages poll (rabta.core.live).
 LIVE_TOPIC = "customs.clearance"
@@ -139,17 +149,26 @@ class _Sums:
         self.durations: dict[DurationKey, list[int]] = defaultdict(lambda: [0, 0, *([0] * DURATION_BUCKETS)])
 
     def count(self, declaration: _Declaration, at: datetime, lane: str, name: str, amount: int = 1) -> None:
+        coll, station = declaration.collectorate_id, declaration.station_id
         for grain, start in period_starts(at):
-            key = (grain, start, declaration.collectorate_id, declaration.station_id, lane)
-            self.counters[key][name] += amount
+            # The row itself and its sums over the lanes, the stations, and both (see models.ALL_LANES).
+            for key in (
+                (grain, start, coll, station, lane),
+                (grain, start, coll, station, ALL_LANES),
+                (grain, start, coll, ALL_STATIONS, lane),
+                (grain, start, coll, ALL_STATIONS, ALL_LANES),
+            ):
+                self.counters[key][name] += amount
 
     def duration(self, declaration: _Declaration, at: datetime, stage: str, seconds: float) -> None:
         seconds = max(0.0, seconds)
+        bucket = 2 + bucket_of(seconds)
         for grain, start in period_starts(at):
-            row = self.durations[(grain, start, declaration.collectorate_id, declaration.station_id, stage)]
-            row[0] += 1
-            row[1] += round(seconds)
-            row[2 + bucket_of(seconds)] += 1
+            for station in (declaration.station_id, ALL_STATIONS):
+                row = self.durations[(grain, start, declaration.collectorate_id, station, stage)]
+                row[0] += 1
+                row[1] += round(seconds)
+                row[bucket] += 1
 
 
 # One event of a trail as the fold reads it: (id, kind, occurred_at, data).

@@ -68,6 +68,22 @@ def other_collectorate(world):
 
 
 @pytest.fixture
+def station(world):
+    """A port under the world's collectorate."""
+    from rabta.directory.choices import OfficeLevel
+    from rabta.directory.services import office_create
+
+    return office_create(
+        department=world.customs,
+        code="FED-CUS-APP-KHI-PQ",
+        name="Port Qasim",
+        level=OfficeLevel.UNIT,
+        jurisdiction=world.karachi,
+        parent=world.collectorate,
+    )
+
+
+@pytest.fixture
 def other_manager(other_collectorate):
     return make_user("cm.lhr@customs.gov.pk", "Lahore Manager", (Role.CUSTOMS_MANAGER, other_collectorate, None))
 

@@ -105,6 +105,15 @@ def test_panels_against_hand_computed_figures(world, trader, customs_manager):
     assert stages[Stage.TOTAL]["mean_hours"] == 6.5
     backlog = {row["status"]: row["declarations"] for row in panels["backlog"]}
     assert backlog["lane_assigned"] == 1 and sum(backlog.values()) == 1
+    assert panels["backlog_by_office"] == [
+        {
+            **dict.fromkeys(backlog, 0),
+            "collectorate": world.collectorate.name,
+            "port": "",
+            "lane_assigned": 1,
+            "waiting": 1,
+        }
+    ]
     assert second.number == "D-2"
 
 
@@ -217,7 +226,47 @@ def test_the_panels_cost_a_fixed_number_of_queries(world, trader, customs_manage
         _file(trader, f"Q-{index}", T0 + timedelta(minutes=index))
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
         filters = dashboard.dashboard_filters(user=customs_manager)
-        # totals, series, lanes, release times, per office (+ their names), backlog, complaints:
-        # the same whatever the number of declarations.
-        with django_assert_num_queries(8):
+        # totals and series (one read of the periods), lanes, release times, per office, the backlog
+        # (both its tables), the offices' names (for both per-office tables), complaints: the same
+        # whatever the number of declarations.
+        with django_assert_num_queries(7):
             dashboard.dashboard_panels(filters=filters)
+
+
+def test_the_navigation_links_the_dashboard_for_those_who_have_one(world, examiner, customs_manager, verified_client):
+    def nav(user) -> str:
+        page = verified_client(user).get("/en/customs/declarations/").content.decode()
+        return page[page.index('<nav class="site-nav"') : page.index("</nav>")]
+
+    assert "/en/customs/dashboard/" in nav(customs_manager)
+    assert "/en/customs/dashboard/" not in nav(examiner)  # declarations, but no dashboard
+    assert "/en/customs/declarations/" in nav(examiner)
+    punjab = make_user("ov.pb@gov.pk", "Punjab oversight", (Role.OVERSIGHT, None, world.gov_punjab))
+    assert "/en/customs/dashboard/" not in nav(punjab)  # no customs office in its reach
+
+
+def test_a_port_reads_its_own_rows_and_the_collectorate_sums_its_ports(world, trader, customs_manager, station):
+    port = station
+    with time_machine.travel(T0, tick=False):
+        at_port = declaration_file(data=declaration_input(number="P-1", station=port.code), actor=trader).declaration
+    _file(trader, "C-1", T0 + timedelta(minutes=5), lane="red")
+    _file(trader, "C-2", T0 + timedelta(minutes=6))
+    _clear(at_port, assessed_at=T0 + timedelta(hours=1), released_at=T0 + timedelta(hours=2))
+
+    whole = _panels(customs_manager)
+    assert whole["totals"]["filed"] == 3 and whole["totals"]["released"] == 1
+    assert {row["lane"]: row["declarations"] for row in whole["lanes"]} == {"green": 3, "red": 0}
+    assert [(row["port"], row["filed"], row["released"]) for row in whole["by_office"]] == [
+        ("", 2, 0),
+        ("Port Qasim", 1, 1),
+    ]
+    assert [(row["port"], row["lane_assigned"], row["waiting"]) for row in whole["backlog_by_office"]] == [("", 2, 2)]
+    stages = {row["stage"]: row["declarations"] for row in whole["release_times"]}
+    assert stages[Stage.FILING_ASSESSMENT] == 1
+
+    one = _panels(customs_manager, collectorate=world.collectorate.code, port=port.code)
+    assert one["totals"]["filed"] == 1 and one["totals"]["released"] == 1
+    assert {row["lane"]: row["declarations"] for row in one["lanes"]} == {"green": 1}
+    assert [row["port"] for row in one["by_office"]] == ["Port Qasim"]
+    assert one["backlog_by_office"] == [] and sum(row["declarations"] for row in one["backlog"]) == 0
+    assert {row["stage"]: row["declarations"] for row in one["release_times"]}[Stage.FILING_ASSESSMENT] == 1

@@ -31,8 +31,6 @@ from rabta.customs.services.clearance import (
     declaration_release,
 )
 from rabta.customs.services.declarations import lane_assign
-from rabta.directory.choices import OfficeLevel
-from rabta.directory.services import office_create
 
 OFFICE_PLACES = ("collectorate", "above", "station", "other collectorate", "other department")
 GOVERNMENT_PLACES = ("federal", "punjab")
@@ -57,18 +55,6 @@ TABLE = {
     Action.RECORD_PAYMENT: MANAGERS,
     Action.RELEASE: MANAGERS | EXAMINERS,
 }
-
-
-@pytest.fixture
-def station(world):
-    return office_create(
-        department=world.customs,
-        code="FED-CUS-APP-KHI-PQ",
-        name="Port Qasim",
-        level=OfficeLevel.UNIT,
-        jurisdiction=world.karachi,
-        parent=world.collectorate,
-    )
 
 
 @pytest.fixture
@@ -158,3 +144,17 @@ def test_each_clearance_service_refuses_the_importer_and_other_offices(move, dec
         assert (caught.value.code, status_for(caught.value)) == ("not_allowed", 403)
     declaration.refresh_from_db()
     assert declaration.status == Status.LANE_ASSIGNED
+
+
+def test_the_dashboard_is_for_managers_analysts_and_oversight_with_customs_offices(world, examiner, trader):
+    from rabta.customs.permissions import dashboard_reach, may_see_dashboard
+
+    manager = make_user("cm.dash@customs.gov.pk", "Manager", (Role.CUSTOMS_MANAGER, world.collectorate, None))
+    federal = make_user("ov.fed@gov.pk", "Federal oversight", (Role.OVERSIGHT, None, world.federal))
+    punjab = make_user("ov.pb@gov.pk", "Punjab oversight", (Role.OVERSIGHT, None, world.gov_punjab))
+    assert may_see_dashboard(manager) and list(dashboard_reach(manager)) == [world.collectorate]
+    assert may_see_dashboard(federal)
+    # A government without customs offices, an examining officer, a trader: no dashboard.
+    assert not may_see_dashboard(punjab)
+    assert not may_see_dashboard(examiner) and not may_see_dashboard(trader)
+    assert dashboard_reach(None) is None

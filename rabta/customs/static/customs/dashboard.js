@@ -8,10 +8,9 @@
   function fmt(key, value) {
     if (value === null || value === undefined) return "—";
     if (/share$|hit_rate$/.test(key)) return (Math.round(value * 1000) / 10) + " %";
-    if (key === "period") {
-      var d = new Date(value);
-      return isNaN(d) ? value : d.toLocaleString(lang === "ur" ? "ur-PK" : "en-GB", { dateStyle: "short", timeStyle: "short" });
-    }
+    // As the server renders them (views._cell): the period in the dashboard's own time zone.
+    if (key === "period") return String(value).slice(0, 16).replace("T", " ");
+    if (key === "duty_collected") return Number(value).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     return String(value);
   }
 
@@ -40,7 +39,8 @@
     });
     root.querySelectorAll("[data-total]").forEach(function (el) {
       var key = el.getAttribute("data-total");
-      el.textContent = fmt(key, data.totals[key]);
+      // The headline figure in whole rupees (the tables keep the paisa).
+      el.textContent = key === "duty_collected" ? Number(data.totals[key]).toLocaleString("en-US", { maximumFractionDigits: 0 }) : fmt(key, data.totals[key]);
     });
   }
 
@@ -65,8 +65,9 @@
       });
     }
     if (key === "lanes") {
+      // A lane with no first assignment stays in the table, not as an empty slice whose label overlaps the others.
       return { animation: false, tooltip: { trigger: "item", renderMode: "richText" }, legend: legend(),
-        series: [{ type: "pie", radius: ["35%", "65%"], data: rows.map(function (r) { return { name: r.lane, value: r.declarations }; }) }] };
+        series: [{ type: "pie", radius: ["35%", "65%"], data: rows.filter(function (r) { return r.declarations > 0; }).map(function (r) { return { name: r.lane, value: r.declarations }; }) }] };
     }
     if (key === "release_times") {
       return Object.assign({}, base, {

@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db.models import Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rabta.customs.choices import Outcome
-from rabta.customs.models import ClearanceDurationRollup, ClearanceRollup
+from rabta.customs.models import ALL_LANES, ALL_STATIONS, ClearanceDurationRollup, ClearanceRollup
 from rabta.customs.services import clearance
 from rabta.customs.services.declarations import lane_assign
 from rabta.customs.services.rollups import bucket_bounds, bucket_of, quantile, rollup_rebuild
@@ -100,6 +101,53 @@ def test_random_histories_equal_a_rebuild(world, trader, histories):
     rollup_rebuild(batch_size=2)
     assert _snapshot() == incremental
     assert incremental[0]
+    _assert_levels_add_up()
+
+
+def _summed(rows, key, width):
+    sums: dict[tuple, list[int]] = {}
+    for row in rows:
+        total = sums.setdefault(key(row), [0] * width)
+        for index, value in enumerate(row[5:]):
+            total[index] += value
+    return {k: v for k, v in sums.items() if any(v)}
+
+
+def _assert_levels_add_up():
+    """Each sum level the dashboard reads (every lane ``*``, every station -1, both) holds exactly
+    the sums of the (station, lane) rows it stands for, and no row is missing or extra."""
+    counters, durations = _snapshot()
+    base = [row for row in counters if row[3] != ALL_STATIONS and row[4] != ALL_LANES]
+    level = {row[:5]: list(row[5:]) for row in counters if row[3] == ALL_STATIONS or row[4] == ALL_LANES}
+    width = len(base[0]) - 5 if base else 0
+    expected: dict[tuple, list[int]] = {}
+    for station_of, lane_of in (
+        (lambda row: row[3], lambda row: ALL_LANES),
+        (lambda row: ALL_STATIONS, lambda row: row[4]),
+        (lambda row: ALL_STATIONS, lambda row: ALL_LANES),
+    ):
+        expected |= _summed(base, lambda row, s=station_of, la=lane_of: (*row[:3], s(row), la(row)), width)
+    assert {k: v for k, v in level.items() if any(v)} == expected
+    stations = [row for row in durations if row[3] != ALL_STATIONS]
+    summed = _summed(stations, lambda row: (*row[:3], ALL_STATIONS, row[4]), len(durations[0]) - 5 if durations else 0)
+    assert {row[:5]: list(row[5:]) for row in durations if row[3] == ALL_STATIONS} == summed
+
+
+def test_the_migration_fills_the_levels_as_a_rebuild_does(world, trader):
+    """Roll-ups written before the sum levels existed (only the (station, lane) rows): 0005's
+    data step adds the levels, equal to a rebuild."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    declaration = _file(trader, "MIG-1", T0, arrived=T0 - timedelta(hours=1))
+    _clear(declaration, assessed_at=T0 + timedelta(hours=1), released_at=T0 + timedelta(hours=2))
+    rebuilt = _snapshot()
+    ClearanceRollup.objects.filter(Q(station_id=ALL_STATIONS) | Q(lane=ALL_LANES)).delete()
+    ClearanceDurationRollup.objects.filter(station_id=ALL_STATIONS).delete()
+    assert _snapshot() != rebuilt
+    import_module("rabta.customs.migrations.0005_dash18_rollup_levels").fill_levels(apps, None)
+    assert _snapshot() == rebuilt
 
 
 def test_the_rebuild_command_equals_the_moves(world, trader):
@@ -150,6 +198,8 @@ def test_an_import_chunk_folds_its_declarations(world, tmp_path):
     result = declarations_import(path=path, file_format="csv")
     assert result.imported == 1, result.rejects
     incremental = _snapshot()
-    assert sum(row[5] for row in incremental[0] if row[0] == "hour") == 1  # one filing
+    base = [row for row in incremental[0] if row[3] != ALL_STATIONS and row[4] != ALL_LANES]
+    assert sum(row[5] for row in base if row[0] == "hour") == 1  # one filing
     rollup_rebuild()
     assert _snapshot() == incremental
+    _assert_levels_add_up()
