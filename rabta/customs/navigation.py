@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from rabta.core.navigation import Entry
-from rabta.customs.permissions import PAGE_ROLES
+from rabta.customs.permissions import IMPORT_ROLES, PAGE_ROLES
 
-NAVIGATION = (Entry("customs:declarations", _("Declarations"), frozenset(PAGE_ROLES), order=70),)
+NAVIGATION = (
+    Entry("customs:declarations", _("Declarations"), frozenset(PAGE_ROLES), order=70),
+    Entry("customs:imports", _("Import declarations"), frozenset(IMPORT_ROLES), order=71),
+)

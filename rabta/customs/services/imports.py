@@ -1306,12 +1306,14 @@ def declarations_import(
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     workers: int = LOAD_WORKERS,
+    on_counts: Callable[[int, int, int], None] | None = None,
 ) -> ImportResult:
     """Import the declarations of ``path`` (``file_format`` in :data:`FORMATS`). Returns the counts
     and every reject; raises nothing for bad content. ``collectorate`` is the office KCS records are
     filed at (their Office IDs are Korean offices, kept as ``external_office``); by default the
     first active collectorate by code. On PostgreSQL, outside a transaction, ``workers``
-    connections load the chunks side by side (:func:`_load_parallel`)."""
+    connections load the chunks side by side (:func:`_load_parallel`). ``on_counts`` is told
+    (imported, skipped_existing, rejected rows) so far after each step, as ``on_progress`` is."""
     if file_format not in FORMATS:
         raise ValueError(f"file_format: one of {', '.join(FORMATS)}")
     result = ImportResult()
@@ -1346,17 +1348,22 @@ def declarations_import(
         on_progress(len({reject.row for reject in rejects}))
     before = len({reject.row for reject in rejects})
     good = _validate(frame, kcs=kcs, rejects=rejects, source_name=source_name)
-    if on_progress is not None:
-        on_progress(len({reject.row for reject in rejects}) - before)
+
+    def step(rows: int) -> None:
+        if on_progress is not None:
+            on_progress(rows)
+        if on_counts is not None:
+            on_counts(result.imported, result.skipped_existing, len({reject.row for reject in rejects}))
+
+    step(len({reject.row for reject in rejects}) - before)
     chunks = list(_chunks(good, chunk_rows))
     if workers > 1 and len(chunks) > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
-        _load_parallel(chunks, workers, result, rejects, source_name, on_progress)
+        _load_parallel(chunks, workers, result, rejects, source_name, step)
     else:
         for chunk in chunks:
             with transaction.atomic():
                 _load_chunk(chunk, result, rejects, source_name)
-            if on_progress is not None:
-                on_progress(chunk.height)
+            step(chunk.height)
     result.rejects = sorted(rejects, key=lambda reject: (reject.row, reject.field))
     result.rejected = len({reject.row for reject in rejects})
     return result
