@@ -391,3 +391,16 @@ class ImportReject(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row} {self.field}: {self.code}"
+
+
+class ImportFoldPending(models.Model):
+    """An event a bulk import wrote whose part of the dashboard's roll-ups is still to be added
+    (rabta.customs.services.imports.imports_fold_pending). Written in the chunk's transaction with
+    the event, deleted in the transaction that folds it: each event is folded once, even when an
+    import is killed between the two."""
+
+    event_id = models.BigIntegerField(primary_key=True)
+    declaration_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} of declaration {self.declaration_id}"
