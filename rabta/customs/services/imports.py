@@ -275,15 +275,20 @@ def _read_csv(
         pl.col("line").str.replace_all(_SIMPLE_QUOTES, "${1}${2}${3}").str.replace_all(_SIMPLE_QUOTES, "${1}${2}${3}")
     )
     still = pl.col("line").str.contains('"', literal=True)
-    plain = pl.concat([unquoted, requoted.filter(~still)])
+    simple = requoted.filter(~still)
+    plain = pl.concat([unquoted, simple]) if simple.height else unquoted
     # Blanks around a value are dropped (as str.strip_chars would, per field): on the lines with any.
     blank = pl.col("line").str.contains(r"(^\s|\s$|\s,|,\s)")
-    plain = pl.concat(
-        [
-            plain.filter(~blank),
-            plain.filter(blank).with_columns(pl.col("line").str.replace_all(r"\s*,\s*", ",").str.strip_chars()),
-        ]
-    )
+    flagged = plain.with_columns(blank.alias("_blank"))
+    if flagged["_blank"].any():
+        plain = pl.concat(
+            [
+                flagged.filter(~pl.col("_blank")).drop("_blank"),
+                flagged.filter(pl.col("_blank"))
+                .drop("_blank")
+                .with_columns(pl.col("line").str.replace_all(r"\s*,\s*", ",").str.strip_chars()),
+            ]
+        )
     plain = plain.with_columns(pl.col("line").str.count_matches(",", literal=True).alias("width") + 1)
     parts: list[pl.DataFrame] = []
     ragged = plain.filter(pl.col("width") != width)
@@ -315,7 +320,10 @@ def _read_csv(
             records[name].append(value)
     quoted = pl.DataFrame(records, schema={"row": pl.Int64, **dict.fromkeys(header, pl.String)})
     parts.append(quoted.with_columns(pl.col(name).str.strip_chars() for name in header))
-    merged = pl.concat(parts).sort("row")
+    parts = [part for part in parts if part.height] or parts[:1]
+    merged = pl.concat(parts)
+    if len(parts) > 1 or not merged["row"].is_sorted():  # a plain file's lines are in order already
+        merged = merged.sort("row")
     return merged.with_columns(pl.lit("").alias(name) for name in optional if name not in header)
 
 
@@ -833,13 +841,13 @@ def _chunks(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
     )
     # A declaration goes to the chunk its first item falls in, counting items before it.
     counts = counts.with_columns(((pl.col("_len").cum_sum() - pl.col("_len")) // size).alias("_chunk"))
-    tagged = frame.join(counts.select("declaration_number", "_chunk"), on="declaration_number").sort("_chunk", "row")
-    sizes = tagged.group_by("_chunk").len().sort("_chunk")["len"].to_list()
-    tagged = tagged.drop("_chunk")
-    start = 0
-    for length in sizes:
-        yield tagged.slice(start, length)
-        start += length
+    if not frame["row"].is_sorted():
+        frame = frame.sort("row")
+    # Only the chunk number is joined (not the whole frame); each chunk keeps the file's order.
+    tag = frame.select("declaration_number").join(
+        counts.select("declaration_number", "_chunk"), on="declaration_number", how="left", maintain_order="left"
+    )["_chunk"]
+    yield from frame.with_columns(tag).partition_by("_chunk", maintain_order=True, include_key=False)
 
 
 def _rows_for_keys(keys: list[str] | None, query: str) -> list[tuple[Any, ...]]:
