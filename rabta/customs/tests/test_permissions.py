@@ -158,3 +158,10 @@ def test_each_clearance_service_refuses_the_importer_and_other_offices(move, dec
         assert (caught.value.code, status_for(caught.value)) == ("not_allowed", 403)
     declaration.refresh_from_db()
     assert declaration.status == Status.LANE_ASSIGNED
+
+
+def test_only_customs_management_may_upload_declarations_files(customs_manager, examiner, trader):
+    from rabta.customs.permissions import may_import
+
+    assert may_import(customs_manager)
+    assert not may_import(examiner) and not may_import(trader) and not may_import(None)
