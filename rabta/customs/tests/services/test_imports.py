@@ -514,3 +514,14 @@ def test_an_import_folds_its_declarations_into_the_roll_ups_once_even_when_kille
     assert folded[0]
     rollup_rebuild()
     assert _snapshot() == folded
+
+
+def test_a_declaration_whose_items_are_apart_in_the_file_loads_whole_in_one_chunk(world, tmp_path):
+    rows = [row(), row(declaration_number="D-2"), row(declaration_number="D-3"), row(item_number="2")]
+    path = rows_csv(tmp_path / "d.csv", rows)
+    frame = imports._read_csv(path, COLUMNS, [], optional=imports.OPTIONAL_COLUMNS)
+    chunks = list(imports._chunks(frame, 2))  # D-1 (rows 2 and 5) whole, then D-2 and D-3
+    assert [chunk["row"].to_list() for chunk in chunks] == [[2, 5], [3, 4]]
+    result = run(path, chunk_rows=2)
+    assert (result.imported, result.rejected) == (4, 0)
+    assert list(Declaration.objects.get(number="D-1").items.values_list("item_number", flat=True)) == [1, 2]
