@@ -121,7 +121,8 @@ def import_uploads_page(request: HttpRequest) -> HttpResponse:
     """The upload form and the user's own recent imports; a POST queues a new import."""
     _importer(request)
     if request.method == "POST":
-        request.upload_handlers.insert(0, SizeLimitHandler(request, limit=settings.RABTA_CUSTOMS_IMPORT_MAX_BYTES))
+        limiter = SizeLimitHandler(request, limit=settings.RABTA_CUSTOMS_IMPORT_MAX_BYTES)
+        request.upload_handlers = [limiter, *request.upload_handlers]
     return _upload(request)
 
 

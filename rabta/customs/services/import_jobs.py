@@ -24,7 +24,7 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -95,7 +95,7 @@ def import_job_create(
     size = _store(upload, Path(settings.MEDIA_ROOT) / name)
     with transaction.atomic():
         job = ImportJob.objects.create(
-            created_by=actor,
+            created_by_id=cast(int, getattr(actor, "pk", None)),  # may_import: a signed-in user
             file_format=file_format,
             original_name=(upload.name or "upload")[:255],
             stored_path=name,
