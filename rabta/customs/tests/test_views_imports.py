@@ -117,3 +117,22 @@ def test_resume_is_refused_for_a_finished_job_and_offered_for_a_failed_one(world
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.FAILED)
     assert client.post(f"/en/customs/imports/{job.pk}/").status_code == 302
     assert ImportJob.objects.get().status == ImportJobStatus.QUEUED
+
+
+def test_a_body_declared_longer_than_the_limit_is_refused_before_its_file_is_read(rf):
+    from django.core.files.uploadhandler import StopUpload
+
+    from rabta.customs.views_imports import SizeLimitHandler
+
+    request = rf.post("/")
+    handler = SizeLimitHandler(request, limit=1_000)
+    handler.handle_raw_input(None, {}, 10_000_000, b"boundary")
+    with pytest.raises(StopUpload) as stopped:
+        handler.new_file("file", "big.csv", "text/csv", 10_000_000)
+    assert stopped.value.connection_reset and request.upload_too_large
+    small = SizeLimitHandler(rf.post("/"), limit=1_000)
+    small.handle_raw_input(None, {}, 2_000, b"boundary")
+    small.new_file("file", "small.csv", "text/csv", 500)
+    assert small.receive_data_chunk(b"x" * 500, 0) == b"x" * 500
+    with pytest.raises(StopUpload):
+        small.receive_data_chunk(b"x" * 501, 500)
