@@ -355,6 +355,9 @@ LOGGING = logging_config(os.environ.get("RABTA_LOG_LEVEL", "INFO"))
 # Customs lanes and the lane every declaration gets until the risk engine chooses (rabta.core.config).
 RABTA_CUSTOMS_LANES = customs_lanes_from_env(os.environ.get("RABTA_CUSTOMS_LANES", ""))
 RABTA_CUSTOMS_DEFAULT_LANE = customs_default_lane(os.environ.get("RABTA_CUSTOMS_DEFAULT_LANE", ""), RABTA_CUSTOMS_LANES)
+# The largest declarations file taken by the browser upload (rabta.customs.services.import_jobs):
+# the import reads a file whole, so bigger ones go through `rabta customs import` instead.
+RABTA_CUSTOMS_IMPORT_MAX_BYTES = env_int("RABTA_CUSTOMS_IMPORT_MAX_BYTES", default=256 * 1024 * 1024, minimum=1)
 
 # Risk-managed clearance (rabta.risk; rabta.core.config): random and expected rates per office and
 # regime, lane severity, the model's score thresholds, the exploration share of inspections, and

@@ -91,3 +91,20 @@ class Stage(models.TextChoices):
     FILING_ASSESSMENT = "filing_assessment", _("Filing to assessment")
     ASSESSMENT_RELEASE = "assessment_release", _("Assessment to release")
     TOTAL = "total", _("Total (arrival, or filing, to release)")
+
+
+class ImportFormat(models.TextChoices):
+    """The file formats ``declarations_import`` reads (rabta.customs.services.imports.FORMATS)."""
+
+    KCS = "kcs", _("Korea Customs synthetic format (KCS)")
+    CSV = "csv", _("Rabta CSV")
+    JSONL = "jsonl", _("Rabta JSON Lines")
+
+
+class ImportJobStatus(models.TextChoices):
+    """Where an uploaded import stands (rabta.customs.models.ImportJob)."""
+
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Stopped by an error")

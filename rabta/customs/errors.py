@@ -50,3 +50,8 @@ class CustomsError(ErrorCode):
     DECLARATION_UNKNOWN = "declaration_unknown"
     DECLARATION_NOT_YOURS = "declaration_not_yours"
     DECLARATION_OTHER_COLLECTORATE = "declaration_other_collectorate"
+    # An import uploaded through the browser (rabta.customs.services.import_jobs).
+    FORMAT_UNKNOWN = "import_format_unknown"
+    FILE_REQUIRED = "import_file_required"
+    FILE_TOO_LARGE = "import_file_too_large"
+    JOB_NOT_RESUMABLE = "import_job_not_resumable"

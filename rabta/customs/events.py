@@ -13,3 +13,7 @@ class CustomsEvent(EventKind):
     DUTY_PAID = "customs.duty_paid"
     RELEASED = "customs.released"
     IMPORT_FINISHED = "customs.import_finished"
+    IMPORT_JOB_QUEUED = "customs.import_job_queued"
+    IMPORT_JOB_STARTED = "customs.import_job_started"
+    IMPORT_JOB_FINISHED = "customs.import_job_finished"
+    IMPORT_JOB_FAILED = "customs.import_job_failed"

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from rabta.customs.choices import DiscrepancyType, Outcome, Status
+from rabta.customs.choices import DiscrepancyType, ImportFormat, Outcome, Status
 
 
 def _note(label: Any) -> forms.CharField:
@@ -57,3 +57,27 @@ class ExaminationForm(forms.Form):
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount paid (PKR)"), decimal_places=2, max_digits=22)
+
+
+class ImportUploadForm(forms.Form):
+    """A declarations file for the background import (rabta.customs.services.import_jobs)."""
+
+    file_format = forms.ChoiceField(label=_("Format"), choices=ImportFormat.choices, initial=ImportFormat.CSV)
+    collectorate = forms.ChoiceField(
+        label=_("Collectorate for KCS records"),
+        help_text=_("KCS files name Korean offices; their declarations are filed at this collectorate."),
+        required=False,
+    )
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV or JSON Lines in Rabta's columns, or a KCS file. Rows with problems are listed; the rest import."
+        ),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.jsonl,.json,.txt,text/csv"}),
+    )
+
+    def __init__(self, *args: Any, collectorates: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["collectorate"].choices = [("", _("The first collectorate")), *collectorates]  # type: ignore[attr-defined]

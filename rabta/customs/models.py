@@ -17,6 +17,8 @@ from rabta.core.models import TimeStampedModel
 from rabta.customs.choices import (
     DiscrepancyType,
     Grain,
+    ImportFormat,
+    ImportJobStatus,
     Outcome,
     PartyKind,
     PartyScheme,
@@ -342,3 +344,76 @@ class ClearanceDurationRollup(models.Model):
 
 for _bucket in range(DURATION_BUCKETS):
     ClearanceDurationRollup.add_to_class(f"b{_bucket:02d}", models.IntegerField(default=0))
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_to(self, user: Actor) -> ImportJobQuerySet:
+        """An upload is its uploader's: every other user's jobs read as missing (404). A job's file
+        may span collectorates, so no office scope would fit it whole."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(created_by_id=user.pk)
+
+
+class ImportJob(TimeStampedModel):
+    """A declarations file uploaded through the browser and imported in the background
+    (rabta.customs.services.import_jobs): where it stands and its counts so far. The import itself
+    is ``declarations_import``: a job run again after a killed worker imports only what is missing."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_format = models.CharField(max_length=8, choices=ImportFormat.choices)
+    original_name = models.CharField(max_length=255)
+    # Relative to settings.MEDIA_ROOT (private; never served as a file).
+    stored_path = models.CharField(max_length=255)
+    size_bytes = models.BigIntegerField(default=0)
+    # KCS files name Korean offices: the collectorate their declarations are filed at ("" = default).
+    collectorate = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED)
+    rows_total = models.BigIntegerField(null=True, blank=True)
+    rows_done = models.BigIntegerField(default=0)
+    imported = models.BigIntegerField(default=0)
+    skipped_existing = models.BigIntegerField(default=0)
+    rejected = models.BigIntegerField(default=0)
+    attempts = models.IntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched as the run goes: a running job whose heartbeat is old lost its worker and may be resumed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="cus_importjob_user_idx")]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} {self.original_name} ({self.status})"
+
+
+class ImportReject(models.Model):
+    """One problem of one row of an import job's file (row numbered as in the file, header = 1)."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejects")
+    row = models.BigIntegerField()
+    field = models.CharField(max_length=80)
+    code = models.CharField(max_length=40)
+    message = models.CharField(max_length=300)
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "row"], name="cus_importreject_row_idx")]
+
+    def __str__(self) -> str:
+        return f"row {self.row} {self.field}: {self.code}"
+
+
+class ImportFoldPending(models.Model):
+    """An event a bulk import wrote whose part of the dashboard's roll-ups is still to be added
+    (rabta.customs.services.imports.imports_fold_pending). Written in the chunk's transaction with
+    the event, deleted in the transaction that folds it: each event is folded once, even when an
+    import is killed between the two."""
+
+    event_id = models.BigIntegerField(primary_key=True)
+    declaration_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} of declaration {self.declaration_id}"

@@ -140,3 +140,13 @@ def moves_open(actor: Actor, declaration: Declaration) -> list[Action]:
         and allowed(declaration.status, TARGET[action])
         and _holds_in_scope(actor, declaration, RULES[action])
     ]
+
+
+# Who uploads declarations files for bulk import (rabta.customs.services.import_jobs): customs
+# management, who answer for what their collectorates file. Each sees only their own uploads.
+IMPORT_ROLES = frozenset({Role.CUSTOMS_MANAGER})
+
+
+def may_import(user: Actor) -> bool:
+    """Whether ``user`` may upload a declarations file; for anyone else the import pages do not exist (404)."""
+    return bool(user_roles(user) & IMPORT_ROLES)

@@ -158,3 +158,10 @@ def test_the_dashboard_is_for_managers_analysts_and_oversight_with_customs_offic
     assert not may_see_dashboard(punjab)
     assert not may_see_dashboard(examiner) and not may_see_dashboard(trader)
     assert dashboard_reach(None) is None
+
+
+def test_only_customs_management_may_upload_declarations_files(customs_manager, examiner, trader):
+    from rabta.customs.permissions import may_import
+
+    assert may_import(customs_manager)
+    assert not may_import(examiner) and not may_import(trader) and not may_import(None)

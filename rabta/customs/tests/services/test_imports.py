@@ -491,3 +491,37 @@ def test_the_import_and_the_api_refuse_the_same_input_with_the_same_code(world, 
     assert response.status_code == 400, response.json()
     assert code in {problem["code"] for problems in response.json()["fields"].values() for problem in problems}
     assert not Declaration.objects.exists()
+
+
+def test_an_import_folds_its_declarations_into_the_roll_ups_once_even_when_killed_before_the_fold(
+    world, tmp_path, monkeypatch
+):
+    from rabta.customs.models import ImportFoldPending
+    from rabta.customs.services.declarations import lane_assign
+    from rabta.customs.services.rollups import rollup_rebuild
+    from rabta.customs.tests.services.test_rollups import _snapshot
+
+    path = rows_csv(tmp_path / "d.csv", [row(), row(item_number="2"), row(declaration_number="D-2")])
+    with monkeypatch.context() as killed:  # the chunks committed, the run killed before its fold
+        killed.setattr(imports, "imports_fold_pending", lambda **kwargs: 0)
+        run(path)
+    assert ImportFoldPending.objects.count() == 2  # one filed event per declaration
+    # A move made meanwhile is folded by its own service; the import's fold adds only its events.
+    lane_assign(declaration=Declaration.objects.get(number="D-1"), lane="green")
+    again = run(path)
+    assert (again.imported, again.skipped_existing) == (0, 3) and not ImportFoldPending.objects.exists()
+    folded = _snapshot()
+    assert folded[0]
+    rollup_rebuild()
+    assert _snapshot() == folded
+
+
+def test_a_declaration_whose_items_are_apart_in_the_file_loads_whole_in_one_chunk(world, tmp_path):
+    rows = [row(), row(declaration_number="D-2"), row(declaration_number="D-3"), row(item_number="2")]
+    path = rows_csv(tmp_path / "d.csv", rows)
+    frame = imports._read_csv(path, COLUMNS, [], optional=imports.OPTIONAL_COLUMNS)
+    chunks = list(imports._chunks(frame, 2))  # D-1 (rows 2 and 5) whole, then D-2 and D-3
+    assert [chunk["row"].to_list() for chunk in chunks] == [[2, 5], [3, 4]]
+    result = run(path, chunk_rows=2)
+    assert (result.imported, result.rejected) == (4, 0)
+    assert list(Declaration.objects.get(number="D-1").items.values_list("item_number", flat=True)) == [1, 2]
