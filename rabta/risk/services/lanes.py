@@ -284,7 +284,7 @@ class RiskState:
         return state
 
     def model_load(self) -> None:
-        self.model_tried_at = clock.monotonic()
+        self.model_tried_at = _clock()
         if self.model is None:
             return
         try:
@@ -317,6 +317,10 @@ def state_fingerprint() -> tuple[Any, ...]:
     return tuple(row)
 
 
+def _clock() -> float:
+    return clock.monotonic()
+
+
 class _StateCache:
     """One :class:`RiskState` per process. Its fingerprint (:func:`state_fingerprint`) is checked at
     most every ``RABTA_RISK_CACHE_SECONDS``, so a change another process commits is used within that
@@ -331,16 +335,16 @@ class _StateCache:
 
     def get(self) -> RiskState:
         state = self.state
-        if state is not None and clock.monotonic() - self.checked_at < settings.RABTA_RISK_CACHE_SECONDS:
+        if state is not None and _clock() - self.checked_at < settings.RABTA_RISK_CACHE_SECONDS:
             return state
         with self.lock:
             fingerprint = state_fingerprint()  # read first: a change during the load is seen next time
             if self.state is None or fingerprint != self.fingerprint:
                 self.state, self.fingerprint = RiskState.load(), fingerprint
                 self.loads += 1
-            elif self.state.model_error and clock.monotonic() - self.state.model_tried_at > MODEL_RETRY_SECONDS:
+            elif self.state.model_error and _clock() - self.state.model_tried_at > MODEL_RETRY_SECONDS:
                 self.state.model_load()
-            self.checked_at = clock.monotonic()
+            self.checked_at = _clock()
             return self.state
 
     def invalidate(self, **_kwargs: Any) -> None:
