@@ -132,7 +132,7 @@ def risk_benchmark(ctx: Context) -> list[Figure]:
         timings, cpu, queries, value_found = [], [], [], 0
         executed = [0]
 
-        def counted(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        def counted(execute, sql, params, many, context):
             executed[0] += 1  # statements sent through a cursor (not BEGIN/ROLLBACK)
             return execute(sql, params, many, context)
 
