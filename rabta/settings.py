@@ -369,6 +369,17 @@ RABTA_RISK_EXPLORATION_SHARE = env_number("RABTA_RISK_EXPLORATION_SHARE", defaul
 if not 0 <= RABTA_RISK_EXPLORATION_SHARE <= 1:
     raise ImproperlyConfigured("RABTA_RISK_EXPLORATION_SHARE: a share from 0 to 1 (default 0.10)")
 RABTA_RISK_MODEL_DIR = Path(os.environ.get("RABTA_RISK_MODEL_DIR", "") or (DATA_DIR / "risk-models"))
+# The lane of a declaration with an item priced below its value band (under-invoicing).
+RABTA_RISK_UNDERVALUE_LANE = os.environ.get("RABTA_RISK_UNDERVALUE_LANE", "") or (
+    "yellow" if "yellow" in RABTA_CUSTOMS_LANES else RABTA_RISK_LANE_SEVERITY[0]
+)
+if RABTA_RISK_UNDERVALUE_LANE not in RABTA_CUSTOMS_LANES:
+    raise ImproperlyConfigured(
+        f"RABTA_RISK_UNDERVALUE_LANE: {RABTA_RISK_UNDERVALUE_LANE!r} is not one of RABTA_CUSTOMS_LANES"
+    )
+# Lane selection keeps rules, watch lists, profiles, bands and the model in process and asks the
+# database whether they changed at most this often (seconds); tests ask on every decision.
+RABTA_RISK_CACHE_SECONDS = 0.0 if TESTING else 1.0
 # Complaint intelligence: the category model (PATH.npz + PATH.json, `rabta intelligence train`) and
 # the probability below which no category is suggested.
 RABTA_INTELLIGENCE_MODEL = Path(os.environ.get("RABTA_INTELLIGENCE_MODEL", DATA_DIR / "intelligence" / "category"))

@@ -115,6 +115,7 @@ class LaneDecisionOut(Schema):
     random_selected: bool
     exploration: bool
     top_up: bool
+    value_findings: list[dict[str, Any]]
     reason: str
 
 

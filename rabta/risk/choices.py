@@ -15,6 +15,7 @@ class DecisionSource(models.TextChoices):
     TOP_UP = "top_up", _("Expected-rate top-up")
     DEFAULT = "default", _("Not selected")
     OFFICER = "officer", _("Officer re-route")
+    VALUE = "value", _("Value control (under-invoicing)")
 
 
 class ModelOutcome(models.TextChoices):

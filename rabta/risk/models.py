@@ -180,6 +180,8 @@ class LaneDecision(models.Model):
     exploration = models.BooleanField(default=False)
     random_selected = models.BooleanField(default=False)
     top_up = models.BooleanField(default=False)
+    # Value control's flagged items (rabta.risk.valuation): finding, reason, suggested value range.
+    value_findings = models.JSONField(default=list, blank=True)
     reason = models.TextField(blank=True, max_length=2000)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False

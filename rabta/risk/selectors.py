@@ -51,6 +51,7 @@ def decision_as_dict(decision: LaneDecision) -> dict[str, Any]:
         "random_selected": decision.random_selected,
         "exploration": decision.exploration,
         "top_up": decision.top_up,
+        "value_findings": decision.value_findings,
         "reason": decision.reason,
     }
 

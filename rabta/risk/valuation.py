@@ -486,9 +486,26 @@ def value_findings(declaration: Declaration) -> list[ItemCheck]:
     sample, the ``suggested_low``/``suggested_high`` value for the item's quantity in the
     declaration's currency, and ``shortfall_pkr``. Nothing is written: :func:`value_check_record`
     stores it."""
-    items = list(declaration.items.all())
-    index = _bands_for(items)
+    return value_findings_of(declaration, list(declaration.items.all()))
+
+
+def value_findings_of(
+    declaration: Declaration, items: Sequence[DeclarationItem], *, bands: BandIndex | None = None
+) -> list[ItemCheck]:
+    """:func:`value_findings` of ``items`` (already read), against ``bands`` when given (every
+    stored band, as :func:`bands_index` reads them: lane selection keeps them in process), else
+    against the bands read for these items in one query."""
+    index = _bands_for(items) if bands is None else bands
     return [_check_item(item, declaration.exchange_rate, index) for item in items]
+
+
+def bands_index(*, limit: int) -> BandIndex | None:
+    """Every stored band keyed as :func:`value_findings_of` looks them up, or ``None`` when there
+    are more than ``limit`` (then each check reads its own, one query)."""
+    bands = list(ValueBand.objects.order_by("pk")[: limit + 1])
+    if len(bands) > limit:
+        return None
+    return {(b.level, b.code, b.origin, b.basis, b.unit): b for b in bands}
 
 
 def worst_finding(checks: Sequence[ItemCheck]) -> str:

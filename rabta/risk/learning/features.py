@@ -46,6 +46,15 @@ HISTORY_KEYS: tuple[tuple[str, ...], ...] = (
     ("Declarant ID", "Importer ID"),
     ("HS6", "Country of Origin"),
     ("Seller ID", "Importer ID"),
+    # Added after a comparison inside the 2020 file only (train January-September, test October-
+    # December; nothing of 2021 looked at): precision@5/10 0.914/0.779 -> 0.926/0.806, AUC 0.832 -> 0.847.
+    ("Declarant ID", "HS6"),
+    ("Importer ID", "Country of Origin"),
+    ("Office ID", "HS6"),
+    ("Seller ID", "HS6"),
+    ("Declarant ID", "Seller ID"),
+    ("Importer ID", "Office ID"),
+    ("HS6", "Country of Departure"),
 )
 # What a row to score should carry; a row without one of these is scored with what is present and the
 # gap is recorded (rabta.risk.models.LaneDecision.missing_features).

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import random
 import threading
+import time as clock
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,15 +28,19 @@ from typing import Any, Protocol
 
 import structlog
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from rabta.accounts.types import Actor
 from rabta.customs.models import Declaration, DeclarationItem
-from rabta.risk import expressions
-from rabta.risk.choices import DecisionSource, ModelOutcome, ProfileKey, RuleStatus, WatchListKind
-from rabta.risk.models import LaneDecision, RiskProfile, RiskRule, WatchList
-from rabta.risk.scoring import ArtefactError, active_model, scorer_for
+from rabta.risk import expressions, valuation
+from rabta.risk.choices import DecisionSource, ModelOutcome, ModelStatus, ProfileKey, RuleStatus, WatchListKind
+from rabta.risk.models import LaneDecision, RiskModel, RiskProfile, RiskRule, WatchList
+from rabta.risk.models_valuation import ValueBand, ValueControlRun
+from rabta.risk.scoring import ArtefactError, ModelScorer, active_model, scorer_for
+from rabta.risk.vocab_valuation import Finding
 
 log = structlog.get_logger(__name__)
 PRIOR_WEIGHT = 10.0  # a profile of few examinations is pulled towards the overall hit rate
@@ -191,6 +196,180 @@ def rules_in_force(on: date) -> list[RiskRule]:
     )
 
 
+@dataclass(frozen=True)
+class ActiveRule:
+    """An active rule as a decision reads it: its condition compiled (``None``: it no longer parses)."""
+
+    pk: int
+    name: str
+    lane: str
+    percentage: Decimal
+    valid_from: date
+    valid_until: date | None
+    condition: expressions.Condition | None
+
+    @classmethod
+    def of(cls, rule: RiskRule) -> ActiveRule:
+        try:
+            condition: expressions.Condition | None = compiled(rule)
+        except expressions.RuleSyntaxError:  # saved before a field was renamed: reported, never fatal
+            condition = None
+        return cls(rule.pk, rule.name, rule.lane, rule.percentage, rule.valid_from, rule.valid_until, condition)
+
+    def in_force(self, on: date) -> bool:
+        return self.valid_from <= on and (self.valid_until is None or self.valid_until >= on)
+
+
+# --- what a decision reads besides the declaration, kept in process -----------------------------------
+
+# Above these sizes a table is read per decision (one query each) instead of being kept in memory.
+PROFILES_KEPT_MAX = 50_000
+BANDS_KEPT_MAX = 20_000
+MODEL_RETRY_SECONDS = 10.0  # a model file that would not load is tried again after this long
+
+
+@dataclass
+class RiskState:
+    """The active rules (compiled), the watch lists they name, the risk profiles and value bands
+    (``None``: read per decision) and the active model with its loaded scorer (or why it would not
+    load). :func:`risk_state` keeps one per process; :meth:`read` builds one for a single decision
+    straight from the database, as lane selection did before it was cached."""
+
+    rules: list[ActiveRule]
+    watchlists: dict[str, expressions.WatchSet]
+    profiles: dict[tuple[str, str], tuple[int, int]] | None = None
+    bands: valuation.BandIndex | None = None
+    model: RiskModel | None = None
+    scorer: ModelScorer | None = None
+    model_error: str = ""
+    model_tried_at: float = 0.0
+
+    def rules_on(self, day: date) -> list[ActiveRule]:
+        return [rule for rule in self.rules if rule.in_force(day)]
+
+    def environment(self, rules: Sequence[ActiveRule], facts: list[dict[str, Any]]) -> DecisionEnvironment:
+        keys = {k for r in rules if r.condition for k in r.condition.profiles}
+        if not keys:
+            return DecisionEnvironment(watchlists=self.watchlists, profiles={})
+        profiles = self.profiles if self.profiles is not None else profile_counts(keys, facts)
+        return DecisionEnvironment(watchlists=self.watchlists, profiles=profiles)
+
+    @classmethod
+    def read(cls, on: date) -> RiskState:
+        """Uncached: the rules in force on ``on``, their watch lists and the active model, read now;
+        profiles and bands are read by the decision for its own declaration."""
+        rules = [ActiveRule.of(rule) for rule in rules_in_force(on)]
+        names = {n for r in rules if r.condition for n in r.condition.watchlists}
+        return cls(rules=rules, watchlists=watch_sets(names), model=active_model())
+
+    @classmethod
+    def load(cls) -> RiskState:
+        """Every active rule (a decision picks those in force on its date), their watch lists, the
+        profiles and bands when small enough, and the active model loaded and verified."""
+        rules = [ActiveRule.of(rule) for rule in RiskRule.objects.filter(status=RuleStatus.ACTIVE).order_by("pk")]
+        names = {n for r in rules if r.condition for n in r.condition.watchlists}
+        profile_rows = list(
+            RiskProfile.objects.order_by("pk").values_list("key", "value", "examined", "hits")[: PROFILES_KEPT_MAX + 1]
+        )
+        state = cls(
+            rules=rules,
+            watchlists=watch_sets(names),
+            profiles={(k, v): (n, h) for k, v, n, h in profile_rows}
+            if len(profile_rows) <= PROFILES_KEPT_MAX
+            else None,
+            bands=valuation.bands_index(limit=BANDS_KEPT_MAX),
+            model=active_model(),
+        )
+        state.model_load()
+        return state
+
+    def model_load(self) -> None:
+        self.model_tried_at = _clock()
+        if self.model is None:
+            return
+        try:
+            self.scorer, self.model_error = scorer_for(self.model), ""
+        except Exception as exc:  # recorded on every decision until it loads (never fatal)
+            self.scorer, self.model_error = None, _fault(exc)
+
+
+def _fault(exc: Exception) -> str:
+    return (str(exc) if isinstance(exc, ArtefactError) else f"{type(exc).__name__}: {exc}")[:500]
+
+
+def state_fingerprint() -> tuple[Any, ...]:
+    """One cheap query whose answer changes whenever a rule, watch list, the active model, the
+    value bands or the profiles change (counts, highest and lowest ids, last update times)."""
+    q = connection.ops.quote_name
+    rule, watch, model, band, profile, run = (
+        q(m._meta.db_table) for m in (RiskRule, WatchList, RiskModel, ValueBand, RiskProfile, ValueControlRun)
+    )
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {rule}), (SELECT MAX(id) FROM {rule}), (SELECT MAX(updated_at) FROM {rule}), "  # noqa: S608 - the models' own table names; every value a parameter
+        f"(SELECT COUNT(*) FROM {watch}), (SELECT MAX(id) FROM {watch}), (SELECT MAX(updated_at) FROM {watch}), "
+        f"(SELECT MAX(id) FROM {model} WHERE status = %s), (SELECT MAX(sha256) FROM {model} WHERE status = %s), "
+        f"(SELECT MIN(id) FROM {band}), (SELECT MAX(id) FROM {band}), (SELECT MAX(id) FROM {run}), "
+        f"(SELECT MIN(id) FROM {profile}), (SELECT MAX(id) FROM {profile})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ModelStatus.ACTIVE, ModelStatus.ACTIVE])
+        row = cursor.fetchone()
+    return tuple(row)
+
+
+def _clock() -> float:
+    return clock.monotonic()
+
+
+class _StateCache:
+    """One :class:`RiskState` per process. Its fingerprint (:func:`state_fingerprint`) is checked at
+    most every ``RABTA_RISK_CACHE_SECONDS``, so a change another process commits is used within that
+    time; a save in this process (signals below) makes the next decision check at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.state: RiskState | None = None
+        self.fingerprint: tuple[Any, ...] | None = None
+        self.checked_at = -math.inf
+        self.loads = 0
+
+    def get(self) -> RiskState:
+        state = self.state
+        if state is not None and _clock() - self.checked_at < settings.RABTA_RISK_CACHE_SECONDS:
+            return state
+        with self.lock:
+            fingerprint = state_fingerprint()  # read first: a change during the load is seen next time
+            if self.state is None or fingerprint != self.fingerprint:
+                self.state, self.fingerprint = RiskState.load(), fingerprint
+                self.loads += 1
+            elif self.state.model_error and _clock() - self.state.model_tried_at > MODEL_RETRY_SECONDS:
+                self.state.model_load()
+            self.checked_at = _clock()
+            return self.state
+
+    def invalidate(self, **_kwargs: Any) -> None:
+        self.checked_at = -math.inf
+
+    def clear(self) -> None:
+        with self.lock:
+            self.state, self.fingerprint, self.checked_at = None, None, -math.inf
+
+
+_state_cache = _StateCache()
+
+
+def risk_state() -> RiskState:
+    """This process's :class:`RiskState`, reloaded when the database says it changed."""
+    return _state_cache.get()
+
+
+# Not ValueBand or RiskProfile: a receiver would make their bulk deletes fetch every row; their
+# rebuilds are seen through the fingerprint (and a band rebuild saves its run, which is below).
+for _model in (RiskRule, WatchList, RiskModel, ValueControlRun):
+    post_save.connect(_state_cache.invalidate, sender=_model, dispatch_uid=f"risk-state-{_model.__name__}-save")
+    post_delete.connect(_state_cache.invalidate, sender=_model, dispatch_uid=f"risk-state-{_model.__name__}-delete")
+
+
 # --- the decision ------------------------------------------------------------------------------------
 
 
@@ -208,6 +387,7 @@ class Decision:
     exploration: bool = False
     random_selected: bool = False
     top_up: bool = False
+    value_findings: list[dict[str, Any]] = field(default_factory=list)
     reason: str = ""
 
 
@@ -233,17 +413,23 @@ def _inspects(lane: str) -> bool:
 
 
 def lane_counts_today(declaration: Declaration, now: datetime) -> tuple[int, dict[str, int]]:
+    """Today's automatic decisions of the declaration's office and regime, per lane (one query,
+    its SQL written once: the ORM's compilation cost more than the query)."""
     start = timezone.make_aware(datetime.combine(timezone.localtime(now).date(), time.min))
-    counts = dict(
-        LaneDecision.objects.filter(
-            office_id=declaration.collectorate_id, regime=declaration.regime, decided_at__gte=start
-        )
-        .exclude(source=DecisionSource.OFFICER)
-        .values_list("lane")
-        .annotate(n=Count("pk"))
-        .values_list("lane", "n")
-    )
+    with connection.cursor() as cursor:
+        at = connection.ops.adapt_datetimefield_value(start)
+        cursor.execute(_counts_sql(), [declaration.collectorate_id, declaration.regime, at, DecisionSource.OFFICER])
+        counts: dict[str, int] = dict(cursor.fetchall())
     return sum(counts.values()), counts
+
+
+def _counts_sql() -> str:
+    q = connection.ops.quote_name
+    table = q(LaneDecision._meta.db_table)
+    return (
+        f"SELECT {q('lane')}, COUNT(*) FROM {table} WHERE {q('office_id')} = %s AND {q('regime')} = %s "  # noqa: S608 - the model's own names; values are parameters
+        f"AND {q('decided_at')} >= %s AND {q('source')} <> %s GROUP BY {q('lane')}"
+    )
 
 
 def lane_decide(
@@ -252,11 +438,15 @@ def lane_decide(
     items: Sequence[DeclarationItem],
     rng: RandomSource | None = None,
     now: datetime | None = None,
+    state: RiskState | None = None,
 ) -> Decision:
     """Decide ``declaration``'s lane without writing (``lane_select`` writes it). Needs the
-    declaration with its collectorate, station and parties loaded, and its items."""
+    declaration with its collectorate, station and parties loaded, and its items. ``state`` is what
+    the decision reads besides them (default: this process's cached :func:`risk_state`;
+    ``RiskState.read(day)`` reads it afresh)."""
     rng = rng or RANDOM
     now = now or timezone.now()
+    state = state or risk_state()
     default = settings.RABTA_CUSTOMS_DEFAULT_LANE
     candidates: list[tuple[str, DecisionSource]] = []
     reasons: list[str] = []
@@ -264,22 +454,14 @@ def lane_decide(
 
     # 1. Officer rules.
     facts = declaration_facts(declaration, items)
-    rules = rules_in_force(declaration.declared_on)
-    conditions: list[tuple[RiskRule, expressions.Condition | None]] = []
+    rules = state.rules_on(declaration.declared_on)
+    env = state.environment(rules, facts)
     for rule in rules:
-        try:
-            conditions.append((rule, compiled(rule)))
-        except expressions.RuleSyntaxError:  # saved before a field was renamed: reported, never fatal
-            conditions.append((rule, None))
-    names = {n for _r, c in conditions if c for n in c.watchlists}
-    keys = {k for _r, c in conditions if c for k in c.profiles}
-    env = DecisionEnvironment(watchlists=watch_sets(names), profiles=profile_counts(keys, facts))
-    for rule, condition in conditions:
-        if condition is None:
+        if rule.condition is None:
             decision.rules_hit.append({"rule": rule.pk, "name": rule.name, "error": "condition no longer parses"})
             continue
         try:
-            matched = condition.holds(facts, env)
+            matched = rule.condition.holds(facts, env)
         except (TypeError, ValueError, ArithmeticError) as exc:
             decision.rules_hit.append({"rule": rule.pk, "name": rule.name, "error": str(exc)[:200]})
             continue
@@ -302,14 +484,19 @@ def lane_decide(
         else:
             reasons.append(f"rule “{rule.name}” matched, outside its {rule.percentage}% sample")
 
+    # 1b. Value control: an item priced below its band goes to the under-invoicing lane.
+    _value_control(declaration, items, state, decision, candidates, reasons)
+
     # 2. The learned model: never blocks; its failure is recorded.
     try:
-        model = active_model()
+        model = state.model
         if model is None:
             reasons.append("no active model")
         else:
             decision.model_pk, decision.model_version = model.pk, model.version
-            scored = scorer_for(model).score_declaration(declaration, items)
+            if state.model_error:
+                raise ArtefactError(state.model_error)
+            scored = (state.scorer or scorer_for(model)).score_declaration(declaration, items)
             decision.model_outcome = ModelOutcome.SCORED
             decision.model_score = round(scored.score, 6)
             decision.missing_features = scored.missing
@@ -325,9 +512,7 @@ def lane_decide(
                 reasons.append("scored without " + ", ".join(scored.missing))
     except Exception as exc:  # any model fault falls back to rules and random selection
         decision.model_outcome = ModelOutcome.FAILED
-        decision.model_error = (f"{type(exc).__name__}: {exc}" if not isinstance(exc, ArtefactError) else str(exc))[
-            :500
-        ]
+        decision.model_error = _fault(exc)
         reasons.append(f"model not used ({decision.model_error}); rules and random selection only")
         log.warning("risk.model_failed", declaration=declaration.pk, error=decision.model_error)
 
@@ -366,14 +551,112 @@ def lane_decide(
     return decision
 
 
-def lane_select(*, declaration: Declaration, rng: RandomSource | None = None) -> LaneDecision:
-    """Decide and record the automatic lane of ``declaration`` (inside the caller's transaction)."""
-    loaded = Declaration.objects.select_related("collectorate", "station", "importer", "declarant", "seller").get(
-        pk=declaration.pk
+UNDER_INVOICED = frozenset({Finding.BELOW, Finding.FAR_BELOW})
+
+
+def _value_control(
+    declaration: Declaration,
+    items: Sequence[DeclarationItem],
+    state: RiskState,
+    decision: Decision,
+    candidates: list[tuple[str, DecisionSource]],
+    reasons: list[str],
+) -> None:
+    """Each flagged item (below, far below or above its value band) becomes a reason with the value
+    range its band suggests, kept in ``decision.value_findings``; one under its band sends the
+    declaration to ``RABTA_RISK_UNDERVALUE_LANE``. Never blocks: a fault is a reason."""
+    try:
+        checks = valuation.value_findings_of(declaration, items, bands=state.bands)
+    except Exception as exc:
+        reasons.append(f"value control not used ({_fault(exc)})")
+        log.warning("risk.value_control_failed", declaration=declaration.pk, error=_fault(exc))
+        return
+    lane = settings.RABTA_RISK_UNDERVALUE_LANE
+    under = False
+    for check in checks:
+        if not check.flagged:
+            continue
+        finding = {
+            "item": check.item_number,
+            "code": check.tariff_code,
+            "origin": check.origin,
+            "finding": check.finding,
+            "reason": check.reason,
+            "suggested_low": None if check.suggested_low is None else round(check.suggested_low, 2),
+            "suggested_high": None if check.suggested_high is None else round(check.suggested_high, 2),
+            "currency": declaration.currency,
+            "shortfall_pkr": round(check.shortfall_pkr, 2),
+        }
+        text = f"value control: item {check.item_number} {Finding(check.finding).label} — {check.reason}"
+        if check.suggested_low is not None and check.suggested_high is not None:
+            text += f" Suggested value {check.suggested_low:,.2f} to {check.suggested_high:,.2f} {declaration.currency}"
+        if check.finding in UNDER_INVOICED:
+            under = True
+            finding["lane"] = lane
+            text += f" → {lane}"
+        decision.value_findings.append(finding)
+        reasons.append(text)
+    if under:
+        candidates.append((lane, DecisionSource.VALUE))
+
+
+def lane_select(
+    *, declaration: Declaration, rng: RandomSource | None = None, state: RiskState | None = None
+) -> LaneDecision:
+    """Decide and record the automatic lane of ``declaration`` (inside the caller's transaction):
+    the declaration with its items and parties in one query, the cached :class:`RiskState`, the
+    profiles only when they are not kept, today's lane counts only for a top-up, one insert."""
+    items = list(
+        DeclarationItem.objects.filter(declaration_id=declaration.pk)
+        .select_related(*(f"declaration__{name}" for name in _RELATED))
+        .only(*_ITEM_FIELDS, *(f"declaration__{name}" for name in _DECLARATION_FIELDS))
+        .order_by()
     )
-    items = list(DeclarationItem.objects.filter(declaration_id=declaration.pk).order_by("item_number"))
-    decision = lane_decide(declaration=loaded, items=items, rng=rng)
+    items.sort(key=lambda item: item.item_number)  # cheaper here than compiling an ORDER BY
+    if items:
+        loaded = items[0].declaration
+        for item in items:
+            item.declaration = loaded
+    else:
+        loaded = Declaration.objects.select_related(*_RELATED).only(*_DECLARATION_FIELDS).get(pk=declaration.pk)
+    decision = lane_decide(declaration=loaded, items=items, rng=rng, state=state)
     return _record(loaded, decision, actor=None)
+
+
+_RELATED = ("collectorate", "station", "importer", "declarant", "seller")
+# What the facts, the model's rows and value control read: only these columns are fetched (the
+# offices' and parties' other columns are wide, and a party's identifier would be decrypted).
+_ITEM_FIELDS = (
+    "declaration",
+    "item_number",
+    "tariff_code",
+    "description",
+    "origin_country",
+    "departure_country",
+    "quantity",
+    "unit",
+    "net_mass_kg",
+    "customs_value",
+    "duty_assessed",
+    "taxes_assessed",
+)
+_DECLARATION_FIELDS = (
+    "number",
+    "regime",
+    "declaration_type",
+    "transport_mode",
+    "currency",
+    "exchange_rate",
+    "declared_on",
+    "source_attributes",
+    "external_office",
+    "collectorate__code",
+    "station__code",
+    "importer__identifier_hash",
+    "declarant__identifier_hash",
+    "seller__identifier_hash",
+    "seller__country",
+)
 
 
 def lane_reroute_record(*, declaration: Declaration, lane: str, actor: Actor, reason: str) -> LaneDecision:
@@ -399,6 +682,7 @@ def _record(declaration: Declaration, decision: Decision, *, actor: Actor) -> La
         exploration=decision.exploration,
         random_selected=decision.random_selected,
         top_up=decision.top_up,
+        value_findings=decision.value_findings,
         reason=decision.reason,
         actor=actor if actor is not None and actor.is_authenticated else None,
     )

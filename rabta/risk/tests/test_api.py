@@ -86,3 +86,26 @@ def test_an_analyst_back_tests_a_condition_over_a_period(world, analyst):
         "hits": 0,
         "hit_rate": None,
     }
+
+
+def test_value_findings_reach_staff_with_the_decision_and_never_the_trader(world, trader, customs_manager):
+    from decimal import Decimal
+
+    from rabta.customs.tests.conftest import item
+    from rabta.risk.tests.valuation.conftest import FAIR_USD, History
+    from rabta.risk.valuation import value_bands_rebuild
+
+    history = History(world, None)
+    history.importer = declaration_file(data=declaration_input(number="VAL-HIST-0"), actor=trader).declaration.importer
+    history.honest(30)
+    value_bands_rebuild(actor=None, as_of=dt.date(2026, 11, 30))
+    cheap = [item(customs_value=Decimal(str(FAIR_USD / 5 * 100)))]
+    declaration = declaration_file(data=declaration_input(number="VAL-1", items=cheap), actor=trader).declaration
+    path = f"/api/customs/declarations/{declaration.number}"
+
+    decisions = client_for(customs_manager).get(f"/api/risk/declarations/{declaration.number}/decisions").json()
+    assert decisions[0]["source"] == "value" and decisions[0]["value_findings"][0]["lane"] == "yellow"
+    assert "Suggested value" in client_for(customs_manager).get(f"{path}/timeline").json()[-1]["reason"]
+    own = client_for(trader).get(path).json()
+    assert own["lane"] == "yellow" and own["lane_decision"] is None
+    assert all("Suggested" not in row["reason"] for row in client_for(trader).get(f"{path}/timeline").json())
