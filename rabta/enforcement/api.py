@@ -285,11 +285,13 @@ def incident_trends(
     start: date | None = None,
     end: date | None = None,
     value: str = "",
+    limit: Int64 = selectors.TREND_VALUES_DEFAULT,
 ) -> list[selectors.TrendPoint]:
     """Approved incidents and their goods' value per month, grouped ``by`` all, formation, route,
     origin, code (HS heading), modus or type, from the month of ``start`` to that of ``end`` (default:
-    the last twelve months), over the formations the reader sees."""
-    return selectors.incident_trends(user=request.user, dimension=by, start=start, end=end, value=value)
+    the last twelve months), over the formations the reader sees; the ``limit`` values with the most
+    incidents in the period, or the one ``value`` named."""
+    return selectors.incident_trends(user=request.user, dimension=by, start=start, end=end, value=value, limit=limit)
 
 
 @router.get("/movers", response={200: list[MoverOut], 400: ErrorOut, 403: ErrorOut}, summary="What is rising")

@@ -187,7 +187,15 @@ class IncidentTrend(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dimension", "value", "month", "formation_id"], name="enf_trend_unique"),
         ]
-        indexes = [models.Index(fields=["dimension", "month"], name="enf_trend_month_idx")]
+        # What every trend question reads: one dimension, the nation (0) or the reader's formations, a
+        # run of months; covering (on PostgreSQL), so the read never visits the table.
+        indexes = [
+            models.Index(
+                fields=["dimension", "formation_id", "month"],
+                include=["value", "incidents", "goods_value"],
+                name="enf_trend_read_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.dimension}={self.value}: {self.incidents}"

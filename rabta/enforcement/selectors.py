@@ -24,12 +24,15 @@ from rabta.enforcement import choices
 from rabta.enforcement.errors import EnforcementError
 from rabta.enforcement.models import Incident, IncidentTrend
 from rabta.enforcement.permissions import require_trends, supervises
+from rabta.enforcement.services import NATION
 
 PAGE_SIZE = 50
 PAGE_SIZE_MAX = 200
 TREND_MONTHS_MAX = 120
 MOVERS_BASELINE_MONTHS = 12
 CENTS = Decimal("0.01")
+TREND_VALUES_DEFAULT = 20
+TREND_VALUES_MAX = 100
 
 
 def incidents() -> QuerySet[Incident]:
@@ -118,6 +121,9 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
 
 
 def _trend_rows(user: Actor, dimension: str) -> QuerySet[IncidentTrend]:
+    """The roll-up rows a trend of ``dimension`` reads for ``user``: the national rows (formation
+    0) for a national reader, else those of the reader's formations; ``formation`` reads each
+    formation's totals."""
     require_trends(user)
     if dimension not in IncidentTrend.Dimension.values and dimension != "formation":
         raise DomainError.for_field(
@@ -127,8 +133,10 @@ def _trend_rows(user: Actor, dimension: str) -> QuerySet[IncidentTrend]:
     rows = IncidentTrend.objects.filter(dimension=stored)
     formations = visible_formation_ids(user)
     if formations is not None:
-        rows = rows.filter(formation_id__in=formations)
-    return rows
+        return rows.filter(formation_id__in=formations)
+    if dimension == "formation":
+        return rows.exclude(formation_id=NATION)
+    return rows.filter(formation_id=NATION)
 
 
 def _value_field(dimension: str) -> str:
@@ -144,10 +152,17 @@ class TrendPoint:
 
 
 def incident_trends(
-    *, user: Actor, dimension: str = "all", start: date | None = None, end: date | None = None, value: str = ""
+    *,
+    user: Actor,
+    dimension: str = "all",
+    start: date | None = None,
+    end: date | None = None,
+    value: str = "",
+    limit: int = TREND_VALUES_DEFAULT,
 ) -> list[TrendPoint]:
     """Approved incidents and their goods' value per month and value of ``dimension`` (``formation``
-    gives formation codes), over the reader's formations. Reads the roll-ups only."""
+    gives formation codes), over the reader's formations, for the ``limit`` values with the most
+    incidents in the period (or the one ``value`` asked for). Reads the roll-ups only."""
     start, end = _period(start, end)
     rows = _trend_rows(user, dimension).filter(month__gte=start, month__lte=end)
     key = _value_field(dimension)
@@ -156,6 +171,9 @@ def incident_trends(
             rows = rows.filter(formation_id__in=Office.objects.filter(code=value).values("pk"))
         else:
             rows = rows.filter(value=value)
+    else:
+        top = rows.values(key).annotate(n=Sum("incidents")).order_by("-n", key)[: max(1, min(limit, TREND_VALUES_MAX))]
+        rows = rows.filter(**{f"{key}__in": [g[key] for g in top]})
     grouped = rows.values(key, "month").annotate(n=Sum("incidents"), v=Sum("goods_value")).order_by("month", key)
     names = _formation_codes(dimension, [g[key] for g in grouped])
     return [

@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,6 +59,7 @@ AMENDABLE = (
     "conveyance_reference",
 )
 CASE_ORDER = list(choices.CaseStatus.values)
+REBUILD_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -562,20 +563,24 @@ def incident_case_update(
 TrendKey = tuple[int, str, str, date]  # formation id, dimension, value, month
 
 
+NATION = 0  # the formation id of the national rows: every formation's reports together
+
+
 def trend_keys(incident: Incident, goods: Sequence[IncidentGoods]) -> dict[TrendKey, tuple[int, Decimal]]:
     """What one approved report adds to the trends: (formation, dimension, value, month) →
-    (incidents, goods value). A report counts once per value of a dimension; for codes (HS
-    heading, 4 digits) and origins, with the value of its goods of that code or origin."""
+    (incidents, goods value), for its formation and for the nation (formation 0, so a national
+    question reads months × values, not months × formations × values). A report counts once per
+    value of a dimension; for codes (HS heading, 4 digits) and origins, with the value of its goods
+    of that code or origin."""
     month = incident.occurred_on.replace(day=1)
-    formation = incident.formation_id
     total = sum((g.value for g in goods), Decimal(0))
-    keys: dict[TrendKey, tuple[int, Decimal]] = {
-        (formation, IncidentTrend.Dimension.ALL, "", month): (1, total),
-        (formation, IncidentTrend.Dimension.TYPE, incident.incident_type, month): (1, total),
-        (formation, IncidentTrend.Dimension.MODUS, incident.modus_operandi, month): (1, total),
+    values: dict[tuple[str, str], tuple[int, Decimal]] = {
+        (IncidentTrend.Dimension.ALL, ""): (1, total),
+        (IncidentTrend.Dimension.TYPE, incident.incident_type): (1, total),
+        (IncidentTrend.Dimension.MODUS, incident.modus_operandi): (1, total),
     }
     if incident.route:
-        keys[(formation, IncidentTrend.Dimension.ROUTE, incident.route, month)] = (1, total)
+        values[(IncidentTrend.Dimension.ROUTE, incident.route)] = (1, total)
     for dimension, value_of in (
         (IncidentTrend.Dimension.CODE, lambda g: g.tariff_code[:4]),
         (IncidentTrend.Dimension.ORIGIN, lambda g: g.origin_country),
@@ -585,8 +590,12 @@ def trend_keys(incident: Incident, goods: Sequence[IncidentGoods]) -> dict[Trend
             if value_of(line):
                 sums[value_of(line)] += line.value
         for value, amount in sums.items():
-            keys[(formation, dimension, value, month)] = (1, amount)
-    return keys
+            values[(dimension, value)] = (1, amount)
+    return {
+        (formation, dimension, value, month): counted
+        for formation in (incident.formation_id, NATION)
+        for (dimension, value), counted in values.items()
+    }
 
 
 def trend_apply(keys: dict[TrendKey, tuple[int, Decimal]], *, sign: int) -> None:
@@ -619,17 +628,20 @@ def trends_rebuild(*, actor: Actor = None) -> int:
     approved = Incident.objects.filter(review_status=choices.ReviewStatus.APPROVED).annotate(
         m=TruncMonth("occurred_on")
     )
-    rows: list[IncidentTrend] = []
+    IncidentTrend.objects.all().delete()
+    batch: list[IncidentTrend] = []
+    written = 0
 
     def add(grouped: Iterable[dict[str, Any]], dimension: str, field_name: str | None) -> None:
+        nonlocal written
         for g in grouped:
             value = "" if field_name is None else (g[field_name] or "")
             if field_name is not None and not value:
                 continue
             month = g["m"].date() if hasattr(g["m"], "date") else g["m"]
-            rows.append(
+            batch.append(
                 IncidentTrend(
-                    formation_id=g["formation_id"],
+                    formation_id=g.get("formation_id", NATION),
                     dimension=dimension,
                     value=value,
                     month=month,
@@ -637,31 +649,62 @@ def trends_rebuild(*, actor: Actor = None) -> int:
                     goods_value=g["v"] or Decimal(0),
                 )
             )
+            if len(batch) >= REBUILD_BATCH:
+                IncidentTrend.objects.bulk_create(batch)
+                written += len(batch)
+                batch.clear()
 
-    for dimension, name in (
-        (IncidentTrend.Dimension.ALL, None),
-        (IncidentTrend.Dimension.TYPE, "incident_type"),
-        (IncidentTrend.Dimension.MODUS, "modus_operandi"),
-        (IncidentTrend.Dimension.ROUTE, "route"),
-    ):
-        group = ["m", "formation_id"] + ([name] if name else [])
-        add(approved.values(*group).annotate(n=Count("id"), v=Sum("total_value")), dimension, name)
+    def insert(grouped: QuerySet[Any, dict[str, Any]], dimension: str, field_name: str | None, national: bool) -> None:
+        """PostgreSQL: the grouped rows go straight into the table (INSERT ... SELECT), never
+        through Python: a million reports rebuild in seconds."""
+        nonlocal written
+        sql, params = grouped.query.sql_with_params()
+        value = "''" if field_name is None else f'q."{field_name}"'
+        where = "" if field_name is None else f"WHERE COALESCE(q.\"{field_name}\", '') <> ''"
+        # The names come from the model and this code; every value is a parameter.
+        statement = (
+            f"INSERT INTO {IncidentTrend._meta.db_table} (formation_id, dimension, value, month, incidents, "  # noqa: S608
+            f"goods_value) SELECT {NATION if national else 'q.formation_id'}, %s, {value}, q.m::date, q.n, "
+            f"COALESCE(q.v, 0) FROM ({sql}) AS q {where}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [dimension, *params])
+            written += cursor.rowcount
+
+    def put(grouped: QuerySet[Any, dict[str, Any]], dimension: str, field_name: str | None, national: bool) -> None:
+        if connection.vendor == "postgresql":
+            insert(grouped, dimension, field_name, national)
+        else:
+            add(grouped.iterator(chunk_size=REBUILD_BATCH), dimension, field_name)
+
     lines = IncidentGoods.objects.filter(incident__review_status=choices.ReviewStatus.APPROVED).annotate(
         m=TruncMonth("incident__occurred_on"),
         formation_id=F("incident__formation_id"),
         heading=Substr("tariff_code", 1, 4),
     )
-    for dimension, name in (
-        (IncidentTrend.Dimension.CODE, "heading"),
-        (IncidentTrend.Dimension.ORIGIN, "origin_country"),
-    ):
-        add(
-            lines.values("m", "formation_id", name).annotate(n=Count("incident_id", distinct=True), v=Sum("value")),
-            dimension,
-            name,
-        )
-    IncidentTrend.objects.all().delete()
-    IncidentTrend.objects.bulk_create(rows, batch_size=5000)
+    for by_formation in (["formation_id"], []):
+        for dimension, name in (
+            (IncidentTrend.Dimension.ALL, None),
+            (IncidentTrend.Dimension.TYPE, "incident_type"),
+            (IncidentTrend.Dimension.MODUS, "modus_operandi"),
+            (IncidentTrend.Dimension.ROUTE, "route"),
+        ):
+            group = ["m", *by_formation] + ([name] if name else [])
+            grouped = approved.values(*group).annotate(n=Count("id"), v=Sum("total_value")).order_by()
+            put(grouped, dimension, name, not by_formation)
+        for dimension, name in (
+            (IncidentTrend.Dimension.CODE, "heading"),
+            (IncidentTrend.Dimension.ORIGIN, "origin_country"),
+        ):
+            per_line = (
+                lines.values("m", *by_formation, name)
+                .annotate(n=Count("incident_id", distinct=True), v=Sum("value"))
+                .order_by()
+            )
+            put(per_line, dimension, name, not by_formation)
+    IncidentTrend.objects.bulk_create(batch)
+    written += len(batch)
+    rows = IncidentTrend.objects.order_by("id")[:1]
     if rows:
-        event_record(kind=EnforcementEvent.TRENDS_REBUILT, subject=rows[0], actor=actor, data={"rows": len(rows)})
-    return len(rows)
+        event_record(kind=EnforcementEvent.TRENDS_REBUILT, subject=rows[0], actor=actor, data={"rows": written})
+    return written
