@@ -31,7 +31,7 @@ from rabta.enforcement.models import Incident
 router = Router(tags=["enforcement"])
 
 
-class GoodsIn(Schema):
+class IncidentGoodsIn(Schema):
     tariff_code: str
     description: str
     quantity: str = Field(description="a decimal number above 0, at most 3 decimals")
@@ -40,7 +40,7 @@ class GoodsIn(Schema):
     origin_country: str = ""
 
 
-class PartyIn(Schema):
+class IncidentPartyIn(Schema):
     role: str = Field(description="importer, exporter, declarant, carrier or person")
     identifier: str = Field("", description="NTN (importer/exporter) or licence (declarant) in the KYC registry")
     name: str = ""
@@ -53,8 +53,8 @@ class IncidentIn(Schema):
     incident_type: str
     modus_operandi: str
     description: str
-    goods: list[GoodsIn]
-    parties: list[PartyIn] = []
+    goods: list[IncidentGoodsIn]
+    parties: list[IncidentPartyIn] = []
     declarations: list[str] = Field([], description="numbers of the goods declarations involved")
     place: str = Field("", description="jurisdiction code")
     location: str = ""
@@ -65,7 +65,7 @@ class IncidentIn(Schema):
     conveyance_reference: str = ""
 
 
-class GoodsOut(Schema):
+class IncidentGoodsOut(Schema):
     line: int
     tariff_code: str
     description: str
@@ -75,7 +75,7 @@ class GoodsOut(Schema):
     origin_country: str
 
 
-class PartyOut(Schema):
+class IncidentPartyOut(Schema):
     role: str
     name: str
     country: str
@@ -83,7 +83,7 @@ class PartyOut(Schema):
     identifier_last4: str
 
 
-class AmendmentOut(Schema):
+class IncidentAmendmentOut(Schema):
     at: datetime
     by: str
     reason: str
@@ -113,10 +113,10 @@ class IncidentOut(Schema):
     reported_by: str
     approved_by: str | None
     approved_at: datetime | None
-    goods: list[GoodsOut]
-    parties: list[PartyOut]
+    goods: list[IncidentGoodsOut]
+    parties: list[IncidentPartyOut]
     declarations: list[str]
-    amendments: list[AmendmentOut]
+    amendments: list[IncidentAmendmentOut]
 
 
 class IncidentRowOut(Schema):
@@ -130,31 +130,31 @@ class IncidentRowOut(Schema):
     reported_by: str
 
 
-class ReasonIn(Schema):
+class IncidentReasonIn(Schema):
     reason: str = ""
 
 
-class AmendIn(Schema):
+class IncidentAmendIn(Schema):
     reason: str = ""
     changes: dict[str, Any] = Field({}, description="report fields to correct, each with its new value")
-    goods: list[GoodsIn] | None = Field(None, description="the corrected goods, all lines (omit to keep them)")
+    goods: list[IncidentGoodsIn] | None = Field(None, description="the corrected goods, all lines (omit to keep them)")
 
 
-class CaseIn(Schema):
+class IncidentCaseIn(Schema):
     case_status: CaseStatus
     outcome: CaseOutcome = CaseOutcome.NONE
     fine_amount: str | None = None
     reason: str = ""
 
 
-class TrendOut(Schema):
+class IncidentTrendOut(Schema):
     value: str
     month: date
     incidents: int
     goods_value: Decimal
 
 
-class MoverOut(Schema):
+class IncidentMoverOut(Schema):
     value: str
     this_month: int
     baseline_mean: float
@@ -206,9 +206,9 @@ def _out(incident: Incident) -> IncidentOut:
         reported_by=incident.reported_by.full_name,
         approved_by=incident.approved_by.full_name if incident.approved_by else None,
         approved_at=incident.approved_at,
-        goods=[GoodsOut.model_validate(g, from_attributes=True) for g in incident.goods.all()],
+        goods=[IncidentGoodsOut.model_validate(g, from_attributes=True) for g in incident.goods.all()],
         parties=[
-            PartyOut(
+            IncidentPartyOut(
                 role=p.role,
                 name=p.name or (p.party.name if p.party else ""),
                 country=p.country or (p.party.country if p.party else ""),
@@ -219,7 +219,7 @@ def _out(incident: Incident) -> IncidentOut:
         ],
         declarations=[d.number for d in incident.declarations.all()],
         amendments=[
-            AmendmentOut(at=a.amended_at, by=a.amended_by.full_name, reason=a.reason, changes=a.changes)
+            IncidentAmendmentOut(at=a.amended_at, by=a.amended_by.full_name, reason=a.reason, changes=a.changes)
             for a in incident.amendments.select_related("amended_by").order_by("amended_at", "id")
         ],
     )
@@ -278,7 +278,9 @@ def incident_list(
     ]
 
 
-@router.get("/trends", response={200: list[TrendOut], 400: ErrorOut, 403: ErrorOut}, summary="Incidents per month")
+@router.get(
+    "/trends", response={200: list[IncidentTrendOut], 400: ErrorOut, 403: ErrorOut}, summary="Incidents per month"
+)
 def incident_trends(
     request: HttpRequest,
     by: str = "all",
@@ -294,7 +296,7 @@ def incident_trends(
     return selectors.incident_trends(user=request.user, dimension=by, start=start, end=end, value=value, limit=limit)
 
 
-@router.get("/movers", response={200: list[MoverOut], 400: ErrorOut, 403: ErrorOut}, summary="What is rising")
+@router.get("/movers", response={200: list[IncidentMoverOut], 400: ErrorOut, 403: ErrorOut}, summary="What is rising")
 def incident_movers(
     request: HttpRequest, by: str = "code", month: date | None = None, limit: Int64 = 10
 ) -> list[selectors.Mover]:
@@ -331,13 +333,13 @@ def incident_approve(request: HttpRequest, incident_ref: str) -> IncidentOut:
 
 
 @router.post("/incidents/{incident_ref}/return", response=WRITE, summary="Return a submitted report with reasons")
-def incident_return(request: HttpRequest, incident_ref: str, payload: ReasonIn) -> IncidentOut:
+def incident_return(request: HttpRequest, incident_ref: str, payload: IncidentReasonIn) -> IncidentOut:
     incident = services.incident_return(actor=request.user, incident=_get(request, incident_ref), reason=payload.reason)
     return _fresh(incident)
 
 
 @router.post("/incidents/{incident_ref}/amend", response=WRITE, summary="Correct an approved report, with reasons")
-def incident_amend(request: HttpRequest, incident_ref: str, payload: AmendIn) -> IncidentOut:
+def incident_amend(request: HttpRequest, incident_ref: str, payload: IncidentAmendIn) -> IncidentOut:
     incident = _get(request, incident_ref)
     goods = None if payload.goods is None else [services.GoodsInput(**g.dict()) for g in payload.goods]
     services.incident_amend(
@@ -347,7 +349,7 @@ def incident_amend(request: HttpRequest, incident_ref: str, payload: AmendIn) ->
 
 
 @router.post("/incidents/{incident_ref}/case", response=WRITE, summary="Move the case on, with its outcome")
-def incident_case(request: HttpRequest, incident_ref: str, payload: CaseIn) -> IncidentOut:
+def incident_case(request: HttpRequest, incident_ref: str, payload: IncidentCaseIn) -> IncidentOut:
     incident = services.incident_case_update(
         actor=request.user,
         incident=_get(request, incident_ref),
