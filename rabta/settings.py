@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "rabta.open311",
     "rabta.intelligence",
     "rabta.scorecards",
+    "rabta.enforcement",
 ]
 
 MIDDLEWARE = [

@@ -47,6 +47,11 @@ DEMO_LOGINS = [
     # Two, because a tariff change is approved by someone other than its proposer.
     DemoLogin(Role.TARIFF_OFFICER, "tariff.policy@demo.rabta.pk", "Hina Rauf", ""),
     DemoLogin(Role.TARIFF_OFFICER, "tariff.approver@demo.rabta.pk", "Kamran Aslam", ""),
+    # Incidents are reported in a collectorate and approved by a supervisor above it (never the reporter).
+    DemoLogin(Role.ENFORCEMENT_OFFICER, "enforcement@demo.rabta.pk", "Sajid Anwar", "office-code:FED-CUS-APE-KHI"),
+    DemoLogin(
+        Role.ENFORCEMENT_SUPERVISOR, "enforcement.supervisor@demo.rabta.pk", "Rubina Shah", "office-code:FED-CUS-CC-APS"
+    ),
 ]
 
 

@@ -29,6 +29,8 @@ class Role(models.TextChoices):
     RISK_ANALYST = "risk_analyst", _("Risk analyst")
     EXAMINING_OFFICER = "examining_officer", _("Examining officer")
     TARIFF_OFFICER = "tariff_officer", _("Customs tariff policy (HQ)")
+    ENFORCEMENT_OFFICER = "enforcement_officer", _("Enforcement officer")
+    ENFORCEMENT_SUPERVISOR = "enforcement_supervisor", _("Enforcement supervisor")
     ADMINISTRATOR = "administrator", _("System administrator")
 
 
@@ -135,6 +137,26 @@ ROLE_DEFINITIONS: dict[Role, RoleDefinition] = {
             False,
             False,
             "Customs policy at headquarters: proposes tariff changes and approves other officers' proposals.",
+        ),
+        RoleDefinition(
+            Role.ENFORCEMENT_OFFICER,
+            Scope.OFFICE,
+            True,
+            True,
+            False,
+            False,
+            False,
+            "Reports the incidents of their formation (seizures, smuggling, misdeclarations) and reads its reports.",
+        ),
+        RoleDefinition(
+            Role.ENFORCEMENT_SUPERVISOR,
+            Scope.OFFICE_TREE,
+            True,
+            True,
+            False,
+            False,
+            False,
+            "Reviews and approves the incident reports of their formation and those below it; never their own.",
         ),
         RoleDefinition(
             Role.ADMINISTRATOR,

@@ -20,7 +20,13 @@ from rabta.api.errors import status_for
 from rabta.core.errors import DomainError
 
 # The roles an administrator may grant, written out: any change to roles.py that widens it fails here.
-GRANTABLE = {Role.RISK_ANALYST, Role.EXAMINING_OFFICER, Role.TARIFF_OFFICER}
+GRANTABLE = {
+    Role.RISK_ANALYST,
+    Role.EXAMINING_OFFICER,
+    Role.TARIFF_OFFICER,
+    Role.ENFORCEMENT_OFFICER,
+    Role.ENFORCEMENT_SUPERVISOR,
+}
 
 ACTORS = ("system", "superuser", "administrator", "inactive_administrator", "staff_flag_only", "officer", "citizen")
 TARGETS = ("self", "citizen", "grantable_staff", "staff_flag_only", "officer", "other_administrator", "superuser")

@@ -27,6 +27,8 @@ from rabta.complaints.tests import conftest as complaints_conftest
 from rabta.customs.services.declarations import declaration_file
 from rabta.customs.tests.conftest import TRADER_NTN, declaration_input, give_ntn
 from rabta.directory.models import Post
+from rabta.enforcement import services as enforcement
+from rabta.enforcement.tests import conftest as enforcement_conftest
 from rabta.reviews import services as reviews
 from rabta.tariff.demo import demo_tariff_create
 from rabta.tariff.models import TariffCode
@@ -46,6 +48,7 @@ def _rows() -> list[matrix.Row]:
     from rabta.complaints.tests.api_matrix import ROWS as complaints
     from rabta.customs.tests.api_matrix import ROWS as customs
     from rabta.directory.tests.api_matrix import ROWS as directory
+    from rabta.enforcement.tests.api_matrix import ROWS as enforcement
     from rabta.intelligence.tests.api_matrix import ROWS as intelligence
     from rabta.reviews.tests.api_matrix import ROWS as reviews
     from rabta.risk.tests.api_matrix import ROWS as risk
@@ -66,6 +69,7 @@ def _rows() -> list[matrix.Row]:
         *risk,
         *intelligence,
         *risk_value,
+        *enforcement,
     ]
 
 
@@ -176,6 +180,14 @@ def cast(settings, world, submit, personas):
         reason="Finance Act",
     )
     enquiry = enquiry_ask(actor=citizen, question="Is a DRAP permit needed for vitamins?", code="3004")
+    incident = enforcement.incident_draft(
+        actor=make_staff("aso@customs.gov.pk", Role.ENFORCEMENT_OFFICER, world.collectorate),
+        data=enforcement_conftest.incident_input(formation=world.collectorate.code),
+    )
+    enforcement.incident_submit(actor=incident.reported_by, incident=incident)
+    enforcement.incident_approve(
+        actor=make_staff("aso.sup@customs.gov.pk", Role.ENFORCEMENT_SUPERVISOR, world.collectorate), incident=incident
+    )
     items = SimpleNamespace(
         routed=routed,
         acknowledged=ack,
@@ -199,6 +211,7 @@ def cast(settings, world, submit, personas):
         tariff_code=TariffCode.objects.get(code="84713010"),
         tariff_change=SimpleNamespace(pk=change.pk),  # by id (a change's own ``code`` is the tariff code's)
         tariff_enquiry=SimpleNamespace(pk=enquiry.pk),
+        incident=incident,
         upload=lambda: SimpleUploadedFile("photo.png", png(), content_type="image/png"),
     )
     users = {
@@ -231,6 +244,7 @@ ITEM_READS = {
     "reference": "GET /api/reviews/{reference}",
     "complainant": "GET /api/accountability/standing/{complainant}",
     "number": "GET /api/customs/declarations/{number}",
+    "incident_ref": "GET /api/enforcement/incidents/{incident_ref}",
 }
 
 

@@ -1,0 +1,246 @@
+"""Reads of incident reports and their trends. Every read of reports starts from
+``Incident.objects.visible_to(user)``; the trends read the roll-ups of the formations whose
+approved reports the reader may see."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rabta.accounts.roles import Role
+from rabta.accounts.types import Actor, is_signed_in
+from rabta.core.errors import DomainError
+from rabta.core.events import event_rows
+from rabta.core.models import Event
+from rabta.directory.models import Office
+from rabta.enforcement import choices
+from rabta.enforcement.errors import EnforcementError
+from rabta.enforcement.models import Incident, IncidentTrend
+from rabta.enforcement.permissions import require_trends, supervises
+from rabta.enforcement.services import NATION
+
+PAGE_SIZE = 50
+PAGE_SIZE_MAX = 200
+TREND_MONTHS_MAX = 120
+MOVERS_BASELINE_MONTHS = 12
+CENTS = Decimal("0.01")
+TREND_VALUES_DEFAULT = 20
+TREND_VALUES_MAX = 100
+
+
+def incidents() -> QuerySet[Incident]:
+    return Incident.objects.select_related("formation", "place", "reported_by", "approved_by").prefetch_related(
+        "goods", "parties__party", "declarations", "amendments"
+    )
+
+
+def incident_list(
+    *,
+    user: Actor,
+    review_status: str | None = None,
+    incident_type: str | None = None,
+    formation: str | None = None,
+    before_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[Incident]:
+    rows = Incident.objects.visible_to(user)
+    if review_status:
+        rows = rows.filter(review_status=review_status)
+    if incident_type:
+        rows = rows.filter(incident_type=incident_type)
+    if formation:
+        rows = rows.filter(formation__code=formation)
+    if before_id:
+        rows = rows.filter(id__lt=before_id)
+    rows = rows.select_related("formation", "reported_by").order_by("-id")
+    return list(rows[: max(1, min(limit, PAGE_SIZE_MAX))])
+
+
+def incident_awaiting_review(*, user: Actor) -> list[Incident]:
+    """The submitted reports the user may review (a supervisor of their line, not their own)."""
+    rows = Incident.objects.visible_to(user).filter(review_status=choices.ReviewStatus.SUBMITTED)
+    rows = rows.exclude(reported_by_id=getattr(user, "pk", None)).select_related("formation", "reported_by")
+    return [incident for incident in rows.order_by("submitted_at", "id")[:PAGE_SIZE_MAX] if supervises(user, incident)]
+
+
+def incident_timeline(*, user: Actor, incident: Incident) -> list[dict[str, Any]]:
+    def actor(event: Event) -> str:
+        return "system" if event.actor is None else event.actor.full_name
+
+    return event_rows(incident, actor_label=actor)
+
+
+def visible_formation_ids(user: Actor) -> list[int] | None:
+    """The formations whose approved reports ``user`` reads in the trends: None for all."""
+    if user is None:
+        return None
+    if not is_signed_in(user):
+        return []
+    ids: set[int] = set()
+    for assignment in user.role_assignments.filter(active=True).select_related("office"):
+        if assignment.role == Role.RISK_ANALYST:
+            return None
+        office = assignment.office
+        if office is None:
+            continue
+        if assignment.role == Role.ENFORCEMENT_OFFICER:
+            ids.add(office.pk)
+        elif assignment.role in (Role.ENFORCEMENT_SUPERVISOR, Role.CUSTOMS_MANAGER):
+            ids.update(Office.objects.filter(path__startswith=office.path).values_list("pk", flat=True))
+    return sorted(ids)
+
+
+def _month(value: date) -> date:
+    return value.replace(day=1)
+
+
+def _months_between(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _period(start: date | None, end: date | None) -> tuple[date, date]:
+    today = timezone.localdate()
+    end = _month(end or today)
+    start = _month(start) if start else date(end.year - 1, end.month, 1)
+    if start > end:
+        raise DomainError.for_field("start", EnforcementError.PERIOD_INVALID, _("The period starts after it ends."))
+    if _months_between(start, end) > TREND_MONTHS_MAX:
+        raise DomainError.for_field(
+            "start",
+            EnforcementError.PERIOD_INVALID,
+            _("A trend covers at most %(n)d months.") % {"n": TREND_MONTHS_MAX},
+        )
+    return start, end
+
+
+def _trend_rows(user: Actor, dimension: str) -> QuerySet[IncidentTrend]:
+    """The roll-up rows a trend of ``dimension`` reads for ``user``: the national rows (formation
+    0) for a national reader, else those of the reader's formations; ``formation`` reads each
+    formation's totals."""
+    require_trends(user)
+    if dimension not in IncidentTrend.Dimension.values and dimension != "formation":
+        raise DomainError.for_field(
+            "by", EnforcementError.DIMENSION_UNKNOWN, _("Group by all, formation, route, origin, code, modus or type.")
+        )
+    stored = IncidentTrend.Dimension.ALL if dimension == "formation" else dimension
+    rows = IncidentTrend.objects.filter(dimension=stored)
+    formations = visible_formation_ids(user)
+    if formations is not None:
+        return rows.filter(formation_id__in=formations)
+    if dimension == "formation":
+        return rows.exclude(formation_id=NATION)
+    return rows.filter(formation_id=NATION)
+
+
+def _value_field(dimension: str) -> str:
+    return "formation_id" if dimension == "formation" else "value"
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    value: str
+    month: date
+    incidents: int
+    goods_value: Decimal
+
+
+def incident_trends(
+    *,
+    user: Actor,
+    dimension: str = "all",
+    start: date | None = None,
+    end: date | None = None,
+    value: str = "",
+    limit: int = TREND_VALUES_DEFAULT,
+) -> list[TrendPoint]:
+    """Approved incidents and their goods' value per month and value of ``dimension`` (``formation``
+    gives formation codes), over the reader's formations, for the ``limit`` values with the most
+    incidents in the period (or the one ``value`` asked for). Reads the roll-ups only."""
+    start, end = _period(start, end)
+    rows = _trend_rows(user, dimension).filter(month__gte=start, month__lte=end)
+    key = _value_field(dimension)
+    if value:
+        if dimension == "formation":
+            rows = rows.filter(formation_id__in=Office.objects.filter(code=value).values("pk"))
+        else:
+            rows = rows.filter(value=value)
+    else:
+        top = rows.values(key).annotate(n=Sum("incidents")).order_by("-n", key)[: max(1, min(limit, TREND_VALUES_MAX))]
+        rows = rows.filter(**{f"{key}__in": [g[key] for g in top]})
+    grouped = rows.values(key, "month").annotate(n=Sum("incidents"), v=Sum("goods_value")).order_by("month", key)
+    names = _formation_codes(dimension, [g[key] for g in grouped])
+    return [
+        TrendPoint(
+            value=names.get(g[key], str(g[key])),
+            month=g["month"],
+            incidents=g["n"],
+            goods_value=Decimal(g["v"] or 0).quantize(CENTS),  # SQLite's sums lose the scale
+        )
+        for g in grouped
+    ]
+
+
+def _formation_codes(dimension: str, ids: list[Any]) -> dict[Any, str]:
+    if dimension != "formation":
+        return {}
+    return dict(Office.objects.filter(pk__in=set(ids)).values_list("pk", "code"))
+
+
+@dataclass(frozen=True)
+class Mover:
+    value: str
+    this_month: int
+    baseline_mean: float
+    change: float | None  # this month over the baseline mean (1.0 = as usual; None: no baseline)
+    score: float  # (this month - mean) / sqrt(mean + 1): how unusual the rise is
+
+
+def incident_movers(*, user: Actor, dimension: str = "code", month: date | None = None, limit: int = 10) -> list[Mover]:
+    """What is rising: each value's incidents in ``month`` (default this month) against its mean over
+    the twelve months before, ranked by how far above the usual it is (a Poisson-like z-score, so
+    a jump from 0 to 1 does not outrank a jump from 20 to 60)."""
+    end = _month(month or timezone.localdate())
+    start = date(end.year - 1, end.month, 1)
+    rows = _trend_rows(user, dimension).filter(month__gte=start, month__lte=end)
+    key = _value_field(dimension)
+    now: dict[Any, int] = {}
+    before: dict[Any, int] = {}
+    for g in rows.values(key, "month").annotate(n=Sum("incidents")):
+        target = now if g["month"] == end else before
+        target[g[key]] = target.get(g[key], 0) + g["n"]
+    movers = []
+    for value, count in now.items():
+        mean = before.get(value, 0) / MOVERS_BASELINE_MONTHS
+        movers.append(
+            Mover(
+                value=str(value),
+                this_month=count,
+                baseline_mean=round(mean, 3),
+                change=round(count / mean, 3) if mean else None,
+                score=round((count - mean) / math.sqrt(mean + 1), 3),
+            )
+        )
+    movers = sorted((m for m in movers if m.score > 0), key=lambda m: (-m.score, m.value))[: max(1, min(limit, 100))]
+    names = _formation_codes(dimension, [int(m.value) for m in movers] if dimension == "formation" else [])
+    if names:
+        movers = [
+            Mover(names.get(int(m.value), m.value), m.this_month, m.baseline_mean, m.change, m.score) for m in movers
+        ]
+    return movers
+
+
+def incidents_naming(*, user: Actor, party_ids: list[int]) -> QuerySet[Incident]:
+    """Approved reports the user may see that name any of these KYC parties (for a declaration's page)."""
+    return (
+        Incident.objects.visible_to(user)
+        .filter(Q(parties__party_id__in=party_ids), review_status=choices.ReviewStatus.APPROVED)
+        .distinct()
+        .order_by("-occurred_on")
+    )
