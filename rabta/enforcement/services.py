@@ -24,6 +24,7 @@ from rabta.core.events import event_record
 from rabta.core.references import readable_reference_new
 from rabta.core.textinput import text_clean
 from rabta.customs.choices import PartyKind
+from rabta.customs.codes import COUNTRIES
 from rabta.customs.models import Declaration, Party
 from rabta.customs.rules import EARLIEST_DATE, QUANTITY_MAX, TARIFF_CODE, UNITS, VALUE_MAX
 from rabta.customs.services.parties import PartyRef, party_normalize
@@ -144,8 +145,6 @@ def _text(value: Any, errors: FieldErrorCollector, model: Any, name: str, key: s
 
 
 def _country(value: str, errors: FieldErrorCollector, key: str) -> str:
-    from rabta.customs.codes import COUNTRIES
-
     code = (value or "").strip().upper()
     if code and code not in COUNTRIES:
         errors.add(key, EnforcementError.COUNTRY_UNKNOWN, _("Give the country as an ISO 3166 two-letter code."))
