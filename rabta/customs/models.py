@@ -231,6 +231,14 @@ class DeclarationItem(models.Model):
         return f"{self.declaration_id}/{self.item_number}"
 
 
+# An item's own columns, all but its declaration: what the bulk import writes and what the lanes read.
+ITEM_DATA_FIELDS = tuple(
+    field.attname
+    for field in DeclarationItem._meta.concrete_fields
+    if not field.primary_key and field.name != "declaration"
+)
+
+
 class Examination(TimeStampedModel):
     """The result of a declaration's documentary check or physical examination: no discrepancy, or a
     discrepancy of a type with the extra duty it raised. Written once, by the examination service."""

@@ -47,7 +47,7 @@ from rabta.customs.choices import Outcome, PartyKind, PartyScheme, Regime, Sourc
 from rabta.customs.codes import COUNTRIES, CURRENCIES
 from rabta.customs.errors import CustomsError
 from rabta.customs.events import CustomsEvent
-from rabta.customs.models import Declaration, DeclarationItem, Examination, ImportFoldPending, Party
+from rabta.customs.models import ITEM_DATA_FIELDS, Declaration, DeclarationItem, Examination, ImportFoldPending, Party
 from rabta.customs.parties import (
     country_normalize,
     external_normalize,
@@ -1183,20 +1183,7 @@ def _insert(chunk: pl.DataFrame, existing: dict[str, int], result: ImportResult,
     items = chunk.join(declaration_ids, on="declaration_number", how="left")
     _write(
         DeclarationItem._meta.db_table,
-        items.select(
-            "declaration_id",
-            "item_number",
-            "tariff_code",
-            "description",
-            "origin_country",
-            "departure_country",
-            "quantity",
-            "unit",
-            "net_mass_kg",
-            "customs_value",
-            "duty_assessed",
-            "taxes_assessed",
-        ),
+        items.select("declaration_id", *ITEM_DATA_FIELDS),
     )
     count = items.group_by("declaration_id").len()
     filed = fresh.join(count, on="declaration_id").select(

@@ -34,7 +34,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from rabta.accounts.types import Actor
-from rabta.customs.models import Declaration, DeclarationItem
+from rabta.customs.models import ITEM_DATA_FIELDS, Declaration, DeclarationItem
 from rabta.risk import expressions, valuation
 from rabta.risk.choices import DecisionSource, ModelOutcome, ModelStatus, ProfileKey, RuleStatus, WatchListKind
 from rabta.risk.models import LaneDecision, RiskModel, RiskProfile, RiskRule, WatchList
@@ -626,20 +626,7 @@ def lane_select(
 _RELATED = ("collectorate", "station", "importer", "declarant", "seller")
 # What the facts, the model's rows and value control read: only these columns are fetched (the
 # offices' and parties' other columns are wide, and a party's identifier would be decrypted).
-_ITEM_FIELDS = (
-    "declaration",
-    "item_number",
-    "tariff_code",
-    "description",
-    "origin_country",
-    "departure_country",
-    "quantity",
-    "unit",
-    "net_mass_kg",
-    "customs_value",
-    "duty_assessed",
-    "taxes_assessed",
-)
+_ITEM_FIELDS = ("declaration", *ITEM_DATA_FIELDS)
 _DECLARATION_FIELDS = (
     "number",
     "regime",
