@@ -31,7 +31,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from bench.figures import Figure
+from bench.figures import Figure, calls_p95_ms
 
 if TYPE_CHECKING:
     from bench.run import Context
@@ -197,11 +197,6 @@ def _load(declarations: int, *, days: int) -> dict[str, Any]:
     }
 
 
-def _p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000, 1)
-
-
 def _panel_times() -> dict[str, float]:
     """p95 of each panel's selector, and of the whole set, per window × (country, one collectorate)."""
     from rabta.customs import dashboard
@@ -217,14 +212,8 @@ def _panel_times() -> dict[str, float]:
             filters = dashboard.Filters(ids, None, window, since, grain, chosen, None)
             calls = {name: (lambda p=panel, f=filters: p(filters=f)) for name, panel in dashboard.PANELS.items()}
             calls["all_panels"] = lambda f=filters: dashboard.dashboard_panels(filters=f)
-            for name, call in calls.items():
-                call()  # warm
-                samples = []
-                for _ in range(REPEATS):
-                    began = time.perf_counter()
-                    call()
-                    samples.append(time.perf_counter() - began)
-                results[f"{window}/{scope}/{name}"] = _p95(samples)
+            for name, p95 in calls_p95_ms(calls, repeats=REPEATS).items():
+                results[f"{window}/{scope}/{name}"] = p95
     return results
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from bench.figures import Figure
+from bench.figures import Figure, calls_p95_ms
 
 if TYPE_CHECKING:
     from bench.run import Context
@@ -104,11 +104,6 @@ def _load(incidents: int) -> dict[str, Any]:
     }
 
 
-def _p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000, 2)
-
-
 def _times() -> dict[str, float]:
     from datetime import date
 
@@ -142,14 +137,7 @@ def _times() -> dict[str, float]:
             calls[f"{reader}/movers/{dimension}"] = lambda d=dimension, u=user: selectors.incident_movers(
                 user=u, dimension=d
             )
-        for name, call in calls.items():
-            call()  # warm
-            samples = []
-            for _ in range(REPEATS):
-                began = time.perf_counter()
-                call()
-                samples.append(time.perf_counter() - began)
-            results[name] = _p95(samples)
+        results.update(calls_p95_ms(calls, repeats=REPEATS))
     return results
 
 

@@ -6,6 +6,8 @@ import json
 import os
 import platform
 import sys
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,3 +89,24 @@ def results_write(
     tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     tmp.replace(path)
     return document
+
+
+def calls_p95_ms(calls: Mapping[str, Callable[[], object]], *, repeats: int) -> dict[str, float]:
+    """Each in-process call's 95th percentile (nearest rank, ms) over ``repeats`` timed calls,
+    after one untimed call that warms its caches and plans."""
+    from bench.loadgen import percentile_ms
+
+    if repeats < 1:
+        raise ValueError("calls_p95_ms needs at least one timed call")
+    results: dict[str, float] = {}
+    for name, call in calls.items():
+        call()
+        samples = []
+        for _ in range(repeats):
+            began = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - began)
+        p95 = percentile_ms(samples, 95)
+        assert p95 is not None  # repeats >= 1
+        results[name] = p95
+    return results
