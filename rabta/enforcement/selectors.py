@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,10 +20,9 @@ from rabta.core.errors import DomainError
 from rabta.core.events import event_rows
 from rabta.core.models import Event
 from rabta.directory.models import Office
-from rabta.enforcement import choices
 from rabta.enforcement.errors import EnforcementError
 from rabta.enforcement.models import Incident, IncidentTrend
-from rabta.enforcement.permissions import require_trends, supervises
+from rabta.enforcement.permissions import require_trends
 from rabta.enforcement.services import NATION
 
 PAGE_SIZE = 50
@@ -61,13 +60,6 @@ def incident_list(
         rows = rows.filter(id__lt=before_id)
     rows = rows.select_related("formation", "reported_by").order_by("-id")
     return list(rows[: max(1, min(limit, PAGE_SIZE_MAX))])
-
-
-def incident_awaiting_review(*, user: Actor) -> list[Incident]:
-    """The submitted reports the user may review (a supervisor of their line, not their own)."""
-    rows = Incident.objects.visible_to(user).filter(review_status=choices.ReviewStatus.SUBMITTED)
-    rows = rows.exclude(reported_by_id=getattr(user, "pk", None)).select_related("formation", "reported_by")
-    return [incident for incident in rows.order_by("submitted_at", "id")[:PAGE_SIZE_MAX] if supervises(user, incident)]
 
 
 def incident_timeline(*, user: Actor, incident: Incident) -> list[dict[str, Any]]:
@@ -234,13 +226,3 @@ def incident_movers(*, user: Actor, dimension: str = "code", month: date | None 
             Mover(names.get(int(m.value), m.value), m.this_month, m.baseline_mean, m.change, m.score) for m in movers
         ]
     return movers
-
-
-def incidents_naming(*, user: Actor, party_ids: list[int]) -> QuerySet[Incident]:
-    """Approved reports the user may see that name any of these KYC parties (for a declaration's page)."""
-    return (
-        Incident.objects.visible_to(user)
-        .filter(Q(parties__party_id__in=party_ids), review_status=choices.ReviewStatus.APPROVED)
-        .distinct()
-        .order_by("-occurred_on")
-    )

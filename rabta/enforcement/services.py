@@ -258,16 +258,20 @@ def _declarations(numbers: Sequence[str], errors: FieldErrorCollector) -> list[D
     return out
 
 
-def _checked(data: IncidentInput, *, actor: Actor) -> tuple[Office, _Checked]:
+def _checked(data: IncidentInput, *, actor: Actor, formation: Office | None = None) -> tuple[Office, _Checked]:
+    """``data`` checked field by field. A new report names its formation, which must be an active
+    customs office the actor reports for; an amendment passes the report's own ``formation`` (its
+    permission asked already), which stays its formation even if the office has since closed."""
     errors = FieldErrorCollector()
-    formation = (
-        Office.objects.select_related("department").filter(code=str(data.formation).strip(), is_active=True).first()
-    )
-    if formation is None or not formation.department.is_customs:
-        raise DomainError.for_field(
-            "formation", EnforcementError.FORMATION_UNKNOWN, _("There is no such customs formation.")
+    if formation is None:
+        formation = (
+            Office.objects.select_related("department").filter(code=str(data.formation).strip(), is_active=True).first()
         )
-    require_report(actor, formation)
+        if formation is None or not formation.department.is_customs:
+            raise DomainError.for_field(
+                "formation", EnforcementError.FORMATION_UNKNOWN, _("There is no such customs formation.")
+            )
+        require_report(actor, formation)
     checked = _Checked()
     header = checked.header
     header["occurred_on"] = _date(data.occurred_on, errors, "occurred_on")
@@ -471,7 +475,7 @@ def incident_amend(
         parties=[],
         **{**current, **changes},
     )
-    _formation, checked = _checked(data, actor=None)  # the actor was asked above; the formation is unchanged
+    _formation, checked = _checked(data, actor=actor, formation=incident.formation)
     diff: dict[str, list[Any]] = {}
     for name in AMENDABLE:
         if checked.header[name] != current[name]:

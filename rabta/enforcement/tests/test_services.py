@@ -109,6 +109,19 @@ def test_an_approved_report_is_not_edited_only_amended_with_reasons(staff):
         services.incident_amend(actor=staff.quetta_officer, incident=incident, reason="x", changes={"route": "Y"})
 
 
+def test_a_report_of_a_formation_since_closed_is_still_amended(staff, formations):
+    incident = _approved(staff)
+    formations.unit.is_active = False
+    formations.unit.save(update_fields=["is_active"])
+    services.incident_amend(actor=staff.supervisor, incident=incident, reason="Recount", changes={"route": "Z-Route"})
+    incident.refresh_from_db()
+    assert incident.route == "Z-Route" and incident.formation == formations.unit
+    # A new report cannot be filed there any more.
+    with pytest.raises(DomainError) as refused:
+        services.incident_draft(actor=staff.supervisor, data=incident_input())
+    assert refused.value.fields["formation"][0]["code"] == "formation_unknown"
+
+
 def test_every_bad_field_is_named_at_once_and_nothing_is_saved(staff):
     future = timezone.localdate() + timedelta(days=1)
     bad = incident_input(
