@@ -24,12 +24,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import structlog
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Field, Model, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -606,17 +606,9 @@ def lane_select(
     """Decide and record the automatic lane of ``declaration`` (inside the caller's transaction):
     the declaration with its items and parties in one query, the cached :class:`RiskState`, the
     profiles only when they are not kept, today's lane counts only for a top-up, one insert."""
-    items = list(
-        DeclarationItem.objects.filter(declaration_id=declaration.pk)
-        .select_related(*(f"declaration__{name}" for name in _RELATED))
-        .only(*_ITEM_FIELDS, *(f"declaration__{name}" for name in _DECLARATION_FIELDS))
-        .order_by()
-    )
-    items.sort(key=lambda item: item.item_number)  # cheaper here than compiling an ORDER BY
+    items = _items_with_declaration(declaration.pk)
     if items:
         loaded = items[0].declaration
-        for item in items:
-            item.declaration = loaded
     else:
         loaded = Declaration.objects.select_related(*_RELATED).only(*_DECLARATION_FIELDS).get(pk=declaration.pk)
     decision = lane_decide(declaration=loaded, items=items, rng=rng, state=state)
@@ -626,7 +618,6 @@ def lane_select(
 _RELATED = ("collectorate", "station", "importer", "declarant", "seller")
 # What the facts, the model's rows and value control read: only these columns are fetched (the
 # offices' and parties' other columns are wide, and a party's identifier would be decrypted).
-_ITEM_FIELDS = ("declaration", *ITEM_DATA_FIELDS)
 _DECLARATION_FIELDS = (
     "number",
     "regime",
@@ -644,6 +635,113 @@ _DECLARATION_FIELDS = (
     "seller__identifier_hash",
     "seller__country",
 )
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One model's columns in the fetch: its table alias, its attnames (the primary key first)
+    and, for a related row, the declaration's foreign key that points at it."""
+
+    model: type[Model]
+    alias: str
+    attnames: tuple[str, ...]
+    relation: str = ""
+
+    @classmethod
+    def of(cls, model: type[Model], alias: str, names: Sequence[str], relation: str = "") -> _Part:
+        """In the model's field order, which ``Model.from_db`` expects of a subset of columns."""
+        wanted = set(names)
+        ordered = tuple(f.attname for f in model._meta.concrete_fields if f.attname in wanted)
+        assert len(ordered) == len(wanted), f"unknown columns of {model.__name__}: {wanted - set(ordered)}"
+        return cls(model, alias, ordered, relation)
+
+
+@dataclass(frozen=True)
+class _Fetch:
+    sql: str
+    parts: tuple[_Part, ...]
+    converters: dict[int, Any]
+
+
+_FETCHES: dict[str, _Fetch] = {}
+
+
+def _fetch_plan() -> _Fetch:
+    """The SQL of :func:`_items_with_declaration`, written once per database from the models'
+    own names (compiling the equivalent ``select_related`` query cost more than running it), with
+    the ORM's converters for its columns (dates, decimals and JSON on SQLite)."""
+    plan = _FETCHES.get(connection.alias)
+    if plan is not None:
+        return plan
+    q = connection.ops.quote_name
+    own = tuple(name for name in _DECLARATION_FIELDS if "__" not in name)
+    parts = [
+        _Part.of(DeclarationItem, "i", ("id", "declaration_id", *ITEM_DATA_FIELDS)),
+        _Part.of(Declaration, "d", ("id", *own, *(f"{name}_id" for name in _RELATED))),
+    ]
+    for relation in _RELATED:
+        related = cast(type[Model], Declaration._meta.get_field(relation).related_model)
+        names = tuple(name.split("__", 1)[1] for name in _DECLARATION_FIELDS if name.startswith(f"{relation}__"))
+        parts.append(_Part.of(related, relation, ("id", *names), relation))
+    columns, expressions_ = [], []
+    for part in parts:
+        for attname in part.attnames:
+            columns.append(f"{q(part.alias)}.{q(attname)}")
+            expressions_.append(_field_of(part.model, attname).get_col(part.alias))
+    joins = [
+        f"{q(DeclarationItem._meta.db_table)} {q('i')}",
+        f"INNER JOIN {q(Declaration._meta.db_table)} {q('d')} ON {q('d')}.{q('id')} = {q('i')}.{q('declaration_id')}",
+    ]
+    for part in parts[2:]:
+        kind = "INNER" if part.relation == "collectorate" else "LEFT OUTER"
+        joins.append(
+            f"{kind} JOIN {q(part.model._meta.db_table)} {q(part.alias)} "
+            f"ON {q(part.alias)}.{q('id')} = {q('d')}.{q(part.relation + '_id')}"
+        )
+    sql = f"SELECT {', '.join(columns)} FROM {' '.join(joins)} WHERE {q('i')}.{q('declaration_id')} = %s"  # noqa: S608 - the models' own names; the id is a parameter
+    compiler = DeclarationItem.objects.none().query.get_compiler(connection=connection)
+    plan = _Fetch(sql=sql, parts=tuple(parts), converters=compiler.get_converters(expressions_))
+    _FETCHES[connection.alias] = plan
+    return plan
+
+
+def _field_of(model: type[Model], attname: str) -> Field[Any, Any]:
+    return next(field for field in model._meta.concrete_fields if field.attname == attname)
+
+
+def _items_with_declaration(declaration_pk: int) -> list[DeclarationItem]:
+    """The declaration's items in item order, each with the one declaration instance (its
+    collectorate, station and parties attached, with only the columns the decision reads)."""
+    plan = _fetch_plan()
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, [declaration_pk])
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    compiler = DeclarationItem.objects.none().query.get_compiler(connection=connection)
+    rows = list(compiler.apply_converters(rows, plan.converters)) if plan.converters else rows
+    first, start, declaration = rows[0], 0, None
+    bounds = []
+    for part in plan.parts:
+        bounds.append((part, start, start + len(part.attnames)))
+        start += len(part.attnames)
+    for part, begin, end in bounds[1:]:
+        values = first[begin:end]
+        if part.relation == "":
+            declaration = Declaration.from_db(connection.alias, part.attnames, values)
+        elif values[0] is not None:
+            setattr(declaration, part.relation, part.model.from_db(connection.alias, part.attnames, values))
+        else:
+            setattr(declaration, part.relation, None)
+    assert declaration is not None
+    item_part, begin, end = bounds[0]
+    items = []
+    for row in rows:
+        item = DeclarationItem.from_db(connection.alias, item_part.attnames, row[begin:end])
+        item.declaration = declaration
+        items.append(item)
+    items.sort(key=lambda item: item.item_number)  # cheaper here than compiling an ORDER BY
+    return items
 
 
 def lane_reroute_record(*, declaration: Declaration, lane: str, actor: Actor, reason: str) -> LaneDecision:

@@ -11,11 +11,12 @@ import pytest
 from rabta.core.config import SelectionRate
 from rabta.core.events import Event
 from rabta.customs.events import CustomsEvent
+from rabta.customs.models import Declaration, DeclarationItem
 from rabta.customs.services.declarations import declaration_file, lane_assign
 from rabta.customs.tests.conftest import TRADER_NTN, declaration_input, item
 from rabta.risk.choices import DecisionSource, ModelOutcome, WatchListKind
 from rabta.risk.models import LaneDecision
-from rabta.risk.services.lanes import random_source
+from rabta.risk.services.lanes import _DECLARATION_FIELDS, _RELATED, _items_with_declaration, random_source
 from rabta.risk.services.rules import RuleInput, rule_create, watchlist_save
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +150,28 @@ def test_an_officer_re_route_is_a_decision_with_its_actor_and_reason(world, cust
         "Tip-off from the port.",
     )
     assert LaneDecision.objects.filter(declaration=declaration).count() == 2
+
+
+def test_the_one_statement_fetch_reads_what_the_orm_reads(world):
+    """lane_select's hand-written fetch gives the decision the same items, declaration, offices and
+    parties as the ORM's select_related query would (with and without the optional parties)."""
+    full = file(1, items=[item(item_number=2, tariff_code="30049099"), item(item_number=1)])
+    bare = file(2, declarant=None, seller=None)
+    for declaration in (full, bare):
+        fetched = _items_with_declaration(declaration.pk)
+        expected = list(DeclarationItem.objects.filter(declaration=declaration).order_by("item_number"))
+        assert [i.item_number for i in fetched] == [i.item_number for i in expected]
+        for got, want in zip(fetched, expected, strict=True):
+            for field in DeclarationItem._meta.concrete_fields:
+                assert getattr(got, field.attname) == getattr(want, field.attname), field.attname
+        loaded = fetched[0].declaration
+        assert all(i.declaration is loaded for i in fetched)
+        orm = Declaration.objects.select_related(*_RELATED).get(pk=declaration.pk)
+        for name in _DECLARATION_FIELDS:
+            path = name.split("__")
+            got, want = loaded, orm
+            for step in path:
+                got = None if got is None else getattr(got, step)
+                want = None if want is None else getattr(want, step)
+            assert got == want, name
+    assert _items_with_declaration(10**9) == []
