@@ -80,6 +80,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "tariff": [("tariff_search_p95_ms", "ms"), ("tariff_search_p50_ms", "ms"), ("tariff_search_selector_p95_ms", "ms")],
     "open311": [("open311_get_p95_ms", "ms"), ("open311_get_p50_ms", "ms"), ("open311_post_rps", "requests/s")],
     "risk": [("lane_decision_p99_ms", "ms"), ("batch_scoring_rows_per_s", "rows/s")],
+    "value_control": [("value_control_findings", "share of flagged flows")],
     "intelligence": [
         ("category_suggest_p95_ms", "ms"),
         ("category_suggest_p50_ms", "ms"),
@@ -347,6 +348,7 @@ def run_one(name: str, ctx: Context) -> list[Figure]:
         "enforcement": _lazy("bench.enforcement", "enforcement_benchmark"),
         "open311": _lazy("bench.open311", "open311_benchmark"),
         "risk": _lazy("bench.risk", "risk_benchmark"),
+        "value_control": _lazy("bench.value_control", "value_control_benchmark"),
         "intelligence": _lazy("bench.intelligence", "intelligence_benchmark"),
     }
     say(f"== {name}")

@@ -20,8 +20,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bench.figures import Figure, results_write
+from bench.figures import Figure, not_measured, results_write
+
+if TYPE_CHECKING:
+    from bench.run import Context
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 GOAL = "report how 'off the main price line' is judged (issue 10)"
@@ -61,6 +65,17 @@ def value_control_figure(data_dir: Path) -> Figure:
             "command": "python -m bench.value_control",
         },
     )
+
+
+def value_control_benchmark(ctx: Context) -> list[Figure]:
+    """``python -m bench.run --only value_control``: the figure, or null with the reason when the
+    shared data folder has no JRC files."""
+    from django.conf import settings
+
+    data_dir = Path(settings.RABTA_SHARED_DATA_DIR)
+    if not (data_dir / "customs" / "jrc-trade-flows").is_dir():
+        return [not_measured("value_control_findings", "share of flagged flows", f"no JRC files under {data_dir}")]
+    return [value_control_figure(data_dir)]
 
 
 def main(argv: list[str] | None = None) -> int:
