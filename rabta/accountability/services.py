@@ -36,7 +36,10 @@ WEIGHTS = {Rating.GENUINE: 0.0, Rating.NON_ISSUE: 1.0, Rating.MISLEADING: 3.0, R
 # A misuse signal counts only once a person confirmed it (rabta.intelligence.services.signal_review),
 # from the moment of the confirmation, as much as the rating it stands for: abusive language as an
 # abusive complaint, a repeated near-identical complaint as a non-issue.
-SIGNAL_WEIGHTS = {SignalKind.ABUSIVE_LANGUAGE: WEIGHTS[Rating.ABUSIVE], SignalKind.REPEATED_COMPLAINT: WEIGHTS[Rating.NON_ISSUE]}
+SIGNAL_WEIGHTS = {
+    SignalKind.ABUSIVE_LANGUAGE: WEIGHTS[Rating.ABUSIVE],
+    SignalKind.REPEATED_COMPLAINT: WEIGHTS[Rating.NON_ISSUE],
+}
 HALF_LIFE_DAYS = 180
 THRESHOLDS = [
     (20.0, StandingLevel.SUSPENDED),
@@ -60,8 +63,8 @@ def standing_score(user: User, *, now: datetime | None = None, since: datetime |
     signals = MisuseSignal.objects.filter(complainant=user, status=SignalStatus.CONFIRMED)
     if since is not None:
         signals = signals.filter(reviewed_at__gte=since)
-    for kind, at in signals.values_list("kind", "reviewed_at"):
-        age_days = max(0.0, (now - at).total_seconds() / 86400)
+    for kind, reviewed_at in signals.values_list("kind", "reviewed_at"):
+        age_days = max(0.0, (now - (reviewed_at or now)).total_seconds() / 86400)
         total += SIGNAL_WEIGHTS[SignalKind(kind)] * 0.5 ** (age_days / HALF_LIFE_DAYS)
     return round(total, 3)
 

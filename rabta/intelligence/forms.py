@@ -11,8 +11,10 @@ from rabta.intelligence.choices import SignalStatus
 class SignalReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[(SignalStatus.CONFIRMED, _("Confirm: it counts in the responsibility index")),
-                 (SignalStatus.DISMISSED, _("Dismiss: it does not count"))],
+        choices=[
+            (SignalStatus.CONFIRMED, _("Confirm: it counts in the responsibility index")),
+            (SignalStatus.DISMISSED, _("Dismiss: it does not count")),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Confirm or dismiss the signal.")},
     )

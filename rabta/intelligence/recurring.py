@@ -17,8 +17,8 @@ district's month; a national picture at scale wants the same function in a backg
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -133,7 +133,10 @@ def recurring_problems(*, user: Actor, days: int = 30, min_size: int = 3) -> lis
     # compared; examples are scrubbed again below for everyone.
     inputs = [
         ClusterInput(
-            pk=pk, created=created, body=office_copy or f"{subject}\n{text}", group=(office or "", category or "", place or "")
+            pk=pk,
+            created=created,
+            body=office_copy or f"{subject}\n{text}",
+            group=(office or "", category or "", place or ""),
         )
         for pk, created, subject, office_copy, text, office, category, place in reversed(list(rows))
     ]

@@ -106,16 +106,14 @@ def complaint_triage(*, user: Actor, complaint: Complaint, language: str | None 
     view: dict[str, Any] = complaint_view(complaint, reader_id=user.pk)
     text = "\n".join(part for part in (view["subject"] or "", view["text"] or "") if part.strip())
     try:
-        found = category_suggest(
-            text=text[:5000], place=complaint.jurisdiction.code, language=language, top=3
-        )
+        found = category_suggest(text=text[:5000], place=complaint.jurisdiction.code, language=language, top=3)
     except DomainError:
         return None
     if not found.suggestions:
         return None
     best = found.suggestions[0]
     unrouted = complaint.current_office_id is None
-    current_office = complaint.current_office.code if complaint.current_office_id else None
+    current_office = complaint.current_office.code if complaint.current_office is not None else None
     misrouted = not unrouted and (
         (best.category is not None and best.category != complaint.category.code)
         or (best.office_code is not None and best.office_code != current_office)

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.accountability.permissions import account
 from rabta.accountability.services import standing_refresh
 from rabta.accounts.types import Actor
 from rabta.complaints.models import Complaint
@@ -68,7 +69,7 @@ def _signal_raise(*, kind: SignalKind, complaint: Complaint, evidence: dict, sco
             signal = MisuseSignal.objects.create(
                 kind=kind,
                 complaint=complaint,
-                complainant_id=complaint.complainant_id,
+                complainant_id=complaint.complainant_id,  # type: ignore[misc]  # the scan reads complaints with one
                 evidence=evidence,
                 score=round(score, 4),
                 created_at=now,
@@ -162,7 +163,7 @@ def signal_review(*, signal: MisuseSignal, actor: Actor, decision: str, reason: 
         raise Conflict(IntelligenceError.SIGNAL_ALREADY_REVIEWED, _("This signal has been reviewed already."))
     signal.status, signal.reviewed_by, signal.reviewed_at, signal.review_reason = (
         decision,
-        actor,
+        account(actor),
         timezone.now(),
         reason,
     )
@@ -223,7 +224,14 @@ def recurring_refresh(*, days: int = 30, min_size: int = 3, now: datetime | None
         .exclude(current_office=None)
         .order_by("-created_at")
         .values_list(
-            "id", "created_at", "subject", "text_for_office", "text", "current_office_id", "category_id", "jurisdiction_id"
+            "id",
+            "created_at",
+            "subject",
+            "text_for_office",
+            "text",
+            "current_office_id",
+            "category_id",
+            "jurisdiction_id",
         )[:RECURRING_COMPLAINTS_MAX]
     )
     inputs = [

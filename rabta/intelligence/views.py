@@ -94,7 +94,10 @@ def signal_review(request: HttpRequest, signal_id: int) -> HttpResponse:
         return _signals_page(request, given=(signal_id, form), error=form_invalid())
     try:
         services.signal_review(
-            signal=signal, actor=request.user, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"]
+            signal=signal,
+            actor=request.user,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
         )
     except DomainError as error:
         errors_attach(form, error, {})

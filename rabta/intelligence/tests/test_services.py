@@ -30,7 +30,11 @@ def test_abusive_words_in_any_script_raise_one_open_signal_and_change_nothing_el
     result = signals_scan()
     assert (result.scanned, result.abusive) == (2, 1)
     signal = MisuseSignal.objects.get()
-    assert (signal.kind, signal.complaint_id, signal.complainant_id) == (SignalKind.ABUSIVE_LANGUAGE, rude.pk, citizen.pk)
+    assert (signal.kind, signal.complaint_id, signal.complainant_id) == (
+        SignalKind.ABUSIVE_LANGUAGE,
+        rude.pk,
+        citizen.pk,
+    )
     assert signal.status == SignalStatus.OPEN and set(signal.evidence["terms"]) == {"harami", "کمینہ"}
     assert Event.objects.filter(kind=IntelligenceEvent.SIGNAL_RAISED, subject_id=str(signal.pk)).count() == 1
     assert not ComplainantStanding.objects.filter(user=citizen).exists()  # never an automatic penalty
@@ -74,7 +78,9 @@ def test_a_confirmed_signal_counts_in_the_index_through_the_accountability_servi
     submit(text="You bastard officers, no water again.")
     signals_scan()
     signal = MisuseSignal.objects.get()
-    reviewed = signal_review(signal=signal, actor=oversight, decision="confirmed", reason="Insults the officer by name.")
+    reviewed = signal_review(
+        signal=signal, actor=oversight, decision="confirmed", reason="Insults the officer by name."
+    )
     assert (reviewed.status, reviewed.reviewed_by_id) == (SignalStatus.CONFIRMED, oversight.pk)
     standing = ComplainantStanding.objects.get(user=citizen)
     assert standing.score == pytest.approx(5.0, abs=0.01) and standing.level == "warned"
@@ -118,7 +124,11 @@ def test_the_nightly_refresh_stores_rising_clusters_per_office_category_and_dist
     result = recurring_refresh(days=30, min_size=3)
     assert (result.clusters, result.rising) == (1, 1)
     cluster = RecurringCluster.objects.get()
-    assert (cluster.office_id, cluster.category.code, cluster.district.code) == (world.office_a.pk, "PB-MUN-WATER", "PK-PB-LHR")
+    assert (cluster.office_id, cluster.category.code, cluster.district.code) == (
+        world.office_a.pk,
+        "PB-MUN-WATER",
+        "PK-PB-LHR",
+    )
     assert (cluster.recent, cluster.previous, cluster.rising) == (4, 0, True)
     assert "pipeline" in cluster.terms and len(cluster.examples) == 3
     shown = " ".join(cluster.examples)

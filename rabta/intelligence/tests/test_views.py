@@ -46,7 +46,9 @@ from rabta.intelligence.models import MisuseSignal  # noqa: E402
 from rabta.intelligence.services import recurring_refresh, signals_scan  # noqa: E402
 
 
-def test_the_signals_page_is_oversights_and_hides_a_hidden_complainant(verified_client, submit, oversight, officer_a, citizen):
+def test_the_signals_page_is_oversights_and_hides_a_hidden_complainant(
+    verified_client, submit, oversight, officer_a, citizen
+):
     hidden = submit(text="you idiot officer", anonymity=Anonymity.IDENTITY_HIDDEN_FROM_OFFICE)
     signals_scan()
     client = verified_client(officer_a)
@@ -77,7 +79,9 @@ def test_the_signals_page_is_in_urdu(verified_client, oversight):
     assert 'dir="rtl"' in page and "Misuse signals" not in page
 
 
-def test_the_recurring_page_lists_clusters_with_filters_for_oversight_only(verified_client, submit, oversight, officer_a, world):
+def test_the_recurring_page_lists_clusters_with_filters_for_oversight_only(
+    verified_client, submit, oversight, officer_a, world
+):
     for i in range(3):
         submit(text=f"No water supply in Gulberg street 4, pipeline broken, day {i}. Ayesha Khan")
     recurring_refresh(days=30, min_size=3)
@@ -90,7 +94,9 @@ def test_the_recurring_page_lists_clusters_with_filters_for_oversight_only(verif
     assert "pipeline" not in other and "No recurring problem found." in other
 
 
-def test_the_work_page_shows_the_triage_with_a_transfer_a_person_confirms(verified_client, model_file, submit, officer_a, world):
+def test_the_work_page_shows_the_triage_with_a_transfer_a_person_confirms(
+    verified_client, model_file, submit, officer_a, world
+):
     from rabta.complaints.models import Category
 
     Category.objects.create(code="PB-MUN-SANIT", name="Sanitation and garbage", department=world.lg_punjab)
