@@ -16,6 +16,7 @@ district's month; a national picture at scale wants the same function in a backg
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,7 +41,9 @@ _STOP_WORDS = (
     "been since please sir kindly ka ki ke ko se hai hain mein me ne aur nahi nahin ho raha rahi ye yeh vo us "
     "hamare mere meri mera کا کی کے کو سے ہے ہیں میں نے اور نہیں ہو رہا رہی یہ وہ ہمارے میرے"
 )
-STOP = frozenset(normalise(word) for word in _STOP_WORDS.split(" "))
+# "complainant": what privacy's scrub puts in place of a hidden complainant's name.
+STOP = frozenset(normalise(word) for word in _STOP_WORDS.split(" ")) | {"complainant"}
+_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,8 @@ def clusters_find(rows: Sequence[ClusterInput], *, recent_from: datetime, min_si
         else:
             home.previous += 1
         home._ids.append(row.pk)
-        home._words.update(w for w in normalise(row.body).split() if len(w) > 2 and w not in STOP and not w.isdigit())
+        # Terms as written (lower case), not in their lossy matching form ("vater" for "water").
+        home._words.update(w for w in _WORD.findall(row.body.casefold()) if normalise(w) not in STOP)
     found = [c for clusters in groups.values() for c in clusters if c.recent >= min_size]
     for cluster in found:
         cluster.rising = cluster.recent >= 2 * cluster.previous
