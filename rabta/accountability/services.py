@@ -28,9 +28,18 @@ from rabta.complaints.models import Complaint
 from rabta.core.errors import Conflict, DomainError
 from rabta.core.events import event_record
 from rabta.core.textinput import text_clean
+from rabta.intelligence.choices import SignalKind, SignalStatus
+from rabta.intelligence.models import MisuseSignal
 from rabta.notifications.services import notification_enqueue
 
 WEIGHTS = {Rating.GENUINE: 0.0, Rating.NON_ISSUE: 1.0, Rating.MISLEADING: 3.0, Rating.ABUSIVE: 5.0}
+# A misuse signal counts only once a person confirmed it (rabta.intelligence.services.signal_review),
+# from the moment of the confirmation, as much as the rating it stands for: abusive language as an
+# abusive complaint, a repeated near-identical complaint as a non-issue.
+SIGNAL_WEIGHTS = {
+    SignalKind.ABUSIVE_LANGUAGE: WEIGHTS[Rating.ABUSIVE],
+    SignalKind.REPEATED_COMPLAINT: WEIGHTS[Rating.NON_ISSUE],
+}
 HALF_LIFE_DAYS = 180
 THRESHOLDS = [
     (20.0, StandingLevel.SUSPENDED),
@@ -41,8 +50,8 @@ THROTTLE_WINDOW = timedelta(days=1)
 
 
 def standing_score(user: User, *, now: datetime | None = None, since: datetime | None = None) -> float:
-    """The decayed sum of the officers' ratings of the user's complaints, counting only ratings
-    from ``since`` on (a granted appeal wipes the slate)."""
+    """The decayed sum of the officers' ratings of the user's complaints and of the misuse signals
+    a reviewer confirmed, counting only those from ``since`` on (a granted appeal wipes the slate)."""
     now = now or timezone.now()
     total = 0.0
     ratings = ResponsibilityRating.objects.filter(complaint__complainant=user)
@@ -51,6 +60,12 @@ def standing_score(user: User, *, now: datetime | None = None, since: datetime |
     for rating, at in ratings.values_list("rating", "created_at"):
         age_days = max(0.0, (now - at).total_seconds() / 86400)
         total += WEIGHTS[Rating(rating)] * 0.5 ** (age_days / HALF_LIFE_DAYS)
+    signals = MisuseSignal.objects.filter(complainant=user, status=SignalStatus.CONFIRMED)
+    if since is not None:
+        signals = signals.filter(reviewed_at__gte=since)
+    for kind, reviewed_at in signals.values_list("kind", "reviewed_at"):
+        age_days = max(0.0, (now - (reviewed_at or now)).total_seconds() / 86400)
+        total += SIGNAL_WEIGHTS[SignalKind(kind)] * 0.5 ** (age_days / HALF_LIFE_DAYS)
     return round(total, 3)
 
 

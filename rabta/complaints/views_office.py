@@ -52,6 +52,7 @@ from rabta.core.errors import DomainError, NotFound, form_invalid
 from rabta.core.permissions import get_visible_or_404
 from rabta.core.ratelimit import rate_limit
 from rabta.directory import selectors as directory
+from rabta.intelligence.selectors import complaint_triage
 from rabta.reviews import selectors as reviews
 from rabta.reviews import services as review_services
 from rabta.reviews.models import DecisionReview
@@ -275,6 +276,8 @@ def _work_page(
         # The form sent back with its errors: its own summary says what is wrong; the top of the page links to it.
         "failed": next(iter(given), None) if given and error else None,
         "from_inbox": has_inbox(user),
+        # The category model's suggestion when the complaint looks unrouted or misrouted: shown, never acted on.
+        "triage": complaint_triage(user=user, complaint=complaint, language=request.LANGUAGE_CODE),
         **_deadline_context(),
     }
     return _refused(render(request, "complaints/office/work.html", context), error)

@@ -13,3 +13,7 @@ class IntelligenceError(ErrorCode):
     TEXT_TOO_LONG = "text_too_long"
     LANGUAGE_UNKNOWN = "language_unknown"
     PLACE_UNKNOWN = "place_unknown"
+    SIGNAL_DECISION_UNKNOWN = "signal_decision_unknown"
+    SIGNAL_ALREADY_REVIEWED = "signal_already_reviewed"
+    REASON_REQUIRED = "reason_required"
+    SUGGESTION_STALE = "suggestion_stale"

@@ -4,4 +4,6 @@ from rabta.core.events import EventKind
 
 
 class IntelligenceEvent(EventKind):
-    pass
+    SIGNAL_RAISED = "intelligence.signal_raised"
+    SIGNAL_REVIEWED = "intelligence.signal_reviewed"
+    RECURRING_REFRESHED = "intelligence.recurring_refreshed"

@@ -82,8 +82,14 @@ def normalise(text: str) -> str:
     text = text.translate(_URDU_MAP)
     text = _URDU_MARKS.sub("", text)
     text = _strip_accents(text).casefold()
-    for pattern, replacement in _LATIN_FOLDS:
-        text = pattern.sub(replacement, text)
+    # Again until nothing changes, so that normalising twice gives the same text: one fold may make
+    # another's letters ("eei" → "ii", "qh" → "kh"). Every fold but w → v and q → k shortens the
+    # text, and those two apply once per letter, so this ends.
+    previous = None
+    while previous != text:
+        previous = text
+        for pattern, replacement in _LATIN_FOLDS:
+            text = pattern.sub(replacement, text)
     return " ".join(_SPACES.sub(" ", text).split())
 
 

@@ -16,9 +16,11 @@ district's month; a national picture at scale wants the same function in a backg
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -39,7 +41,59 @@ _STOP_WORDS = (
     "been since please sir kindly ka ki ke ko se hai hain mein me ne aur nahi nahin ho raha rahi ye yeh vo us "
     "hamare mere meri mera کا کی کے کو سے ہے ہیں میں نے اور نہیں ہو رہا رہی یہ وہ ہمارے میرے"
 )
-STOP = frozenset(normalise(word) for word in _STOP_WORDS.split(" "))
+# "complainant": what privacy's scrub puts in place of a hidden complainant's name.
+STOP = frozenset(normalise(word) for word in _STOP_WORDS.split(" ")) | {"complainant"}
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+@dataclass(frozen=True)
+class ClusterInput:
+    pk: int
+    created: datetime
+    body: str  # what an office reads: the office copy when the complainant is hidden
+    group: tuple[Any, ...]  # (office, category, place): clusters never cross groups
+
+
+@dataclass
+class Found:
+    group: tuple[Any, ...]
+    recent: int = 0
+    previous: int = 0
+    rising: bool = False
+    terms: list[str] = field(default_factory=list)
+    example_ids: list[int] = field(default_factory=list)  # newest first
+    _seed: frozenset[str] = field(default=frozenset(), repr=False)
+    _ids: list[int] = field(default_factory=list, repr=False)
+    _words: Counter[str] = field(default_factory=Counter, repr=False)
+
+
+def clusters_find(rows: Sequence[ClusterInput], *, recent_from: datetime, min_size: int) -> list[Found]:
+    """The recurring clusters of ``rows`` (oldest first), rising ones first, then the largest: within
+    each group a complaint joins the first cluster whose first member it resembles at least
+    ``SIMILARITY``, else starts one; recurring with at least ``min_size`` from ``recent_from`` on,
+    rising when those are at least twice the window before."""
+    groups: dict[tuple[Any, ...], list[Found]] = {}
+    for row in rows:
+        grams = char_ngrams(row.body)
+        clusters = groups.setdefault(row.group, [])
+        home = next((c for c in clusters if ngram_similarity(grams, c._seed) >= SIMILARITY), None)
+        if home is None:
+            home = Found(group=row.group, _seed=grams)
+            clusters.append(home)
+        if row.created >= recent_from:
+            home.recent += 1
+        else:
+            home.previous += 1
+        home._ids.append(row.pk)
+        # Terms as written (lower case), not in their lossy matching form ("vater" for "water").
+        home._words.update(w for w in _WORD.findall(row.body.casefold()) if normalise(w) not in STOP)
+    found = [c for clusters in groups.values() for c in clusters if c.recent >= min_size]
+    for cluster in found:
+        cluster.rising = cluster.recent >= 2 * cluster.previous
+        cluster.terms = [w for w, _n in cluster._words.most_common(TERMS)]
+        cluster.example_ids = list(reversed(cluster._ids[-EXAMPLES:]))
+    found.sort(key=lambda c: (not c.rising, -c.recent, tuple(str(part) for part in c.group)))
+    return found
 
 
 @dataclass
@@ -52,14 +106,11 @@ class Cluster:
     rising: bool = False
     terms: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
-    _seed: frozenset[str] = field(default=frozenset(), repr=False)
-    _ids: list[int] = field(default_factory=list, repr=False)
-    _words: Counter[str] = field(default_factory=Counter, repr=False)
 
 
 def recurring_problems(*, user: Actor, days: int = 30, min_size: int = 3) -> list[Cluster]:
     """The recurring clusters among the complaints ``user`` sees, rising ones first, then the
-    largest. Oversight only (``Forbidden`` otherwise)."""
+    largest, computed now. Oversight only (``Forbidden`` otherwise)."""
     from rabta.complaints.models import Complaint
     from rabta.complaints.privacy import scrub_for_person
 
@@ -82,43 +133,46 @@ def recurring_problems(*, user: Actor, days: int = 30, min_size: int = 3) -> lis
             "jurisdiction__code",
         )[:COMPLAINTS_MAX]
     )
-    groups: dict[tuple[str, str, str], list[Cluster]] = {}
-    for pk, created, subject, office_copy, text, office, category, place in reversed(list(rows)):
-        # Only the office copy (scrubbed when the complainant is hidden) or the subject and text
-        # are compared; examples are scrubbed again below for everyone.
-        body = office_copy or f"{subject}\n{text}"
-        grams = char_ngrams(body)
-        clusters = groups.setdefault((office or "", category or "", place or ""), [])
-        home = next((c for c in clusters if ngram_similarity(grams, c._seed) >= SIMILARITY), None)
-        if home is None:
-            home = Cluster(office=office or "", category=category or "", place=place or "", _seed=grams)
-            clusters.append(home)
-        if created >= recent_from:
-            home.recent += 1
-        else:
-            home.previous += 1
-        home._ids.append(pk)
-        home._words.update(w for w in normalise(body).split() if len(w) > 2 and w not in STOP and not w.isdigit())
-    found = [c for clusters in groups.values() for c in clusters if c.recent >= min_size]
-    wanted = {pk for c in found for pk in c._ids[-EXAMPLES:]}
+    # Only the office copy (scrubbed when the complainant is hidden) or the subject and text are
+    # compared; examples are scrubbed again below for everyone.
+    inputs = [
+        ClusterInput(
+            pk=pk,
+            created=created,
+            body=office_copy or f"{subject}\n{text}",
+            group=(office or "", category or "", place or ""),
+        )
+        for pk, created, subject, office_copy, text, office, category, place in reversed(list(rows))
+    ]
+    found = clusters_find(inputs, recent_from=recent_from, min_size=min_size)
+    wanted = {pk for c in found for pk in c.example_ids}
     people = {
         c.pk: c
         for c in Complaint.objects.filter(pk__in=wanted)
         .select_related("complainant")
         .only("id", "subject", "text", "text_for_office", "complainant")
     }
-    for cluster in found:
-        cluster.rising = cluster.recent >= 2 * cluster.previous
-        cluster.terms = [w for w, _n in cluster._words.most_common(TERMS)]
-        for pk in reversed(cluster._ids[-EXAMPLES:]):
+    out = []
+    for found_one in found:
+        office, category, place = found_one.group
+        cluster = Cluster(
+            office=office,
+            category=category,
+            place=place,
+            recent=found_one.recent,
+            previous=found_one.previous,
+            rising=found_one.rising,
+            terms=found_one.terms,
+        )
+        for pk in found_one.example_ids:
             complaint = people[pk]
             body = complaint.text_for_office or f"{complaint.subject}\n{complaint.text}"
-            cluster.examples.append(_short(scrub_for_person(body, complaint.complainant)))
-    found.sort(key=lambda c: (not c.rising, -c.recent, c.office, c.category, c.place))
-    return found
+            cluster.examples.append(short(scrub_for_person(body, complaint.complainant)))
+        out.append(cluster)
+    return out
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"
 
