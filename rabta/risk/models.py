@@ -204,3 +204,5 @@ class LaneDecision(models.Model):
 
 # Value control's tables (rabta.risk.valuation) live in their own module; Django finds them here.
 from rabta.risk.models_valuation import *  # noqa: E402, F403
+# The border agencies' tables (rabta.risk.services.agencies).
+from rabta.risk.models_agency import *  # noqa: E402, F403
