@@ -19,20 +19,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rabta.accounts.roles import Role
-from rabta.accounts.types import Actor
+from rabta.accounts.types import Actor, is_signed_in
 from rabta.core.models import TimeStampedModel
 from rabta.risk.choices import AgencyOutcome, AgencyResult, RuleStatus, WatchListKind
 
 CUSTOMS_READERS = (Role.CUSTOMS_MANAGER, Role.EXAMINING_OFFICER, Role.OVERSIGHT, Role.RISK_ANALYST)
 
 
-def _signed_in(user: Actor) -> bool:
-    return user is not None and user.is_authenticated
-
-
 def member_agency_ids(user: Actor) -> list[int]:
     """The agencies ``user`` works for: an active agency officer's membership rows (none otherwise)."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return []
     if not user.role_assignments.filter(active=True, role=Role.AGENCY_OFFICER).exists():
         return []
@@ -40,7 +36,7 @@ def member_agency_ids(user: Actor) -> list[int]:
 
 
 def is_customs_reader(user: Actor) -> bool:
-    return bool(_signed_in(user) and user.role_assignments.filter(active=True, role__in=CUSTOMS_READERS).exists())
+    return bool(is_signed_in(user) and user.role_assignments.filter(active=True, role__in=CUSTOMS_READERS).exists())
 
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
@@ -178,7 +174,7 @@ class AgencySelection(models.Model):
 class AgencyShareQuerySet(models.QuerySet["AgencyShare"]):
     def visible_to(self, user: Actor) -> AgencyShareQuerySet:
         """The agency's own shares for its officers; every share for the risk analysts who receive them."""
-        if _signed_in(user) and user.role_assignments.filter(active=True, role=Role.RISK_ANALYST).exists():
+        if is_signed_in(user) and user.role_assignments.filter(active=True, role=Role.RISK_ANALYST).exists():
             return self.all()
         return self.filter(agency_id__in=member_agency_ids(user))
 

@@ -64,7 +64,7 @@ def _actor(actor: Actor) -> Any:
 
 @transaction.atomic
 def agency_save(
-    *, actor: Actor, code: str, name_en: str, name_ur: str, code_prefixes: list[str], outcomes: list[str]
+    *, actor: Actor, code: str, name_en: str, name_ur: str, code_prefixes: Sequence[str], outcomes: Sequence[str]
 ) -> Agency:
     """Create or replace an agency: its code (lower-case letters, digits, hyphens), names in English
     and Urdu, the tariff code prefixes it regulates (2 to 12 digits; dots are dropped) and the
@@ -86,7 +86,12 @@ def agency_save(
             _add(errors, f"code_prefixes.{index}", RiskError.AGENCY_PREFIX_INVALID, _("A prefix is 2 to 12 digits."))
     chosen = [o for o in ORDERED if o in set(outcomes)]
     if not outcomes or len(chosen) != len(set(outcomes)):
-        _add(errors, "outcomes", RiskError.AGENCY_OUTCOME_UNKNOWN, _("Choose outcomes from hold, lab_test, inspection, document_check."))
+        _add(
+            errors,
+            "outcomes",
+            RiskError.AGENCY_OUTCOME_UNKNOWN,
+            _("Choose outcomes from hold, lab_test, inspection, document_check."),
+        )
     _raise(errors)
     agency, created = Agency.objects.select_for_update().get_or_create(
         code=code, defaults={"name_en": clean_en, "name_ur": clean_ur}
@@ -141,7 +146,11 @@ def _agency_condition_check(agency: Agency, condition: str, errors: FieldErrors)
 def _percentage(value: Any, errors: FieldErrors) -> Decimal:
     try:
         percentage = Decimal(str(value))
-        if not percentage.is_finite() or not 0 <= percentage <= 100 or percentage != percentage.quantize(Decimal("0.01")):
+        if (
+            not percentage.is_finite()
+            or not 0 <= percentage <= 100
+            or percentage != percentage.quantize(Decimal("0.01"))
+        ):
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         _add(errors, "percentage", RiskError.PERCENTAGE_INVALID, _("A percentage from 0 to 100, two decimals at most."))
@@ -192,7 +201,12 @@ def agency_rule_create(*, actor: Actor, agency: Agency, data: AgencyRuleInput, t
         subject=rule,
         actor=actor,
         to_state=RuleStatus.ACTIVE,
-        data={"agency": agency.code, "outcome": rule.outcome, "percentage": str(percentage), "condition": rule.condition},
+        data={
+            "agency": agency.code,
+            "outcome": rule.outcome,
+            "percentage": str(percentage),
+            "condition": rule.condition,
+        },
     )
     return rule
 
@@ -422,7 +436,12 @@ def agency_result_record(*, actor: Actor, selection: AgencySelection, result: st
         )
     if locked.result:
         raise InvalidTransition(_("This result is recorded already."), code=RiskError.AGENCY_RESULT_RECORDED)
-    locked.result, locked.result_note, locked.result_by, locked.result_at = result, clean_note, _actor(actor), timezone.now()
+    locked.result, locked.result_note, locked.result_by, locked.result_at = (
+        result,
+        clean_note,
+        _actor(actor),
+        timezone.now(),
+    )
     locked.save(update_fields=["result", "result_note", "result_by", "result_at"])
     event_record(
         kind=AgencyEvent.AGENCY_RESULT_RECORDED,
