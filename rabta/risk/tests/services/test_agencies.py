@@ -9,7 +9,9 @@ import random
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from rabta.core.errors import DomainError, Forbidden, InvalidTransition
 from rabta.core.events import Event
@@ -236,7 +238,7 @@ def test_agencies_never_change_the_customs_lane(world, analyst, ppd, drap, ppd_o
     declaration = declaration_file(
         data=declaration_input(number=f"GEN-{next(NUMBERS)}", items=items), actor=None
     ).declaration
-    loaded = [i for i in declaration.items.all()]
+    loaded = list(declaration.items.all())
     for i in loaded:
         i.declaration = declaration
     without = lanes.lane_decide(
