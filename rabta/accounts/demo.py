@@ -52,6 +52,9 @@ DEMO_LOGINS = [
     DemoLogin(
         Role.ENFORCEMENT_SUPERVISOR, "enforcement.supervisor@demo.rabta.pk", "Rubina Shah", "office-code:FED-CUS-CC-APS"
     ),
+    # Border agencies (rabta.risk agencies): the risk demo makes each a member of its agency.
+    DemoLogin(Role.AGENCY_OFFICER, "ppd.officer@demo.rabta.pk", "Shazia Parveen", ""),
+    DemoLogin(Role.AGENCY_OFFICER, "drap.officer@demo.rabta.pk", "Asad Mirza", ""),
 ]
 
 

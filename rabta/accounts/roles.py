@@ -5,7 +5,9 @@
 * ``office``: one office (``RoleAssignment.office``), and for ``office_tree`` every office below it;
 * ``government``: a government (``RoleAssignment.government``): national or provincial oversight;
 * ``collectorates``: customs offices (collectorates) under the assignment's office;
-* ``global``: configuration only, no complaint contents.
+* ``global``: configuration only, no complaint contents;
+* ``agency``: one border agency (plant protection, drug regulation...): the agency is named by the
+  risk domain's membership row (``rabta.risk.models_agency.AgencyMember``), not by the assignment.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Role(models.TextChoices):
     TARIFF_OFFICER = "tariff_officer", _("Customs tariff policy (HQ)")
     ENFORCEMENT_OFFICER = "enforcement_officer", _("Enforcement officer")
     ENFORCEMENT_SUPERVISOR = "enforcement_supervisor", _("Enforcement supervisor")
+    AGENCY_OFFICER = "agency_officer", _("Border agency officer")
     ADMINISTRATOR = "administrator", _("System administrator")
 
 
@@ -41,6 +44,7 @@ class Scope(models.TextChoices):
     GOVERNMENT = "government"
     COLLECTORATES = "collectorates"
     GLOBAL = "global"
+    AGENCY = "agency"
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,16 @@ ROLE_DEFINITIONS: dict[Role, RoleDefinition] = {
             False,
             False,
             "Reviews and approves the incident reports of their formation and those below it; never their own.",
+        ),
+        RoleDefinition(
+            Role.AGENCY_OFFICER,
+            Scope.AGENCY,
+            True,
+            False,
+            False,
+            False,
+            False,
+            "An agency at the border (PPD, DRAP...): its own rules and selections on the codes it regulates.",
         ),
         RoleDefinition(
             Role.ADMINISTRATOR,

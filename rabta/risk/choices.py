@@ -60,3 +60,23 @@ class ProfileKey(models.TextChoices):
     DECLARANT_IMPORTER = "declarant+importer", _("Declarant and importer")
     CODE_ORIGIN = "code+origin", _("Code and origin")
     ALL = "all", _("All declarations")
+
+
+class AgencyOutcome(models.TextChoices):
+    """What a border agency's rule sends a declaration to (never a customs lane), most severe first;
+    an agency offers those of its registry entry (``Agency.outcomes``)."""
+
+    HOLD = "hold", _("Hold")
+    LAB_TEST = "lab_test", _("Laboratory test")
+    INSPECTION = "inspection", _("Physical inspection")
+    DOCUMENT_CHECK = "document_check", _("Document check")
+    NOT_SELECTED = "not_selected", _("Not selected")
+
+
+class AgencyResult(models.TextChoices):
+    """What the agency found when it carried out its own hold, test or inspection."""
+
+    PENDING = "", _("Awaiting the result")
+    CLEARED = "cleared", _("Cleared")
+    CONDITIONAL = "conditional", _("Released with conditions")
+    REFUSED = "refused", _("Refused entry")

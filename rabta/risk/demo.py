@@ -41,9 +41,12 @@ def demo_load(*, offices: int = 0, seed: int = 0, shared_data: Path | None = Non
                 actor=None, data=RuleInput(name=name, condition=condition, lane=lane, valid_from=date(2020, 1, 1))
             )
             created_rules += 1
+    from rabta.risk.demo_agency import demo_agencies_create
+
+    agencies = demo_agencies_create(seed=seed)  # the border agencies (PPD, DRAP)
     collectorate = Office.objects.filter(level=OfficeLevel.COLLECTORATE, is_active=True).order_by("code").first()
     if collectorate is None:
-        return f"risk: {created_rules} rules created, no collectorate for demo declarations"
+        return f"risk: {created_rules} rules created, no collectorate for demo declarations; {agencies}"
 
     def tv(value: str, mass: str) -> ItemInput:
         return ItemInput(
@@ -86,4 +89,4 @@ def demo_load(*, offices: int = 0, seed: int = 0, shared_data: Path | None = Non
         "lane", flat=True
     ):
         lanes[lane] = lanes.get(lane, 0) + 1
-    return f"risk: {created_rules} rules created, {filed} demo declarations filed (lanes {lanes})"
+    return f"risk: {created_rules} rules created, {filed} demo declarations filed (lanes {lanes}); {agencies}"

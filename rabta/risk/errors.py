@@ -33,3 +33,12 @@ class RiskError(ErrorCode):
     MODEL_STATUS_INVALID = "model_status_invalid"
     MODEL_ARTEFACT_MISMATCH = "model_artefact_mismatch"
     MODEL_SELF_APPROVAL = "model_self_approval"
+    # Border agencies (rabta.risk.services.agencies).
+    AGENCY_CODE_INVALID = "agency_code_invalid"
+    AGENCY_PREFIX_INVALID = "agency_prefix_invalid"
+    AGENCY_OUTCOME_UNKNOWN = "agency_outcome_unknown"
+    AGENCY_NOT_MEMBER = "agency_not_member"
+    AGENCY_RESULT_UNKNOWN = "agency_result_unknown"
+    AGENCY_RESULT_RECORDED = "agency_result_recorded"
+    AGENCY_NOTHING_TO_RECORD = "agency_nothing_to_record"
+    AGENCY_WATCHLIST_TAKEN = "agency_watchlist_taken"

@@ -15,3 +15,14 @@ class RiskEvent(EventKind):
     MODEL_APPROVED = "risk.model_approved"
     MODEL_ACTIVATED = "risk.model_activated"
     MODEL_REFUSED = "risk.model_refused"
+
+
+class AgencyEvent(EventKind):
+    """The border agencies' moves (rabta.risk.services.agencies)."""
+
+    AGENCY_SAVED = "risk.agency_saved"
+    AGENCY_MEMBER_ADDED = "risk.agency_member_added"
+    AGENCY_RULE_CREATED = "risk.agency_rule_created"
+    AGENCY_RULE_RETIRED = "risk.agency_rule_retired"
+    AGENCY_RESULT_RECORDED = "risk.agency_result_recorded"
+    AGENCY_SHARED = "risk.agency_shared"

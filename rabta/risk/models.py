@@ -202,5 +202,7 @@ class LaneDecision(models.Model):
         return f"{self.declaration_id}: {self.lane} ({self.source})"
 
 
-# Value control's tables (rabta.risk.valuation) live in their own module; Django finds them here.
+# Value control's tables (rabta.risk.valuation) and the border agencies' (rabta.risk.services.agencies)
+# live in their own modules; Django finds them here.
+from rabta.risk.models_agency import *  # noqa: E402, F403
 from rabta.risk.models_valuation import *  # noqa: E402, F403

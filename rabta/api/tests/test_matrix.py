@@ -52,6 +52,7 @@ def _rows() -> list[matrix.Row]:
     from rabta.intelligence.tests.api_matrix import ROWS as intelligence
     from rabta.reviews.tests.api_matrix import ROWS as reviews
     from rabta.risk.tests.api_matrix import ROWS as risk
+    from rabta.risk.tests.api_matrix_agency import ROWS as risk_agency
     from rabta.risk.tests.api_matrix_value import ROWS as risk_value
     from rabta.scorecards.tests.api_matrix import ROWS as scorecards
     from rabta.tariff.tests.api_matrix import ROWS as tariff
@@ -70,6 +71,7 @@ def _rows() -> list[matrix.Row]:
         *intelligence,
         *risk_value,
         *enforcement,
+        *risk_agency,
     ]
 
 

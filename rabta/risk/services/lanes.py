@@ -38,6 +38,7 @@ from rabta.customs.models import ITEM_DATA_FIELDS, Declaration, DeclarationItem
 from rabta.risk import expressions, valuation
 from rabta.risk.choices import DecisionSource, ModelOutcome, ModelStatus, ProfileKey, RuleStatus, WatchListKind
 from rabta.risk.models import LaneDecision, RiskModel, RiskProfile, RiskRule, WatchList
+from rabta.risk.models_agency import Agency, AgencyRule
 from rabta.risk.models_valuation import ValueBand, ValueControlRun
 from rabta.risk.scoring import ArtefactError, ModelScorer, active_model, scorer_for
 from rabta.risk.vocab_valuation import Finding
@@ -243,6 +244,8 @@ class RiskState:
     scorer: ModelScorer | None = None
     model_error: str = ""
     model_tried_at: float = 0.0
+    # The border agencies' prefixes and rules (rabta.risk.services.agencies); None: read per decision.
+    agencies: agencies.AgencyIndex | None = None
 
     def rules_on(self, day: date) -> list[ActiveRule]:
         return [rule for rule in self.rules if rule.in_force(day)]
@@ -260,7 +263,7 @@ class RiskState:
         profiles and bands are read by the decision for its own declaration."""
         rules = [ActiveRule.of(rule) for rule in rules_in_force(on)]
         names = {n for r in rules if r.condition for n in r.condition.watchlists}
-        return cls(rules=rules, watchlists=watch_sets(names), model=active_model())
+        return cls(rules=rules, watchlists=watch_sets(names), model=active_model(), agencies=agencies.agency_index())
 
     @classmethod
     def load(cls) -> RiskState:
@@ -279,6 +282,7 @@ class RiskState:
             else None,
             bands=valuation.bands_index(limit=BANDS_KEPT_MAX),
             model=active_model(),
+            agencies=agencies.agency_index(),
         )
         state.model_load()
         return state
@@ -301,15 +305,19 @@ def state_fingerprint() -> tuple[Any, ...]:
     """One cheap query whose answer changes whenever a rule, watch list, the active model, the
     value bands or the profiles change (counts, highest and lowest ids, last update times)."""
     q = connection.ops.quote_name
-    rule, watch, model, band, profile, run = (
-        q(m._meta.db_table) for m in (RiskRule, WatchList, RiskModel, ValueBand, RiskProfile, ValueControlRun)
+    rule, watch, model, band, profile, run, agency, agency_rule = (
+        q(m._meta.db_table)
+        for m in (RiskRule, WatchList, RiskModel, ValueBand, RiskProfile, ValueControlRun, Agency, AgencyRule)
     )
     sql = (
         f"SELECT (SELECT COUNT(*) FROM {rule}), (SELECT MAX(id) FROM {rule}), (SELECT MAX(updated_at) FROM {rule}), "  # noqa: S608 - the models' own table names; every value a parameter
         f"(SELECT COUNT(*) FROM {watch}), (SELECT MAX(id) FROM {watch}), (SELECT MAX(updated_at) FROM {watch}), "
         f"(SELECT MAX(id) FROM {model} WHERE status = %s), (SELECT MAX(sha256) FROM {model} WHERE status = %s), "
         f"(SELECT MIN(id) FROM {band}), (SELECT MAX(id) FROM {band}), (SELECT MAX(id) FROM {run}), "
-        f"(SELECT MIN(id) FROM {profile}), (SELECT MAX(id) FROM {profile})"
+        f"(SELECT MIN(id) FROM {profile}), (SELECT MAX(id) FROM {profile}), "
+        f"(SELECT COUNT(*) FROM {agency}), (SELECT MAX(updated_at) FROM {agency}), "
+        f"(SELECT COUNT(*) FROM {agency_rule}), (SELECT MAX(id) FROM {agency_rule}), "
+        f"(SELECT MAX(updated_at) FROM {agency_rule})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [ModelStatus.ACTIVE, ModelStatus.ACTIVE])
@@ -365,7 +373,7 @@ def risk_state() -> RiskState:
 
 # Not ValueBand or RiskProfile: a receiver would make their bulk deletes fetch every row; their
 # rebuilds are seen through the fingerprint (and a band rebuild saves its run, which is below).
-for _model in (RiskRule, WatchList, RiskModel, ValueControlRun):
+for _model in (RiskRule, WatchList, RiskModel, ValueControlRun, Agency, AgencyRule):
     post_save.connect(_state_cache.invalidate, sender=_model, dispatch_uid=f"risk-state-{_model.__name__}-save")
     post_delete.connect(_state_cache.invalidate, sender=_model, dispatch_uid=f"risk-state-{_model.__name__}-delete")
 
@@ -611,8 +619,13 @@ def lane_select(
         loaded = items[0].declaration
     else:
         loaded = Declaration.objects.select_related(*_RELATED).only(*_DECLARATION_FIELDS).get(pk=declaration.pk)
+    state = state or risk_state()
     decision = lane_decide(declaration=loaded, items=items, rng=rng, state=state)
-    return _record(loaded, decision, actor=None)
+    recorded = _record(loaded, decision, actor=None)
+    # The border agencies' outcomes beside the lane, drawn after it (so they never change it).
+    index = state.agencies if state.agencies is not None else agencies.agency_index()
+    agencies.agency_select(declaration=loaded, items=items, decision=recorded, index=index, rng=rng or RANDOM)
+    return recorded
 
 
 _RELATED = ("collectorate", "station", "importer", "declarant", "seller")
@@ -771,3 +784,7 @@ def _record(declaration: Declaration, decision: Decision, *, actor: Actor) -> La
         reason=decision.reason,
         actor=actor if actor is not None and actor.is_authenticated else None,
     )
+
+
+# The border agencies' selections (they read this module's facts, so they are imported once it is whole).
+from rabta.risk.services import agencies  # noqa: E402

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,11 +49,16 @@ def _raise(errors: FieldErrors) -> None:
         raise DomainError(CoreError.VALIDATION, f"{first}: {errors[first][0]['message']}", fields=errors)
 
 
-def condition_check(condition: str, errors: FieldErrors, *, field: str = "condition") -> None:
-    """Parse ``condition`` against the watch lists that exist; a fault is named with its line and
-    column (``fields[field][0]["line"]``, ``["column"]``) and its code."""
+def condition_check(
+    condition: str, errors: FieldErrors, *, field: str = "condition", watchlists: frozenset[str] | None = None
+) -> None:
+    """Parse ``condition`` against the watch lists that exist (or only ``watchlists``, the names a
+    border agency may use); a fault is named with its line and column (``fields[field][0]["line"]``,
+    ``["column"]``) and its code."""
+    if watchlists is None:
+        watchlists = frozenset(WatchList.objects.values_list("name", flat=True))
     try:
-        expressions.parse(condition, watchlists=frozenset(WatchList.objects.values_list("name", flat=True)))
+        expressions.parse(condition, watchlists=watchlists)
     except expressions.RuleSyntaxError as exc:
         _add(
             errors,
@@ -155,6 +161,22 @@ def watchlist_save(
     system's reference) and are kept as their keyed hashes; codes are 2 to 12 digits (a prefix
     matches every longer code); countries are ISO alpha-2."""
     require(actor, RiskAction.WRITE_RULES)
+    return watchlist_write(
+        actor=actor, name=name, kind=kind, entries=entries, party_kind=party_kind, description=description
+    )
+
+
+def watchlist_write(
+    *,
+    actor: Actor,
+    name: str,
+    kind: str,
+    entries: list[str],
+    party_kind: str = PartyKind.TRADER,
+    description: str = "",
+) -> WatchList:
+    """:func:`watchlist_save` once its caller has checked who may (an analyst there, an agency
+    sharing its knowledge in rabta.risk.services.agencies)."""
     errors: FieldErrors = {}
     if not _SLUG.fullmatch(name or ""):
         _add(errors, "name", RiskError.WATCHLIST_NAME_INVALID, _("Lower-case letters, digits and hyphens, 1 to 60."))
@@ -239,19 +261,36 @@ def rule_backtest(
     now: profiles and watch lists as of today (a profile includes the period's own examinations, so a
     profile rule's back-test is optimistic; the report says so)."""
     require(actor, RiskAction.BACKTEST)
+    return condition_backtest(condition=condition, start=start, end=end, percentage=percentage)
+
+
+def condition_backtest(
+    *,
+    condition: str,
+    start: date,
+    end: date,
+    percentage: Decimal = Decimal(100),
+    declarations: Q | None = None,
+    watchlists: frozenset[str] | None = None,
+    facts_of: Callable[[Declaration, list[DeclarationItem]], list[dict[str, Any]]] | None = None,
+) -> RuleBacktest:
+    """:func:`rule_backtest` once its caller has checked who may: ``declarations`` narrows the
+    period's declarations, ``watchlists`` the lists the condition may name, ``facts_of`` the facts a
+    declaration gives (a border agency's rules read only the items under its codes)."""
     errors: FieldErrors = {}
-    condition_check(condition or "", errors)
+    condition_check(condition or "", errors, watchlists=watchlists)
     if end < start or (end - start).days > BACKTEST_MAX_DAYS:
         _add(errors, "end", RiskError.PERIOD_INVALID, _("A period from start to end, at most a year."))
     _raise(errors)
     parsed = expressions.parse(condition)
+    facts_for = facts_of or declaration_facts
     queryset = (
-        Declaration.objects.filter(declared_on__gte=start, declared_on__lte=end)
+        Declaration.objects.filter(declarations or Q(), declared_on__gte=start, declared_on__lte=end)
         .select_related("collectorate", "station", "importer", "declarant", "seller", "examination")
         .prefetch_related(Prefetch("items", queryset=DeclarationItem.objects.order_by("item_number")))
         .order_by("pk")
     )
-    watchlists = watch_sets(set(parsed.watchlists))
+    lists = watch_sets(set(parsed.watchlists))
     total = matched = examined = hits = 0
     last = 0
     while True:
@@ -259,12 +298,12 @@ def rule_backtest(
         if not batch:
             break
         last = batch[-1].pk
-        facts_of = [declaration_facts(d, list(d.items.all())) for d in batch]
+        batch_facts = [facts_for(d, list(d.items.all())) for d in batch]
         env = DecisionEnvironment(
-            watchlists=watchlists,
-            profiles=profile_counts(set(parsed.profiles), [row for facts in facts_of for row in facts]),
+            watchlists=lists,
+            profiles=profile_counts(set(parsed.profiles), [row for facts in batch_facts for row in facts]),
         )
-        for declaration, facts in zip(batch, facts_of, strict=True):
+        for declaration, facts in zip(batch, batch_facts, strict=True):
             total += 1
             if not parsed.holds(facts, env):
                 continue

@@ -33,3 +33,52 @@ def model_dir(settings, tmp_path):
 def seeded():
     with random_source(random.Random(1234)):
         yield
+
+
+# --- the border agencies (rabta.risk.services.agencies) ---------------------------------------------
+
+
+@pytest.fixture
+def ppd(db):
+    from rabta.risk.services.agencies import agency_save
+
+    return agency_save(
+        actor=None,
+        code="ppd",
+        name_en="Department of Plant Protection",
+        name_ur="محکمہ تحفظ نباتات",
+        code_prefixes=["10", "08"],
+        outcomes=["hold", "lab_test", "inspection"],
+    )
+
+
+@pytest.fixture
+def drap(db):
+    from rabta.risk.services.agencies import agency_save
+
+    return agency_save(
+        actor=None,
+        code="drap",
+        name_en="Drug Regulatory Authority of Pakistan",
+        name_ur="ڈرگ ریگولیٹری اتھارٹی آف پاکستان",
+        code_prefixes=["3004"],
+        outcomes=["hold", "lab_test", "document_check"],
+    )
+
+
+def agency_officer(email: str, agency):
+    from rabta.risk.services.agencies import agency_member_add
+
+    user = make_user(email, email.split("@")[0], (Role.AGENCY_OFFICER, None, None))
+    agency_member_add(actor=None, agency=agency, user=user)
+    return user
+
+
+@pytest.fixture
+def ppd_officer(ppd):
+    return agency_officer("officer@ppd.gov.pk", ppd)
+
+
+@pytest.fixture
+def drap_officer(drap):
+    return agency_officer("officer@drap.gov.pk", drap)
