@@ -14,7 +14,6 @@ from rabta.accountability import services
 from rabta.accountability.events import AccountabilityEvent
 from rabta.accountability.models import AccountabilityAction, OfficerAudit
 from rabta.accountability.tests.actions import TAKEN, record
-from rabta.complaints.services import work
 from rabta.core.errors import Conflict, DomainError, Forbidden
 from rabta.core.models import Event
 
@@ -92,7 +91,9 @@ def test_bad_input_names_every_field_and_records_nothing(oversight, officer_b, s
     # The complaint of Sindh is outside Punjab's scope: named back exactly as a number that does not exist.
     message = caught.value.fields["complaints"][0]["message"]
     assert sindh.tracking_number in message and "PB-NOPE-1" in message
-    assert AccountabilityAction.objects.count() == 0 and not Event.objects.filter(kind__startswith="accountability.action")
+    assert AccountabilityAction.objects.count() == 0 and not Event.objects.filter(
+        kind__startswith="accountability.action"
+    )
 
 
 def test_an_office_outside_the_government_and_an_officer_of_another_office_are_refused(oversight, officer_b):
