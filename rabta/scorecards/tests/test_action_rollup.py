@@ -41,7 +41,12 @@ def test_an_action_counts_for_each_unit_of_its_office_and_a_withdrawal_takes_it_
     for unit in units:
         assert (found[unit].by_kind["warning"], found[unit].disciplinary, found[unit].commendations) == (1, 1, 1), unit
     assert found[("office", world.office_b.pk)].disciplinary == 0
-    assert action_counts(units=units, start=TAKEN + timedelta(days=1), end=TAKEN + timedelta(days=9))[units[0]].disciplinary == 0
+    assert (
+        action_counts(units=units, start=TAKEN + timedelta(days=1), end=TAKEN + timedelta(days=9))[
+            units[0]
+        ].disciplinary
+        == 0
+    )
     assert action_fold_all(settle=NOW) == 0  # nothing folded twice
 
 

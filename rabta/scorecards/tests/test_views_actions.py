@@ -27,7 +27,9 @@ def counts_table(body: str) -> str:
     return body[body.index('id="action-counts"') : body.index("</table>", body.index('id="action-counts"'))]
 
 
-def test_a_units_page_shows_the_counts_to_everyone_and_the_history_to_oversight(client, world, oversight, officer_b, actions):
+def test_a_units_page_shows_the_counts_to_everyone_and_the_history_to_oversight(
+    client, world, oversight, officer_b, actions
+):
     url = f"/en/scorecards/office/{world.office_a.code}/"
     public = client.get(url, PERIOD).content.decode()
     table = counts_table(public)
