@@ -16,9 +16,10 @@ def demo_load(*, offices: int, seed: int, shared_data: Path | None, stdout: Text
     from django.utils import timezone
 
     from rabta.accountability import services
-    from rabta.accountability.models import AccountabilityAction
+    from rabta.accountability.models import AccountabilityAction, oversight_governments
     from rabta.accounts.models import RoleAssignment, User
     from rabta.complaints.models import Complaint
+    from rabta.directory.models import Office
 
     overseer = User.objects.filter(email="oversight@demo.rabta.pk").first()
     officer = User.objects.filter(email="officer@demo.rabta.pk").first()
@@ -26,10 +27,26 @@ def demo_load(*, offices: int, seed: int, shared_data: Path | None, stdout: Text
         return "accountability actions: skipped (demo oversight or officer missing)"
     if AccountabilityAction.objects.filter(recorded_by=overseer).exists():
         return "accountability actions: 0 recorded (present already)"
-    assignment = RoleAssignment.objects.filter(user=officer, active=True).exclude(office=None).first()
+    assignment = (
+        RoleAssignment.objects.filter(user=officer, active=True)
+        .exclude(office=None)
+        .select_related("office__department")
+        .first()
+    )
     if assignment is None or assignment.office is None:
         return "accountability actions: skipped (the demo officer has no office)"
     office = assignment.office
+    named: int | None = officer.pk
+    governments = oversight_governments(overseer)
+    if office.department.government_id not in governments:
+        # A small generated directory may seat the demo officer outside Punjab: the actions then
+        # go on the first office the demo oversight oversees, on the office as a whole.
+        office = (
+            Office.objects.filter(department__government_id__in=governments, is_active=True).order_by("code").first()
+        )
+        named = None
+        if office is None:
+            return "accountability actions: skipped (the demo oversight oversees no office)"
     evidence = list(
         Complaint.objects.filter(
             Q(current_office=office), Q(status="reopened") | Q(status="appealed") | Q(status="closed")
@@ -41,7 +58,7 @@ def demo_load(*, offices: int, seed: int, shared_data: Path | None, stdout: Text
     common = {"actor": overseer, "office_code": office.code, "authority": "Chief Secretary Punjab"}
     show_cause = services.action_record(
         kind="show_cause",
-        officer_id=officer.pk,
+        officer_id=named,
         grounds="Complaints closed without relief and reopened by their complainants.",
         taken_on=today - timedelta(days=20),
         reply_due=today - timedelta(days=6),
@@ -64,7 +81,7 @@ def demo_load(*, offices: int, seed: int, shared_data: Path | None, stdout: Text
     )
     commendation = services.action_record(
         kind="commendation",
-        officer_id=officer.pk,
+        officer_id=named,
         grounds="Highest satisfaction rate in the division last quarter.",
         taken_on=today - timedelta(days=40),
         **common,
