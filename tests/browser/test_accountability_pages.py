@@ -29,7 +29,9 @@ def _translations():
 @pytest.fixture
 def complaint(world, citizen):
     DeadlinePolicy.objects.create()
-    Category.objects.create(code="PB-MUN-WATER", name="Water supply", name_ur="پانی کی فراہمی", department=world.lg_punjab)
+    Category.objects.create(
+        code="PB-MUN-WATER", name="Water supply", name_ur="پانی کی فراہمی", department=world.lg_punjab
+    )
     return complaint_submit(
         complainant=citizen,
         category_code="PB-MUN-WATER",
