@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 DEMO_AFTER: tuple[str, ...] = ("directory", "accounts", "complaints")
 
@@ -41,12 +41,11 @@ def demo_load(*, offices: int, seed: int, shared_data: Path | None, stdout: Text
     if office.department.government_id not in governments:
         # A small generated directory may seat the demo officer outside Punjab: the actions then
         # go on the first office the demo oversight oversees, on the office as a whole.
-        office = (
-            Office.objects.filter(department__government_id__in=governments, is_active=True).order_by("code").first()
-        )
-        named = None
-        if office is None:
+        overseen = Office.objects.filter(department__government_id__in=governments, is_active=True).order_by("code")
+        first = overseen.first()
+        if first is None:
             return "accountability actions: skipped (the demo oversight oversees no office)"
+        office, named = first, None
     evidence = list(
         Complaint.objects.filter(
             Q(current_office=office), Q(status="reopened") | Q(status="appealed") | Q(status="closed")
@@ -55,7 +54,7 @@ def demo_load(*, offices: int, seed: int, shared_data: Path | None, stdout: Text
         .values_list("tracking_number", flat=True)[:3]
     )
     today = timezone.localdate()
-    common = {"actor": overseer, "office_code": office.code, "authority": "Chief Secretary Punjab"}
+    common: dict[str, Any] = {"actor": overseer, "office_code": office.code, "authority": "Chief Secretary Punjab"}
     show_cause = services.action_record(
         kind="show_cause",
         officer_id=named,

@@ -4,6 +4,7 @@ services decide the rules and their refusals are shown next to these fields."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +78,11 @@ class ActionRecordForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, officers: list[tuple[int | str, str]], audits: list[tuple[int, str]], **kwargs: object
+        self,
+        *args: object,
+        officers: Sequence[tuple[int | str, str]],
+        audits: Sequence[tuple[int, str]],
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["officer"].choices = [("", _("The office as a whole")), *officers]  # type: ignore[attr-defined]
