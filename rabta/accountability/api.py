@@ -12,7 +12,7 @@ whose identity is hidden from offices, and identities are revealed only through 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,10 +20,11 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rabta.accountability import selectors, services
-from rabta.accountability.choices import AuditFinding, Rating, StandingLevel
-from rabta.accountability.models import ComplainantStanding, OfficerAudit
+from rabta.accountability.choices import ActionKind, ActionStatus, AuditFinding, Rating, StandingLevel
+from rabta.accountability.models import AccountabilityAction, ComplainantStanding, OfficerAudit
+from rabta.accountability.selectors import ActionFilters
 from rabta.api.params import RowId
-from rabta.api.schemas import ErrorOut
+from rabta.api.schemas import ErrorOut, EventOut
 from rabta.complaints.selectors import complaint_get
 
 router = Router(tags=["accountability"])
@@ -224,3 +225,184 @@ def audit_close(request: HttpRequest, audit_id: RowId, payload: AuditCloseIn) ->
     audit = selectors.audit_get(user=request.user, audit_id=audit_id)
     closed = services.officer_audit_close(audit=audit, actor=request.user, finding=payload.finding, notes=payload.notes)
     return _audit(selectors.audit_get(user=request.user, audit_id=closed.pk))
+
+
+# Accountability actions (issue 11) ---------------------------------------------------------------
+
+
+class ActionIn(Schema):
+    kind: ActionKind
+    office: str = Field(description="The office's code; an office outside your government reads as unknown")
+    officer: RowId | None = Field(None, description="The account number of the officer named (None: the office)")
+    authority: str = Field(description="Who took the action, e.g. the Chief Secretary")
+    grounds: str
+    taken_on: date
+    reply_due: date | None = None
+    complaints: list[str] = Field(default_factory=list, description="Tracking numbers of the complaints behind it")
+    audits: list[RowId] = Field(default_factory=list, description="Numbers of the officer audits behind it")
+
+
+class ActionOut(Schema):
+    id: int
+    kind: str
+    status: str
+    office: str = Field(description="The office's code")
+    office_name: str
+    officer: str = Field(description="The officer named, or empty for an action on the office")
+    authority: str
+    taken_on: date
+    reply_due: date | None
+    replied_on: date | None
+    concluded_on: date | None
+
+
+class ActionAuditOut(Schema):
+    id: int
+    tracking_number: str
+    status: str
+    finding: str
+
+
+class ActionDetailOut(ActionOut):
+    grounds: str
+    reply: str
+    outcome: str
+    withdrawn_reason: str
+    complaints: list[str] = Field(description="Tracking numbers only: evidence never names a complainant")
+    audits: list[ActionAuditOut]
+    timeline: list[EventOut]
+
+
+class ActionReplyIn(Schema):
+    reply: str
+    replied_on: date
+
+
+class ActionConcludeIn(Schema):
+    outcome: str
+    concluded_on: date
+
+
+class ActionWithdrawIn(Schema):
+    reason: str
+
+
+def _action(action: AccountabilityAction, schema: type[ActionOut] = ActionOut, **extra: Any) -> ActionOut:
+    return schema(
+        id=action.pk,
+        kind=action.kind,
+        status=action.status,
+        office=action.office.code,
+        office_name=action.office.name,
+        officer=action.officer.full_name if action.officer else "",
+        authority=action.authority,
+        taken_on=action.taken_on,
+        reply_due=action.reply_due,
+        replied_on=action.replied_on,
+        concluded_on=action.concluded_on,
+        **extra,
+    )
+
+
+def _action_detail(request: HttpRequest, action_id: int) -> ActionOut:
+    detail = selectors.action_detail(user=request.user, action_id=action_id)
+    action = detail.action
+    return _action(
+        action,
+        ActionDetailOut,
+        grounds=action.grounds,
+        reply=action.reply,
+        outcome=action.outcome,
+        withdrawn_reason=action.withdrawn_reason,
+        complaints=detail.complaints,
+        audits=[
+            ActionAuditOut(id=a.pk, tracking_number=a.complaint.tracking_number, status=a.status, finding=a.finding)
+            for a in detail.audits
+        ],
+        timeline=[EventOut(**row) for row in detail.timeline],
+    )
+
+
+@router.get(
+    "/actions",
+    response={200: list[ActionOut], 400: ErrorOut},
+    summary="Accountability actions you may see (oversight: its government's offices; an officer: on themself)",
+)
+def action_list(
+    request: HttpRequest,
+    kind: ActionKind | None = None,
+    status: ActionStatus | None = None,
+    office: str = "",
+    officer: RowId | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[ActionOut]:
+    filters = ActionFilters(
+        kind=kind or "", status=status or "", office=office, officer=officer, since=since, until=until
+    )
+    return [_action(row) for row in selectors.action_list(user=request.user, filters=filters)]
+
+
+@router.post(
+    "/actions",
+    response={201: ActionDetailOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Oversight: record an action on an office or an officer, with its evidence",
+)
+def action_create(request: HttpRequest, payload: ActionIn) -> Status[ActionOut]:
+    action = services.action_record(
+        actor=request.user,
+        kind=payload.kind,
+        office_code=payload.office,
+        officer_id=payload.officer,
+        authority=payload.authority,
+        grounds=payload.grounds,
+        taken_on=payload.taken_on,
+        reply_due=payload.reply_due,
+        complaint_numbers=payload.complaints,
+        audit_ids=payload.audits,
+    )
+    return Status(201, _action_detail(request, action.pk))
+
+
+@router.get(
+    "/actions/{action_id}",
+    response={200: ActionDetailOut, 404: ErrorOut},
+    summary="One accountability action with its evidence and timeline",
+)
+def action_detail(request: HttpRequest, action_id: RowId) -> ActionOut:
+    return _action_detail(request, action_id)
+
+
+@router.post(
+    "/actions/{action_id}/reply",
+    response={200: ActionDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Oversight: record the reply to an action",
+)
+def action_reply(request: HttpRequest, action_id: RowId, payload: ActionReplyIn) -> ActionOut:
+    action = selectors.action_get(user=request.user, action_id=action_id)
+    services.action_reply_record(action=action, actor=request.user, reply=payload.reply, replied_on=payload.replied_on)
+    return _action_detail(request, action_id)
+
+
+@router.post(
+    "/actions/{action_id}/conclude",
+    response={200: ActionDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Oversight: conclude an action with its outcome",
+)
+def action_conclude(request: HttpRequest, action_id: RowId, payload: ActionConcludeIn) -> ActionOut:
+    action = selectors.action_get(user=request.user, action_id=action_id)
+    services.action_conclude(
+        action=action, actor=request.user, outcome=payload.outcome, concluded_on=payload.concluded_on
+    )
+    return _action_detail(request, action_id)
+
+
+@router.post(
+    "/actions/{action_id}/withdraw",
+    response={200: ActionDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Oversight: withdraw an action, with the reason",
+)
+def action_withdraw(request: HttpRequest, action_id: RowId, payload: ActionWithdrawIn) -> ActionOut:
+    action = selectors.action_get(user=request.user, action_id=action_id)
+    services.action_withdraw(action=action, actor=request.user, reason=payload.reason)
+    return _action_detail(request, action_id)

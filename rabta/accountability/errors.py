@@ -18,3 +18,11 @@ class AccountabilityError(ErrorCode):
     STANDING_APPEAL_OPEN = "standing_appeal_open"
     STANDING_APPEAL_NOT_OPEN = "standing_appeal_not_open"
     AUDIT_FINDING_UNKNOWN = "audit_finding_unknown"
+    # Accountability actions (issue 11)
+    ACTION_KIND_UNKNOWN = "action_kind_unknown"
+    ACTION_STATUS_UNKNOWN = "action_status_unknown"
+    ACTION_OFFICE_UNKNOWN = "action_office_unknown"
+    ACTION_OFFICER_NOT_OF_OFFICE = "action_officer_not_of_office"
+    ACTION_EVIDENCE_UNKNOWN = "action_evidence_unknown"
+    ACTION_DATE_INVALID = "action_date_invalid"
+    ACTION_TEXT_REQUIRED = "action_text_required"

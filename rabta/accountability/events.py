@@ -11,3 +11,8 @@ class AccountabilityEvent(EventKind):
     STANDING_APPEAL_DECIDED = "complaints.standing_appeal_decided"
     OFFICER_AUDIT_QUEUED = "accountability.officer_audit_queued"
     OFFICER_AUDIT_CLOSED = "complaints.officer_audit_closed"
+    # Accountability actions (issue 11): the scorecards fold these into counts per unit and kind.
+    ACTION_RECORDED = "accountability.action_recorded"
+    ACTION_REPLIED = "accountability.action_replied"
+    ACTION_CONCLUDED = "accountability.action_concluded"
+    ACTION_WITHDRAWN = "accountability.action_withdrawn"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 from django.utils.translation import gettext as _
 
 from rabta.accountability.errors import AccountabilityError
-from rabta.accountability.models import ComplainantStanding, OfficerAudit
+from rabta.accountability.models import AccountabilityAction, ComplainantStanding, OfficerAudit, oversight_governments
 from rabta.accounts.roles import Role, user_roles
 from rabta.accounts.types import Actor
 from rabta.complaints.models import Complaint
@@ -23,6 +23,7 @@ from rabta.core.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
     from rabta.accounts.models import User
+    from rabta.directory.models import Office
 
 
 def account(actor: Actor) -> User | None:
@@ -76,3 +77,40 @@ def require_audit(actor: Actor, audit: OfficerAudit) -> None:
     """Closing an officer's audit: oversight whose scope holds its complaint; anyone else, 404."""
     if actor is not None and not OfficerAudit.objects.visible_to(actor).filter(pk=audit.pk).exists():
         raise NotFound()
+
+
+# Accountability actions (issue 11): oversight with the office in its government records them and
+# moves them on; the officer named reads those on themself and does nothing else with them.
+
+
+def may_record_action(user: Actor, office: Office) -> bool:
+    """May ``user`` record an action on ``office`` (or an officer of it)? Oversight of its government only."""
+    return user is not None and office.department.government_id in oversight_governments(user)
+
+
+def require_record_action(actor: Actor, office: Office) -> None:
+    """Recording on an office outside the actor's oversight reads as an unknown office (the fetch of
+    the office for the form already answers 404 outside scope); a role without oversight, 403."""
+    if actor is None:
+        return
+    if not may_oversee(actor):
+        raise not_allowed(_("Only oversight may record an accountability action."))
+    if not may_record_action(actor, office):
+        raise NotFound(_("No such office."))
+
+
+def may_move_action(user: Actor, action: AccountabilityAction) -> bool:
+    """Replies, conclusions and withdrawals are oversight's (of the action's government); the officer
+    named sees the action but records nothing on it (their reply reaches oversight off the platform
+    or through the office, and oversight records it)."""
+    return user is None or may_record_action(user, action.office)
+
+
+def require_move_action(actor: Actor, action: AccountabilityAction) -> None:
+    """404 for whoever does not see the action; 403 for the officer named, who sees it."""
+    if actor is None:
+        return
+    if not AccountabilityAction.objects.visible_to(actor).filter(pk=action.pk).exists():
+        raise NotFound()
+    if not may_move_action(actor, action):
+        raise not_allowed(_("Only oversight may move an accountability action on."))

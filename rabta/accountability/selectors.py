@@ -3,11 +3,29 @@ except a complainant's own standing, which is read by its owner's account."""
 
 from __future__ import annotations
 
-from rabta.accountability.models import ComplainantStanding, OfficerAudit, ResponsibilityRating
-from rabta.accountability.permissions import account, require_oversight
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from rabta.accountability.errors import AccountabilityError
+from rabta.accountability.models import (
+    AccountabilityAction,
+    ComplainantStanding,
+    OfficerAudit,
+    ResponsibilityRating,
+    oversight_governments,
+)
+from rabta.accountability.permissions import account, may_move_action, may_oversee, require_oversight
+from rabta.accounts.models import RoleAssignment, User
 from rabta.accounts.types import Actor
 from rabta.complaints.models import Complaint
+from rabta.core.errors import FieldErrorCollector, NotFound
+from rabta.core.events import event_rows
 from rabta.core.permissions import get_visible_or_404
+from rabta.directory.models import Office
 
 LIST_LIMIT = 200
 
@@ -65,3 +83,140 @@ def complaint_rated(*, complaint: Complaint) -> bool:
     """Whether the handling office has rated this complaint's complainant (once per complaint): the
     work page offers the rating only until then."""
     return ResponsibilityRating.objects.filter(complaint=complaint).exists()
+
+
+# Accountability actions (issue 11) ---------------------------------------------------------------
+
+ACTIONS_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    kind: str = ""
+    status: str = ""
+    office: str = ""  # an office's code: that office only
+    officer: int | None = None
+    since: date | None = None  # taken on or after
+    until: date | None = None  # taken on or before
+
+
+def _actions() -> QuerySet[AccountabilityAction]:
+    return AccountabilityAction.objects.select_related("office", "officer")
+
+
+def action_filters_check(filters: ActionFilters) -> None:
+    """A filter that can match nothing because it is malformed is an error naming it, not an empty list."""
+    errors = FieldErrorCollector()
+    if filters.kind and filters.kind not in AccountabilityAction.Kind.values:
+        errors.add("kind", AccountabilityError.ACTION_KIND_UNKNOWN, _("Choose one of the kinds of action."))
+    if filters.status and filters.status not in AccountabilityAction.Status.values:
+        errors.add("status", AccountabilityError.ACTION_STATUS_UNKNOWN, _("Choose one of the statuses."))
+    if filters.since and filters.until and filters.since > filters.until:
+        errors.add("until", AccountabilityError.ACTION_DATE_INVALID, _("The end of the period is before its start."))
+    errors.raise_if_any()
+
+
+def action_list(
+    *, user: Actor, filters: ActionFilters | None = None, limit: int | None = ACTIONS_PAGE
+) -> list[AccountabilityAction]:
+    """The actions ``user`` may see (oversight: its governments' offices; an officer: those on
+    themself), newest first, filtered."""
+    filters = filters or ActionFilters()
+    action_filters_check(filters)
+    rows = _actions().filter(pk__in=AccountabilityAction.objects.visible_to(user).values("pk"))
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.office:
+        rows = rows.filter(office__code=filters.office)
+    if filters.officer is not None:
+        rows = rows.filter(officer_id=filters.officer)
+    if filters.since:
+        rows = rows.filter(taken_on__gte=filters.since)
+    if filters.until:
+        rows = rows.filter(taken_on__lte=filters.until)
+    rows = rows.order_by("-taken_on", "-id")
+    return list(rows if limit is None else rows[:limit])
+
+
+def action_get(*, user: Actor, action_id: int) -> AccountabilityAction:
+    """One action within ``user``'s sight; 404 otherwise."""
+    return get_visible_or_404(_actions(), user, pk=action_id)
+
+
+@dataclass(frozen=True)
+class ActionDetail:
+    action: AccountabilityAction
+    complaints: list[str]  # tracking numbers only: the evidence never names a complainant
+    audits: list[OfficerAudit]
+    timeline: list[dict[str, Any]]
+    may_move: bool
+
+
+def _actor_label(event: Any) -> str:
+    actor = event.actor
+    return actor.full_name if actor is not None else _("the system")
+
+
+def action_detail(*, user: Actor, action_id: int) -> ActionDetail:
+    """An action with its evidence and timeline, as ``user`` may read it. The evidence is listed by
+    tracking number only, and only the complaints and audits the reader can see themselves (the
+    officer named is told how many more there are through the count, not their numbers)."""
+    action = action_get(user=user, action_id=action_id)
+    numbers = list(
+        action.complaints.filter(pk__in=Complaint.objects.visible_to(user).values("pk"))
+        .order_by("tracking_number")
+        .values_list("tracking_number", flat=True)
+    )
+    audits = list(
+        action.audits.filter(pk__in=OfficerAudit.objects.visible_to(user).values("pk"))
+        .select_related("complaint")
+        .order_by("pk")
+    )
+    return ActionDetail(
+        action=action,
+        complaints=numbers,
+        audits=audits,
+        timeline=event_rows(action, actor_label=_actor_label),
+        may_move=may_move_action(user, action),
+    )
+
+
+def action_offices(*, user: Actor) -> QuerySet[Office]:
+    """The offices ``user`` may record actions on (the form's office picker): its governments' offices."""
+    if not may_oversee(user):
+        return Office.objects.none()
+    return Office.objects.filter(department__government_id__in=oversight_governments(user), is_active=True)
+
+
+def action_office_get(*, user: Actor, code: str) -> Office:
+    """One office ``user`` may record actions on; 404 otherwise."""
+    office = action_offices(user=user).select_related("department").filter(code=code).first()
+    if office is None:
+        raise NotFound(_("No such office."))
+    return office
+
+
+def action_office_staff(*, user: Actor, office: Office) -> list[User]:
+    """The staff serving in ``office`` (the officer picker of the form), for oversight of it only."""
+    if not action_offices(user=user).filter(pk=office.pk).exists():
+        return []
+    ids = RoleAssignment.objects.filter(office=office, active=True).values("user_id")
+    return list(User.objects.filter(pk__in=ids).order_by("full_name", "pk"))
+
+
+def action_evidence_audits(*, user: Actor, office: Office | None = None) -> list[OfficerAudit]:
+    """Officer audits the form may cite (in scope, at most a page), of the office's complaints when
+    one is given, newest first."""
+    if not may_oversee(user):
+        return []
+    rows = OfficerAudit.objects.visible_to(user).select_related("complaint", "officer")
+    if office is not None:
+        rows = rows.filter(complaint__current_office=office)
+    return list(rows.order_by("-created_at")[:ACTIONS_PAGE])
+
+
+def action_may_record(*, user: Actor) -> bool:
+    """Whether the list page offers "Record an action"."""
+    return may_oversee(user) and bool(oversight_governments(user))

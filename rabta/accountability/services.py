@@ -10,24 +10,48 @@ appeal calls :func:`officer_audit_queue`); nothing here calls the complaints ser
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rabta.accountability.choices import AuditReason, AuditStatus, Rating, StandingLevel
+from rabta.accountability.choices import (
+    ACTION_TRANSITIONS,
+    ActionKind,
+    ActionStatus,
+    AuditReason,
+    AuditStatus,
+    Rating,
+    StandingLevel,
+)
 from rabta.accountability.errors import AccountabilityError
 from rabta.accountability.events import AccountabilityEvent
-from rabta.accountability.models import ComplainantStanding, OfficerAudit, ResponsibilityRating
-from rabta.accountability.permissions import account, not_allowed, require_audit, require_rate, require_standing
-from rabta.accounts.models import User
+from rabta.accountability.models import (
+    AccountabilityAction,
+    ComplainantStanding,
+    OfficerAudit,
+    ResponsibilityRating,
+    oversight_governments,
+)
+from rabta.accountability.permissions import (
+    account,
+    not_allowed,
+    require_audit,
+    require_move_action,
+    require_oversight,
+    require_rate,
+    require_standing,
+)
+from rabta.accounts.models import RoleAssignment, User
 from rabta.accounts.types import Actor
 from rabta.complaints.choices import CLOSED_STATUSES
 from rabta.complaints.models import Complaint
-from rabta.core.errors import Conflict, DomainError
+from rabta.core.errors import Conflict, DomainError, FieldErrorCollector, InvalidTransition
 from rabta.core.events import event_record
 from rabta.core.textinput import text_clean
+from rabta.directory.models import Office
 from rabta.intelligence.choices import SignalKind, SignalStatus
 from rabta.intelligence.models import MisuseSignal
 from rabta.notifications.services import notification_enqueue
@@ -244,3 +268,251 @@ def officer_audit_close(*, audit: OfficerAudit, actor: Actor, finding: str, note
         data={"complaint": audit.complaint_id, "officer": audit.officer_id},
     )
     return audit
+
+
+# Accountability actions (issue 11) ---------------------------------------------------------------
+
+EVIDENCE_MAX = 50  # complaints or audits behind one action: a longer list is a report, not evidence
+
+
+def _action_data(action: AccountabilityAction) -> dict[str, object]:
+    """What every action event carries for the scorecards' fold (counts per unit and kind): the
+    office, the kind and the day it was taken. Never a complainant, never the grounds."""
+    return {
+        "office": action.office_id,
+        "kind": action.kind,
+        "officer": action.officer_id,
+        "taken_on": action.taken_on.isoformat(),
+    }
+
+
+def _day(value: date | None, *, field: str, errors: FieldErrorCollector, today: date, after: date | None) -> None:
+    if value is None:
+        return
+    if value > today:
+        errors.add(field, AccountabilityError.ACTION_DATE_INVALID, _("The date cannot be in the future."))
+    elif after is not None and value < after:
+        errors.add(field, AccountabilityError.ACTION_DATE_INVALID, _("The date cannot be before the action was taken."))
+
+
+def _evidence_complaints(actor: Actor, numbers: Iterable[str], errors: FieldErrorCollector) -> list[Complaint]:
+    wanted = sorted({str(number).strip().upper() for number in numbers if str(number).strip()})
+    if len(wanted) > EVIDENCE_MAX:
+        errors.add(
+            "complaints",
+            AccountabilityError.ACTION_EVIDENCE_UNKNOWN,
+            _("At most %(count)d complaints can be cited.") % {"count": EVIDENCE_MAX},
+        )
+        return []
+    found = list(Complaint.objects.visible_to(actor).filter(tracking_number__in=wanted))
+    # A complaint outside the actor's scope is reported exactly as one that does not exist.
+    missing = sorted(set(wanted) - {complaint.tracking_number for complaint in found})
+    if missing:
+        errors.add(
+            "complaints",
+            AccountabilityError.ACTION_EVIDENCE_UNKNOWN,
+            _("No complaint in your scope has the tracking number %(numbers)s.") % {"numbers": ", ".join(missing)},
+        )
+    return found
+
+
+def _evidence_audits(actor: Actor, ids: Iterable[int], errors: FieldErrorCollector) -> list[OfficerAudit]:
+    wanted = sorted({int(pk) for pk in ids})
+    if len(wanted) > EVIDENCE_MAX:
+        errors.add(
+            "audits",
+            AccountabilityError.ACTION_EVIDENCE_UNKNOWN,
+            _("At most %(count)d audits can be cited.") % {"count": EVIDENCE_MAX},
+        )
+        return []
+    found = list(OfficerAudit.objects.visible_to(actor).filter(pk__in=wanted))
+    missing = sorted(set(wanted) - {audit.pk for audit in found})
+    if missing:
+        errors.add(
+            "audits",
+            AccountabilityError.ACTION_EVIDENCE_UNKNOWN,
+            _("No audit in your scope has the number %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing)},
+        )
+    return found
+
+
+@transaction.atomic
+def action_record(
+    *,
+    actor: Actor,
+    kind: str,
+    office_code: str,
+    officer_id: int | None = None,
+    authority: str,
+    grounds: str,
+    taken_on: date,
+    reply_due: date | None = None,
+    complaint_numbers: Iterable[str] = (),
+    audit_ids: Iterable[int] = (),
+    today: date | None = None,
+) -> AccountabilityAction:
+    """Oversight records an action taken on an office, or on one officer serving in it, with the
+    evidence behind it. Every field is checked and every problem named at once; nothing is written
+    unless all are right. An office outside the actor's government reads as unknown, and so does
+    a complaint or an audit outside its scope."""
+    require_oversight(actor)
+    me = account(actor)
+    if me is None:
+        raise not_allowed(_("Only oversight may do this."))
+    today = today or timezone.localdate()
+    errors = FieldErrorCollector()
+    if kind not in ActionKind.values:
+        errors.add("kind", AccountabilityError.ACTION_KIND_UNKNOWN, _("Choose one of the kinds of action."))
+    office = (
+        Office.objects.select_related("department")
+        .filter(code=str(office_code or "").strip(), department__government_id__in=oversight_governments(actor))
+        .first()
+    )
+    if office is None:
+        errors.add("office", AccountabilityError.ACTION_OFFICE_UNKNOWN, _("No office in your scope has this code."))
+    officer = None
+    if officer_id is not None:
+        officer = User.objects.filter(pk=officer_id).first()
+        serves = (
+            office is not None
+            and officer is not None
+            and RoleAssignment.objects.filter(user=officer, office=office, active=True).exists()
+        )
+        if not serves:
+            errors.add(
+                "officer",
+                AccountabilityError.ACTION_OFFICER_NOT_OF_OFFICE,
+                _("The officer named must serve in the office."),
+            )
+    authority = text_clean(authority, model=AccountabilityAction, name="authority", errors=errors.fields)
+    if not authority and "authority" not in errors:
+        errors.add("authority", AccountabilityError.ACTION_TEXT_REQUIRED, _("Name the authority who took the action."))
+    grounds = text_clean(grounds, model=AccountabilityAction, name="grounds", errors=errors.fields)
+    if not grounds and "grounds" not in errors:
+        errors.add("grounds", AccountabilityError.ACTION_TEXT_REQUIRED, _("Give the grounds for the action."))
+    _day(taken_on, field="taken_on", errors=errors, today=today, after=None)
+    if reply_due is not None and reply_due < taken_on:
+        errors.add(
+            "reply_due",
+            AccountabilityError.ACTION_DATE_INVALID,
+            _("A reply cannot be due before the action was taken."),
+        )
+    complaints = _evidence_complaints(actor, complaint_numbers, errors)
+    audits = _evidence_audits(actor, audit_ids, errors)
+    errors.raise_if_any()
+    assert office is not None  # for the type checker: a missing office is an error raised above
+    action = AccountabilityAction.objects.create(
+        kind=kind,
+        office=office,
+        officer=officer,
+        authority=authority,
+        grounds=grounds,
+        taken_on=taken_on,
+        reply_due=reply_due,
+        recorded_by=me,
+    )
+    action.complaints.set(complaints)
+    action.audits.set(audits)
+    event_record(
+        kind=AccountabilityEvent.ACTION_RECORDED,
+        subject=action,
+        actor=actor,
+        to_state=ActionStatus.OPEN,
+        reason=grounds,
+        data={**_action_data(action), "complaints": len(complaints), "audits": len(audits)},
+    )
+    return action
+
+
+def _move(actor: Actor, action: AccountabilityAction, to: ActionStatus) -> AccountabilityAction:
+    require_move_action(actor, action)
+    locked = AccountabilityAction.objects.select_for_update().get(pk=action.pk)
+    if (locked.status, to) not in ACTION_TRANSITIONS:
+        raise InvalidTransition(
+            _("An action that is %(status)s cannot become %(to)s.")
+            % {"status": locked.get_status_display(), "to": to.label},
+            code=AccountabilityError.TRANSITION_NOT_ALLOWED,
+        )
+    return locked
+
+
+def _required(value: str, *, name: str, field: str, message: str, errors: FieldErrorCollector) -> str:
+    text = text_clean(value, model=AccountabilityAction, name=name, field=field, errors=errors.fields)
+    if not text and field not in errors:
+        errors.add(field, AccountabilityError.ACTION_TEXT_REQUIRED, message)
+    return text
+
+
+@transaction.atomic
+def action_reply_record(
+    *, action: AccountabilityAction, actor: Actor, reply: str, replied_on: date, today: date | None = None
+) -> AccountabilityAction:
+    """Oversight records the reply of the office or officer (open → replied)."""
+    action = _move(actor, action, ActionStatus.REPLIED)
+    errors = FieldErrorCollector()
+    reply = _required(reply, name="reply", field="reply", message=_("Give the reply received."), errors=errors)
+    _day(replied_on, field="replied_on", errors=errors, today=today or timezone.localdate(), after=action.taken_on)
+    errors.raise_if_any()
+    previous = action.status
+    action.status, action.reply, action.replied_on = ActionStatus.REPLIED, reply, replied_on
+    action.save(update_fields=["status", "reply", "replied_on", "updated_at"])
+    event_record(
+        kind=AccountabilityEvent.ACTION_REPLIED,
+        subject=action,
+        actor=actor,
+        from_state=previous,
+        to_state=action.status,
+        reason=reply,
+        data=_action_data(action),
+    )
+    return action
+
+
+@transaction.atomic
+def action_conclude(
+    *, action: AccountabilityAction, actor: Actor, outcome: str, concluded_on: date, today: date | None = None
+) -> AccountabilityAction:
+    """Oversight concludes an action with its outcome (open or replied → concluded)."""
+    action = _move(actor, action, ActionStatus.CONCLUDED)
+    errors = FieldErrorCollector()
+    outcome = _required(outcome, name="outcome", field="outcome", message=_("Say how it ended."), errors=errors)
+    _day(concluded_on, field="concluded_on", errors=errors, today=today or timezone.localdate(), after=action.taken_on)
+    errors.raise_if_any()
+    previous = action.status
+    action.status, action.outcome, action.concluded_on = ActionStatus.CONCLUDED, outcome, concluded_on
+    action.save(update_fields=["status", "outcome", "concluded_on", "updated_at"])
+    event_record(
+        kind=AccountabilityEvent.ACTION_CONCLUDED,
+        subject=action,
+        actor=actor,
+        from_state=previous,
+        to_state=action.status,
+        reason=outcome,
+        data=_action_data(action),
+    )
+    return action
+
+
+@transaction.atomic
+def action_withdraw(*, action: AccountabilityAction, actor: Actor, reason: str) -> AccountabilityAction:
+    """Oversight withdraws an action recorded in error or revoked (open or replied → withdrawn). The
+    scorecards stop counting it."""
+    action = _move(actor, action, ActionStatus.WITHDRAWN)
+    errors = FieldErrorCollector()
+    reason = _required(
+        reason, name="withdrawn_reason", field="reason", message=_("Say why it is withdrawn."), errors=errors
+    )
+    errors.raise_if_any()
+    previous = action.status
+    action.status, action.withdrawn_reason = ActionStatus.WITHDRAWN, reason
+    action.save(update_fields=["status", "withdrawn_reason", "updated_at"])
+    event_record(
+        kind=AccountabilityEvent.ACTION_WITHDRAWN,
+        subject=action,
+        actor=actor,
+        from_state=previous,
+        to_state=action.status,
+        reason=reason,
+        data=_action_data(action),
+    )
+    return action

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from rabta.accountability.choices import ActionKind
 from rabta.scorecards.choices import ComplainantGroup, Level
 
 # Days from receipt to resolution, in fixed buckets: (column, lowest day, highest day or None).
@@ -174,3 +175,38 @@ class GroupRollup(RollupCounters):
 
     def __str__(self) -> str:
         return f"{self.group} in {self.level} {self.unit_id} on {self.day}"
+
+
+class ActionFoldCursor(models.Model):
+    """One row: the id of the last ``core.Event`` folded into :class:`ActionRollup`. Apart from
+    ``FoldCursor`` so that the action counts fold (and rebuild) on their own."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_event_id = models.BigIntegerField(default=0)
+    folded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"actions folded up to event {self.last_event_id}"
+
+
+class ActionRollup(models.Model):
+    """Accountability actions of one kind in one unit of the scorecard tree, by the day they were
+    taken: how many were recorded and how many of those were later withdrawn (the published count
+    is the difference). Folded from the accountability events (``action_rollup.action_fold``);
+    no action, officer or complaint is stored here."""
+
+    level = models.CharField(max_length=12, choices=Level.choices)
+    unit_id = models.BigIntegerField()
+    kind = models.CharField(max_length=20, choices=ActionKind.choices)
+    day = models.DateField()
+    recorded = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index of action_counts: WHERE level = ... AND unit_id IN (...) AND day BETWEEN ...
+            models.UniqueConstraint(fields=["level", "unit_id", "day", "kind"], name="scorecards_action_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} in {self.level} {self.unit_id} on {self.day}"

@@ -6,12 +6,14 @@ from typing import Any
 
 from celery import shared_task
 
+from rabta.scorecards.action_rollup import action_fold_all
 from rabta.scorecards.services import rollup_fold_all
 
 
 @shared_task
 def rollup_fold_task() -> int:
-    return rollup_fold_all()
+    # The accountability-action counts fold on the same beat, after a cursor of their own.
+    return rollup_fold_all() + action_fold_all()
 
 
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {

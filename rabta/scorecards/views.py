@@ -19,6 +19,7 @@ from rabta.core.exports import Column, table_export
 from rabta.scorecards import selectors, tables
 from rabta.scorecards.definitions import BACKLOG, BY_NAME, DEFINITIONS
 from rabta.scorecards.forms import LeagueForm, PeriodForm
+from rabta.scorecards.views_actions import league_actions, unit_actions
 
 DEFAULT_MEASURE = "satisfaction_rate"
 
@@ -105,6 +106,7 @@ def unit(request: HttpRequest, level: str, code: str) -> HttpResponseBase:
             raise Http404 from error
         _field_errors(form, error)
         return render(request, "scorecards/unit.html", {"form": form, "card": None}, status=400)
+    actions = unit_actions(request, card)
     export = _wants_export(request)
     if export == "children":
         return _export(request, tables.unit_columns(), tables.unit_rows(card.children, language), f"{code}-below")
@@ -124,6 +126,7 @@ def unit(request: HttpRequest, level: str, code: str) -> HttpResponseBase:
             "definitions": DEFINITIONS,
             "backlog": [(definition, card.backlog[definition.name]) for definition in BACKLOG],
             "may_drill": selectors.may_drill(user=request.user, unit=card.unit),
+            **actions,
             "min_cell": selectors.min_cell(),
             "query": _query_without(request, "export", "format"),
         },
@@ -150,6 +153,7 @@ def league(request: HttpRequest) -> HttpResponseBase:
         return render(request, "scorecards/league.html", {"form": form, "rows": None}, status=400)
     if request.GET.get("format"):
         return _export(request, tables.league_columns(), tables.league_rows(rows, language), "league")
+    actions = league_actions(rows, start=filters.get("start"), end=filters.get("end"))
     return render(
         request,
         "scorecards/league.html",
@@ -159,6 +163,7 @@ def league(request: HttpRequest) -> HttpResponseBase:
             "measure": BY_NAME[measure],
             "definitions": DEFINITIONS,
             "min_sample": filters.get("min_sample") or selectors.settings.RABTA_LEAGUE_MIN_SAMPLE,
+            "actions": actions,
             "query": _query_without(request, "format"),
         },
     )

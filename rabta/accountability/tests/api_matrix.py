@@ -47,3 +47,47 @@ ROWS = [
         body={"finding": "sound", "notes": "The resolution was fair."},
     ),
 ]
+
+# Accountability actions (issue 11): oversight of the office's government records and moves them;
+# the officer named (officer_a) reads those on themself and may do nothing with them (403); nobody
+# else sees one (404). The list answers everyone signed in with what they may see (mostly nothing).
+ACTION = {
+    "kind": "show_cause",
+    "office": "PB-LG-LHR",
+    "authority": "Chief Secretary Punjab",
+    "grounds": "Complaints closed without a site visit.",
+    "taken_on": "2026-11-02",
+}
+ROWS += [
+    Row("GET /api/accountability/actions", outcome(200)),
+    Row(
+        "POST /api/accountability/actions",
+        outcome(403, oversight=201, oversight_b=400),
+        body=ACTION,
+        why="Sindh's oversight does not know Punjab's office: its code is an unknown office (400, naming the field)",
+    ),
+    Row(
+        "GET /api/accountability/actions/{action_id}",
+        outcome(404, oversight=200, officer_a=200),
+        path={"action_id": "action"},
+        why="the action names officer_a, who reads it",
+    ),
+    Row(
+        "POST /api/accountability/actions/{action_id}/reply",
+        outcome(404, oversight=200, officer_a=403),
+        path={"action_id": "action"},
+        body={"reply": "Staff were on leave.", "replied_on": "2026-11-05"},
+    ),
+    Row(
+        "POST /api/accountability/actions/{action_id}/conclude",
+        outcome(404, oversight=200, officer_a=403),
+        path={"action_id": "action"},
+        body={"outcome": "Warning placed on record.", "concluded_on": "2026-11-05"},
+    ),
+    Row(
+        "POST /api/accountability/actions/{action_id}/withdraw",
+        outcome(404, oversight=200, officer_a=403),
+        path={"action_id": "action"},
+        body={"reason": "Recorded in error."},
+    ),
+]

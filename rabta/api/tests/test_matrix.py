@@ -9,6 +9,7 @@ meets the items in the states the rows name, whatever ran before it.
 from __future__ import annotations
 
 import io
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -190,6 +191,17 @@ def cast(settings, world, submit, personas):
     enforcement.incident_approve(
         actor=make_staff("aso.sup@customs.gov.pk", Role.ENFORCEMENT_SUPERVISOR, world.collectorate), incident=incident
     )
+    action = responsibility.action_record(
+        actor=personas.oversight,
+        kind="warning",
+        office_code=world.office_a.code,
+        officer_id=officer_a.pk,
+        authority="Chief Secretary Punjab",
+        grounds="Resolutions rejected by complainants.",
+        taken_on=date(2026, 11, 2),
+        complaint_numbers=[appealed.tracking_number],
+        audit_ids=[audit.pk],
+    )
     items = SimpleNamespace(
         routed=routed,
         acknowledged=ack,
@@ -214,6 +226,7 @@ def cast(settings, world, submit, personas):
         tariff_change=SimpleNamespace(pk=change.pk),  # by id (a change's own ``code`` is the tariff code's)
         tariff_enquiry=SimpleNamespace(pk=enquiry.pk),
         incident=incident,
+        action=action,
         upload=lambda: SimpleUploadedFile("photo.png", png(), content_type="image/png"),
     )
     users = {
@@ -247,6 +260,7 @@ ITEM_READS = {
     "complainant": "GET /api/accountability/standing/{complainant}",
     "number": "GET /api/customs/declarations/{number}",
     "incident_ref": "GET /api/enforcement/incidents/{incident_ref}",
+    "action_id": "GET /api/accountability/actions/{action_id}",
 }
 
 

@@ -41,6 +41,7 @@ def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_not
         "complaints",
         "customs",
         "tariff",
+        "accountability actions",
         "open311",
         "risk",
     ]
@@ -49,6 +50,8 @@ def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_not
     assert "demo users: 0 created" in again
     assert "complaint categories: 0 created" in again
     assert "open311: 0 services offered" in again
+    assert "accountability actions: 3 recorded on " in first.getvalue()
+    assert "accountability actions: 0 recorded" in again
     assert "customs: 0 declarations filed" in again
     assert "still in clearance" in first.getvalue()  # the demo leaves a backlog for the pages and dashboard
     assert "risk: 0 rules created, 0 demo declarations filed (lanes {'red': 1, 'yellow': 1, 'green': 2})" in again
