@@ -182,3 +182,23 @@ class TrendForm(forms.Form):
     )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RuleDraftForm(forms.Form):
+    """A risk rule drafted from an incident: risk's ``RuleInput`` and a back-test period."""
+
+    name = forms.CharField(label=_("Rule name"), required=False)
+    condition = forms.CharField(
+        label=_("Condition"),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "ltr"}),
+        required=False,
+        help_text=_("In the risk rules' condition language; pre-filled from the incident."),
+    )
+    lane = forms.ChoiceField(label=_("Lane"))
+    percentage = forms.DecimalField(label=_("Share of matches selected (%)"), min_value=0, max_value=100, initial=100)
+    start = forms.DateField(label=_("Back-test from"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Back-test to"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, lanes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lane"].choices = [(lane, lane) for lane in lanes]

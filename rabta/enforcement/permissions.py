@@ -160,3 +160,8 @@ def may_see_incidents_of_declaration(actor: Actor) -> bool:
         user_roles(actor)
         & {Role.CUSTOMS_MANAGER, Role.RISK_ANALYST, Role.ENFORCEMENT_SUPERVISOR, Role.ENFORCEMENT_OFFICER}
     )
+
+
+def may_draft_rule(actor: Actor) -> bool:
+    """A risk rule is drafted from an incident by a risk analyst (risk's own services decide again)."""
+    return is_signed_in(actor) and Role.RISK_ANALYST in user_roles(actor)

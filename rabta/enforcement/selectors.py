@@ -310,3 +310,23 @@ def incident_districts(*, user: Actor, months: int = 12) -> list[dict[str, Any]]
     for row in rows:
         row["level"] = 1 + min(2, (3 * row["incidents"] - 1) // top) if top else 1
     return rows
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "").replace('"', "") + '"'
+
+
+def incident_rule_condition(*, incident: Incident) -> str:
+    """A risk rule's condition pre-filled from a report (risk's condition language): its importers
+    (by the KYC registry's identity, as the lanes see them), its goods' HS6 codes, their origins."""
+    importers = sorted({p.party.identifier_hash for p in incident.parties.all() if p.party_id and p.role == "importer"})
+    codes = sorted({g.tariff_code[:6] for g in incident.goods.all()})
+    origins = sorted({g.origin_country for g in incident.goods.all() if g.origin_country})
+    parts = []
+    if importers:
+        parts.append(" or ".join(f"importer == {_quoted(i)}" for i in importers))
+    if codes:
+        parts.append(" or ".join(f"startswith(code, {_quoted(c)})" for c in codes))
+    if origins:
+        parts.append("origin in [" + ", ".join(_quoted(o) for o in origins) + "]")
+    return " and ".join(f"({p})" if " or " in p else p for p in parts)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("trends/export/<str:table>/", views.trends_export, name="trends_export"),
     path("incidents/<str:reference>/", views.incident_page, name="incident"),
     path("incidents/<str:reference>/edit/", views.incident_edit_page, name="incident_edit"),
+    path("incidents/<str:reference>/rule/", views.incident_rule_page, name="incident_rule"),
 ]

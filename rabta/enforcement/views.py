@@ -5,9 +5,11 @@ service, and renders; who may act is ``rabta.enforcement.permissions``'s. Outsid
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -22,16 +24,18 @@ from rabta.core.errors import DomainError, form_invalid
 from rabta.core.exports import Column, export_format, table_export
 from rabta.core.permissions import get_visible_or_404
 from rabta.enforcement import choices, selectors, services
-from rabta.enforcement.forms import AmendForm, CaseForm, IncidentForm, ReturnForm, TrendForm, field_for
+from rabta.enforcement.forms import AmendForm, CaseForm, IncidentForm, ReturnForm, RuleDraftForm, TrendForm, field_for
 from rabta.enforcement.models import Incident
 from rabta.enforcement.permissions import (
     IncidentAction,
+    may_draft_rule,
     may_read_pages,
     may_read_trends,
     may_report,
     may_review,
     moves_open,
 )
+from rabta.risk.services.rules import RuleBacktest, RuleInput, rule_backtest, rule_create
 
 MOVE_FORMS: dict[str, type[forms.Form]] = {"return": ReturnForm, "case": CaseForm, "amend": AmendForm}
 
@@ -192,6 +196,7 @@ def _detail(
         "may_submit": IncidentAction.SUBMIT in open_moves,
         "may_edit": IncidentAction.EDIT in open_moves,
         "may_approve": IncidentAction.APPROVE in open_moves,
+        "may_draft_rule": incident.review_status == choices.ReviewStatus.APPROVED and may_draft_rule(request.user),
         "failed": failed,
         "error": error,
     }
@@ -396,3 +401,72 @@ def trends_export(request: HttpRequest, table: str) -> HttpResponseBase:
     except DomainError as error:
         return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
     return table_export(rows=rows, columns=columns, fmt=fmt, filename=f"incidents-{table}-{query['dimension']}")
+
+
+def _lanes() -> list[str]:
+    """The lanes a rule may send to, the most severe first (risk's order)."""
+    severity = list(settings.RABTA_RISK_LANE_SEVERITY)
+    return sorted(settings.RABTA_CUSTOMS_LANES, key=lambda lane: severity.index(lane) if lane in severity else 99)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_rule_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """Draft a risk rule from an approved report: the condition pre-filled from its importers,
+    codes and origins; back-test it (``rule_backtest``) and save it (``rule_create``), both risk's."""
+    _staff(request)
+    incident = _incident(request, reference)
+    if incident.review_status != choices.ReviewStatus.APPROVED or not may_draft_rule(request.user):
+        raise Http404
+    today = timezone.localdate()
+    lanes = _lanes()
+    result: RuleBacktest | None = None
+    error: DomainError | None = None
+    if request.method == "GET":
+        form = RuleDraftForm(
+            lanes=lanes,
+            initial={
+                "name": _("After incident %(reference)s") % {"reference": incident.reference},
+                "condition": selectors.incident_rule_condition(incident=incident),
+                "lane": lanes[0],
+                "percentage": 100,
+                "start": today - timedelta(days=365),
+                "end": today,
+            },
+        )
+    else:
+        form = RuleDraftForm(request.POST, lanes=lanes)
+        if not form.is_valid():
+            error = form_invalid()
+        else:
+            data = form.cleaned_data
+            try:
+                if request.POST.get("action") == "save":
+                    rule = rule_create(
+                        actor=request.user,
+                        data=RuleInput(
+                            name=data["name"],
+                            condition=data["condition"],
+                            lane=data["lane"],
+                            percentage=data["percentage"],
+                        ),
+                    )
+                    messages.success(
+                        request, _("Risk rule %(name)s saved; it applies to new declarations.") % {"name": rule.name}
+                    )
+                    return redirect("enforcement:incident", reference=incident.reference)
+                result = rule_backtest(
+                    actor=request.user,
+                    condition=data["condition"],
+                    start=data["start"],
+                    end=data["end"],
+                    percentage=data["percentage"],
+                )
+            except DomainError as refusal:
+                _attach(form, refusal)
+                error = refusal
+    response = render(request, "enforcement/rule.html", {"incident": incident, "form": form, "result": result})
+    if error is not None:
+        response.status_code = status_for(error)
+    return response

@@ -14,11 +14,18 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from rabta.api.testing.matrix import signed_in
+from rabta.customs.tests import conftest as customs_conftest
 from rabta.enforcement.models import Incident
-from rabta.enforcement.services import incident_approve, incident_draft, incident_submit
+from rabta.enforcement.services import PartyInput, incident_approve, incident_draft, incident_submit
 from rabta.enforcement.tests.conftest import incident_input
+from rabta.risk.models import RiskProfile, RiskRule
 
 pytestmark = pytest.mark.django_db
+
+# A filed declaration whose importer is the trader's KYC party (customs' fixtures).
+filed = customs_conftest.filed
+trader = customs_conftest.trader
+TRADER_NTN = customs_conftest.TRADER_NTN
 
 LIST = "/en/enforcement/incidents/"
 NEW = "/en/enforcement/incidents/new/"
@@ -194,3 +201,87 @@ def test_the_urdu_pages_are_right_to_left_and_translated(staff):
     assert 'dir="rtl"' in body and "Incident report" not in body
     trends = signed_in(staff.analyst).get("/ur/enforcement/trends/").content.decode()
     assert "Incident trends" not in trends
+
+
+def test_an_approved_incident_counts_at_once_in_the_risk_profiles_of_what_it_names(staff, filed):
+    importer = filed.importer_id
+    approved(staff, parties=[PartyInput(role="importer", identifier=TRADER_NTN)])
+    profiles = {(p.key, p.value): p.incidents for p in RiskProfile.objects.filter(incidents__gt=0)}
+    assert profiles[("importer", str(importer))] == 1
+    assert profiles[("code", "851713")] == 1 and profiles[("origin", "CN")] == 1
+    assert profiles[("importer+code", f"{importer}|851713")] == 1 and profiles[("code+origin", "851713|CN")] == 1
+    assert profiles[("route", "Chaman-Karachi")] == 1
+    approved(staff, route="")
+    assert RiskProfile.objects.get(key="code", value="851713").incidents == 2
+    assert RiskProfile.objects.get(key="route", value="Chaman-Karachi").incidents == 1
+
+
+def test_an_analyst_drafts_a_rule_from_an_incident_back_tests_and_saves_it(staff, filed):
+    incident = approved(staff, parties=[PartyInput(role="importer", identifier=TRADER_NTN)])
+    analyst = signed_in(staff.analyst)
+    rule_page = f"/en/enforcement/incidents/{incident.reference}/rule/"
+    assert "Draft a risk rule from this incident" in analyst.get(page(incident.reference)).content.decode()
+    form = analyst.get(rule_page).context["form"]
+    condition = form.initial["condition"]
+    assert filed.importer.identifier_hash in condition and 'startswith(code, "851713")' in condition
+    assert 'origin in ["CN"]' in condition
+    data = {
+        "name": form.initial["name"],
+        "condition": condition,
+        "lane": "red",
+        "percentage": "100",
+        "start": str(timezone.localdate() - timedelta(days=365)),
+        "end": str(timezone.localdate()),
+    }
+    tested = analyst.post(rule_page, {**data, "action": "backtest"})
+    assert tested.status_code == 200 and tested.context["result"].declarations >= 1
+    bad = analyst.post(rule_page, {**data, "condition": "importer ==", "action": "save"})
+    assert bad.status_code == 400 and bad.context["form"].errors["condition"] and not RiskRule.objects.exists()
+    saved = analyst.post(rule_page, {**data, "action": "save"})
+    assert saved.status_code == 302 and RiskRule.objects.get().condition == condition
+    # Only an analyst drafts rules; a supervisor who sees the report gets 404.
+    assert signed_in(staff.supervisor).get(rule_page).status_code == 404
+
+
+def test_a_declaration_shows_the_incidents_naming_its_parties_to_who_sees_both(staff, filed):
+    incident = approved(staff, parties=[PartyInput(role="importer", identifier=TRADER_NTN)])
+    declaration = f"/en/customs/declarations/{filed.number}/"
+    body = signed_in(staff.manager).get(declaration).content.decode()
+    assert "Enforcement incidents naming its parties" in body and incident.reference in body
+
+
+@pytest.mark.parametrize(
+    "who", ["outsider", "quetta_officer", "quetta_supervisor", "colleague_draft", "manager_draft", "anonymous"]
+)
+def test_out_of_scope_pages_are_404(staff, who, client):
+    draft = incident_draft(actor=staff.reporter, data=incident_input())
+    other = incident_draft(actor=staff.reporter, data=incident_input())
+    incident_submit(actor=staff.reporter, incident=other)
+    if who == "anonymous":
+        response = client.get(page(other.reference))
+        assert response.status_code == 302  # to sign in
+        return
+    user = {"colleague_draft": staff.colleague, "manager_draft": staff.manager}.get(who) or getattr(staff, who)
+    reader = signed_in(user)
+    assert reader.get(page(draft.reference)).status_code == 404  # a draft is its reporter's
+    assert reader.post(page(draft.reference), {"move": "submit"}).status_code == 404
+    if who in ("outsider", "quetta_officer", "quetta_supervisor", "manager_draft"):
+        assert reader.get(page(other.reference)).status_code == 404  # submitted, another line
+        assert reader.post(page(other.reference), {"move": "approve"}).status_code == 404
+    if who == "outsider":
+        for url in (LIST, NEW, REVIEW, TRENDS, "/en/enforcement/trends/export/trend/?format=csv"):
+            assert reader.get(url).status_code == 404, url
+    other.refresh_from_db()
+    assert other.review_status == "submitted"
+
+
+def test_a_colleague_may_read_a_submitted_report_but_not_approve_it(staff):
+    incident = incident_draft(actor=staff.reporter, data=incident_input())
+    incident_submit(actor=staff.reporter, incident=incident)
+    colleague = signed_in(staff.colleague)
+    body = colleague.get(page(incident.reference)).content.decode()
+    assert incident.reference in body and "Approve the report" not in body
+    refused = colleague.post(page(incident.reference), {"move": "approve"})
+    assert refused.status_code == 403
+    incident.refresh_from_db()
+    assert incident.review_status == "submitted"
