@@ -53,7 +53,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, formations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["formation"].choices = formations
+        self.fields["formation"].choices = formations  # type: ignore[attr-defined]
         for i in range(GOODS_ROWS):
             n = i + 1
             self.fields[f"goods_{i}_tariff_code"] = forms.CharField(
@@ -201,4 +201,4 @@ class RuleDraftForm(forms.Form):
 
     def __init__(self, *args: Any, lanes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lane"].choices = [(lane, lane) for lane in lanes]
+        self.fields["lane"].choices = [(lane, lane) for lane in lanes]  # type: ignore[attr-defined]

@@ -238,10 +238,13 @@ def formations_reportable(*, user: Actor) -> list[tuple[str, str]]:
     for assignment in user.role_assignments.filter(
         active=True, role__in=(Role.ENFORCEMENT_OFFICER, Role.ENFORCEMENT_SUPERVISOR), office__isnull=False
     ).select_related("office"):
+        office = assignment.office
+        if office is None:
+            continue
         if assignment.role == Role.ENFORCEMENT_OFFICER:
-            own.append(assignment.office.pk)
+            own.append(office.pk)
         else:
-            paths.append(assignment.office.path)
+            paths.append(office.path)
     scope = Q(pk__in=own)
     for path in paths:
         scope |= Q(path__startswith=path)
@@ -254,7 +257,7 @@ def review_queue(*, user: Actor) -> list[Incident]:
     """The submitted reports this supervisor reviews: of their line, not their own, oldest first."""
     paths = (
         [
-            a.office.path
+            a.office.path  # type: ignore[union-attr]  # office__isnull=False
             for a in user.role_assignments.filter(
                 active=True, role=Role.ENFORCEMENT_SUPERVISOR, office__isnull=False
             ).select_related("office")
@@ -270,14 +273,14 @@ def review_queue(*, user: Actor) -> list[Incident]:
     rows = (
         Incident.objects.visible_to(user)
         .filter(line, review_status="submitted")
-        .exclude(reported_by=user)
+        .exclude(reported_by_id=getattr(user, "pk", None))
         .select_related("formation", "reported_by")
         .order_by("submitted_at", "id")
     )
     return list(rows[:PAGE_SIZE_MAX])
 
 
-def incidents_naming_parties(*, user: Actor, party_ids: list[int], limit: int = 20) -> list[Incident]:
+def incidents_naming_parties(*, user: Actor, party_ids: list[int | None], limit: int = 20) -> list[Incident]:
     """The approved reports, within the reader's scope, that name any of these KYC parties."""
     ids = [pk for pk in party_ids if pk]
     if not ids:
@@ -319,7 +322,9 @@ def _quoted(value: str) -> str:
 def incident_rule_condition(*, incident: Incident) -> str:
     """A risk rule's condition pre-filled from a report (risk's condition language): its importers
     (by the KYC registry's identity, as the lanes see them), its goods' HS6 codes, their origins."""
-    importers = sorted({p.party.identifier_hash for p in incident.parties.all() if p.party_id and p.role == "importer"})
+    importers = sorted(
+        {p.party.identifier_hash for p in incident.parties.all() if p.party is not None and p.role == "importer"}
+    )
     codes = sorted({g.tariff_code[:6] for g in incident.goods.all()})
     origins = sorted({g.origin_country for g in incident.goods.all() if g.origin_country})
     parts = []

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from rabta.api.errors import status_for
-from rabta.core.errors import DomainError, form_invalid
+from rabta.core.errors import CoreError, DomainError, form_invalid
 from rabta.core.exports import Column, export_format, table_export
 from rabta.core.permissions import get_visible_or_404
 from rabta.enforcement import choices, selectors, services
@@ -114,7 +114,7 @@ def _initial(incident: Incident) -> dict[str, Any]:
             initial[f"goods_{i}_{name}"] = getattr(goods, name)
     for i, party in enumerate(list(incident.parties.all())[:3]):
         initial[f"parties_{i}_role"] = party.role
-        initial[f"parties_{i}_identifier"] = party.party.identifier if party.party_id else ""
+        initial[f"parties_{i}_identifier"] = party.party.identifier if party.party is not None else ""
         initial[f"parties_{i}_name"] = party.name
         initial[f"parties_{i}_country"] = party.country
     return initial
@@ -276,7 +276,7 @@ def review_page(request: HttpRequest) -> HttpResponse:
 def _trend_query(request: HttpRequest) -> tuple[TrendForm, dict[str, Any]]:
     form = TrendForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        raise DomainError.for_field("by", "validation", _("Check the filters."))
+        raise DomainError.for_field("by", CoreError.VALIDATION, _("Check the filters."))
     data = form.cleaned_data if form.is_bound else {}
     return form, {"dimension": data.get("by") or "all", "start": data.get("start"), "end": data.get("end")}
 
