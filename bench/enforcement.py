@@ -51,18 +51,20 @@ def _load(incidents: int) -> dict[str, Any]:
         began = time.perf_counter()
         cursor.execute(
             """
+            -- g * 7919 passes 2^31 at g = 271,196: the arithmetic is bigint (g itself is int, as the
+            -- array subscripts and the date offset want).
             INSERT INTO enforcement_incident (id, created_at, updated_at, reference, formation_id, occurred_on,
                 incident_type, modus_operandi, description, location, route, conveyance_kind,
                 conveyance_reference, review_status, case_status, case_outcome, total_value, reported_by_id,
                 submitted_at, approved_by_id, approved_at)
             SELECT g, now(), now(), 'EN-B' || g, f.pk, (date_trunc('month', now()) - interval '59 months')::date
-                    + ((g * 7919) %% (%s * 30)),
+                    + ((g::bigint * 7919) %% (%s * 30))::int,
                 (ARRAY['seizure','smuggling_attempt','misdeclaration','counterfeit','narcotics','currency'])[1 + g %% 6],
                 (ARRAY['concealment_compartment','concealment_cargo','concealment_body','document_fraud',
                     'undervaluation','misclassification','false_origin','undeclared','other'])[1 + (g / 7) %% 9],
                 'Bench incident', '', CASE WHEN g %% 5 = 0 THEN 'Route ' || (g / 5) %% 40 ELSE '' END, '', '',
                 'approved', 'reported', '',
-                (SELECT sum((g * 7919 + l * 104729) %% 5000000) FROM generate_series(1, 1 + g %% 3) AS l),
+                (SELECT sum((g::bigint * 7919 + l * 104729) %% 5000000) FROM generate_series(1, 1 + g %% 3) AS l),
                 %s, now(), %s, now()
             FROM generate_series(1, %s) AS g JOIN bench_formations f ON f.n = g %% %s
             """,

@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("scorecards/", include("rabta.scorecards.urls")),
     path("trade/tariff/", include("rabta.tariff.urls")),
     path("risk/agency/", include("rabta.risk.urls_agency")),
+    path("enforcement/", include("rabta.enforcement.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -40,6 +40,8 @@ from rabta.customs.services.declarations import lane_assign
 from rabta.customs.services.rollups import LIVE_TOPIC
 from rabta.directory import selectors as directory
 from rabta.directory.choices import OfficeLevel
+from rabta.enforcement.permissions import may_see_incidents_of_declaration
+from rabta.enforcement.selectors import incidents_naming_parties
 
 PAGE_SIZE = 25
 
@@ -146,6 +148,15 @@ def _page(
         ],
         # The complaint's work page is office staff's and oversight's; others read the row alone.
         "complaint_links": may_read_office_lists(request.user),
+        # The approved incidents naming its parties, to a reader of both (enforcement's permission).
+        "enforcement_incidents": (
+            incidents_naming_parties(
+                user=request.user,
+                party_ids=[declaration.importer_id, declaration.declarant_id, declaration.seller_id],
+            )
+            if may_see_incidents_of_declaration(request.user)
+            else None
+        ),
         "moves": move_forms,
         "failed": failed,
         "error": error,

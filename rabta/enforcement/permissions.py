@@ -122,3 +122,46 @@ def require_incident(actor: Actor, incident: Incident, action: IncidentAction | 
             raise not_allowed(_("An enforcement supervisor of the formation's line reviews its reports."))
     elif not (is_reporter(actor, incident) or supervises(actor, incident)):  # AMEND, CASE
         raise not_allowed(_("The reporter or a supervisor of the formation's line amends a report."))
+
+
+# Pages
+
+
+def may_read_pages(actor: Actor) -> bool:
+    """The enforcement pages (the list, a report, the trends) are for whoever reads incidents."""
+    return is_signed_in(actor) and bool(user_roles(actor) & TREND_READERS)
+
+
+def may_review(actor: Actor) -> bool:
+    """The review queue is an enforcement supervisor's."""
+    return is_signed_in(actor) and Role.ENFORCEMENT_SUPERVISOR in user_roles(actor)
+
+
+def moves_open(actor: Actor, incident: Incident) -> set[IncidentAction]:
+    """The moves a report's page offers this reader (the services decide again when one is made)."""
+    if not is_signed_in(actor):
+        return set()
+    status = incident.review_status
+    moves: set[IncidentAction] = set()
+    if status == "draft" and is_reporter(actor, incident):
+        moves |= {IncidentAction.EDIT, IncidentAction.SUBMIT}
+    elif status == "submitted" and not is_reporter(actor, incident) and supervises(actor, incident):
+        moves |= {IncidentAction.APPROVE, IncidentAction.RETURN}
+    elif status == "approved" and (is_reporter(actor, incident) or supervises(actor, incident)):
+        moves |= {IncidentAction.AMEND, IncidentAction.CASE}
+    return moves
+
+
+def may_see_incidents_of_declaration(actor: Actor) -> bool:
+    """A declaration's page lists the approved incidents naming its parties to whoever reads both a
+    declaration (its page already checked that) and approved incidents: customs managers, risk
+    analysts and enforcement staff. Which incidents: those ``Incident.objects.visible_to`` them."""
+    return is_signed_in(actor) and bool(
+        user_roles(actor)
+        & {Role.CUSTOMS_MANAGER, Role.RISK_ANALYST, Role.ENFORCEMENT_SUPERVISOR, Role.ENFORCEMENT_OFFICER}
+    )
+
+
+def may_draft_rule(actor: Actor) -> bool:
+    """A risk rule is drafted from an incident by a risk analyst (risk's own services decide again)."""
+    return is_signed_in(actor) and Role.RISK_ANALYST in user_roles(actor)

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,3 +226,112 @@ def incident_movers(*, user: Actor, dimension: str = "code", month: date | None 
             Mover(names.get(int(m.value), m.value), m.this_month, m.baseline_mean, m.change, m.score) for m in movers
         ]
     return movers
+
+
+def formations_reportable(*, user: Actor) -> list[tuple[str, str]]:
+    """The formations this user files reports for, as (code, name): an enforcement officer their
+    own; a supervisor theirs and every one below it (``permissions.formation_reportable_by``)."""
+    if not is_signed_in(user):
+        return []
+    own: list[int] = []
+    paths: list[str] = []
+    for assignment in user.role_assignments.filter(
+        active=True, role__in=(Role.ENFORCEMENT_OFFICER, Role.ENFORCEMENT_SUPERVISOR), office__isnull=False
+    ).select_related("office"):
+        office = assignment.office
+        if office is None:
+            continue
+        if assignment.role == Role.ENFORCEMENT_OFFICER:
+            own.append(office.pk)
+        else:
+            paths.append(office.path)
+    scope = Q(pk__in=own)
+    for path in paths:
+        scope |= Q(path__startswith=path)
+    if not own and not paths:
+        return []
+    return list(Office.objects.filter(scope, is_active=True).order_by("path").values_list("code", "name"))
+
+
+def review_queue(*, user: Actor) -> list[Incident]:
+    """The submitted reports this supervisor reviews: of their line, not their own, oldest first."""
+    paths = (
+        [
+            a.office.path  # type: ignore[union-attr]  # office__isnull=False
+            for a in user.role_assignments.filter(
+                active=True, role=Role.ENFORCEMENT_SUPERVISOR, office__isnull=False
+            ).select_related("office")
+        ]
+        if is_signed_in(user)
+        else []
+    )
+    if not paths:
+        return []
+    line = Q()
+    for path in paths:
+        line |= Q(formation__path__startswith=path)
+    rows = (
+        Incident.objects.visible_to(user)
+        .filter(line, review_status="submitted")
+        .exclude(reported_by_id=getattr(user, "pk", None))
+        .select_related("formation", "reported_by")
+        .order_by("submitted_at", "id")
+    )
+    return list(rows[:PAGE_SIZE_MAX])
+
+
+def incidents_naming_parties(*, user: Actor, party_ids: list[int | None], limit: int = 20) -> list[Incident]:
+    """The approved reports, within the reader's scope, that name any of these KYC parties."""
+    ids = [pk for pk in party_ids if pk]
+    if not ids:
+        return []
+    rows = (
+        Incident.objects.visible_to(user)
+        .filter(review_status="approved", parties__party_id__in=ids)
+        .distinct()
+        .select_related("formation")
+        .order_by("-occurred_on", "-id")
+    )
+    return list(rows[:limit])
+
+
+def incident_districts(*, user: Actor, months: int = 12) -> list[dict[str, Any]]:
+    """The district grid: approved reports of the last ``months`` months within the reader's scope,
+    per district named as their place, most first, each with a level 1-3 (thirds of the largest)."""
+    require_trends(user)
+    today = timezone.localdate()
+    since = date(today.year - months // 12, today.month, 1) if months % 12 == 0 else _month(today)
+    grouped = (
+        Incident.objects.visible_to(user)
+        .filter(review_status="approved", place__isnull=False, occurred_on__gte=since)
+        .values("place__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "place__name")[:TREND_VALUES_MAX]
+    )
+    rows = [{"name": g["place__name"], "incidents": g["n"]} for g in grouped]
+    top = max((r["incidents"] for r in rows), default=0)
+    for row in rows:
+        row["level"] = 1 + min(2, (3 * row["incidents"] - 1) // top) if top else 1
+    return rows
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "").replace('"', "") + '"'
+
+
+def incident_rule_condition(*, incident: Incident) -> str:
+    """A risk rule's condition pre-filled from a report (risk's condition language): its importers
+    (by the KYC registry's identity, as the lanes see them), its goods' HS6 codes, their origins."""
+    importers = sorted(
+        {p.party.identifier_hash for p in incident.parties.all() if p.party is not None and p.role == "importer"}
+    )
+    codes = sorted({g.tariff_code[:6] for g in incident.goods.all()})
+    origins = sorted({g.origin_country for g in incident.goods.all() if g.origin_country})
+    parts = []
+    if importers:
+        parts.append(" or ".join(f"importer == {_quoted(i)}" for i in importers))
+    if codes:
+        parts.append(" or ".join(f"startswith(code, {_quoted(c)})" for c in codes))
+    if origins:
+        parts.append("origin in [" + ", ".join(_quoted(o) for o in origins) + "]")
+    return " and ".join(f"({p})" if " or " in p else p for p in parts)

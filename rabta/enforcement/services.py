@@ -34,6 +34,8 @@ from rabta.enforcement.errors import EnforcementError
 from rabta.enforcement.events import EnforcementEvent
 from rabta.enforcement.models import Incident, IncidentAmendment, IncidentGoods, IncidentParty, IncidentTrend
 from rabta.enforcement.permissions import IncidentAction, require_incident, require_report
+from rabta.risk.choices import ProfileKey
+from rabta.risk.services.profiles import profiles_incidents_count
 from rabta.tariff.models import TariffCode
 
 if TYPE_CHECKING:
@@ -434,7 +436,11 @@ def incident_approve(*, actor: Actor, incident: Incident) -> Incident:
     incident.approved_by = _person(actor)
     incident.approved_at = timezone.now()
     incident.save(update_fields=["review_status", "approved_by", "approved_at", "updated_at"])
-    trend_apply(trend_keys(incident, list(incident.goods.all())), sign=1)
+    goods = list(incident.goods.all())
+    trend_apply(trend_keys(incident, goods), sign=1)
+    profiles_incidents_count(
+        actor=actor, incident=incident.reference, keys=risk_keys(incident, goods, list(incident.parties.all())), sign=1
+    )
     event_record(
         kind=EnforcementEvent.APPROVED,
         subject=incident,
@@ -487,6 +493,8 @@ def incident_amend(
     if not diff:
         raise DomainError.for_field("changes", EnforcementError.AMENDMENT_EMPTY, _("The amendment changes nothing."))
     trend_apply(trend_keys(incident, old_goods), sign=-1)
+    parties = list(incident.parties.all())
+    old_risk = risk_keys(incident, old_goods, parties)
     for name in AMENDABLE:
         setattr(incident, name, checked.header[name])
     incident.total_value = checked.header["total_value"]
@@ -497,6 +505,10 @@ def incident_amend(
             line.incident = incident
         IncidentGoods.objects.bulk_create(checked.goods)
     trend_apply(trend_keys(incident, checked.goods), sign=1)
+    new_risk = risk_keys(incident, checked.goods, parties)
+    # The risk profiles follow the correction: what it no longer names out, what it now names in.
+    profiles_incidents_count(actor=actor, incident=incident.reference, keys=old_risk - new_risk, sign=-1)
+    profiles_incidents_count(actor=actor, incident=incident.reference, keys=new_risk - old_risk, sign=1)
     amendment = IncidentAmendment.objects.create(
         incident=incident, changes=diff, reason=reason, amended_by=_person(actor), amended_at=timezone.now()
     )
@@ -599,6 +611,28 @@ def trend_keys(incident: Incident, goods: Sequence[IncidentGoods]) -> dict[Trend
         for formation in (incident.formation_id, NATION)
         for (dimension, value), counted in values.items()
     }
+
+
+def risk_keys(
+    incident: Incident, goods: Sequence[IncidentGoods], parties: Sequence[IncidentParty]
+) -> set[tuple[str, str]]:
+    """The risk profiles (``rabta.risk``) an approved report counts in, valued as the lanes read
+    them: importers and declarants of the KYC registry by party id, codes by HS6, origins, the
+    importer-code, declarant-importer and code-origin pairs, and the route."""
+    importers = {str(p.party_id) for p in parties if p.party_id and p.role == choices.PartyRole.IMPORTER}
+    declarants = {str(p.party_id) for p in parties if p.party_id and p.role == choices.PartyRole.DECLARANT}
+    codes = {g.tariff_code[:6] for g in goods}
+    keys: set[tuple[str, str]] = set()
+    keys |= {(ProfileKey.IMPORTER, i) for i in importers}
+    keys |= {(ProfileKey.DECLARANT, d) for d in declarants}
+    keys |= {(ProfileKey.CODE, c) for c in codes}
+    keys |= {(ProfileKey.ORIGIN, g.origin_country) for g in goods if g.origin_country}
+    keys |= {(ProfileKey.IMPORTER_CODE, f"{i}|{c}") for i in importers for c in codes}
+    keys |= {(ProfileKey.DECLARANT_IMPORTER, f"{d}|{i}") for d in declarants for i in importers}
+    keys |= {(ProfileKey.CODE_ORIGIN, f"{g.tariff_code[:6]}|{g.origin_country}") for g in goods if g.origin_country}
+    if incident.route:
+        keys.add((ProfileKey.ROUTE, incident.route))
+    return keys
 
 
 def trend_apply(keys: dict[TrendKey, tuple[int, Decimal]], *, sign: int) -> None:

@@ -59,6 +59,7 @@ class ProfileKey(models.TextChoices):
     IMPORTER_CODE = "importer+code", _("Importer and code")
     DECLARANT_IMPORTER = "declarant+importer", _("Declarant and importer")
     CODE_ORIGIN = "code+origin", _("Code and origin")
+    ROUTE = "route", _("Route (enforcement incidents)")
     ALL = "all", _("All declarations")
 
 

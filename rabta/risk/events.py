@@ -11,6 +11,7 @@ class RiskEvent(EventKind):
     RULE_RETIRED = "risk.rule_retired"
     WATCHLIST_SAVED = "risk.watchlist_saved"
     PROFILES_REFRESHED = "risk.profiles_refreshed"
+    PROFILES_INCIDENTS_COUNTED = "risk.profiles_incidents_counted"
     MODEL_TRAINED = "risk.model_trained"
     MODEL_APPROVED = "risk.model_approved"
     MODEL_ACTIVATED = "risk.model_activated"

@@ -94,6 +94,9 @@ class RiskProfile(models.Model):
     value = models.CharField(max_length=200, blank=True)
     examined = models.PositiveIntegerField(default=0)
     hits = models.PositiveIntegerField(default=0)
+    # Approved enforcement incidents naming this importer, declarant, code, origin, pair or route
+    # (``profiles_incidents_count``, in the approving transaction); kept across ``profiles_refresh``.
+    incidents = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     objects = AnalystQuerySet.as_manager()

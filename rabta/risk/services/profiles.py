@@ -3,6 +3,7 @@ pair, recomputed from customs' examination results (the labels) by one grouped q
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -65,8 +66,37 @@ def profiles_refresh(*, actor: Actor = None) -> int:
         n=Count("declaration", distinct=True), h=Count("declaration", filter=hit, distinct=True)
     )
     rows.append(RiskProfile(key=ProfileKey.ALL, value="", examined=totals["n"] or 0, hits=totals["h"] or 0))
+    # The incident counts are enforcement's, not the examinations': they survive the recomputation.
+    counted = {(p.key, p.value): p.incidents for p in RiskProfile.objects.filter(incidents__gt=0)}
+    for row in rows:
+        row.incidents = counted.pop((row.key, row.value), 0)
+    rows.extend(RiskProfile(key=key, value=value, incidents=n) for (key, value), n in counted.items())
     RiskProfile.objects.all().delete()
     RiskProfile.objects.bulk_create(rows, batch_size=BATCH)
     marker = RiskProfile.objects.get(key=ProfileKey.ALL, value="")
     event_record(kind=RiskEvent.PROFILES_REFRESHED, subject=marker, actor=actor, data={"rows": len(rows)})
     return len(rows)
+
+
+@transaction.atomic
+def profiles_incidents_count(*, actor: Actor, incident: str, keys: Iterable[tuple[str, str]], sign: int = 1) -> int:
+    """Count an approved enforcement incident (its reference, ``incident``) in the profiles of what it names, at
+    once: ``keys`` are (profile key, value) as the lanes read them (importer and declarant by party
+    id, code by HS6, origin, the pairs, and the route). ``sign=-1`` takes a correction's old keys
+    out. Called by enforcement's approval in its own transaction, which has checked that the actor
+    may approve: a supervisor need not be a risk analyst to make the risk picture follow."""
+    wanted = sorted({(str(key), str(value)[:200]) for key, value in keys if value and key in ProfileKey.values})
+    profile: RiskProfile | None = None
+    for key, value in wanted:
+        profile, _created = RiskProfile.objects.select_for_update().get_or_create(key=key, value=value)
+        profile.incidents = max(0, profile.incidents + sign)
+        profile.save(update_fields=["incidents", "refreshed_at"])
+    if profile is not None:
+        # On a profile (the risk domain's own row), so the incident's timeline stays enforcement's.
+        event_record(
+            kind=RiskEvent.PROFILES_INCIDENTS_COUNTED,
+            subject=profile,
+            actor=actor,
+            data={"incident": incident, "keys": [f"{key}={value}" for key, value in wanted], "sign": sign},
+        )
+    return len(wanted)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from rabta.enforcement import views
+
+app_name = "enforcement"
+
+urlpatterns = [
+    path("incidents/", views.incident_list_page, name="incidents"),
+    path("incidents/new/", views.incident_new_page, name="incident_new"),
+    path("review/", views.review_page, name="review"),
+    path("trends/", views.trends_page, name="trends"),
+    path("trends/export/<str:table>/", views.trends_export, name="trends_export"),
+    path("incidents/<str:reference>/", views.incident_page, name="incident"),
+    path("incidents/<str:reference>/edit/", views.incident_edit_page, name="incident_edit"),
+    path("incidents/<str:reference>/rule/", views.incident_rule_page, name="incident_rule"),
+]
