@@ -35,9 +35,9 @@ def test_the_measures_of_each_government_are_public(
     assert "Ayesha" not in response.content.decode()
 
 
-def test_a_period_the_wrong_way_round_is_a_400_naming_the_field(client, db):
+def test_a_period_the_wrong_way_round_is_a_422_naming_the_field(client, db):
     response = client.get(URL, {"start": "2026-05-02", "end": "2026-05-01"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["fields"]["end"][0]["code"] == ScorecardsError.DATE_RANGE_INVERTED
 
 
@@ -71,8 +71,10 @@ def test_a_units_scorecard_drills_down_in_a_fixed_number_of_queries(
     [
         ("/api/scorecards/planet/x", 404, "level"),
         ("/api/scorecards/office/NOPE", 404, None),
-        ("/api/scorecards/nation/pk?start=2026-05-02&end=2026-05-01", 400, "end"),
-        ("/api/scorecards/nation/pk?start=2016-05-02&end=2026-05-01", 400, "end"),
+        ("/api/scorecards/nation/pk?start=2026-05-02&end=2026-05-01", 422, "end"),
+        ("/api/scorecards/nation/pk?start=2016-05-02&end=2026-05-01", 422, "end"),
+        ("/api/scorecards/league?start=2016-05-02&end=2026-05-01", 422, "end"),
+        ("/api/scorecards/office/PB-LG-LHR/categories?start=2026-05-02&end=2026-05-01", 422, "end"),
         ("/api/scorecards/league?measure=happiness", 400, "measure"),
         ("/api/scorecards/league?min_sample=0", 400, "min_sample"),
         ("/api/scorecards/office/NOPE/categories", 404, None),

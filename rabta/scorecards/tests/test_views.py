@@ -82,7 +82,7 @@ def test_a_suppressed_group_is_exported_without_figures(client, folded, settings
 
 def test_a_reversed_period_is_shown_next_to_its_field(client, db):
     response = client.get("/en/scorecards/", {"start": "2026-05-02", "end": "2026-05-01"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "must not be before" in response.content.decode()
 
 
