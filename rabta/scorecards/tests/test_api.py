@@ -132,9 +132,7 @@ def _poll(client, etag="", **params):
     return client.get(LIVE, params, HTTP_IF_NONE_MATCH=etag) if etag else client.get(LIVE, params)
 
 
-def test_a_complaints_move_reaches_the_next_poll_without_a_reload(
-    watching, submit, django_capture_on_commit_callbacks
-):
+def test_a_complaints_move_reaches_the_next_poll_without_a_reload(watching, submit, django_capture_on_commit_callbacks):
     first = _poll(watching)
     assert first.status_code == 200
     body = first.json()
