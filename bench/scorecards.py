@@ -51,10 +51,20 @@ def _events(complaints: int, rng: random.Random) -> list[Any]:
     from rabta.core.models import Event
     from rabta.directory.models import Office
 
+    from rabta.directory.models import Department
+
     offices = list(Office.objects.values_list("code", flat=True))
     categories = list(Category.objects.values_list("code", flat=True))
-    if not offices or not categories:
-        raise RuntimeError("the bench directory has no offices or categories")
+    if not categories:  # the bench directory holds offices only: a handful of categories
+        department = Department.objects.order_by("pk").first()
+        if department is None:
+            raise RuntimeError("the bench directory has no departments")
+        Category.objects.bulk_create(
+            [Category(department=department, code=f"bench-{n}", name=f"Bench category {n}") for n in range(12)]
+        )
+        categories = list(Category.objects.values_list("code", flat=True))
+    if not offices:
+        raise RuntimeError("the bench directory has no offices")
     now = timezone.now() - timedelta(minutes=5)
     rows = []
 
