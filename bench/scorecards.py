@@ -49,9 +49,7 @@ def _events(complaints: int, rng: random.Random) -> list[Any]:
     from rabta.complaints.events import ComplaintsEvent
     from rabta.complaints.models import Category
     from rabta.core.models import Event
-    from rabta.directory.models import Office
-
-    from rabta.directory.models import Department
+    from rabta.directory.models import Department, Office
 
     offices = list(Office.objects.values_list("code", flat=True))
     categories = list(Category.objects.values_list("code", flat=True))
@@ -146,7 +144,7 @@ def scorecards_benchmark(ctx: Context) -> list[Figure]:
     from rabta.core.models import Event
     from rabta.scorecards import selectors
     from rabta.scorecards.models import DailyRollup, UnitRollup
-    from rabta.scorecards.services import rollup_fold_all, rollup_rebuild
+    from rabta.scorecards.services import rollup_fold_all
 
     complaints = 200_000 if ctx.args.scale == "full" else 20_000
     rng = random.Random(11)
@@ -154,10 +152,10 @@ def scorecards_benchmark(ctx: Context) -> list[Figure]:
     events = _events(complaints, rng)
     Event.objects.bulk_create(events, batch_size=5000)
     say(f"   wrote {len(events):,} complaint events in {time.perf_counter() - began:.1f} s")
-    rollup_rebuild(settle=timedelta(0))  # the cursor at 0 and the tables empty, whatever ran before
-    from rabta.scorecards.models import ComplaintTrack, FoldCursor
+    from rabta.scorecards.models import ComplaintTrack, FoldCursor, GroupRollup
 
-    for model in (DailyRollup, UnitRollup, ComplaintTrack):
+    # The cursor at 0 and the tables empty, whatever ran before.
+    for model in (DailyRollup, UnitRollup, GroupRollup, ComplaintTrack):
         model.objects.all().delete()
     FoldCursor.objects.filter(pk=1).update(last_event_id=0)
     t0 = time.perf_counter()
@@ -170,7 +168,9 @@ def scorecards_benchmark(ctx: Context) -> list[Figure]:
     )
     from rabta.directory.models import Government
 
-    government = Government.objects.filter(pk=busiest["unit_id"]).values_list("code", flat=True).first() if busiest else None
+    government = (
+        Government.objects.filter(pk=busiest["unit_id"]).values_list("code", flat=True).first() if busiest else None
+    )
     calls = {"national": lambda: selectors.scorecard(level="nation", code=selectors.NATION_ID)}
     if government:
         calls["drilldown"] = lambda: selectors.scorecard(level="government", code=government)
