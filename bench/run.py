@@ -86,6 +86,13 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("category_suggest_p50_ms", "ms"),
         ("category_suggest_selector_p95_ms", "ms"),
     ],
+    "scorecards": [
+        ("rollup_apply_events_per_s", "events/s"),
+        ("scorecard_national_p95_ms", "ms"),
+        ("scorecard_drilldown_p95_ms", "ms"),
+        ("live_update_latency_ms", "ms"),
+        ("live_dashboard_clients", "clients"),
+    ],
 }
 BENCHMARKS = tuple(EXPECTED)
 
@@ -350,6 +357,7 @@ def run_one(name: str, ctx: Context) -> list[Figure]:
         "risk": _lazy("bench.risk", "risk_benchmark"),
         "value_control": _lazy("bench.value_control", "value_control_benchmark"),
         "intelligence": _lazy("bench.intelligence", "intelligence_benchmark"),
+        "scorecards": _lazy("bench.scorecards", "scorecards_benchmark"),
     }
     say(f"== {name}")
     if ctx.broker:

@@ -16,17 +16,25 @@ The ETag is the versions of the topics plus a *variant*: whatever else decides t
 reader's scope, filters, language), so two readers never share a tag that answers them differently.
 When the cache cannot be reached, the version is a fresh random token on each call: every poll is
 then answered in full (correct, only dearer) instead of trusting a stale tag.
+
+A page whose answer is the same for every reader of a variant (published statistics: the
+scorecards) passes ``shared_s``: the first poll after a change builds the answer and keeps its JSON
+in the shared cache under its ETag for that many seconds, and every other viewer of the same tag is
+served those bytes (one cache read more, no query). The tag names the versions, so a change never
+serves an older answer: it makes a new tag, and a new key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils.cache import patch_cache_control
@@ -80,15 +88,37 @@ def _matches(request: HttpRequest, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == etag for tag in header.split(",")) if header else False
 
 
+def _shared_answer(etag: str, build: Callable[[], Any], shared_s: int) -> bytes:
+    """The JSON of ``build()`` for ``etag``, built once for every viewer within ``shared_s`` seconds."""
+    key = f"{_PREFIX}answer:{etag}"
+    try:
+        kept = cache.get(key)
+    except Exception:
+        log.warning("live: cannot read a shared answer", exc_info=True)
+        kept = None
+    if isinstance(kept, bytes):
+        return kept
+    body = json.dumps(build(), cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+    try:
+        cache.set(key, body, timeout=shared_s)
+    except Exception:
+        log.warning("live: cannot keep a shared answer", exc_info=True)
+    return body
+
+
 def live_response(
-    request: HttpRequest, *, topics: Iterable[str], variant: str, build: Callable[[], Any]
+    request: HttpRequest, *, topics: Iterable[str], variant: str, build: Callable[[], Any], shared_s: int = 0
 ) -> HttpResponse:
     """Answer a poll: 304 when the client's ``If-None-Match`` is the current ETag, else ``build()``
     as JSON with that ETag. The tag is taken *before* building, so a change that lands while the
-    answer is built is seen by the next poll (the client never keeps a tag newer than its data)."""
+    answer is built is seen by the next poll (the client never keeps a tag newer than its data).
+    ``shared_s`` > 0: the answer is the same for every reader of ``variant`` and is built once per
+    tag for all of them (see the module's notes)."""
     etag = live_etag(topics, variant)
     if _matches(request, etag):
         response: HttpResponse = HttpResponseNotModified()
+    elif shared_s > 0:
+        response = HttpResponse(_shared_answer(etag, build, shared_s), content_type="application/json")
     else:
         response = JsonResponse(build(), json_dumps_params={"ensure_ascii": False})
     response["ETag"] = etag

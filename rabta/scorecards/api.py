@@ -6,15 +6,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from ninja import Router, Schema
 
 from rabta.api.params import Int64
 from rabta.api.schemas import ErrorOut
+from rabta.core.live import live_response
 from rabta.scorecards import selectors
+from rabta.scorecards.permissions import require_live_watcher
 from rabta.scorecards.selectors import Cell, Measures, Unit
+from rabta.scorecards.services import LIVE_TOPIC, rollup_fold_live
 
 router = Router(tags=["scorecards"])
+LIVE_SHARED_S = 10  # seconds a built live answer serves every viewer of the same tag
 
 
 class MeasuresOut(Schema):
@@ -119,7 +126,7 @@ def _cell(cell: Cell) -> CellOut:
 @router.get(
     "/governments",
     auth=None,
-    response={200: list[GovernmentMeasuresOut], 400: ErrorOut},
+    response={200: list[GovernmentMeasuresOut], 400: ErrorOut, 422: ErrorOut},
     summary="The published measures of every government over a period (default: the last 90 days)",
 )
 def governments(
@@ -135,7 +142,7 @@ def governments(
 @router.get(
     "/league",
     auth=None,
-    response={200: list[LeagueRowOut], 400: ErrorOut},
+    response={200: list[LeagueRowOut], 400: ErrorOut, 422: ErrorOut},
     summary="Offices ranked by a measure within their volume group, over a rolling window (default 90 days)",
 )
 def league(
@@ -168,10 +175,62 @@ def users(request: HttpRequest) -> list[dict[str, Any]]:
     return selectors.registered_users()
 
 
+# The live dashboard (rabta.core.live): a poll that sends back its ETag gets an empty 304 until a
+# fold counts something new; the first poll after a change builds the answer once for every viewer
+# of the same filters (shared_s). Each poll also folds what is new, at most once a second in all.
+@router.get(
+    "/live",
+    response={
+        200: dict[str, Any],
+        304: None,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="The live dashboard's figures: counts, rates, backlog by age, the days' trend, the district tiles",
+    description="Supervisors, oversight units and administrators. Send `If-None-Match` with the last `ETag`: "
+    "304 while nothing changed. `government`, `department` are codes (unknown: 404); `measure` colours the "
+    "tiles; `start`/`end` a period (default the last 90 days; reversed or over three years: 422); `lang` en or ur.",
+)
+def live(
+    request: HttpRequest,
+    government: str = "",
+    department: str = "",
+    measure: str = "satisfaction_rate",
+    start: date | None = None,
+    end: date | None = None,
+    lang: str = "",
+) -> HttpResponse:
+    require_live_watcher(request.user)
+    language = lang if lang in dict(settings.LANGUAGES) else (get_language() or "en")[:2]
+    with translation.override(language):
+        # Bad filters are refused before anything is folded or cached (a 404 or 422 naming the field).
+        _unit, first, last = selectors.live_filters(
+            government=government, department=department, measure=measure, start=start, end=end
+        )
+        rollup_fold_live()
+        variant = f"{government}|{department}|{measure}|{first}|{last}|{language}|{timezone.localdate()}"
+
+        def build() -> dict[str, Any]:
+            with translation.override(language):
+                return selectors.live_figures(
+                    government=government,
+                    department=department,
+                    measure=measure,
+                    start=first,
+                    end=last,
+                    language=language,
+                )
+
+        return live_response(request, topics=[LIVE_TOPIC], variant=variant, build=build, shared_s=LIVE_SHARED_S)
+
+
 @router.get(
     "/{level}/{id}",
     auth=None,
-    response={200: ScorecardOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: ScorecardOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The scorecard of one unit (nation/pk, government, department, office, province, district "
     "by code) with its children's measures, to drill down",
 )
@@ -193,7 +252,7 @@ def unit_scorecard(
 @router.get(
     "/{level}/{id}/categories",
     auth=None,
-    response={200: list[CellOut], 400: ErrorOut, 404: ErrorOut},
+    response={200: list[CellOut], 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The measures of one unit by category (small cells suppressed)",
 )
 def unit_categories(
@@ -206,7 +265,7 @@ def unit_categories(
 
 @router.get(
     "/{level}/{id}/complaints",
-    response={200: list[FigureComplaintOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: list[FigureComplaintOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Staff: the complaints behind one figure of a unit, within the caller's scope (oldest first)",
 )
 def figure_complaints(

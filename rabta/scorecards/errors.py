@@ -11,3 +11,4 @@ class ScorecardsError(ErrorCode):
     MEASURE_UNKNOWN = "measure_unknown"
     MIN_SAMPLE_TOO_SMALL = "min_sample_too_small"
     MONTH_UNKNOWN = "month_unknown"
+    LIVE_NOT_ALLOWED = "live_not_allowed"

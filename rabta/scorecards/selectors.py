@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rabta.accounts.roles import office_scope
@@ -17,7 +18,7 @@ from rabta.complaints.choices import OPEN_STATUSES, Status
 from rabta.complaints.models import Category, Complaint
 from rabta.complaints.permissions import may_read_office_lists, require_office_reader
 from rabta.complaints.selectors import LIST_FIELDS, page_size
-from rabta.core.errors import DomainError, NotFound
+from rabta.core.errors import DomainError, NotFound, Unprocessable
 from rabta.directory.choices import JurisdictionKind
 from rabta.directory.models import Department, Government, Jurisdiction, Office
 from rabta.scorecards.choices import ComplainantGroup, Level, VolumeGroup
@@ -151,12 +152,13 @@ def histogram_quantile(counts: dict[str, int], q: float) -> str | None:
 
 
 def _check_range(start: date, end: date) -> None:
+    """A period the wrong way round, or longer than ``MAX_RANGE``: a 422 naming ``end``."""
     if end < start:
-        raise DomainError.for_field(
+        raise Unprocessable.for_field(
             "end", ScorecardsError.DATE_RANGE_INVERTED, _("The end date must not be before the start date.")
         )
     if end - start > MAX_RANGE:
-        raise DomainError.for_field(
+        raise Unprocessable.for_field(
             "end", ScorecardsError.DATE_RANGE_TOO_LONG, _("Choose a period of at most three years.")
         )
 
@@ -232,7 +234,7 @@ class Unit:
 
 def period(start: date | None, end: date | None) -> tuple[date, date]:
     """The period asked for: the last 90 days by default, or the 90 days from ``start``; a reversed or
-    too long one is a 400 naming ``end``."""
+    too long one is a 422 naming ``end``."""
     if end is None:
         end = start + DEFAULT_WINDOW if start else timezone.localdate()
     start = start or end - DEFAULT_WINDOW
@@ -783,3 +785,113 @@ def month_period(year: int, month: int) -> tuple[date, date]:
     first = date(year, month, 1)
     following = date(year + (month == 12), month % 12 + 1, 1)
     return first, following - timedelta(days=1)
+
+
+# --- The live dashboard (senior management) ---------------------------------------------------------
+
+LIVE_MEASURES = ("received", "resolved", "resolution_rate", "satisfaction_rate")
+
+
+def live_unit(*, government: str = "", department: str = "") -> Unit:
+    """The unit the live dashboard shows: a department (of ``government`` when both are given), a
+    government, or the nation. An unknown code, or a department of another government, is a 404."""
+    if department:
+        chosen = unit_get(level=Level.DEPARTMENT, code=department)
+        if government and not Department.objects.filter(pk=chosen.pk, government__code=government).exists():
+            raise NotFound(_("department: this department is not of the government chosen."))
+        return chosen
+    if government:
+        return unit_get(level=Level.GOVERNMENT, code=government)
+    return unit_get(level=Level.NATION, code=NATION_ID)
+
+
+def live_choices() -> tuple[list[tuple[str, str]], list[tuple[str, Any]]]:
+    """The governments, and the departments grouped under each government (for a select's
+    optgroups): two queries."""
+    language = (get_language() or "en")[:2]
+    governments = [
+        (code, name_ur if language == "ur" and name_ur else name)
+        for code, name, name_ur in Government.objects.order_by("code").values_list("code", "name", "name_ur")
+    ]
+    names = dict(governments)
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for code, name, name_ur, government in Department.objects.order_by("government__code", "name").values_list(
+        "code", "name", "name_ur", "government__code"
+    ):
+        grouped.setdefault(government, []).append((code, name_ur if language == "ur" and name_ur else name))
+    return governments, [(names.get(government, government), rows) for government, rows in grouped.items()]
+
+
+def live_filters(
+    *, government: str, department: str, measure: str, start: date | None, end: date | None
+) -> tuple[Unit, date, date]:
+    """The live dashboard's filters checked: the unit (404 when unknown), the period (422 when the
+    wrong way round or too long), the measure that colours the tiles (400 when unknown)."""
+    if measure not in RANKABLE:
+        raise DomainError.for_field(
+            "measure", ScorecardsError.MEASURE_UNKNOWN, _("Choose a measure: %(m)s.") % {"m": ", ".join(RANKABLE)}
+        )
+    unit = live_unit(government=government, department=department)
+    first, last = period(start, end)
+    return unit, first, last
+
+
+def unit_series(*, unit: Unit, start: date, end: date) -> list[dict[str, Any]]:
+    """The unit's counts day by day from ``start`` to ``end`` (a day with nothing is zeros): one query."""
+    _check_range(start, end)
+    names = ("received", "resolved", "feedback_rated", "feedback_satisfied")
+    rows = {
+        row[0]: row[1:]
+        for row in UnitRollup.objects.filter(level=unit.level, unit_id=unit.pk, day__gte=start, day__lte=end)
+        .order_by("day")
+        .values_list("day", *names)
+    }
+    series = []
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        counts = dict(zip(names, rows.get(day, (0,) * len(names)), strict=True))
+        series.append(
+            {
+                "day": day.isoformat(),
+                **counts,
+                "satisfaction_rate": _rate(counts["feedback_satisfied"], counts["feedback_rated"]),
+            }
+        )
+    return series
+
+
+def live_figures(
+    *,
+    government: str = "",
+    department: str = "",
+    measure: str = "satisfaction_rate",
+    start: date | None = None,
+    end: date | None = None,
+    language: str = "en",
+) -> dict[str, Any]:
+    """Everything the live dashboard shows, as JSON: the unit's counts and rates over the period,
+    its backlog by age now, its days' trend, and the districts coloured by ``measure`` (those of the
+    government's province when the government is a province's). Six queries, whatever the history."""
+    unit, first, last = live_filters(
+        government=government, department=department, measure=measure, start=start, end=end
+    )
+    measures = unit_measures(units=[unit], start=first, end=last)[(unit.level, unit.pk)]
+    province = ""
+    if unit.level == Level.GOVERNMENT:
+        place = Government.objects.filter(pk=unit.pk).values_list("jurisdiction__kind", "jurisdiction__code").first()
+        if place and place[0] == JurisdictionKind.PROVINCE:
+            province = place[1]
+    tiles = district_tiles(measure=measure, start=first, end=last, province=province)
+    return {
+        "unit": {"level": unit.level, "id": unit.code, "name": unit.label(language)},
+        "start": first.isoformat(),
+        "end": last.isoformat(),
+        "measure": measure,
+        "totals": {name: getattr(measures, name) for name in LIVE_MEASURES},
+        "backlog": unit_backlog(unit=unit),
+        "series": unit_series(unit=unit, start=first, end=last),
+        "tiles": [
+            {"id": tile.unit.code, "name": tile.unit.label(language), "value": tile.value, "band": tile.band}
+            for tile in tiles
+        ],
+    }

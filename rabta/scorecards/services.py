@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from rabta.complaints.events import ComplaintsEvent
 from rabta.complaints.models import Category, Complaint
+from rabta.core.live import live_bump
 from rabta.core.models import Event
 from rabta.directory.choices import JurisdictionKind
 from rabta.directory.models import Jurisdiction, Office, office_path_ids
@@ -33,9 +35,13 @@ from rabta.scorecards.models import (
 
 FOLD_BATCH = 5_000
 # Event ids are handed out before their transactions commit: on PostgreSQL a lower id may become
-# visible after a higher one. A fold leaves alone the events younger than this, so that a
-# transaction still open that long ago has committed before the cursor passes its ids.
+# visible after a higher one. While the ids after the cursor run on without a gap, nothing can
+# appear behind them, and a fold takes them at once. After a missing id (a transaction still open,
+# or one that rolled back) a fold leaves alone the events younger than this, so that a transaction
+# still open that long ago has committed before the cursor passes its id.
 SETTLE = timedelta(seconds=30)
+# What the live dashboard watches (rabta.core.live): replaced once a fold that counted something commits.
+LIVE_TOPIC = "scorecards"
 
 SUBJECT_TYPE = Complaint._meta.label_lower
 FOLDED_KINDS = (
@@ -257,9 +263,14 @@ def _rollups_add(deltas: dict[Key, Counter[str]]) -> None:
 
 
 def _add(model: type[RollupCounters], names: tuple[str, ...], deltas: Mapping[tuple[Any, ...], Counter[str]]) -> None:
-    """Add ``deltas`` (key → counts) to the rows of ``model`` keyed by ``names``: one read of the
-    rows that may exist, one insert of the new ones, one update of the others."""
+    """Add ``deltas`` (key → counts) to the rows of ``model`` keyed by ``names``. On PostgreSQL one
+    statement, ``INSERT ... ON CONFLICT DO UPDATE`` adding the deltas to the row found, whatever the
+    number of rows; elsewhere (SQLite) one read of the rows that may exist, one insert of the new
+    ones, one update of the others. Work is proportional to the rows the batch touches."""
     if not deltas:
+        return
+    if connection.vendor == "postgresql":
+        _upsert(model, names, deltas)
         return
     lookup = {f"{name}__in": {key[index] for key in deltas} for index, name in enumerate(names)}
     existing = {tuple(getattr(row, name) for name in names): row for row in model.objects.filter(**lookup)}  # type: ignore[attr-defined]
@@ -277,9 +288,38 @@ def _add(model: type[RollupCounters], names: tuple[str, ...], deltas: Mapping[tu
     model.objects.bulk_update(updated, list(COUNTERS), batch_size=1000)  # type: ignore[attr-defined]
 
 
+def _upsert(
+    model: type[RollupCounters], names: tuple[str, ...], deltas: Mapping[tuple[Any, ...], Counter[str]]
+) -> None:
+    """PostgreSQL: every row of ``deltas`` in one ``INSERT ... SELECT FROM unnest(...) ON CONFLICT
+    (key) DO UPDATE SET counter = row.counter + EXCLUDED.counter``: one array parameter a column, so
+    the statement is the same size whatever the batch. Keys in a fixed order (two folds never hold
+    the cursor at once, but a rebuild's rows are written in the same order too)."""
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    keys = [fields[name] for name in names]
+    table = connection.ops.quote_name(model._meta.db_table)
+    quote = connection.ops.quote_name
+    ordered = sorted(deltas.items(), key=lambda item: tuple(str(part) for part in item[0]))
+    columns = [*(field.column for field in keys), *COUNTERS]
+    types = [*(str(field.db_type(connection)) for field in keys), *(["integer"] * len(COUNTERS))]
+    arrays: list[list[Any]] = [[key[index] for key, _ in ordered] for index in range(len(keys))]
+    arrays += [[counts.get(name, 0) for _, counts in ordered] for name in COUNTERS]
+    column_list = ", ".join(quote(column) for column in columns)
+    unnest = ", ".join(f"%s::{kind.split('(')[0]}[]" for kind in types)
+    updates = ", ".join(f"{quote(name)} = {table}.{quote(name)} + EXCLUDED.{quote(name)}" for name in COUNTERS)
+    conflict = ", ".join(quote(field.column) for field in keys)
+    sql = (
+        f"INSERT INTO {table} ({column_list}) SELECT * FROM unnest({unnest}) "  # noqa: S608  (names from the model, values bound)
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arrays)
+
+
 def _batch(after: int, *, batch_size: int, settle: timedelta, now: datetime) -> tuple[list[Event], int]:
     """The next events after ``after`` (at most ``batch_size`` ids), and the id the cursor moves to:
-    the last id looked at, stopping before the first event younger than ``settle``."""
+    the last id looked at. The ids run on from ``after`` without a gap are taken at once; after a
+    missing id, the scan stops before the first event younger than ``settle``."""
     rows = list(
         Event.objects.filter(id__gt=after)
         .order_by("id")
@@ -288,8 +328,8 @@ def _batch(after: int, *, batch_size: int, settle: timedelta, now: datetime) -> 
     end = after
     wanted: list[int] = []
     for pk, occurred_at, kind, subject_type in rows:
-        if occurred_at > now - settle:
-            break
+        if pk != end + 1 and occurred_at > now - settle:
+            break  # an id is missing before this one: it may still commit, so wait until settled
         end = pk
         if subject_type == SUBJECT_TYPE and kind in FOLDED_KINDS:
             wanted.append(pk)
@@ -315,6 +355,8 @@ def rollup_fold(*, batch_size: int = FOLD_BATCH, settle: timedelta = SETTLE) -> 
         if not claimed:
             return FoldResult(events=0, last_event_id=start, advanced=False)
         _fold(events)
+        if events:
+            live_bump(LIVE_TOPIC)
     return FoldResult(events=len(events), last_event_id=end, advanced=True)
 
 
@@ -326,6 +368,27 @@ def rollup_fold_all(*, batch_size: int = FOLD_BATCH, settle: timedelta = SETTLE)
         total += result.events
         if not result.advanced:
             return total
+
+
+# The live dashboard's polls fold what is new, at most once in this many seconds across every worker.
+LIVE_FOLD_EVERY_S = 1
+_LIVE_FOLD_KEY = "rabta:scorecards:live-fold"
+
+
+def rollup_fold_live(*, batch_size: int = FOLD_BATCH, settle: timedelta = SETTLE) -> int | None:
+    """Fold what is new now, unless another poll did within ``LIVE_FOLD_EVERY_S`` (a key in the shared
+    cache, taken with an atomic add: one worker of the deployment folds, the others only read the
+    version). Returns the events folded, or None when it was another poll's turn. With nothing new
+    it is one read of the events after the cursor. The live dashboard calls it on each poll, so a
+    complaint's move is counted within about a second of its commit, not at the next beat (a
+    minute); the beat task stays for the hours nobody watches."""
+    try:
+        mine = cache.add(_LIVE_FOLD_KEY, 1, timeout=LIVE_FOLD_EVERY_S)
+    except Exception:  # no shared cache: the beat task still folds, only later
+        return None
+    if not mine:
+        return None
+    return rollup_fold(batch_size=batch_size, settle=settle).events  # one batch: a poll never runs long
 
 
 @transaction.atomic

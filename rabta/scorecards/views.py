@@ -5,20 +5,26 @@ behind a figure. Every table can be downloaded as CSV or Excel with the filters 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rabta.complaints.selectors import PAGE_SIZE_MAX
-from rabta.core.errors import DomainError, Forbidden, NotFound
+from rabta.core.errors import DomainError, Forbidden, NotFound, Unprocessable
 from rabta.core.exports import Column, table_export
+from rabta.core.live import live_etag
 from rabta.scorecards import selectors, tables
 from rabta.scorecards.definitions import BACKLOG, BY_NAME, DEFINITIONS
-from rabta.scorecards.forms import LeagueForm, PeriodForm
+from rabta.scorecards.forms import LeagueForm, LiveForm, PeriodForm
+from rabta.scorecards.permissions import may_watch_live
+from rabta.scorecards.services import LIVE_TOPIC, rollup_fold_live
 from rabta.scorecards.views_actions import league_actions, unit_actions
 
 DEFAULT_MEASURE = "satisfaction_rate"
@@ -39,6 +45,11 @@ def _field_errors(form: PeriodForm, error: DomainError) -> None:
     for name, problems in (error.fields or {}).items():
         for problem in problems:
             form.add_error(name if name in form.fields else None, problem["message"])
+
+
+def _status(error: DomainError) -> int:
+    """A period the wrong way round or too long is a 422 (as in the API), any other bad filter a 400."""
+    return 422 if isinstance(error, Unprocessable) else 400
 
 
 def _export(request: HttpRequest, columns: list[Column], rows: Any, filename: str) -> HttpResponseBase:
@@ -67,7 +78,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
         tiles = selectors.district_tiles(measure=measure, start=card.start, end=card.end)
     except DomainError as error:
         _field_errors(form, error)
-        return render(request, "scorecards/index.html", {"form": form, "card": None}, status=400)
+        return render(request, "scorecards/index.html", {"form": form, "card": None}, status=_status(error))
     export = _wants_export(request)
     if export == "governments":
         return _export(request, tables.unit_columns(), tables.unit_rows(card.governments, language), "governments")
@@ -105,7 +116,7 @@ def unit(request: HttpRequest, level: str, code: str) -> HttpResponseBase:
         if "level" in (error.fields or {}):
             raise Http404 from error
         _field_errors(form, error)
-        return render(request, "scorecards/unit.html", {"form": form, "card": None}, status=400)
+        return render(request, "scorecards/unit.html", {"form": form, "card": None}, status=_status(error))
     actions = unit_actions(request, card)
     export = _wants_export(request)
     if export == "children":
@@ -150,7 +161,7 @@ def league(request: HttpRequest) -> HttpResponseBase:
         )
     except DomainError as error:
         _field_errors(form, error)
-        return render(request, "scorecards/league.html", {"form": form, "rows": None}, status=400)
+        return render(request, "scorecards/league.html", {"form": form, "rows": None}, status=_status(error))
     if request.GET.get("format"):
         return _export(request, tables.league_columns(), tables.league_rows(rows, language), "league")
     actions = league_actions(rows, start=filters.get("start"), end=filters.get("end"))
@@ -226,7 +237,7 @@ def complaints(request: HttpRequest, level: str, code: str) -> HttpResponseBase:
         if isinstance(error, Forbidden):
             raise PermissionDenied(error.message) from error
         _field_errors(form, error)
-        return render(request, "scorecards/complaints.html", {"form": form, "rows": None}, status=400)
+        return render(request, "scorecards/complaints.html", {"form": form, "rows": None}, status=_status(error))
     if request.GET.get("format"):
         columns = [
             Column("tracking_number", _("Tracking number")),
@@ -250,4 +261,65 @@ def complaints(request: HttpRequest, level: str, code: str) -> HttpResponseBase:
         request,
         "scorecards/complaints.html",
         {"form": form, "rows": rows, "unit": unit_, "figure": figure, "query": _query_without(request, "format")},
+    )
+
+
+def live(request: HttpRequest) -> HttpResponseBase:
+    """The live dashboard for senior management: the unit's counts, rates and backlog, the days'
+    trend (a chart and its table), the districts coloured by a measure; filtered by government and
+    department. The figures follow the complaints' moves by polling (rabta/static/rabta/live.js)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not may_watch_live(request.user):
+        raise PermissionDenied(_("The live dashboard is for supervisors, oversight units and administrators."))
+    form = LiveForm(request.GET or None)
+    filters = _filters(form)
+    language = _language()
+    government = filters.get("government") or ""
+    department = filters.get("department") or ""
+    measure = filters.get("measure") or DEFAULT_MEASURE
+    try:
+        unit_, first, last = selectors.live_filters(
+            government=government,
+            department=department,
+            measure=measure,
+            start=filters.get("start"),
+            end=filters.get("end"),
+        )
+    except NotFound as missing:
+        raise Http404 from missing
+    except DomainError as error:
+        _field_errors(form, error)
+        return render(request, "scorecards/live.html", {"form": form, "figures": None}, status=_status(error))
+    rollup_fold_live()
+    # The tag is taken before the figures are read: a fold committed meanwhile makes the first poll fetch.
+    variant = f"{government}|{department}|{measure}|{first}|{last}|{language}|{timezone.localdate()}"
+    etag = live_etag([LIVE_TOPIC], variant)
+    figures = selectors.live_figures(
+        government=government, department=department, measure=measure, start=first, end=last, language=language
+    )
+    query = {"government": government, "department": department, "measure": measure, "lang": language}
+    if filters.get("start"):
+        query["start"] = first.isoformat()
+    if filters.get("end"):
+        query["end"] = last.isoformat()
+    return render(
+        request,
+        "scorecards/live.html",
+        {
+            "form": form,
+            "figures": figures,
+            "unit": unit_,
+            "etag": etag,
+            "live_url": f"/api/scorecards/live?{urlencode(query)}",
+            "measure": BY_NAME[measure],
+            "totals": [(BY_NAME[name], figures["totals"][name]) for name in selectors.LIVE_MEASURES],
+            "backlog": [(definition, figures["backlog"][definition.name]) for definition in BACKLOG],
+            "labels": {
+                "received": str(_("Received")),
+                "resolved": str(_("Resolved")),
+                "satisfaction_rate": str(_("Satisfaction rate")),
+                "too_few": str(_("too few")),
+            },
+        },
     )

@@ -28,4 +28,9 @@ ROWS = [
         path=UNIT,
         why="staff in whose scope office A lies; other staff do not see it (404); complainants may not list",
     ),
+    Row(
+        "GET /api/scorecards/live",
+        outcome(403, supervisor_a=200, supervisor_b=200, oversight=200, oversight_b=200, administrator=200),
+        why="the live dashboard is senior management's: supervisors, oversight units, administrators",
+    ),
 ]

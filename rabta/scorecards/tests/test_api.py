@@ -35,9 +35,9 @@ def test_the_measures_of_each_government_are_public(
     assert "Ayesha" not in response.content.decode()
 
 
-def test_a_period_the_wrong_way_round_is_a_400_naming_the_field(client, db):
+def test_a_period_the_wrong_way_round_is_a_422_naming_the_field(client, db):
     response = client.get(URL, {"start": "2026-05-02", "end": "2026-05-01"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["fields"]["end"][0]["code"] == ScorecardsError.DATE_RANGE_INVERTED
 
 
@@ -71,8 +71,10 @@ def test_a_units_scorecard_drills_down_in_a_fixed_number_of_queries(
     [
         ("/api/scorecards/planet/x", 404, "level"),
         ("/api/scorecards/office/NOPE", 404, None),
-        ("/api/scorecards/nation/pk?start=2026-05-02&end=2026-05-01", 400, "end"),
-        ("/api/scorecards/nation/pk?start=2016-05-02&end=2026-05-01", 400, "end"),
+        ("/api/scorecards/nation/pk?start=2026-05-02&end=2026-05-01", 422, "end"),
+        ("/api/scorecards/nation/pk?start=2016-05-02&end=2026-05-01", 422, "end"),
+        ("/api/scorecards/league?start=2016-05-02&end=2026-05-01", 422, "end"),
+        ("/api/scorecards/office/PB-LG-LHR/categories?start=2026-05-02&end=2026-05-01", 422, "end"),
         ("/api/scorecards/league?measure=happiness", 400, "measure"),
         ("/api/scorecards/league?min_sample=0", 400, "min_sample"),
         ("/api/scorecards/office/NOPE/categories", 404, None),
@@ -97,3 +99,101 @@ def test_the_complaints_behind_a_figure_are_staffs_within_scope(world, citizen, 
     assert [row["tracking_number"] for row in mine.json()] == [complaint.tracking_number]
     assert signed_in(officer_b).get(url).status_code == 404
     assert signed_in(officer_a).get(url, {"figure": "all"}).json()["fields"]["figure"]
+
+
+# --- GET /api/scorecards/live: the live dashboard's figures --------------------------------------
+
+LIVE = "/api/scorecards/live"
+
+
+@pytest.fixture
+def watching(world, citizen, officer_a, submit, supervisor_a):
+    """A supervisor's client, the roll-ups folded up to now, and the live fold's turn free."""
+    from django.core.cache import cache
+
+    from rabta.api.testing.matrix import signed_in
+    from rabta.core.models import Event
+    from rabta.scorecards.models import FoldCursor
+
+    submit()
+    last = Event.objects.order_by("id").values_list("id", flat=True).last() or 0
+    rollup_fold_all(settle=NOW)
+    FoldCursor.objects.filter(pk=1).update(last_event_id=last)
+    cache.clear()
+    return signed_in(supervisor_a)
+
+
+def _poll(client, etag="", **params):
+    from django.core.cache import cache
+
+    from rabta.scorecards import services
+
+    cache.delete(services._LIVE_FOLD_KEY)  # each poll here is a second after the last one
+    return client.get(LIVE, params, HTTP_IF_NONE_MATCH=etag) if etag else client.get(LIVE, params)
+
+
+def test_a_complaints_move_reaches_the_next_poll_without_a_reload(watching, submit, django_capture_on_commit_callbacks):
+    first = _poll(watching)
+    assert first.status_code == 200
+    body = first.json()
+    assert body["totals"]["received"] == 1 and body["backlog"]["pending"] == 1
+    assert body["unit"]["level"] == "nation" and len(body["series"]) == 90
+    etag = first["ETag"]
+    assert _poll(watching, etag).status_code == 304  # nothing moved: an empty answer
+    submit(subject="A second complaint")
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = _poll(watching, etag)  # the poll folds the new events, and the fold bumps the topic
+    assert moved.status_code in (200, 304)
+    if moved.status_code == 304:  # the bump lands once the fold commits: the next poll sees it
+        moved = _poll(watching, etag)
+    assert moved.status_code == 200 and moved["ETag"] != etag
+    assert moved.json()["totals"]["received"] == 2 and moved.json()["backlog"]["pending"] == 2
+
+
+def test_viewers_of_the_same_filters_share_one_built_answer(watching, oversight, django_assert_max_num_queries):
+    from rabta.api.testing.matrix import signed_in
+
+    first = _poll(watching)
+    other = signed_in(oversight)
+    with django_assert_max_num_queries(8):  # the session, the user, the roles, the fold's look: no figures
+        second = _poll(other)
+    assert second.status_code == 200 and second.content == first.content and second["ETag"] == first["ETag"]
+
+
+def test_the_live_figures_filter_by_government_and_department(watching, world):
+    government = world.office_a.department.government.code
+    department = world.office_a.department.code
+    by_government = _poll(watching, government=government).json()
+    assert by_government["unit"] == {"level": "government", "id": government, "name": by_government["unit"]["name"]}
+    assert by_government["totals"]["received"] == 1
+    by_department = _poll(watching, government=government, department=department).json()
+    assert by_department["unit"]["id"] == department and by_department["totals"]["received"] == 1
+    other = world.office_b.department.government.code
+    assert _poll(watching, government=other).json()["totals"]["received"] == 0
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "field"),
+    [
+        ({"government": "NOPE"}, 404, None),
+        ({"department": "NOPE"}, 404, None),
+        ({"start": "2026-05-02", "end": "2026-05-01"}, 422, "end"),
+        ({"start": "2016-05-02", "end": "2026-05-01"}, 422, "end"),
+        ({"measure": "happiness"}, 400, "measure"),
+        ({"start": "yesterday"}, 422, None),
+    ],
+)
+def test_bad_live_filters_are_clear_errors_never_a_500(watching, params, status, field):
+    response = _poll(watching, **params)
+    assert response.status_code == status
+    if field:
+        assert field in response.json()["fields"]
+
+
+def test_a_department_of_another_government_is_not_found(watching, world):
+    response = _poll(
+        watching,
+        government=world.office_b.department.government.code,
+        department=world.office_a.department.code,
+    )
+    assert response.status_code == 404

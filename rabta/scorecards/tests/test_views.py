@@ -82,7 +82,7 @@ def test_a_suppressed_group_is_exported_without_figures(client, folded, settings
 
 def test_a_reversed_period_is_shown_next_to_its_field(client, db):
     response = client.get("/en/scorecards/", {"start": "2026-05-02", "end": "2026-05-01"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "must not be before" in response.content.decode()
 
 
@@ -109,3 +109,37 @@ def test_staff_in_scope_follow_a_figure_to_its_complaints(folded, officer_a, off
 def test_the_public_never_sees_the_complaints_behind_a_figure(client, folded, citizen):
     assert client.get("/en/scorecards/office/PB-LG-LHR/complaints/").status_code == 302  # to sign in
     assert signed_in(citizen).get("/en/scorecards/office/PB-LG-LHR/complaints/").status_code == 403
+
+
+# --- The live dashboard ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_the_live_dashboard_opens_for_senior_management(folded, supervisor_a, language):
+    response = signed_in(supervisor_a).get(f"/{language}/scorecards/live/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-live-url="/api/scorecards/live?' in page and "data-live-etag" in page
+    assert "vendor/echarts/echarts.min.js" in page and 'id="live-trend"' in page  # the chart and its table
+    assert 'data-tile="PK-PB-LHR"' in page
+    if language == "ur":
+        assert 'dir="rtl"' in page
+
+
+def test_the_live_dashboard_is_not_for_other_roles(client, folded, officer_a):
+    assert client.get("/en/scorecards/live/").status_code == 302  # to the sign-in page
+    assert signed_in(officer_a).get("/en/scorecards/live/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"government": "NOPE"}, 404),
+        ({"department": "NOPE"}, 404),
+        ({"start": "2026-05-02", "end": "2026-05-01"}, 422),
+        ({"start": "2016-05-02", "end": "2026-05-01"}, 422),
+    ],
+)
+def test_bad_live_filters_are_clear_errors(folded, supervisor_a, params, status):
+    response = signed_in(supervisor_a).get("/en/scorecards/live/", params)
+    assert response.status_code == status
