@@ -52,6 +52,7 @@ DEMO_LOGINS = [
     DemoLogin(
         Role.ENFORCEMENT_SUPERVISOR, "enforcement.supervisor@demo.rabta.pk", "Rubina Shah", "office-code:FED-CUS-CC-APS"
     ),
+    DemoLogin(Role.EXCHANGE_OFFICER, "exchange@demo.rabta.pk", "Asma Javed", ""),
 ]
 
 

@@ -26,6 +26,7 @@ GRANTABLE = {
     Role.TARIFF_OFFICER,
     Role.ENFORCEMENT_OFFICER,
     Role.ENFORCEMENT_SUPERVISOR,
+    Role.EXCHANGE_OFFICER,
 }
 
 ACTORS = ("system", "superuser", "administrator", "inactive_administrator", "staff_flag_only", "officer", "citizen")
