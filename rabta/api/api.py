@@ -199,6 +199,7 @@ def register_routers() -> None:
     api.add_router("/risk", "rabta.risk.api.router")
     api.add_router("/intelligence", "rabta.intelligence.api.router")
     api.add_router("/enforcement", "rabta.enforcement.api.router")
+    api.add_router("/exchange", "rabta.exchange.api.router")
 
 
 register_routers()

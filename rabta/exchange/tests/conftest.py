@@ -4,7 +4,7 @@ import pytest
 
 from conftest import make_user
 from rabta.accounts.roles import Role
-from rabta.customs.tests.conftest import declaration_input, item, trader  # noqa: F401 (fixtures)
+from rabta.customs.tests.conftest import customs_manager, declaration_input, item, trader  # noqa: F401 (fixtures)
 from rabta.exchange import services
 from rabta.exchange.wco import DATASET_FIELDS
 
