@@ -179,14 +179,21 @@ def agreement_status(request: HttpRequest, agreement_id: RowId, payload: Exchang
 def agreement_export(
     request: HttpRequest,
     agreement_id: RowId,
-    start: date,
-    end: date,
+    start: date | None = None,
+    end: date | None = None,
     dataset: Dataset = Dataset.DECLARATIONS,
     format: FileFormat = FileFormat.JSON,  # noqa: A002 (the parameter's published name)
 ) -> StreamingHttpResponse:
+    """``start`` and ``end`` default to the last whole month."""
     agreement = get_visible_or_404(selectors.agreements(), request.user, pk=agreement_id)
+    default_start, default_end = services.last_month()
     export = services.exchange_export(
-        actor=request.user, agreement=agreement, dataset=dataset, file_format=format, period_from=start, period_to=end
+        actor=request.user,
+        agreement=agreement,
+        dataset=dataset,
+        file_format=format,
+        period_from=start or default_start,
+        period_to=end or default_end,
     )
     response = StreamingHttpResponse((chunk.encode() for chunk in export.chunks), content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'

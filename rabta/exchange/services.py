@@ -9,7 +9,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -189,6 +189,13 @@ def _require_in_force(agreement: Agreement, dataset: str, *, on: date | None = N
         raise DomainError.for_field(
             "dataset", ExchangeError.DATASET_NOT_AGREED, _("The agreement does not cover this dataset.")
         )
+
+
+def last_month(today: date | None = None) -> tuple[date, date]:
+    """The first and last days of the month before ``today``'s."""
+    first_of_this = (today or timezone.localdate()).replace(day=1)
+    end = first_of_this - timedelta(days=1)
+    return end.replace(day=1), end
 
 
 # -- export ----------------------------------------------------------------------------------------
