@@ -85,6 +85,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("category_suggest_p50_ms", "ms"),
         ("category_suggest_selector_p95_ms", "ms"),
     ],
+    "exchange": [("wco_export_rows_per_s", "rows/s")],
 }
 BENCHMARKS = tuple(EXPECTED)
 
@@ -348,6 +349,7 @@ def run_one(name: str, ctx: Context) -> list[Figure]:
         "open311": _lazy("bench.open311", "open311_benchmark"),
         "risk": _lazy("bench.risk", "risk_benchmark"),
         "intelligence": _lazy("bench.intelligence", "intelligence_benchmark"),
+        "exchange": _lazy("bench.exchange", "exchange_benchmark"),
     }
     say(f"== {name}")
     if ctx.broker:

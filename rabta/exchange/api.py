@@ -154,15 +154,15 @@ def agreement_create(request: HttpRequest, payload: ExchangeAgreementIn) -> Stat
     return Status(201, services.agreement_create(actor=request.user, **payload.dict()))
 
 
-@router.get(
-    "/agreements/{agreement_id}", response={200: ExchangeAgreementOut, 404: ErrorOut}, summary="One agreement"
-)
+@router.get("/agreements/{agreement_id}", response={200: ExchangeAgreementOut, 404: ErrorOut}, summary="One agreement")
 def agreement_detail(request: HttpRequest, agreement_id: RowId) -> Agreement:
     return get_visible_or_404(selectors.agreements(), request.user, pk=agreement_id)
 
 
 @router.post(
-    "/agreements/{agreement_id}/status", response={200: ExchangeAgreementOut, **WRITE}, summary="Put in force, suspend, end"
+    "/agreements/{agreement_id}/status",
+    response={200: ExchangeAgreementOut, **WRITE},
+    summary="Put in force, suspend, end",
 )
 def agreement_status(request: HttpRequest, agreement_id: RowId, payload: ExchangeStatusIn) -> Agreement:
     agreement = get_visible_or_404(selectors.agreements(), request.user, pk=agreement_id)
@@ -182,7 +182,7 @@ def agreement_export(
     start: date | None = None,
     end: date | None = None,
     dataset: Dataset = Dataset.DECLARATIONS,
-    format: FileFormat = FileFormat.JSON,  # noqa: A002 (the parameter's published name)
+    format: FileFormat = FileFormat.JSON,
 ) -> StreamingHttpResponse:
     """``start`` and ``end`` default to the last whole month."""
     agreement = get_visible_or_404(selectors.agreements(), request.user, pk=agreement_id)
@@ -253,7 +253,9 @@ def _import_detail(stored: PartnerImport) -> dict[str, Any]:
 
 
 @router.get(
-    "/imports/{import_id}", response={200: ExchangeImportDetailOut, 404: ErrorOut}, summary="One import, its rejects and findings"
+    "/imports/{import_id}",
+    response={200: ExchangeImportDetailOut, 404: ErrorOut},
+    summary="One import, its rejects and findings",
 )
 def import_detail(request: HttpRequest, import_id: RowId) -> dict[str, Any]:
     return _import_detail(get_visible_or_404(selectors.partner_imports(), request.user, pk=import_id))

@@ -73,7 +73,9 @@ def _element_dict(element: Any) -> Any:
         if child.tag in LIST_ELEMENTS:
             out.setdefault(child.tag, []).append(value)
         elif child.tag in out:
-            out[child.tag] = [out[child.tag], value] if not isinstance(out[child.tag], list) else [*out[child.tag], value]
+            out[child.tag] = (
+                [out[child.tag], value] if not isinstance(out[child.tag], list) else [*out[child.tag], value]
+            )
         else:
             out[child.tag] = value
     return out

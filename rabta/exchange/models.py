@@ -9,6 +9,7 @@ quantities and values; a bank request keeps the keyed hash of the NTN asked abou
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -21,7 +22,7 @@ from rabta.exchange import choices
 DEFAULT_TOLERANCE = Decimal("10.00")  # percent: what a CIF/FOB gap and timing leave between two honest values
 
 
-class ExchangeQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class ExchangeQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Actor) -> ExchangeQuerySet:
         """The exchange is national and held by its officers: an exchange officer sees every
         agreement, log row, import and request; nobody else sees any (404)."""
@@ -45,7 +46,7 @@ class Agreement(models.Model):
         max_length=10, choices=choices.AgreementStatus.choices, default=choices.AgreementStatus.DRAFT
     )
     tolerance_percent = models.DecimalField(max_digits=5, decimal_places=2, default=DEFAULT_TOLERANCE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ExchangeQuerySet.as_manager()

@@ -98,9 +98,7 @@ def _leaves(value: Any, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, .
     return [(prefix, value)]
 
 
-def _read(
-    part: Any, level: str, row: int, where: str, faults: list[Fault]
-) -> dict[str, Any]:
+def _read(part: Any, level: str, row: int, where: str, faults: list[Fault]) -> dict[str, Any]:
     fields = {field.path: field for field in wco.IMPORT_FIELDS.values() if field.level == level}
     values: dict[str, Any] = {}
     for path, raw in _leaves(part):
@@ -115,11 +113,21 @@ def _read(
         else:
             values[field.key] = value
     for field in fields.values():
-        if field.required_on_import and field.key not in values and not any(
-            fault.row == row and fault.field == field.key and fault.element.startswith(where) for fault in faults
+        if (
+            field.required_on_import
+            and field.key not in values
+            and not any(
+                fault.row == row and fault.field == field.key and fault.element.startswith(where) for fault in faults
+            )
         ):
             faults.append(
-                Fault(row, "/".join((where, *field.path)), field.key, ExchangeError.REQUIRED, _("This element is required."))
+                Fault(
+                    row,
+                    "/".join((where, *field.path)),
+                    field.key,
+                    ExchangeError.REQUIRED,
+                    _("This element is required."),
+                )
             )
     return values
 
@@ -136,13 +144,25 @@ def _record(raw: Any, row: int, faults: list[Fault]) -> Record | None:
     if isinstance(shipment, dict) and set(shipment) - {wco.ITEM}:
         for name in sorted(set(shipment) - {wco.ITEM}):
             faults.append(
-                Fault(row, f"{where}/{wco.SHIPMENT}/{name}", "", ExchangeError.UNEXPECTED, _("This element is not in the schema."))
+                Fault(
+                    row,
+                    f"{where}/{wco.SHIPMENT}/{name}",
+                    "",
+                    ExchangeError.UNEXPECTED,
+                    _("This element is not in the schema."),
+                )
             )
     if isinstance(items_raw, dict):
         items_raw = [items_raw]
     if not isinstance(items_raw, list) or not items_raw:
         faults.append(
-            Fault(row, f"{where}/{wco.SHIPMENT}/{wco.ITEM}", "", ExchangeError.REQUIRED, _("At least one goods item is required."))
+            Fault(
+                row,
+                f"{where}/{wco.SHIPMENT}/{wco.ITEM}",
+                "",
+                ExchangeError.REQUIRED,
+                _("At least one goods item is required."),
+            )
         )
         return Record(values, [])
     if len(items_raw) > MAX_ITEMS:
@@ -153,15 +173,24 @@ def _record(raw: Any, row: int, faults: list[Fault]) -> Record | None:
     for number, item in enumerate(items_raw, start=1):
         item_where = f"{where}/{wco.SHIPMENT}/{wco.ITEM}[{number}]"
         if not isinstance(item, dict):
-            faults.append(Fault(row, item_where, "", ExchangeError.WRONG_TYPE, _("A goods item is a structure of elements.")))
+            faults.append(
+                Fault(row, item_where, "", ExchangeError.WRONG_TYPE, _("A goods item is a structure of elements."))
+            )
             continue
         one = _read(item, "item", row, item_where, faults)
         sequence = one.get("item_number")
         if sequence is not None and sequence in seen:
             faults.append(
-                Fault(row, f"{item_where}/SequenceNumeric", "item_number", ExchangeError.DUPLICATE, _("This item number is given twice."))
+                Fault(
+                    row,
+                    f"{item_where}/SequenceNumeric",
+                    "item_number",
+                    ExchangeError.DUPLICATE,
+                    _("This item number is given twice."),
+                )
             )
-        seen.add(sequence)
+        if sequence is not None:
+            seen.add(sequence)
         items.append(one)
     return Record(values, items)
 
@@ -173,7 +202,15 @@ def validate(document: Any) -> tuple[list[Record], list[Fault]]:
     if not isinstance(document, dict):
         return [], [Fault(0, "", "", ExchangeError.WRONG_TYPE, _("The file must hold one object."))]
     if document.get("_root", wco.ROOT) != wco.ROOT:
-        faults.append(Fault(0, str(document["_root"]), "", ExchangeError.UNEXPECTED, _("The root element must be %(root)s.") % {"root": wco.ROOT}))
+        faults.append(
+            Fault(
+                0,
+                str(document["_root"]),
+                "",
+                ExchangeError.UNEXPECTED,
+                _("The root element must be %(root)s.") % {"root": wco.ROOT},
+            )
+        )
     for name in sorted(set(document) - HEADER_KEYS - {wco.DECLARATION}):
         faults.append(Fault(0, str(name), "", ExchangeError.UNEXPECTED, _("This element is not in the schema.")))
     rows = document.get(wco.DECLARATION)
@@ -183,7 +220,10 @@ def validate(document: Any) -> tuple[list[Record], list[Fault]]:
         faults.append(Fault(0, wco.DECLARATION, "", ExchangeError.REQUIRED, _("The file holds no declaration.")))
         return [], faults
     if len(rows) > MAX_ROWS:
-        return [], [*faults, Fault(0, wco.DECLARATION, "", ExchangeError.BAD_VALUE, _("Too many declarations in one file."))]
+        return [], [
+            *faults,
+            Fault(0, wco.DECLARATION, "", ExchangeError.BAD_VALUE, _("Too many declarations in one file.")),
+        ]
     records: list[Record] = []
     references: set[str] = set()
     for row, raw in enumerate(rows, start=1):
@@ -193,8 +233,15 @@ def validate(document: Any) -> tuple[list[Record], list[Fault]]:
         reference = record.values.get("reference")
         if reference in references:
             faults.append(
-                Fault(row, f"{wco.DECLARATION}/FunctionalReferenceID", "reference", ExchangeError.DUPLICATE, _("This reference is given twice in the file."))
+                Fault(
+                    row,
+                    f"{wco.DECLARATION}/FunctionalReferenceID",
+                    "reference",
+                    ExchangeError.DUPLICATE,
+                    _("This reference is given twice in the file."),
+                )
             )
-        references.add(reference)
+        if reference is not None:
+            references.add(reference)
         records.append(record)
     return records, faults

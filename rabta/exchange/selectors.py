@@ -44,10 +44,16 @@ def partner_imports() -> QuerySet[PartnerImport]:
 
 
 def import_list(*, user: Actor, limit: int = PAGE_SIZE) -> list[PartnerImport]:
-    return list(partner_imports().visible_to(user).order_by("-created_at", "-id")[: page_size(limit)])
+    return list(
+        PartnerImport.objects.visible_to(user)
+        .select_related("agreement", "actor")
+        .order_by("-created_at", "-id")[: page_size(limit)]
+    )
 
 
-def mirror_findings(*, user: Actor, partner_import: PartnerImport | None = None, limit: int = PAGE_SIZE) -> list[MirrorFinding]:
+def mirror_findings(
+    *, user: Actor, partner_import: PartnerImport | None = None, limit: int = PAGE_SIZE
+) -> list[MirrorFinding]:
     rows = MirrorFinding.objects.visible_to(user).select_related("declaration")
     if partner_import is not None:
         rows = rows.filter(partner_import=partner_import)
@@ -59,18 +65,32 @@ def bank_requests() -> QuerySet[BankRequest]:
 
 
 def bank_request_list(*, user: Actor, limit: int = PAGE_SIZE) -> list[BankRequest]:
-    return list(bank_requests().visible_to(user).order_by("-created_at", "-id")[: page_size(limit)])
+    return list(
+        BankRequest.objects.visible_to(user)
+        .select_related("agreement", "actor")
+        .order_by("-created_at", "-id")[: page_size(limit)]
+    )
 
 
 # -- the rows of an export ---------------------------------------------------------------------------
 
 
-def export_declarations(*, country: str, start: date, end: date) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def export_declarations(
+    *, country: str, start: date, end: date
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """The declarations of trade with ``country`` (an item from or consigned from it) declared in
     the period, as values and items keyed by :data:`rabta.exchange.wco.FIELDS`; read in chunks."""
     items = DeclarationItem.objects.order_by("item_number").only(
-        "declaration_id", "item_number", "tariff_code", "description", "origin_country", "departure_country",
-        "quantity", "unit", "net_mass_kg", "customs_value",
+        "declaration_id",
+        "item_number",
+        "tariff_code",
+        "description",
+        "origin_country",
+        "departure_country",
+        "quantity",
+        "unit",
+        "net_mass_kg",
+        "customs_value",
     )
     rows = (
         Declaration.objects.filter(declared_on__gte=start, declared_on__lte=end)
@@ -80,9 +100,7 @@ def export_declarations(*, country: str, start: date, end: date) -> Iterator[tup
             )
         )
         .select_related("collectorate", "station")
-        .only(
-            "number", "declared_on", "regime", "transport_mode", "currency", "collectorate__code", "station__code"
-        )
+        .only("number", "declared_on", "regime", "transport_mode", "currency", "collectorate__code", "station__code")
         .order_by("declared_on", "pk")
         .prefetch_related(Prefetch("items", queryset=items))
     )

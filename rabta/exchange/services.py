@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rabta.accounts.models import User
 from rabta.accounts.types import Actor
 from rabta.core.errors import DomainError, Unprocessable
 from rabta.core.events import event_record
@@ -60,6 +61,11 @@ MAX_REJECTS_STORED = 10_000
 ADMINISTRATION_DATASETS = frozenset({Dataset.DECLARATIONS, Dataset.INCIDENTS})
 
 
+def _account(actor: Actor) -> User | None:
+    """The account an exchange is recorded against (``None``: the system, a command)."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 # -- agreements ------------------------------------------------------------------------------------
 
 
@@ -82,7 +88,9 @@ def _agreement_fields(kind: str, datasets: list[str], fields: list[str]) -> tupl
         field = wco.FIELDS.get(name)
         if field is None or field.dataset not in chosen:
             raise DomainError.for_field(
-                "fields", ExchangeError.FIELD_UNKNOWN, _("%(field)s is not a field of the agreed datasets.") % {"field": name}
+                "fields",
+                ExchangeError.FIELD_UNKNOWN,
+                _("%(field)s is not a field of the agreed datasets.") % {"field": name},
             )
     if not fields:
         raise DomainError.for_field("fields", ExchangeError.FIELDS_REQUIRED, _("Name the fields the partner receives."))
@@ -130,7 +138,7 @@ def agreement_create(
         valid_to=valid_to,
         status=status,
         tolerance_percent=tolerance,
-        created_by=actor,
+        created_by=_account(actor),
     )
     event_record(
         kind=ExchangeEvent.AGREEMENT_CREATED,
@@ -298,7 +306,7 @@ def _exchange_logged(
         period_to=period[1],
         rows=rows,
         checksum=checksum,
-        actor=actor,
+        actor=_account(actor),
     )
     event_record(
         kind=ExchangeEvent.EXPORTED if direction == Direction.EXPORT else ExchangeEvent.IMPORTED,
@@ -356,7 +364,7 @@ def partner_import(
         rows=len(records),
         rejected=len({fault.row for fault in faults}),
         checksum=checksum,
-        actor=actor,
+        actor=_account(actor),
     )
     if faults:
         ImportReject.objects.bulk_create(
@@ -600,7 +608,7 @@ def bank_request_answer(*, actor: Actor, agreement: Agreement, ntn: str, bank_re
         ntn_last4=normal.replace("-", "")[-4:],
         bank_reference=reference,
         answer=answer,
-        actor=actor,
+        actor=_account(actor),
     )
     body = json.dumps(answer, sort_keys=True).encode()
     log = ExchangeLog.objects.create(
@@ -609,7 +617,7 @@ def bank_request_answer(*, actor: Actor, agreement: Agreement, ntn: str, bank_re
         dataset=Dataset.TRADER_SUMMARY,
         rows=1,
         checksum=hashlib.sha256(body).hexdigest(),
-        actor=actor,
+        actor=_account(actor),
     )
     event_record(
         kind=ExchangeEvent.BANK_ANSWERED,
@@ -618,5 +626,3 @@ def bank_request_answer(*, actor: Actor, agreement: Agreement, ntn: str, bank_re
         data={"agreement": agreement.pk, "log": log.pk, "known": answer["known_trader"], "checksum": log.checksum},
     )
     return request
-
-

@@ -35,7 +35,7 @@ def run(options: dict[str, Any], stdout: TextIO, stderr: TextIO) -> None:
         )
     except DomainError as exc:
         raise CommandError(f"{exc.code}: {exc}") from exc
-    data = {
+    data: dict[str, Any] = {
         "import": stored.pk,
         "status": stored.status,
         "rows": stored.rows,

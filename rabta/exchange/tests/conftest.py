@@ -56,7 +56,10 @@ def declarations(world, trader):  # noqa: F811
     second = declaration_file(
         data=declaration_input(
             number="KAPE-HC-1002-01122026",
-            items=[item(), item(item_number=2, tariff_code="85171300", customs_value=__import__("decimal").Decimal("1000.50"))],
+            items=[
+                item(),
+                item(item_number=2, tariff_code="85171300", customs_value=__import__("decimal").Decimal("1000.50")),
+            ],
         ),
         actor=trader,
     ).declaration

@@ -65,7 +65,10 @@ def test_others_get_404_for_an_agreement_and_403_for_a_new_one(agreement, office
     for user in (officer_a, customs_manager):
         client = signed_in(user)
         assert client.get(f"/api/exchange/agreements/{agreement.pk}").status_code == 404
-        assert client.get(f"/api/exchange/agreements/{agreement.pk}/export?start=2026-11-01&end=2026-11-30").status_code == 404
+        assert (
+            client.get(f"/api/exchange/agreements/{agreement.pk}/export?start=2026-11-01&end=2026-11-30").status_code
+            == 404
+        )
         assert client.get("/api/exchange/agreements").json() == []
         assert client.post("/api/exchange/agreements", BODY, content_type="application/json").status_code == 403
     assert Agreement.objects.count() == 1

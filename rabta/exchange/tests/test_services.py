@@ -17,7 +17,6 @@ from rabta.exchange.models import (
     MirrorFinding,
     PartnerDeclaration,
     PartnerGoodsItem,
-    PartnerImport,
 )
 from rabta.exchange.tests.conftest import ALL_DECLARATION_FIELDS, agreement_for, export_text
 
@@ -57,9 +56,10 @@ def test_an_export_holds_the_agreed_declarations_in_wco_elements_and_is_logged(e
     import hashlib
 
     assert log.checksum == hashlib.sha256(text.encode()).hexdigest()
-    assert Event.objects.filter(kind="exchange.exported", subject_id=str(log.pk)).exists() or Event.objects.filter(
-        kind="exchange.exported"
-    ).count() == 1
+    assert (
+        Event.objects.filter(kind="exchange.exported", subject_id=str(log.pk)).exists()
+        or Event.objects.filter(kind="exchange.exported").count() == 1
+    )
 
 
 def test_an_export_to_another_partner_holds_none_of_these_declarations(exchange_officer, declarations):
@@ -118,11 +118,31 @@ def test_a_round_trip_gives_the_same_values(exchange_officer, declarations):
                 declaration.regime,
             )
             ours = [
-                (i.item_number, i.tariff_code, i.origin_country, i.departure_country, i.quantity, i.net_mass_kg, i.customs_value, i.description, i.unit)
+                (
+                    i.item_number,
+                    i.tariff_code,
+                    i.origin_country,
+                    i.departure_country,
+                    i.quantity,
+                    i.net_mass_kg,
+                    i.customs_value,
+                    i.description,
+                    i.unit,
+                )
                 for i in declaration.items.order_by("item_number")
             ]
             theirs = [
-                (i.sequence, i.tariff_code, i.origin_country, i.export_country, i.quantity, i.net_mass_kg, i.value, i.description, i.unit)
+                (
+                    i.sequence,
+                    i.tariff_code,
+                    i.origin_country,
+                    i.export_country,
+                    i.quantity,
+                    i.net_mass_kg,
+                    i.value,
+                    i.description,
+                    i.unit,
+                )
                 for i in partner.items.order_by("sequence")
             ]
             assert ours == theirs
@@ -249,7 +269,9 @@ def test_a_bank_gets_counts_never_declarations(exchange_officer, bank_agreement,
     assert ExchangeLog.objects.filter(direction="bank_request", agreement=bank_agreement).count() == 1
 
 
-def test_a_bank_request_with_a_bad_ntn_or_on_another_agreement_records_nothing(exchange_officer, bank_agreement, agreement):
+def test_a_bank_request_with_a_bad_ntn_or_on_another_agreement_records_nothing(
+    exchange_officer, bank_agreement, agreement
+):
     with pytest.raises(DomainError):
         services.bank_request_answer(actor=exchange_officer, agreement=bank_agreement, ntn="12")
     with pytest.raises(DomainError):

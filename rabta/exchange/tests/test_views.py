@@ -15,7 +15,10 @@ PAGES = ["/en/exchange/", "/en/exchange/log/", "/en/exchange/imports/", "/en/exc
 @pytest.fixture
 def rejected(exchange_officer, agreement):
     return services.partner_import(
-        actor=exchange_officer, agreement=agreement, data=b'{"Declaration": [{"FunctionalReferenceID": "X"}]}', file_format="json"
+        actor=exchange_officer,
+        agreement=agreement,
+        data=b'{"Declaration": [{"FunctionalReferenceID": "X"}]}',
+        file_format="json",
     )
 
 
@@ -43,8 +46,18 @@ def test_the_commands_export_to_a_file_and_import_it_back(tmp_path, agreement, d
     target = tmp_path / "out.xml"
     out = __import__("io").StringIO()
     call_command(
-        "exchange", "export", "--agreement", str(agreement.pk), "--format", "xml",
-        "--from", "2026-11-01", "--to", "2026-11-30", str(target), stdout=out,
+        "exchange",
+        "export",
+        "--agreement",
+        str(agreement.pk),
+        "--format",
+        "xml",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        str(target),
+        stdout=out,
     )
     assert out.getvalue().startswith("2 rows")
     assert ExchangeLog.objects.get(direction="export").period_to == date(2026, 11, 30)
