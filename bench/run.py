@@ -93,6 +93,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("live_update_latency_ms", "ms"),
         ("live_dashboard_clients", "clients"),
     ],
+    "exchange": [("wco_export_rows_per_s", "rows/s")],
 }
 BENCHMARKS = tuple(EXPECTED)
 
@@ -358,6 +359,7 @@ def run_one(name: str, ctx: Context) -> list[Figure]:
         "value_control": _lazy("bench.value_control", "value_control_benchmark"),
         "intelligence": _lazy("bench.intelligence", "intelligence_benchmark"),
         "scorecards": _lazy("bench.scorecards", "scorecards_benchmark"),
+        "exchange": _lazy("bench.exchange", "exchange_benchmark"),
     }
     say(f"== {name}")
     if ctx.broker:

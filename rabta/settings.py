@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "rabta.intelligence",
     "rabta.scorecards",
     "rabta.enforcement",
+    "rabta.exchange",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("trade/tariff/", include("rabta.tariff.urls")),
     path("risk/agency/", include("rabta.risk.urls_agency")),
     path("enforcement/", include("rabta.enforcement.urls")),
+    path("exchange/", include("rabta.exchange.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

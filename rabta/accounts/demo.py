@@ -55,6 +55,7 @@ DEMO_LOGINS = [
     # Border agencies (rabta.risk agencies): the risk demo makes each a member of its agency.
     DemoLogin(Role.AGENCY_OFFICER, "ppd.officer@demo.rabta.pk", "Shazia Parveen", ""),
     DemoLogin(Role.AGENCY_OFFICER, "drap.officer@demo.rabta.pk", "Asad Mirza", ""),
+    DemoLogin(Role.EXCHANGE_OFFICER, "exchange@demo.rabta.pk", "Asma Javed", ""),
 ]
 
 

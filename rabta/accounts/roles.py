@@ -35,6 +35,7 @@ class Role(models.TextChoices):
     ENFORCEMENT_SUPERVISOR = "enforcement_supervisor", _("Enforcement supervisor")
     AGENCY_OFFICER = "agency_officer", _("Border agency officer")
     ADMINISTRATOR = "administrator", _("System administrator")
+    EXCHANGE_OFFICER = "exchange_officer", _("Customs data exchange officer")
 
 
 class Scope(models.TextChoices):
@@ -181,6 +182,16 @@ ROLE_DEFINITIONS: dict[Role, RoleDefinition] = {
             False,
             False,
             "Configuration; no access to complaint contents by default.",
+        ),
+        RoleDefinition(
+            Role.EXCHANGE_OFFICER,
+            Scope.GLOBAL,
+            True,
+            False,
+            False,
+            False,
+            False,
+            "National: bilateral exchange agreements with partner administrations and banks, exports, imports, mirror checks.",
         ),
     ]
 }

@@ -200,6 +200,7 @@ def register_routers() -> None:
     api.add_router("/intelligence", "rabta.intelligence.api.router")
     api.add_router("/enforcement", "rabta.enforcement.api.router")
     api.add_router("/risk", "rabta.risk.api_agency.router")  # border agencies (issue 10, OGAs)
+    api.add_router("/exchange", "rabta.exchange.api.router")
 
 
 register_routers()

@@ -27,6 +27,7 @@ GRANTABLE = {
     Role.ENFORCEMENT_OFFICER,
     Role.ENFORCEMENT_SUPERVISOR,
     Role.AGENCY_OFFICER,
+    Role.EXCHANGE_OFFICER,
 }
 
 ACTORS = ("system", "superuser", "administrator", "inactive_administrator", "staff_flag_only", "officer", "citizen")

@@ -30,6 +30,7 @@ from rabta.customs.tests.conftest import TRADER_NTN, declaration_input, give_ntn
 from rabta.directory.models import Post
 from rabta.enforcement import services as enforcement
 from rabta.enforcement.tests import conftest as enforcement_conftest
+from rabta.exchange import services as exchange
 from rabta.reviews import services as reviews
 from rabta.tariff.demo import demo_tariff_create
 from rabta.tariff.models import TariffCode
@@ -50,6 +51,7 @@ def _rows() -> list[matrix.Row]:
     from rabta.customs.tests.api_matrix import ROWS as customs
     from rabta.directory.tests.api_matrix import ROWS as directory
     from rabta.enforcement.tests.api_matrix import ROWS as enforcement
+    from rabta.exchange.tests.api_matrix import ROWS as exchange_rows
     from rabta.intelligence.tests.api_matrix import ROWS as intelligence
     from rabta.reviews.tests.api_matrix import ROWS as reviews
     from rabta.risk.tests.api_matrix import ROWS as risk
@@ -73,6 +75,7 @@ def _rows() -> list[matrix.Row]:
         *risk_value,
         *enforcement,
         *risk_agency,
+        *exchange_rows,
     ]
 
 
@@ -202,6 +205,20 @@ def cast(settings, world, submit, personas):
         complaint_numbers=[appealed.tracking_number],
         audit_ids=[audit.pk],
     )
+    exchange_officer = make_user("exchange@customs.gov.pk", "Exchange officer", (Role.EXCHANGE_OFFICER, None))
+    exchange_agreement = exchange.agreement_create(
+        actor=exchange_officer,
+        kind="administration",
+        partner_country="CN",
+        partner_name="GACC",
+        datasets=["declarations"],
+        fields=["reference"],
+        valid_from=__import__("datetime").date(2026, 1, 1),
+        status="active",
+    )
+    exchange_import = exchange.partner_import(
+        actor=exchange_officer, agreement=exchange_agreement, data=b"{}", file_format="json"
+    )
     items = SimpleNamespace(
         routed=routed,
         acknowledged=ack,
@@ -227,6 +244,8 @@ def cast(settings, world, submit, personas):
         tariff_enquiry=SimpleNamespace(pk=enquiry.pk),
         incident=incident,
         action=action,
+        exchange_agreement=exchange_agreement,
+        exchange_import=exchange_import,
         upload=lambda: SimpleUploadedFile("photo.png", png(), content_type="image/png"),
     )
     users = {
@@ -261,6 +280,8 @@ ITEM_READS = {
     "number": "GET /api/customs/declarations/{number}",
     "incident_ref": "GET /api/enforcement/incidents/{incident_ref}",
     "action_id": "GET /api/accountability/actions/{action_id}",
+    "agreement_id": "GET /api/exchange/agreements/{agreement_id}",
+    "import_id": "GET /api/exchange/imports/{import_id}",
 }
 
 

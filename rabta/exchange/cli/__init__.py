@@ -1,0 +1,1 @@
+"""The actions of ``rabta exchange``."""
