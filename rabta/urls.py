@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("customs/", include("rabta.customs.urls")),
     path("scorecards/", include("rabta.scorecards.urls")),
     path("trade/tariff/", include("rabta.tariff.urls")),
+    path("risk/", include("rabta.risk.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -40,6 +40,7 @@ from rabta.customs.services.declarations import lane_assign
 from rabta.customs.services.rollups import LIVE_TOPIC
 from rabta.directory import selectors as directory
 from rabta.directory.choices import OfficeLevel
+from rabta.risk import views as risk_views
 
 PAGE_SIZE = 25
 
@@ -147,6 +148,8 @@ def _page(
         # The complaint's work page is office staff's and oversight's; others read the row alone.
         "complaint_links": may_read_office_lists(request.user),
         "moves": move_forms,
+        # The risk engine's reasons (rules hit, model score, random or top-up), for those who may know them.
+        "risk_lane": risk_views.lane_panel(request, declaration),
         "failed": failed,
         "error": error,
     }

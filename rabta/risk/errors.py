@@ -33,3 +33,6 @@ class RiskError(ErrorCode):
     MODEL_STATUS_INVALID = "model_status_invalid"
     MODEL_ARTEFACT_MISMATCH = "model_artefact_mismatch"
     MODEL_SELF_APPROVAL = "model_self_approval"
+    # The rule lifecycle (draft -> back-test -> active), the pages of issue 10.
+    RULE_NOT_DRAFT = "rule_not_draft"
+    RULE_NOT_BACKTESTED = "rule_not_backtested"
