@@ -145,9 +145,7 @@ def risk_dashboard(*, user: Actor, window: Window) -> dict[str, Any]:
         for row in lane_rows
     ]
     slices = selection_slices(user=user, since=window.since)
-    sources = [
-        {"source": name, **figures, "label": _source_label(name)} for name, figures in sorted(slices.items())
-    ]
+    sources = [{"source": name, **figures, "label": _source_label(name)} for name, figures in sorted(slices.items())]
     # Per rule: the rules each decision matched (rules_hit), whether each selected, and the outcome.
     per_rule: dict[int, dict[str, Any]] = {}
     rows = (

@@ -29,14 +29,16 @@ class RuleForm(forms.Form):
     percentage = forms.DecimalField(
         label=_("Selection percentage"), min_value=0, max_value=100, decimal_places=2, initial=100
     )
-    valid_from = forms.DateField(label=_("In force from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label=_("In force from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     valid_until = forms.DateField(
         label=_("In force until (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lane"].choices = [(lane, lane) for lane in settings.RABTA_CUSTOMS_LANES]
+        self.fields["lane"].choices = [(lane, lane) for lane in settings.RABTA_CUSTOMS_LANES]  # type: ignore[attr-defined]
 
 
 class BacktestForm(forms.Form):
@@ -49,7 +51,9 @@ class ActivateForm(forms.Form):
 
 
 class RetireForm(forms.Form):
-    reason = forms.CharField(label=_("Why the rule is retired"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why the rule is retired"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def _lines(text: str) -> list[str]:
@@ -64,7 +68,9 @@ class WatchListForm(forms.Form):
     entries = forms.CharField(
         label=_("Entries, one a line"),
         required=False,
-        help_text=_("Parties: their NTN or other identifier (kept only as a keyed hash). Codes: 2 to 12 digits. Countries: ISO alpha-2."),
+        help_text=_(
+            "Parties: their NTN or other identifier (kept only as a keyed hash). Codes: 2 to 12 digits. Countries: ISO alpha-2."
+        ),
         widget=forms.Textarea(attrs={"rows": 5, "dir": "ltr"}),
     )
 
@@ -77,11 +83,13 @@ class WatchListChangeForm(forms.Form):
     add = forms.CharField(
         label=_("Entries to add, one a line"), required=False, widget=forms.Textarea(attrs={"rows": 4, "dir": "ltr"})
     )
-    remove = forms.TypedMultipleChoiceField(label=_("Entries to remove"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    remove = forms.TypedMultipleChoiceField(
+        label=_("Entries to remove"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args: Any, labels: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["remove"].choices = [(i, label) for i, label in enumerate(labels or [])]
+        self.fields["remove"].choices = [(i, label) for i, label in enumerate(labels or [])]  # type: ignore[attr-defined]
 
     def additions(self) -> list[str]:
         return _lines(self.cleaned_data.get("add") or "")

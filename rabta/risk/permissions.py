@@ -45,7 +45,6 @@ def require_approver(actor: Actor, model: RiskModel) -> None:
         raise Forbidden(RiskError.MODEL_SELF_APPROVAL, _("A model is approved by someone other than its trainer."))
 
 
-
 # --- the risk pages (issue 10): who has them and who reads a declaration's lane reasons -------------
 
 # As LaneDecision.objects.visible_to: customs staff (within their scope) and risk analysts.

@@ -114,7 +114,9 @@ def watchlist_get(*, user: Actor, pk: int) -> WatchList:
 
 def rule_backtests(*, user: Actor, rule: RiskRule) -> QuerySet[RuleBacktestRecord]:
     """A rule's back-tests on record, newest first."""
-    return RuleBacktestRecord.objects.visible_to(user).filter(rule=rule).select_related("actor").order_by("-ran_at", "-pk")
+    return (
+        RuleBacktestRecord.objects.visible_to(user).filter(rule=rule).select_related("actor").order_by("-ran_at", "-pk")
+    )
 
 
 def rule_hits(*, user: Actor, rules: list[int], days: int = RULE_HITS_DAYS) -> dict[int, dict[str, int]]:

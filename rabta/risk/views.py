@@ -133,7 +133,9 @@ def rule_new_page(request: HttpRequest) -> HttpResponse:
 RULE_MOVES: dict[str, type[forms.Form]] = {"backtest": BacktestForm, "activate": ActivateForm, "retire": RetireForm}
 
 
-def _rule_context(request: HttpRequest, rule: RiskRule, *, failed: str = "", bound: forms.Form | None = None) -> dict[str, Any]:
+def _rule_context(
+    request: HttpRequest, rule: RiskRule, *, failed: str = "", bound: forms.Form | None = None
+) -> dict[str, Any]:
     moves = {name: (bound if name == failed and bound is not None else cls()) for name, cls in RULE_MOVES.items()}
     return {
         "rule": rule,
@@ -180,7 +182,9 @@ def rule_page(request: HttpRequest, pk: int) -> HttpResponse:
         return _answer(request, "risk/rule.html", context, error)
     messages.success(
         request,
-        {"backtest": _("Back-tested."), "activate": _("The rule is in force."), "retire": _("The rule is retired.")}[name],
+        {"backtest": _("Back-tested."), "activate": _("The rule is in force."), "retire": _("The rule is retired.")}[
+            name
+        ],
     )
     return redirect("risk:rule", pk=rule.pk)
 
@@ -407,7 +411,12 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "window": window,
             "live_url": f"{request.path}live/?days={window.days}",
             "labels": json.dumps(
-                {"declarations": _("Declarations"), "hit_rate": _("Hit rate"), "training": _("Training window"), "recent": _("Recent")},
+                {
+                    "declarations": _("Declarations"),
+                    "hit_rate": _("Hit rate"),
+                    "training": _("Training window"),
+                    "recent": _("Recent"),
+                },
                 ensure_ascii=False,
             ),
         },

@@ -78,7 +78,9 @@ def test_draft_backtest_then_activate_with_events(world, analyst, trader):
     assert refused.status_code == 409 and "Back-test the rule" in refused.content.decode()
     assert RiskRule.objects.get(pk=rule.pk).status == RuleStatus.DRAFT
     past = declaration_file(data=declaration_input(number="PAST-1"), actor=None).declaration
-    Examination.objects.create(declaration=past, outcome=Outcome.DISCREPANCY, discrepancy_type="undervaluation", extra_duty=10)
+    Examination.objects.create(
+        declaration=past, outcome=Outcome.DISCREPANCY, discrepancy_type="undervaluation", extra_duty=10
+    )
     assert client.post(page, {"move": "backtest", "start": "2026-11-01", "end": "2026-11-30"}).status_code == 302
     body = client.get(page).content.decode()
     assert 'id="backtests"' in body and "100 %" in body  # matched 1, examined 1, one hit
@@ -93,7 +95,9 @@ def test_draft_backtest_then_activate_with_events(world, analyst, trader):
 
 def test_a_bad_backtest_period_is_named(world, analyst):
     rule = rule_create(actor=analyst, data=RuleInput(name="CN", condition='origin == "CN"', lane="red"))
-    response = signed_in(analyst).post(f"/en/risk/rules/{rule.pk}/", {"move": "backtest", "start": "2026-11-30", "end": "2026-01-01"})
+    response = signed_in(analyst).post(
+        f"/en/risk/rules/{rule.pk}/", {"move": "backtest", "start": "2026-11-30", "end": "2026-01-01"}
+    )
     assert response.status_code == 400 and 'href="#id_end"' in response.content.decode()
 
 
@@ -133,7 +137,11 @@ def test_the_dashboard_and_its_live_json(world, analyst):
     client = signed_in(analyst)
     page = client.get("/en/risk/dashboard/")
     body = page.content.decode()
-    assert page.status_code == 200 and "Drift signals" in body and 'data-live-url="/en/risk/dashboard/live/?days=30"' in body
+    assert (
+        page.status_code == 200
+        and "Drift signals" in body
+        and 'data-live-url="/en/risk/dashboard/live/?days=30"' in body
+    )
     live = client.get("/en/risk/dashboard/live/?days=30")
     data = json.loads(live.content)
     assert data["totals"]["decided"] == 1 and data["lanes"][0]["lane"] == "green"
@@ -152,7 +160,15 @@ def test_the_analysts_pages_do_not_exist_for_others(world, analyst, request, who
     rule = rule_create(actor=analyst, data=RuleInput(name="CN", condition='origin == "CN"', lane="red"))
     watchlist = watchlist_save(actor=analyst, name="w", kind=WatchListKind.COUNTRY, entries=["AF"])
     client = signed_in(request.getfixturevalue(who))
-    for url in (RULES, NEW, f"/en/risk/rules/{rule.pk}/", "/en/risk/watchlists/", f"/en/risk/watchlists/{watchlist.pk}/", "/en/risk/dashboard/", "/en/risk/dashboard/live/"):
+    for url in (
+        RULES,
+        NEW,
+        f"/en/risk/rules/{rule.pk}/",
+        "/en/risk/watchlists/",
+        f"/en/risk/watchlists/{watchlist.pk}/",
+        "/en/risk/dashboard/",
+        "/en/risk/dashboard/live/",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/en/risk/rules/{rule.pk}/", {"move": "activate"}).status_code == 404
     assert RiskRule.objects.get(pk=rule.pk).status == RuleStatus.DRAFT
@@ -167,7 +183,9 @@ def test_the_declaration_page_shows_the_lane_panel_to_staff_and_reroutes_from_it
     body = client.get(f"/en/customs/declarations/{filed.number}/").content.decode()
     assert 'id="lane-panel"' in body and "no active model" in body
     assert body.index('id="lane-panel"') < body.index('id="move-lane"')  # the re-route is in the panel
-    done = client.post(f"/en/customs/declarations/{filed.number}/", {"move": "lane", "lane": "yellow", "reason": "Tip-off."})
+    done = client.post(
+        f"/en/customs/declarations/{filed.number}/", {"move": "lane", "lane": "yellow", "reason": "Tip-off."}
+    )
     assert done.status_code == 302
     assert Declaration.objects.get(pk=filed.pk).lane == "yellow"
     latest = LaneDecision.objects.filter(declaration=filed).order_by("-pk").first()
