@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("risk/agency/", include("rabta.risk.urls_agency")),
     path("enforcement/", include("rabta.enforcement.urls")),
     path("exchange/", include("rabta.exchange.urls")),
+    path("risk/", include("rabta.risk.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

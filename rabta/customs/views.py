@@ -42,6 +42,7 @@ from rabta.directory import selectors as directory
 from rabta.directory.choices import OfficeLevel
 from rabta.enforcement.permissions import may_see_incidents_of_declaration
 from rabta.enforcement.selectors import incidents_naming_parties
+from rabta.risk import views as risk_views
 
 PAGE_SIZE = 25
 
@@ -158,6 +159,8 @@ def _page(
             else None
         ),
         "moves": move_forms,
+        # The risk engine's reasons (rules hit, model score, random or top-up), for those who may know them.
+        "risk_lane": risk_views.lane_panel(request, declaration),
         "failed": failed,
         "error": error,
     }

@@ -37,6 +37,9 @@ class ModelStatus(models.TextChoices):
 class RuleStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     RETIRED = "retired", _("Retired")
+    # Issue 10 (pages): a rule written by an analyst waits as a draft, selecting nothing, until it is
+    # back-tested and activated (rabta.risk.services.rules.rule_activate).
+    DRAFT = "draft", _("Draft")
 
 
 class WatchListKind(models.TextChoices):

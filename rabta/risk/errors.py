@@ -42,3 +42,6 @@ class RiskError(ErrorCode):
     AGENCY_RESULT_RECORDED = "agency_result_recorded"
     AGENCY_NOTHING_TO_RECORD = "agency_nothing_to_record"
     AGENCY_WATCHLIST_TAKEN = "agency_watchlist_taken"
+    # The rule lifecycle (draft -> back-test -> active), the pages of issue 10.
+    RULE_NOT_DRAFT = "rule_not_draft"
+    RULE_NOT_BACKTESTED = "rule_not_backtested"

@@ -16,6 +16,8 @@ class RiskEvent(EventKind):
     MODEL_APPROVED = "risk.model_approved"
     MODEL_ACTIVATED = "risk.model_activated"
     MODEL_REFUSED = "risk.model_refused"
+    RULE_BACKTESTED = "risk.rule_backtested"
+    RULE_ACTIVATED = "risk.rule_activated"
 
 
 class AgencyEvent(EventKind):

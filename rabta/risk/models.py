@@ -209,3 +209,24 @@ class LaneDecision(models.Model):
 # live in their own modules; Django finds them here.
 from rabta.risk.models_agency import *  # noqa: E402, F403
 from rabta.risk.models_valuation import *  # noqa: E402, F403
+
+
+class RuleBacktestRecord(models.Model):
+    """A back-test of a (draft) rule kept on record: the period an analyst chose and what the rule
+    would have done over it (``rabta.risk.services.rules.RuleBacktest.as_dict``). A rule is activated
+    only with one on record. Immutable."""
+
+    rule = models.ForeignKey(RiskRule, on_delete=models.CASCADE, related_name="backtests")
+    start = models.DateField()
+    end = models.DateField()
+    results = models.JSONField(default=dict)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    ran_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AnalystQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["rule", "-ran_at"], name="risk_backtest_rule_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id}: {self.start}..{self.end}"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from rabta.accounts.types import Actor
 from rabta.core.errors import NotFound
@@ -13,7 +14,7 @@ from rabta.core.permissions import get_visible_or_404
 from rabta.customs.choices import Outcome
 from rabta.customs.models import Declaration
 from rabta.risk.choices import DecisionSource
-from rabta.risk.models import LaneDecision, RiskModel, RiskRule, WatchList
+from rabta.risk.models import LaneDecision, RiskModel, RiskRule, RuleBacktestRecord, WatchList
 from rabta.risk.permissions import RiskAction, require
 
 
@@ -100,3 +101,48 @@ def selection_slices(*, user: Actor, since: date | None = None) -> dict[str, dic
     for entry in slices.values():
         entry["hit_rate"] = entry["hits"] / entry["examined"] if entry["examined"] else None
     return slices
+
+
+# --- the risk pages (issue 10) ----------------------------------------------------------------------
+
+RULE_HITS_DAYS = 90
+
+
+def watchlist_get(*, user: Actor, pk: int) -> WatchList:
+    return get_visible_or_404(WatchList.objects.all(), user, pk=pk)
+
+
+def rule_backtests(*, user: Actor, rule: RiskRule) -> QuerySet[RuleBacktestRecord]:
+    """A rule's back-tests on record, newest first."""
+    return (
+        RuleBacktestRecord.objects.visible_to(user).filter(rule=rule).select_related("actor").order_by("-ran_at", "-pk")
+    )
+
+
+def rule_hits(*, user: Actor, rules: list[int], days: int = RULE_HITS_DAYS) -> dict[int, dict[str, int]]:
+    """For each of ``rules``, over the last ``days`` days of lane decisions: how many declarations it
+    matched, how many it selected, how many of those were examined and how many had a discrepancy."""
+    wanted = set(rules)
+    figures: dict[int, dict[str, int]] = {}
+    if not wanted:
+        return figures
+    since = timezone.localdate() - timedelta(days=days - 1)
+    rows = (
+        LaneDecision.objects.visible_to(user)
+        .filter(decided_at__date__gte=since)
+        .exclude(rules_hit=[])
+        .values_list("rules_hit", "declaration__examination__outcome")
+        .iterator(chunk_size=2000)
+    )
+    for rules_hit, outcome in rows:
+        for entry in rules_hit or []:
+            pk = entry.get("rule")
+            if pk not in wanted or entry.get("error"):
+                continue
+            row = figures.setdefault(pk, {"matched": 0, "selected": 0, "examined": 0, "hits": 0})
+            row["matched"] += 1
+            if entry.get("selected") and outcome is not None:
+                row["examined"] += 1
+                row["hits"] += outcome != Outcome.NO_DISCREPANCY
+            row["selected"] += bool(entry.get("selected"))
+    return figures

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from rabta.accounts.types import Actor
 from rabta.core.errors import CoreError, DomainError, InvalidTransition
 from rabta.core.events import event_record
+from rabta.core.live import live_bump
 from rabta.core.textinput import text_clean
 from rabta.customs.choices import Outcome, PartyKind
 from rabta.customs.models import Declaration, DeclarationItem
@@ -26,11 +27,13 @@ from rabta.risk import expressions
 from rabta.risk.choices import RuleStatus, WatchListKind
 from rabta.risk.errors import RiskError
 from rabta.risk.events import RiskEvent
-from rabta.risk.models import RiskRule, WatchList
+from rabta.risk.models import RiskRule, RuleBacktestRecord, WatchList
 from rabta.risk.permissions import RiskAction, require
 from rabta.risk.services.lanes import DecisionEnvironment, declaration_facts, profile_counts, watch_sets
 
 FieldErrors = dict[str, list[dict[str, str]]]
+# The risk pages' live topic (rabta.core.live): rules activated or retired change the dashboard.
+LIVE_TOPIC = "risk.rules"
 BACKTEST_BATCH = 2000
 BACKTEST_MAX_DAYS = 366
 WATCHLIST_MAX_ENTRIES = 10_000
@@ -109,7 +112,11 @@ def rule_create(*, actor: Actor, data: RuleInput, today: date | None = None) -> 
     if data.valid_until is not None and data.valid_until < valid_from:
         _add(errors, "valid_until", RiskError.VALIDITY_INVALID, _("A rule cannot end before it starts."))
     _raise(errors)
+    # An analyst's rule waits as a draft (it selects nothing) until it is back-tested and activated;
+    # the system's (commands, the demo, the bench: vetted rule files) is in force at once.
+    status = RuleStatus.ACTIVE if actor is None else RuleStatus.DRAFT
     rule = RiskRule.objects.create(
+        status=status,
         name=name,
         condition=data.condition.strip(),
         lane=data.lane,
@@ -122,7 +129,7 @@ def rule_create(*, actor: Actor, data: RuleInput, today: date | None = None) -> 
         kind=RiskEvent.RULE_CREATED,
         subject=rule,
         actor=actor,
-        to_state=RuleStatus.ACTIVE,
+        to_state=status,
         data={"lane": rule.lane, "percentage": str(percentage), "condition": rule.condition},
     )
     return rule
@@ -134,17 +141,55 @@ def rule_retire(*, actor: Actor, rule: RiskRule, reason: str = "") -> RiskRule:
     locked = RiskRule.objects.select_for_update().get(pk=rule.pk)
     if locked.status == RuleStatus.RETIRED:
         raise InvalidTransition(_("This rule is retired already."), code=RiskError.RULE_RETIRED)
+    previous = locked.status
     locked.status = RuleStatus.RETIRED
     locked.save(update_fields=["status", "updated_at"])
+    live_bump(LIVE_TOPIC)
     event_record(
         kind=RiskEvent.RULE_RETIRED,
         subject=locked,
         actor=actor,
-        from_state=RuleStatus.ACTIVE,
+        from_state=previous,
         to_state=RuleStatus.RETIRED,
         reason=text_clean(reason, model=RiskRule, name="condition", field="reason"),
     )
     return locked
+
+
+def _entries_clean(
+    kind: str, party_kind: str, entries: list[str], errors: FieldErrors, offset: int = 0
+) -> tuple[list[str], list[str]]:
+    """The stored form of each entry (a party's keyed hash, a code without dots, an upper-case
+    country) and what an analyst reads for it; a bad entry is named ``entries.<index>``."""
+    stored: list[str] = []
+    labels: list[str] = []
+    for index, raw in enumerate(entries, start=offset):
+        entry = str(raw).strip()
+        if kind == WatchListKind.CODE:
+            entry = entry.replace(".", "")
+            if not _CODE.fullmatch(entry):
+                _add(errors, f"entries.{index}", RiskError.WATCHLIST_ENTRY_INVALID, _("A code is 2 to 12 digits."))
+            stored.append(entry)
+            labels.append(entry)
+        elif kind == WatchListKind.COUNTRY:
+            entry = entry.upper()
+            if not _COUNTRY.fullmatch(entry):
+                _add(errors, f"entries.{index}", RiskError.WATCHLIST_ENTRY_INVALID, _("Give an ISO alpha-2 country."))
+            stored.append(entry)
+            labels.append(entry)
+        elif kind == WatchListKind.PARTY:
+            if party_kind not in PartyKind.values:
+                _add(errors, "party_kind", RiskError.WATCHLIST_KIND_UNKNOWN, _("Unknown kind of party."))
+                break
+            try:
+                ref, digest = party_normalize(PartyRef(kind=party_kind, identifier=entry), field=f"entries.{index}")
+            except DomainError as exc:
+                for key, problems in exc.fields.items():
+                    errors.setdefault(key, []).extend(problems)
+                continue
+            stored.append(digest)
+            labels.append(f"****{ref.identifier[-4:]}" if ref.identifier else ref.name)
+    return stored, labels
 
 
 @transaction.atomic
@@ -184,34 +229,7 @@ def watchlist_write(
         _add(errors, "kind", RiskError.WATCHLIST_KIND_UNKNOWN, _("A watch list holds parties, codes or countries."))
     if len(entries) > WATCHLIST_MAX_ENTRIES:
         _add(errors, "entries", RiskError.WATCHLIST_ENTRY_INVALID, _("At most 10,000 entries."))
-    stored: list[str] = []
-    labels: list[str] = []
-    for index, raw in enumerate(entries[:WATCHLIST_MAX_ENTRIES]):
-        entry = str(raw).strip()
-        if kind == WatchListKind.CODE:
-            entry = entry.replace(".", "")
-            if not _CODE.fullmatch(entry):
-                _add(errors, f"entries.{index}", RiskError.WATCHLIST_ENTRY_INVALID, _("A code is 2 to 12 digits."))
-            stored.append(entry)
-            labels.append(entry)
-        elif kind == WatchListKind.COUNTRY:
-            entry = entry.upper()
-            if not _COUNTRY.fullmatch(entry):
-                _add(errors, f"entries.{index}", RiskError.WATCHLIST_ENTRY_INVALID, _("Give an ISO alpha-2 country."))
-            stored.append(entry)
-            labels.append(entry)
-        elif kind == WatchListKind.PARTY:
-            if party_kind not in PartyKind.values:
-                _add(errors, "party_kind", RiskError.WATCHLIST_KIND_UNKNOWN, _("Unknown kind of party."))
-                break
-            try:
-                ref, digest = party_normalize(PartyRef(kind=party_kind, identifier=entry), field=f"entries.{index}")
-            except DomainError as exc:
-                for key, problems in exc.fields.items():
-                    errors.setdefault(key, []).extend(problems)
-                continue
-            stored.append(digest)
-            labels.append(f"****{ref.identifier[-4:]}" if ref.identifier else ref.name)
+    stored, labels = _entries_clean(kind, party_kind, entries[:WATCHLIST_MAX_ENTRIES], errors)
     clean_description = text_clean(description, model=WatchList, name="description", errors=errors)
     _raise(errors)
     watchlist, created = WatchList.objects.select_for_update().get_or_create(
@@ -314,3 +332,96 @@ def condition_backtest(
                 hits += exam.outcome != Outcome.NO_DISCREPANCY
     would_select = round(matched * float(percentage) / 100)
     return RuleBacktest(total, matched, would_select, examined, hits, hits / examined if examined else None)
+
+
+@transaction.atomic
+def rule_backtest_record(*, actor: Actor, rule: RiskRule, start: date, end: date) -> RuleBacktestRecord:
+    """Back-test a rule over ``start`` to ``end`` (:func:`rule_backtest` at the rule's percentage) and
+    keep what it found on record, the step before activation."""
+    result = rule_backtest(actor=actor, condition=rule.condition, start=start, end=end, percentage=rule.percentage)
+    record = RuleBacktestRecord.objects.create(
+        rule=rule,
+        start=start,
+        end=end,
+        results=result.as_dict(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )
+    event_record(
+        kind=RiskEvent.RULE_BACKTESTED,
+        subject=rule,
+        actor=actor,
+        data={"start": start.isoformat(), "end": end.isoformat(), **result.as_dict()},
+    )
+    return record
+
+
+@transaction.atomic
+def rule_activate(*, actor: Actor, rule: RiskRule) -> RiskRule:
+    """Put a draft rule in force. Refused unless it is a draft (``rule_not_draft``) with a back-test on
+    record (``rule_not_backtested``), so no rule selects declarations before someone has seen what it
+    would have selected."""
+    require(actor, RiskAction.ACTIVATE)
+    locked = RiskRule.objects.select_for_update().get(pk=rule.pk)
+    if locked.status != RuleStatus.DRAFT:
+        raise InvalidTransition(
+            _("Only a draft rule is activated; this one is %(status)s.") % {"status": locked.get_status_display()},
+            code=RiskError.RULE_NOT_DRAFT,
+        )
+    latest = RuleBacktestRecord.objects.filter(rule=locked).order_by("-ran_at", "-pk").first()
+    if latest is None:
+        raise InvalidTransition(
+            _("Back-test the rule over a past period before activating it."), code=RiskError.RULE_NOT_BACKTESTED
+        )
+    locked.status = RuleStatus.ACTIVE
+    locked.save(update_fields=["status", "updated_at"])
+    live_bump(LIVE_TOPIC)
+    event_record(
+        kind=RiskEvent.RULE_ACTIVATED,
+        subject=locked,
+        actor=actor,
+        from_state=RuleStatus.DRAFT,
+        to_state=RuleStatus.ACTIVE,
+        data={"backtest": latest.pk, "start": latest.start.isoformat(), "end": latest.end.isoformat()},
+    )
+    return locked
+
+
+@transaction.atomic
+def watchlist_entries_change(
+    *, actor: Actor, watchlist: WatchList, add: list[str], remove: list[int], description: str | None = None
+) -> WatchList:
+    """Add entries to a watch list and remove others (by their position in the list), keeping the
+    rest as stored (a party entry is a hash: it cannot be given again as an identifier). A new entry
+    already on the list is not added twice. Bad entries are named ``add.<index>``."""
+    require(actor, RiskAction.WRITE_RULES)
+    locked = WatchList.objects.select_for_update().get(pk=watchlist.pk)
+    errors: FieldErrors = {}
+    if any(not 0 <= index < len(locked.entries) for index in remove):
+        _add(errors, "remove", RiskError.WATCHLIST_ENTRY_INVALID, _("There is no such entry on the list."))
+    added, added_labels = _entries_clean(locked.kind, locked.party_kind, [a for a in add if str(a).strip()], errors)
+    for key in [key for key in errors if key.startswith("entries.")]:
+        errors[key.replace("entries.", "add.", 1)] = errors.pop(key)
+    clean_description = (
+        locked.description
+        if description is None
+        else text_clean(description, model=WatchList, name="description", errors=errors)
+    )
+    dropped = set(remove)
+    entries = [e for i, e in enumerate(locked.entries) if i not in dropped]
+    labels = [label for i, label in enumerate(locked.labels or []) if i not in dropped]
+    for entry, label in zip(added, added_labels, strict=True):
+        if entry not in entries:
+            entries.append(entry)
+            labels.append(label)
+    if len(entries) > WATCHLIST_MAX_ENTRIES:
+        _add(errors, "add", RiskError.WATCHLIST_ENTRY_INVALID, _("At most 10,000 entries."))
+    _raise(errors)
+    locked.entries, locked.labels, locked.description = entries, labels, clean_description
+    locked.save()
+    event_record(
+        kind=RiskEvent.WATCHLIST_SAVED,
+        subject=locked,
+        actor=actor,
+        data={"kind": locked.kind, "entries": len(entries), "added": len(added), "removed": len(dropped)},
+    )
+    return locked

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import make_user
 from rabta.accounts.roles import Role
-from rabta.customs.tests.conftest import customs_manager, examiner, other_trader, trader  # noqa: F401
+from rabta.customs.tests.conftest import customs_manager, examiner, filed, other_trader, trader  # noqa: F401
 from rabta.risk.services.lanes import random_source
 
 

@@ -45,7 +45,7 @@ def test_customs_staff_read_why_a_declaration_has_its_lane_and_the_trader_does_n
 ):
     watchlist_save(actor=analyst, name="watched", kind=WatchListKind.PARTY, entries=[TRADER_NTN])
     rule_create(
-        actor=analyst,
+        actor=None,  # the system: in force at once (an analyst's is a draft)
         data=RuleInput(
             name="Watched importer",
             condition='importer in watchlist("watched")',

@@ -76,3 +76,15 @@ def test_a_model_the_system_trained_is_approved_by_any_analyst(analyst, world):
     permissions.require_approver(analyst, model)
     with pytest.raises(DomainError):
         permissions.require_approver(holder(Role.CUSTOMS_MANAGER, world), model)
+
+
+# --- the risk pages (issue 10) ----------------------------------------------------------------------
+
+
+def test_who_has_the_risk_pages(world, analyst, customs_manager, examiner, trader):
+    from rabta.risk.permissions import may_read_audit_page, may_read_risk_pages, may_see_lane_reasons
+
+    assert may_read_risk_pages(analyst) and not may_read_risk_pages(customs_manager) and not may_read_risk_pages(trader)
+    assert may_read_audit_page(analyst) and may_read_audit_page(customs_manager) and not may_read_audit_page(examiner)
+    assert may_see_lane_reasons(examiner) and may_see_lane_reasons(analyst) and not may_see_lane_reasons(trader)
+    assert not may_read_risk_pages(None) and not may_see_lane_reasons(None)

@@ -42,7 +42,7 @@ def test_a_declaration_nothing_selects_gets_the_default_lane_and_says_so(world):
 def test_a_rule_on_a_watch_listed_importer_sends_it_red_with_the_rule_named(world, analyst):
     watchlist_save(actor=analyst, name="bad-importers", kind=WatchListKind.PARTY, entries=[TRADER_NTN])
     rule = rule_create(
-        actor=analyst,
+        actor=None,  # the system: in force at once (an analyst's is a draft)
         data=RuleInput(
             name="Watch-listed importer",
             condition='importer in watchlist("bad-importers")',
@@ -62,7 +62,7 @@ def test_a_rule_on_a_watch_listed_importer_sends_it_red_with_the_rule_named(worl
 
 def test_an_item_level_rule_and_a_rule_out_of_its_validity(world, analyst):
     rule_create(
-        actor=analyst,
+        actor=None,  # the system: in force at once (an analyst's is a draft)
         data=RuleInput(
             name="Cheap TVs",
             condition='hs4 == "8528" and value_per_kg < 100',
@@ -71,7 +71,7 @@ def test_an_item_level_rule_and_a_rule_out_of_its_validity(world, analyst):
         ),
     )
     rule_create(
-        actor=analyst,
+        actor=None,  # the system: in force at once (an analyst's is a draft)
         data=RuleInput(
             name="Expired",
             condition='origin == "CN"',
@@ -88,7 +88,7 @@ def test_an_item_level_rule_and_a_rule_out_of_its_validity(world, analyst):
 
 def test_a_rule_selects_only_its_percentage_of_matches(world, analyst):
     rule_create(
-        actor=analyst,
+        actor=None,  # the system: in force at once (an analyst's is a draft)
         data=RuleInput(
             name="Sample",
             condition='origin == "CN"',

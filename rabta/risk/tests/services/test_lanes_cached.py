@@ -73,7 +73,7 @@ def rules(analyst):
         ("big", "total_value > 2000000000", "red", 100, None),
     ):
         rule_create(
-            actor=analyst,
+            actor=None,  # the system: in force at once (an analyst's is a draft)
             data=RuleInput(
                 name=name,
                 condition=condition,
@@ -182,7 +182,7 @@ def test_a_change_in_this_process_is_used_at_once(world, analyst, settings):
     settings.RABTA_RISK_CACHE_SECONDS = 3600.0
     assert file(1).lane == "green"
     rule_create(
-        actor=analyst,
+        actor=None,  # the system: in force at once (an analyst's is a draft)
         data=RuleInput(name="All CN", condition='origin == "CN"', lane="red", valid_from=dt.date(2026, 1, 1)),
     )
     assert file(2).lane == "red"
@@ -197,7 +197,7 @@ def test_another_process_s_change_is_used_within_the_check_time(world, analyst, 
     now = [1000.0]
     monkeypatch.setattr(lanes, "_clock", lambda: now[0])
     rule_create(
-        actor=analyst,
+        actor=None,  # the system: in force at once (an analyst's is a draft)
         data=RuleInput(name="All CN", condition='origin == "CN"', lane="red", valid_from=dt.date(2026, 1, 1)),
     )
     assert file(1).lane == "red"
@@ -271,7 +271,7 @@ def test_a_model_failing_as_it_scores_falls_back_to_rules_and_random_selection(
 ):
     activate_model(analyst, second_analyst)
     rule_create(
-        actor=analyst,
+        actor=None,  # the system: in force at once (an analyst's is a draft)
         data=RuleInput(name="All CN", condition='origin == "CN"', lane="red", valid_from=dt.date(2026, 1, 1)),
     )
 

@@ -32,7 +32,7 @@ def rule(**overrides):
 
 def test_a_rule_is_saved_with_its_author_and_an_event(analyst):
     saved = rule_create(actor=analyst, data=rule(percentage=Decimal("12.5"), valid_from=dt.date(2026, 1, 1)))
-    assert (saved.author, saved.percentage, saved.status) == (analyst, Decimal("12.5"), RuleStatus.ACTIVE)
+    assert (saved.author, saved.percentage, saved.status) == (analyst, Decimal("12.5"), RuleStatus.DRAFT)
     assert Event.objects.for_subject(saved).get().kind == RiskEvent.RULE_CREATED
 
 
@@ -140,7 +140,7 @@ def test_profiles_are_hit_rates_from_examinations_and_rules_read_them(world, ana
     code = RiskProfile.objects.get(key=ProfileKey.CODE, value="852872")
     assert (code.examined, code.hits) == (4, 3)
     rule_create(
-        actor=analyst,
+        actor=None,  # the system: in force at once
         data=rule(
             name="Risky code",
             condition='profile("code") > 0.7 and profile_count("code") >= 4',
