@@ -443,6 +443,34 @@ def _required(value: str, *, name: str, field: str, message: str, errors: FieldE
     return text
 
 
+def _moved(
+    action: AccountabilityAction,
+    *,
+    actor: Actor,
+    to: ActionStatus,
+    kind: AccountabilityEvent,
+    reason: str,
+    **values: object,
+) -> AccountabilityAction:
+    """Save ``action`` in its new status with the move's own columns, and record the move's event
+    (its text as the event's reason): the tail every move shares once its input is clean."""
+    previous = action.status
+    action.status = to
+    for name, value in values.items():
+        setattr(action, name, value)
+    action.save(update_fields=["status", *values, "updated_at"])
+    event_record(
+        kind=kind,
+        subject=action,
+        actor=actor,
+        from_state=previous,
+        to_state=action.status,
+        reason=reason,
+        data=_action_data(action),
+    )
+    return action
+
+
 @transaction.atomic
 def action_reply_record(
     *, action: AccountabilityAction, actor: Actor, reply: str, replied_on: date, today: date | None = None
@@ -453,19 +481,15 @@ def action_reply_record(
     reply = _required(reply, name="reply", field="reply", message=_("Give the reply received."), errors=errors)
     _day(replied_on, field="replied_on", errors=errors, today=today or timezone.localdate(), after=action.taken_on)
     errors.raise_if_any()
-    previous = action.status
-    action.status, action.reply, action.replied_on = ActionStatus.REPLIED, reply, replied_on
-    action.save(update_fields=["status", "reply", "replied_on", "updated_at"])
-    event_record(
-        kind=AccountabilityEvent.ACTION_REPLIED,
-        subject=action,
+    return _moved(
+        action,
         actor=actor,
-        from_state=previous,
-        to_state=action.status,
+        to=ActionStatus.REPLIED,
+        kind=AccountabilityEvent.ACTION_REPLIED,
         reason=reply,
-        data=_action_data(action),
+        reply=reply,
+        replied_on=replied_on,
     )
-    return action
 
 
 @transaction.atomic
@@ -478,19 +502,15 @@ def action_conclude(
     outcome = _required(outcome, name="outcome", field="outcome", message=_("Say how it ended."), errors=errors)
     _day(concluded_on, field="concluded_on", errors=errors, today=today or timezone.localdate(), after=action.taken_on)
     errors.raise_if_any()
-    previous = action.status
-    action.status, action.outcome, action.concluded_on = ActionStatus.CONCLUDED, outcome, concluded_on
-    action.save(update_fields=["status", "outcome", "concluded_on", "updated_at"])
-    event_record(
-        kind=AccountabilityEvent.ACTION_CONCLUDED,
-        subject=action,
+    return _moved(
+        action,
         actor=actor,
-        from_state=previous,
-        to_state=action.status,
+        to=ActionStatus.CONCLUDED,
+        kind=AccountabilityEvent.ACTION_CONCLUDED,
         reason=outcome,
-        data=_action_data(action),
+        outcome=outcome,
+        concluded_on=concluded_on,
     )
-    return action
 
 
 @transaction.atomic
@@ -503,16 +523,11 @@ def action_withdraw(*, action: AccountabilityAction, actor: Actor, reason: str) 
         reason, name="withdrawn_reason", field="reason", message=_("Say why it is withdrawn."), errors=errors
     )
     errors.raise_if_any()
-    previous = action.status
-    action.status, action.withdrawn_reason = ActionStatus.WITHDRAWN, reason
-    action.save(update_fields=["status", "withdrawn_reason", "updated_at"])
-    event_record(
-        kind=AccountabilityEvent.ACTION_WITHDRAWN,
-        subject=action,
+    return _moved(
+        action,
         actor=actor,
-        from_state=previous,
-        to_state=action.status,
+        to=ActionStatus.WITHDRAWN,
+        kind=AccountabilityEvent.ACTION_WITHDRAWN,
         reason=reason,
-        data=_action_data(action),
+        withdrawn_reason=reason,
     )
-    return action
