@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -47,6 +47,8 @@ from rabta.risk.services.rules import (
     _raise,
     condition_backtest,
     condition_check,
+    percentage_clean,
+    validity_clean,
     watchlist_write,
 )
 
@@ -143,21 +145,6 @@ def _agency_condition_check(agency: Agency, condition: str, errors: FieldErrors)
         )
 
 
-def _percentage(value: Any, errors: FieldErrors) -> Decimal:
-    try:
-        percentage = Decimal(str(value))
-        if (
-            not percentage.is_finite()
-            or not 0 <= percentage <= 100
-            or percentage != percentage.quantize(Decimal("0.01"))
-        ):
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        _add(errors, "percentage", RiskError.PERCENTAGE_INVALID, _("A percentage from 0 to 100, two decimals at most."))
-        return Decimal(0)
-    return percentage
-
-
 @dataclass(frozen=True)
 class AgencyRuleInput:
     name: str
@@ -181,10 +168,8 @@ def agency_rule_create(*, actor: Actor, agency: Agency, data: AgencyRuleInput, t
     _agency_condition_check(agency, data.condition or "", errors)
     if data.outcome not in agency.outcomes:
         _add(errors, "outcome", RiskError.AGENCY_OUTCOME_UNKNOWN, _("The agency does not order this outcome."))
-    percentage = _percentage(data.percentage, errors)
-    valid_from = data.valid_from or today or timezone.localdate()
-    if data.valid_until is not None and data.valid_until < valid_from:
-        _add(errors, "valid_until", RiskError.VALIDITY_INVALID, _("A rule cannot end before it starts."))
+    percentage = percentage_clean(data.percentage, errors)
+    valid_from = validity_clean(data.valid_from, data.valid_until, today, errors)
     _raise(errors)
     rule = AgencyRule.objects.create(
         agency=agency,

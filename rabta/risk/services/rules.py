@@ -74,6 +74,30 @@ def condition_check(
         )
 
 
+def percentage_clean(value: Any, errors: FieldErrors) -> Decimal:
+    """A rule's selection percentage: 0 to 100 with two decimals at most (``percentage_invalid``)."""
+    try:
+        percentage = Decimal(str(value))
+        if (
+            not percentage.is_finite()
+            or not 0 <= percentage <= 100
+            or percentage != percentage.quantize(Decimal("0.01"))
+        ):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        _add(errors, "percentage", RiskError.PERCENTAGE_INVALID, _("A percentage from 0 to 100, two decimals at most."))
+        return Decimal(0)
+    return percentage
+
+
+def validity_clean(valid_from: date | None, valid_until: date | None, today: date | None, errors: FieldErrors) -> date:
+    """A rule's first day (today when not given); its last may not come before it (``validity_invalid``)."""
+    start = valid_from or today or timezone.localdate()
+    if valid_until is not None and valid_until < start:
+        _add(errors, "valid_until", RiskError.VALIDITY_INVALID, _("A rule cannot end before it starts."))
+    return start
+
+
 @dataclass(frozen=True)
 class RuleInput:
     name: str
@@ -97,20 +121,8 @@ def rule_create(*, actor: Actor, data: RuleInput, today: date | None = None) -> 
     condition_check(data.condition or "", errors)
     if data.lane not in settings.RABTA_CUSTOMS_LANES:
         _add(errors, "lane", RiskError.LANE_UNKNOWN, _("There is no such lane."))
-    try:
-        percentage = Decimal(str(data.percentage))
-        if (
-            not percentage.is_finite()
-            or not 0 <= percentage <= 100
-            or percentage != percentage.quantize(Decimal("0.01"))
-        ):
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        _add(errors, "percentage", RiskError.PERCENTAGE_INVALID, _("A percentage from 0 to 100, two decimals at most."))
-        percentage = Decimal(0)
-    valid_from = data.valid_from or today or timezone.localdate()
-    if data.valid_until is not None and data.valid_until < valid_from:
-        _add(errors, "valid_until", RiskError.VALIDITY_INVALID, _("A rule cannot end before it starts."))
+    percentage = percentage_clean(data.percentage, errors)
+    valid_from = validity_clean(data.valid_from, data.valid_until, today, errors)
     _raise(errors)
     # An analyst's rule waits as a draft (it selects nothing) until it is back-tested and activated;
     # the system's (commands, the demo, the bench: vetted rule files) is in force at once.
