@@ -92,6 +92,37 @@
     schedule(interval);
   }
 
+  // The accessible form of a live page's charts: each <tbody data-table="name" data-keys="a b c">
+  // refilled from data[name] (or rowsOf(data, name)), one cell per key through fmt(key, value), a
+  // dash row when there are none. Shared by the clearance and risk dashboards.
+  function fillTables(root, data, fmt, rowsOf) {
+    root.querySelectorAll("tbody[data-table]").forEach(function (body) {
+      var name = body.getAttribute("data-table");
+      var rows = (rowsOf ? rowsOf(data, name) : data[name]) || [];
+      var keys = body.getAttribute("data-keys").split(" ");
+      var fresh = document.createDocumentFragment();
+      rows.forEach(function (row) {
+        var tr = document.createElement("tr");
+        keys.forEach(function (key) {
+          var td = document.createElement("td");
+          td.textContent = fmt(key, row[key]);
+          tr.appendChild(td);
+        });
+        fresh.appendChild(tr);
+      });
+      if (!rows.length) {
+        var tr = document.createElement("tr"), td = document.createElement("td");
+        td.colSpan = keys.length;
+        td.textContent = "—";
+        tr.appendChild(td);
+        fresh.appendChild(tr);
+      }
+      body.replaceChildren(fresh);
+    });
+  }
+
+  window.rabtaLive = { fillTables: fillTables };
+
   function init() {
     if (!window.fetch) return;
     document.querySelectorAll("[data-live-url]").forEach(start);

@@ -15,28 +15,7 @@
   }
 
   function fillTables(data) {
-    root.querySelectorAll("tbody[data-table]").forEach(function (body) {
-      var rows = data[body.getAttribute("data-table")] || [];
-      var keys = body.getAttribute("data-keys").split(" ");
-      var fresh = document.createDocumentFragment();
-      rows.forEach(function (row) {
-        var tr = document.createElement("tr");
-        keys.forEach(function (key) {
-          var td = document.createElement("td");
-          td.textContent = fmt(key, row[key]);
-          tr.appendChild(td);
-        });
-        fresh.appendChild(tr);
-      });
-      if (!rows.length) {
-        var tr = document.createElement("tr"), td = document.createElement("td");
-        td.colSpan = keys.length;
-        td.textContent = "—";
-        tr.appendChild(td);
-        fresh.appendChild(tr);
-      }
-      body.replaceChildren(fresh);
-    });
+    window.rabtaLive.fillTables(root, data, fmt);
     root.querySelectorAll("[data-total]").forEach(function (el) {
       var key = el.getAttribute("data-total");
       // The headline figure in whole rupees (the tables keep the paisa).

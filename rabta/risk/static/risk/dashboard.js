@@ -14,28 +14,7 @@
   function rowsOf(data, key) { return key === "bins" ? (data.drift && data.drift.bins) || [] : data[key] || []; }
 
   function fillTables(data) {
-    root.querySelectorAll("tbody[data-table]").forEach(function (body) {
-      var rows = rowsOf(data, body.getAttribute("data-table"));
-      var keys = body.getAttribute("data-keys").split(" ");
-      var fresh = document.createDocumentFragment();
-      rows.forEach(function (row) {
-        var tr = document.createElement("tr");
-        keys.forEach(function (key) {
-          var td = document.createElement("td");
-          td.textContent = fmt(key, row[key]);
-          tr.appendChild(td);
-        });
-        fresh.appendChild(tr);
-      });
-      if (!rows.length) {
-        var tr = document.createElement("tr"), td = document.createElement("td");
-        td.colSpan = keys.length;
-        td.textContent = "—";
-        tr.appendChild(td);
-        fresh.appendChild(tr);
-      }
-      body.replaceChildren(fresh);
-    });
+    window.rabtaLive.fillTables(root, data, fmt, rowsOf);
     root.querySelectorAll("[data-total]").forEach(function (el) {
       var key = el.getAttribute("data-total");
       var value = data.totals[key];
