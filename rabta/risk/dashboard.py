@@ -15,7 +15,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
@@ -30,7 +29,7 @@ from rabta.risk.choices import DecisionSource, ModelStatus
 from rabta.risk.models import LaneDecision, RiskModel, RiskRule
 from rabta.risk.permissions import RiskAction, require
 from rabta.risk.scoring import scorer_for
-from rabta.risk.selectors import selection_slices
+from rabta.risk.selectors import rule_tallies, selection_slices
 
 WINDOWS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
@@ -147,28 +146,7 @@ def risk_dashboard(*, user: Actor, window: Window) -> dict[str, Any]:
     slices = selection_slices(user=user, since=window.since)
     sources = [{"source": name, **figures, "label": _source_label(name)} for name, figures in sorted(slices.items())]
     # Per rule: the rules each decision matched (rules_hit), whether each selected, and the outcome.
-    per_rule: dict[int, dict[str, Any]] = {}
-    rows = (
-        engine.exclude(rules_hit=[])
-        .values_list("rules_hit", "declaration__examination__outcome", "declaration__examination__extra_duty")
-        .iterator(chunk_size=2000)
-    )
-    for rules_hit, outcome, extra in rows:
-        for entry in rules_hit or []:
-            if "rule" not in entry or entry.get("error"):
-                continue
-            figures = per_rule.setdefault(
-                int(entry["rule"]),
-                {"matched": 0, "selected": 0, "examined": 0, "hits": 0, "extra_duty": Decimal(0)},
-            )
-            figures["matched"] += 1
-            if entry.get("selected"):
-                figures["selected"] += 1
-                if outcome is not None:
-                    figures["examined"] += 1
-                    if outcome != Outcome.NO_DISCREPANCY:
-                        figures["hits"] += 1
-                        figures["extra_duty"] += extra or Decimal(0)
+    per_rule = rule_tallies(engine)
     names = dict(RiskRule.objects.filter(pk__in=per_rule).values_list("pk", "name"))
     rules = sorted(
         (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -119,30 +120,45 @@ def rule_backtests(*, user: Actor, rule: RiskRule) -> QuerySet[RuleBacktestRecor
     )
 
 
+def rule_tallies(decisions: QuerySet[LaneDecision], *, rules: set[int] | None = None) -> dict[int, dict[str, Any]]:
+    """Per rule (only ``rules`` when given), over ``decisions``: the declarations it matched, how
+    many it selected, how many of those were examined, how many had a discrepancy and the extra
+    duty those raised. Read from each decision's ``rules_hit``; a rule that failed is not counted."""
+    figures: dict[int, dict[str, Any]] = {}
+    rows = (
+        decisions.exclude(rules_hit=[])
+        .values_list("rules_hit", "declaration__examination__outcome", "declaration__examination__extra_duty")
+        .iterator(chunk_size=2000)
+    )
+    for rules_hit, outcome, extra in rows:
+        for entry in rules_hit or []:
+            if "rule" not in entry or entry.get("error"):
+                continue
+            pk = int(entry["rule"])
+            if rules is not None and pk not in rules:
+                continue
+            row = figures.setdefault(
+                pk, {"matched": 0, "selected": 0, "examined": 0, "hits": 0, "extra_duty": Decimal(0)}
+            )
+            row["matched"] += 1
+            if entry.get("selected"):
+                row["selected"] += 1
+                if outcome is not None:
+                    row["examined"] += 1
+                    if outcome != Outcome.NO_DISCREPANCY:
+                        row["hits"] += 1
+                        row["extra_duty"] += extra or Decimal(0)
+    return figures
+
+
 def rule_hits(*, user: Actor, rules: list[int], days: int = RULE_HITS_DAYS) -> dict[int, dict[str, int]]:
     """For each of ``rules``, over the last ``days`` days of lane decisions: how many declarations it
     matched, how many it selected, how many of those were examined and how many had a discrepancy."""
-    wanted = set(rules)
-    figures: dict[int, dict[str, int]] = {}
-    if not wanted:
-        return figures
+    if not rules:
+        return {}
     since = timezone.localdate() - timedelta(days=days - 1)
-    rows = (
-        LaneDecision.objects.visible_to(user)
-        .filter(decided_at__date__gte=since)
-        .exclude(rules_hit=[])
-        .values_list("rules_hit", "declaration__examination__outcome")
-        .iterator(chunk_size=2000)
-    )
-    for rules_hit, outcome in rows:
-        for entry in rules_hit or []:
-            pk = entry.get("rule")
-            if pk not in wanted or entry.get("error"):
-                continue
-            row = figures.setdefault(pk, {"matched": 0, "selected": 0, "examined": 0, "hits": 0})
-            row["matched"] += 1
-            if entry.get("selected") and outcome is not None:
-                row["examined"] += 1
-                row["hits"] += outcome != Outcome.NO_DISCREPANCY
-            row["selected"] += bool(entry.get("selected"))
-    return figures
+    decisions = LaneDecision.objects.visible_to(user).filter(decided_at__date__gte=since)
+    return {
+        pk: {name: value for name, value in row.items() if name != "extra_duty"}
+        for pk, row in rule_tallies(decisions, rules=set(rules)).items()
+    }
