@@ -52,8 +52,8 @@ from rabta.core.errors import Conflict, DomainError, FieldErrorCollector, Invali
 from rabta.core.events import event_record
 from rabta.core.textinput import text_clean
 from rabta.directory.models import Office
-from rabta.intelligence.choices import SignalKind, SignalStatus
-from rabta.intelligence.models import MisuseSignal
+from rabta.intelligence.choices import SignalKind
+from rabta.intelligence.selectors import confirmed_signals_of
 from rabta.notifications.services import notification_enqueue
 
 WEIGHTS = {Rating.GENUINE: 0.0, Rating.NON_ISSUE: 1.0, Rating.MISLEADING: 3.0, Rating.ABUSIVE: 5.0}
@@ -84,10 +84,7 @@ def standing_score(user: User, *, now: datetime | None = None, since: datetime |
     for rating, at in ratings.values_list("rating", "created_at"):
         age_days = max(0.0, (now - at).total_seconds() / 86400)
         total += WEIGHTS[Rating(rating)] * 0.5 ** (age_days / HALF_LIFE_DAYS)
-    signals = MisuseSignal.objects.filter(complainant=user, status=SignalStatus.CONFIRMED)
-    if since is not None:
-        signals = signals.filter(reviewed_at__gte=since)
-    for kind, reviewed_at in signals.values_list("kind", "reviewed_at"):
+    for kind, reviewed_at in confirmed_signals_of(complainant=user, since=since):
         age_days = max(0.0, (now - (reviewed_at or now)).total_seconds() / 86400)
         total += SIGNAL_WEIGHTS[SignalKind(kind)] * 0.5 ** (age_days / HALF_LIFE_DAYS)
     return round(total, 3)

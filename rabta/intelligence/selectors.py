@@ -5,10 +5,12 @@ complaint on its work page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
+from rabta.accounts.models import User
 from rabta.accounts.types import Actor
 from rabta.complaints.models import Complaint
 from rabta.complaints.privacy import complaint_view
@@ -128,3 +130,13 @@ def complaint_triage(*, user: Actor, complaint: Complaint, language: str | None 
         transfer_to=transfer_to if (unrouted or misrouted) else None,
         model_version=found.model_version,
     )
+
+
+def confirmed_signals_of(*, complainant: User, since: datetime | None = None) -> list[tuple[str, datetime | None]]:
+    """The misuse signals a reviewer confirmed about ``complainant`` (from ``since`` on, when
+    given), as (kind, reviewed_at): what the responsibility index in accountability counts. No
+    scope: the index is the system's own computation, never shown as a list."""
+    signals = MisuseSignal.objects.filter(complainant=complainant, status=SignalStatus.CONFIRMED)
+    if since is not None:
+        signals = signals.filter(reviewed_at__gte=since)
+    return list(signals.values_list("kind", "reviewed_at"))
