@@ -13,7 +13,15 @@ from ninja import Field, Router, Schema, Status
 from rabta.api.schemas import ErrorOut
 from rabta.risk import selectors
 from rabta.risk.services.models import model_activate, model_approve
-from rabta.risk.services.rules import RuleInput, rule_backtest, rule_create, rule_retire, watchlist_save
+from rabta.risk.services.rules import (
+    RuleInput,
+    rule_activate,
+    rule_backtest,
+    rule_backtest_record,
+    rule_create,
+    rule_retire,
+    watchlist_save,
+)
 
 router = Router(tags=["risk"])
 
@@ -57,6 +65,25 @@ class BacktestIn(Schema):
     start: date
     end: date
     percentage: Decimal = Decimal(100)
+
+
+class RulePeriodIn(Schema):
+    rule: int
+    start: date
+    end: date
+
+
+class RuleBacktestRecordOut(Schema):
+    id: int
+    rule: int = Field(..., alias="rule_id")
+    start: date
+    end: date
+    results: dict[str, Any]
+    ran_at: datetime
+
+
+class RuleActivateIn(Schema):
+    rule: int
 
 
 class BacktestOut(Schema):
@@ -133,6 +160,26 @@ def rule_save(request: HttpRequest, payload: RuleIn) -> Status[Any]:
 def rule_retire_op(request: HttpRequest, payload: RuleRef) -> Any:
     rule = selectors.rule_get(user=request.user, pk=payload.rule)
     return rule_retire(actor=request.user, rule=rule, reason=payload.reason)
+
+
+@router.post(
+    "/rules/backtests",
+    response=writes(201, RuleBacktestRecordOut),
+    summary="Back-test a saved rule over a past period and keep the result on record (the step before activation)",
+)
+def rule_backtest_record_op(request: HttpRequest, payload: RulePeriodIn) -> Status[Any]:
+    rule = selectors.rule_get(user=request.user, pk=payload.rule)
+    return Status(201, rule_backtest_record(actor=request.user, rule=rule, start=payload.start, end=payload.end))
+
+
+@router.post(
+    "/rules/activate",
+    response=writes(200, RuleOut),
+    summary="Put a draft rule in force; refused without a back-test on record",
+)
+def rule_activate_op(request: HttpRequest, payload: RuleActivateIn) -> Any:
+    rule = selectors.rule_get(user=request.user, pk=payload.rule)
+    return rule_activate(actor=request.user, rule=rule)
 
 
 @router.post(

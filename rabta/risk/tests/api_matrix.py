@@ -15,6 +15,12 @@ ROWS = [
     Row("POST /api/risk/rules", outcome(403), body=RULE),
     Row("POST /api/risk/rules/retire", outcome(404), body={"rule": 999999}),
     Row(
+        "POST /api/risk/rules/backtests",
+        outcome(404),
+        body={"rule": 999999, "start": "2026-01-01", "end": "2026-03-31"},
+    ),
+    Row("POST /api/risk/rules/activate", outcome(404), body={"rule": 999999}),
+    Row(
         "POST /api/risk/rules/backtest",
         outcome(403),
         body={"condition": 'origin == "CN"', "start": "2026-01-01", "end": "2026-03-31"},

@@ -109,3 +109,33 @@ def test_value_findings_reach_staff_with_the_decision_and_never_the_trader(world
     own = client_for(trader).get(path).json()
     assert own["lane"] == "yellow" and own["lane_decision"] is None
     assert all("Suggested" not in row["reason"] for row in client_for(trader).get(f"{path}/timeline").json())
+
+
+def test_an_analysts_rule_is_a_draft_until_back_tested_on_record_then_activated(world, analyst):
+    declaration_file(data=declaration_input(), actor=None)
+    client = client_for(analyst)
+    saved = client.post(
+        "/api/risk/rules",
+        {"name": "Chinese goods", "condition": 'origin == "CN"', "lane": "yellow"},
+        content_type="application/json",
+    ).json()
+    assert saved["status"] == "draft"
+    early = client.post("/api/risk/rules/activate", {"rule": saved["id"]}, content_type="application/json")
+    assert early.status_code == 409 and early.json()["code"] == "rule_not_backtested"
+    bad = client.post(
+        "/api/risk/rules/backtests",
+        {"rule": saved["id"], "start": "2026-11-30", "end": "2026-11-01"},
+        content_type="application/json",
+    )
+    assert bad.status_code in (400, 422) and "end" in bad.json()["fields"]
+    record = client.post(
+        "/api/risk/rules/backtests",
+        {"rule": saved["id"], "start": "2026-11-01", "end": "2026-11-30"},
+        content_type="application/json",
+    )
+    assert record.status_code == 201
+    assert record.json()["rule"] == saved["id"] and record.json()["results"]["matched"] == 1
+    active = client.post("/api/risk/rules/activate", {"rule": saved["id"]}, content_type="application/json")
+    assert active.status_code == 200 and active.json()["status"] == "active"
+    again = client.post("/api/risk/rules/activate", {"rule": saved["id"]}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "rule_not_draft"
