@@ -24,14 +24,14 @@ from django.views.decorators.http import require_http_methods
 
 from rabta.api.errors import status_for
 from rabta.complaints.forms import errors_attach
-from rabta.core.errors import DomainError, form_invalid
+from rabta.core.errors import DomainError, NotFound, form_invalid
 from rabta.core.exports import Column, export_format, table_export
 from rabta.core.live import live_etag, live_response
 from rabta.customs.models import Declaration
 from rabta.customs.services.rollups import LIVE_TOPIC as CLEARANCE_TOPIC
-from rabta.risk import selectors
+from rabta.risk import selectors, selectors_agency
 from rabta.risk.audit import audit_candidates
-from rabta.risk.choices import DecisionSource, RuleStatus
+from rabta.risk.choices import AgencyOutcome, AgencyResult, DecisionSource, RuleStatus
 from rabta.risk.dashboard import WINDOWS, Window, risk_dashboard
 from rabta.risk.forms import ActivateForm, BacktestForm, RetireForm, RuleForm, WatchListChangeForm, WatchListForm
 from rabta.risk.models import RiskRule
@@ -450,4 +450,23 @@ def lane_panel(request: HttpRequest, declaration: Declaration) -> dict[str, Any]
         return None
     source = decision["source"]
     label = DecisionSource(source).label if source in DecisionSource.values else source
-    return {**decision, "source_label": label}
+    return {**decision, "source_label": label, "agencies": _agency_outcomes(request, declaration)}
+
+
+def _agency_outcomes(request: HttpRequest, declaration: Declaration) -> list[dict[str, Any]]:
+    """The border agencies' outcomes beside the lane (they never change it), with their results,
+    labelled; none for a reader the agencies' selector does not answer."""
+    try:
+        rows = selectors_agency.declaration_agency_outcomes(user=request.user, number=declaration.number)
+    except (Http404, NotFound):
+        return []
+    outcomes, results = dict(AgencyOutcome.choices), dict(AgencyResult.choices)
+    return [
+        {
+            **row,
+            "outcome_label": outcomes.get(row["outcome"], row["outcome"]),
+            "result_label": results.get(row["result"], row["result"]),
+        }
+        for row in rows
+        if row["outcome"] != AgencyOutcome.NOT_SELECTED
+    ]

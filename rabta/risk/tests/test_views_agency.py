@@ -102,3 +102,29 @@ def test_the_pages_speak_urdu(world, ppd, ppd_officer):
     page = client.get("/ur/risk/agency/")
     assert page.status_code == 200 and "محکمہ تحفظ نباتات" in page.content.decode()
     assert "نتیجہ" in page.content.decode()
+
+
+def test_the_declaration_page_shows_customs_the_agencies_outcomes_beside_the_lane(
+    world, ppd, ppd_officer, customs_manager, trader
+):
+    selection = selected(world, ppd, ppd_officer)
+    page = f"/en/customs/declarations/{selection.declaration.number}/"
+    body = client_for(customs_manager).get(page).content.decode()
+    panel = body[body.index('id="lane-panel"') :]
+    assert 'id="agency-outcomes"' in panel and "Department of Plant Protection: Laboratory test" in panel
+    assert "awaiting the agency" in panel
+    client_for(ppd_officer).post(
+        f"/en/risk/agency/selections/{selection.pk}/result/", {f"s{selection.pk}-result": "refused"}
+    )
+    assert "Laboratory test — Refused entry" in client_for(customs_manager).get(page).content.decode()
+    # The staff page does not exist for the trader who filed it (nor does why it was selected).
+    assert client_for(trader).get(page).status_code == 404
+
+
+def test_the_agency_pages_are_in_an_agency_officer_s_navigation_only(ppd_officer, customs_manager):
+    def links(user) -> set[str]:
+        body = client_for(user).get("/en/").content.decode()
+        return {url for url in PAGES if f'href="{url}"' in body}
+
+    assert links(ppd_officer) == set(PAGES)
+    assert links(customs_manager) == set()
