@@ -5,7 +5,7 @@ service, and renders; who may act is ``rabta.enforcement.permissions``'s. Outsid
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -299,6 +299,17 @@ def _mover_columns() -> list[Column]:
     ]
 
 
+def _month_range(months: set[date]) -> list[date]:
+    """Every first of the month from the earliest of ``months`` to the latest."""
+    if not months:
+        return []
+    month, last, out = min(months), max(months), []
+    while month <= last:
+        out.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return out
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET"])
@@ -320,17 +331,12 @@ def trends_page(request: HttpRequest) -> HttpResponse:
         form = TrendForm(request.GET)
         form.is_valid()
         problem = refusal
-    months = sorted({p.month for p in points})
+    months = _month_range({p.month for p in points})
     values = sorted({p.value for p in points})
-    series = {
+    counts = {(p.value, p.month): p.incidents for p in points}
+    series = {  # every month of the span, a quiet one as 0, so the chart's axis keeps time
         "months": [m.strftime("%Y-%m") for m in months],
-        "series": [
-            {
-                "name": str(choices_label(v)),
-                "data": [next((p.incidents for p in points if p.value == v and p.month == m), 0) for m in months],
-            }
-            for v in values
-        ],
+        "series": [{"name": str(choices_label(v)), "data": [counts.get((v, m), 0) for m in months]} for v in values],
     }
     response = render(
         request,

@@ -285,3 +285,17 @@ def test_a_colleague_may_read_a_submitted_report_but_not_approve_it(staff):
     assert refused.status_code == 403
     incident.refresh_from_db()
     assert incident.review_status == "submitted"
+
+
+def test_the_trend_chart_keeps_every_month_of_its_span_a_quiet_one_as_zero(staff):
+    today = timezone.localdate()
+    for days in (0, 100):
+        incident = incident_draft(actor=staff.reporter, data=incident_input(occurred_on=today - timedelta(days=days)))
+        incident_approve(actor=staff.supervisor, incident=incident_submit(actor=staff.reporter, incident=incident))
+    chart = signed_in(staff.analyst).get(TRENDS).context["chart"]
+    first, last = (today - timedelta(days=100)).replace(day=1), today.replace(day=1)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    assert len(chart["months"]) == span >= 4
+    assert chart["months"][0] == first.strftime("%Y-%m") and chart["months"][-1] == last.strftime("%Y-%m")
+    (series,) = chart["series"]
+    assert series["data"][0] == series["data"][-1] == 1 and sum(series["data"]) == 2
