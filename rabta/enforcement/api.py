@@ -17,15 +17,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from rabta.api.params import Int64, RowId
 from rabta.api.schemas import ErrorOut, EventOut
+from rabta.complaints.services.attachments import max_bytes
 from rabta.core.permissions import get_visible_or_404
+from rabta.core.ratelimit import rate_limit
 from rabta.enforcement import selectors, services
 from rabta.enforcement.choices import CaseOutcome, CaseStatus, IncidentType, ModusOperandi, ReviewStatus
+from rabta.enforcement.downloads import evidence_response
 from rabta.enforcement.models import Incident
 
 router = Router(tags=["enforcement"])
@@ -90,6 +94,17 @@ class IncidentAmendmentOut(Schema):
     changes: dict[str, Any]
 
 
+class IncidentEvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str = Field(description="of the stored (cleaned) file")
+    uploaded_at: datetime
+    uploaded_by: str
+    amendment_reason: str = Field(description="the reasons, when the file was added to an approved report")
+
+
 class IncidentOut(Schema):
     reference: str
     formation: str
@@ -117,6 +132,7 @@ class IncidentOut(Schema):
     parties: list[IncidentPartyOut]
     declarations: list[str]
     amendments: list[IncidentAmendmentOut]
+    evidence: list[IncidentEvidenceOut]
 
 
 class IncidentRowOut(Schema):
@@ -222,6 +238,7 @@ def _out(incident: Incident) -> IncidentOut:
             IncidentAmendmentOut(at=a.amended_at, by=a.amended_by.full_name, reason=a.reason, changes=a.changes)
             for a in incident.amendments.select_related("amended_by").order_by("amended_at", "id")
         ],
+        evidence=[IncidentEvidenceOut(**row) for row in selectors.incident_evidence(incident=incident)],
     )
 
 
@@ -359,3 +376,50 @@ def incident_case(request: HttpRequest, incident_ref: str, payload: IncidentCase
         reason=payload.reason,
     )
     return _fresh(incident)
+
+
+@router.get(
+    "/incidents/{incident_ref}/evidence",
+    response={200: list[IncidentEvidenceOut], 404: ErrorOut},
+    summary="A report's evidence files, oldest first",
+)
+def evidence_list(request: HttpRequest, incident_ref: str) -> list[dict[str, Any]]:
+    return selectors.incident_evidence(incident=_get(request, incident_ref))
+
+
+@router.post(
+    "/incidents/{incident_ref}/evidence",
+    response={201: IncidentEvidenceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    summary="Attach a photo (JPEG, PNG, WebP) or a PDF as evidence; stored cleaned of its metadata",
+    description="To a draft (its reporter), or to an approved report as an amendment with `reason` (its reporter "
+    "or a supervisor of its line); a submitted report takes none. The type is judged by the content. A photo's "
+    "GPS position is kept only with `share_location=true`.",
+)
+def evidence_upload(
+    request: HttpRequest,
+    incident_ref: str,
+    file: UploadedFile = File(...),  # noqa: B008  (ninja declares uploads this way)
+    reason: str = Form(""),
+    share_location: bool = Form(False),
+) -> Status[dict[str, Any]]:
+    rate_limit(request, scope="uploads", subjects=[str(request.user.pk)])
+    incident = _get(request, incident_ref)
+    created = services.evidence_add(
+        actor=request.user,
+        incident=incident,
+        name=file.name or "",
+        # One byte over the limit is enough for the service to refuse; no more is read.
+        data=file.read(max_bytes() + 1),
+        reason=reason,
+        share_location=share_location,
+    )
+    _, row = selectors.evidence_get(incident=incident, evidence_id=created.pk)
+    return Status(201, row)
+
+
+@router.get(
+    "/incidents/{incident_ref}/evidence/{evidence_id}", response={404: ErrorOut}, summary="One file, as a download"
+)
+def evidence_download(request: HttpRequest, incident_ref: str, evidence_id: RowId) -> FileResponse:
+    evidence, _row = selectors.evidence_get(incident=_get(request, incident_ref), evidence_id=evidence_id)
+    return evidence_response(evidence)

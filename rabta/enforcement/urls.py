@@ -13,4 +13,6 @@ urlpatterns = [
     path("incidents/<str:reference>/", views.incident_page, name="incident"),
     path("incidents/<str:reference>/edit/", views.incident_edit_page, name="incident_edit"),
     path("incidents/<str:reference>/rule/", views.incident_rule_page, name="incident_rule"),
+    path("incidents/<str:reference>/evidence/", views.evidence_add_page, name="evidence_add"),
+    path("incidents/<str:reference>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
 ]

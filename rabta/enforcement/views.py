@@ -14,17 +14,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from rabta.api.errors import status_for
+from rabta.complaints.services.attachments import max_bytes
 from rabta.core.errors import CoreError, DomainError, form_invalid
 from rabta.core.exports import Column, export_format, table_export
 from rabta.core.permissions import get_visible_or_404
+from rabta.core.ratelimit import rate_limit
 from rabta.enforcement import choices, selectors, services
-from rabta.enforcement.forms import AmendForm, CaseForm, IncidentForm, ReturnForm, RuleDraftForm, TrendForm, field_for
+from rabta.enforcement.downloads import evidence_response
+from rabta.enforcement.forms import (
+    AmendForm,
+    CaseForm,
+    EvidenceForm,
+    IncidentForm,
+    ReturnForm,
+    RuleDraftForm,
+    TrendForm,
+    field_for,
+)
 from rabta.enforcement.models import Incident
 from rabta.enforcement.permissions import (
     IncidentAction,
@@ -183,14 +196,19 @@ def _detail(
         move_forms["case"] = CaseForm(initial={"case_status": incident.case_status, "outcome": incident.case_outcome})
     if IncidentAction.AMEND in open_moves:
         move_forms["amend"] = AmendForm(initial={name: getattr(incident, name) for name in AmendForm.CHANGEABLE})
-    if failed and bound is not None:
+    if failed and bound is not None and failed != "evidence":
         move_forms[failed] = bound
+    evidence_form: forms.Form | None = None
+    if open_moves & {IncidentAction.EDIT, IncidentAction.AMEND}:
+        evidence_form = bound if failed == "evidence" and bound is not None else _evidence_form(incident)
     context = {
         "incident": incident,
         "goods": sorted(incident.goods.all(), key=lambda g: g.line),
         "parties": list(incident.parties.all()),
         "declarations": list(incident.declarations.all()),
         "amendments": sorted(incident.amendments.all(), key=lambda a: a.amended_at),
+        "evidence": selectors.incident_evidence(incident=incident),
+        "evidence_form": evidence_form,
         "timeline": selectors.incident_timeline(user=request.user, incident=incident),
         "moves": move_forms,
         "may_submit": IncidentAction.SUBMIT in open_moves,
@@ -470,3 +488,53 @@ def incident_rule_page(request: HttpRequest, reference: str) -> HttpResponse:
     if error is not None:
         response.status_code = status_for(error)
     return response
+
+
+def _evidence_form(incident: Incident, data: Any = None, files: Any = None) -> EvidenceForm:
+    return EvidenceForm(
+        data,
+        files,
+        max_bytes=max_bytes(),
+        per_incident=services.EVIDENCE_MAX,
+        approved=incident.review_status == choices.ReviewStatus.APPROVED,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def evidence_add_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """Attach a file of evidence (``services.evidence_add`` decides who and when)."""
+    _staff(request)
+    rate_limit(request, scope="uploads", subjects=[str(request.user.pk)])
+    incident = _incident(request, reference)
+    form = _evidence_form(incident, request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, incident, failed="evidence", bound=form, error=form_invalid())
+    upload = form.cleaned_data["file"]
+    try:
+        services.evidence_add(
+            actor=request.user,
+            incident=incident,
+            name=upload.name or "",
+            # One byte over the limit is enough for the service to refuse; no more is read.
+            data=upload.read(max_bytes() + 1),
+            reason=form.cleaned_data.get("reason", ""),
+            share_location=form.cleaned_data.get("share_location", False),
+        )
+    except DomainError as refusal:
+        _attach(form, refusal)
+        return _detail(request, _incident(request, reference), failed="evidence", bound=form, error=refusal)
+    messages.success(request, _("The file was added to the report."))
+    return redirect(reverse("enforcement:incident", args=[incident.reference]) + "#evidence-title")
+
+
+@login_required
+@require_http_methods(["GET"])
+def evidence_download(request: HttpRequest, reference: str, evidence_id: int) -> HttpResponseBase:
+    """One file of a report, to whoever sees the report (else 404), always as a download."""
+    _staff(request)
+    try:
+        evidence, _row = selectors.evidence_get(incident=_incident(request, reference), evidence_id=evidence_id)
+    except DomainError as missing:
+        raise Http404 from missing
+    return evidence_response(evidence)
