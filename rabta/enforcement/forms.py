@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rabta.enforcement import choices
 from rabta.enforcement.models import TrendDimension
@@ -206,7 +207,8 @@ class EvidenceForm(forms.Form):
 
 class TrendForm(forms.Form):
     by = forms.ChoiceField(
-        label=_("By"),
+        # With its context: other catalogues translate a bare "By" as the author of something.
+        label=pgettext_lazy("incident trends: the dimension", "By"),
         required=False,
         choices=[
             (TrendDimension.ALL.value, _("All incidents")),

@@ -28,6 +28,7 @@ from rabta.core.permissions import get_visible_or_404
 from rabta.core.ratelimit import rate_limit
 from rabta.enforcement import choices, selectors, services
 from rabta.enforcement.downloads import evidence_response
+from rabta.enforcement.events import EnforcementEvent
 from rabta.enforcement.forms import (
     AmendForm,
     CaseForm,
@@ -209,7 +210,10 @@ def _detail(
         "amendments": sorted(incident.amendments.all(), key=lambda a: a.amended_at),
         "evidence": selectors.incident_evidence(incident=incident),
         "evidence_form": evidence_form,
-        "timeline": selectors.incident_timeline(user=request.user, incident=incident),
+        "timeline": [
+            {**row, "label": event_label(row["kind"])}
+            for row in selectors.incident_timeline(user=request.user, incident=incident)
+        ],
         "moves": move_forms,
         "may_submit": IncidentAction.SUBMIT in open_moves,
         "may_edit": IncidentAction.EDIT in open_moves,
@@ -222,6 +226,21 @@ def _detail(
     if error is not None:
         response.status_code = status_for(error)
     return response
+
+
+def event_label(kind: str) -> str:
+    """What an event of a report's timeline was, in the reader's language."""
+    labels = {
+        EnforcementEvent.DRAFTED: _("drafted the report"),
+        EnforcementEvent.DRAFT_UPDATED: _("edited the draft"),
+        EnforcementEvent.SUBMITTED: _("submitted it for review"),
+        EnforcementEvent.RETURNED: _("sent it back to the reporter"),
+        EnforcementEvent.APPROVED: _("approved it"),
+        EnforcementEvent.AMENDED: _("amended it"),
+        EnforcementEvent.CASE_UPDATED: _("updated the case"),
+        EnforcementEvent.EVIDENCE_ADDED: _("added a file of evidence"),
+    }
+    return str(labels.get(kind, kind))  # type: ignore[call-overload]
 
 
 def _move(name: str, incident: Incident, actor: Any, data: dict[str, Any]) -> None:
