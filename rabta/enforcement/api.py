@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -27,10 +28,12 @@ from rabta.api.schemas import ErrorOut, EventOut
 from rabta.complaints.services.attachments import max_bytes
 from rabta.core.permissions import get_visible_or_404
 from rabta.core.ratelimit import rate_limit
+from rabta.customs.selectors import declaration_get
 from rabta.enforcement import selectors, services
 from rabta.enforcement.choices import CaseOutcome, CaseStatus, IncidentType, ModusOperandi, ReviewStatus
 from rabta.enforcement.downloads import evidence_response
 from rabta.enforcement.models import Incident
+from rabta.enforcement.permissions import may_see_incidents_of_declaration, not_allowed
 
 router = Router(tags=["enforcement"])
 
@@ -280,19 +283,37 @@ def incident_list(
         before_id=before_id,
         limit=limit,
     )
-    return [
-        IncidentRowOut(
-            reference=i.reference,
-            formation=i.formation.code,
-            occurred_on=i.occurred_on,
-            incident_type=IncidentType(i.incident_type),
-            review_status=ReviewStatus(i.review_status),
-            case_status=CaseStatus(i.case_status),
-            total_value=i.total_value,
-            reported_by=i.reported_by.full_name,
-        )
-        for i in rows
-    ]
+    return [_row(i) for i in rows]
+
+
+def _row(i: Incident) -> IncidentRowOut:
+    return IncidentRowOut(
+        reference=i.reference,
+        formation=i.formation.code,
+        occurred_on=i.occurred_on,
+        incident_type=IncidentType(i.incident_type),
+        review_status=ReviewStatus(i.review_status),
+        case_status=CaseStatus(i.case_status),
+        total_value=i.total_value,
+        reported_by=i.reported_by.full_name,
+    )
+
+
+@router.get(
+    "/declarations/{number}/incidents",
+    response={200: list[IncidentRowOut], 403: ErrorOut, 404: ErrorOut},
+    summary="The approved incidents naming a declaration's importer, declarant or seller",
+    description="To a reader of both: the declaration (else 404) and approved incidents (customs managers, risk "
+    "analysts, enforcement staff; else 403), within the incidents they see; newest first, at most 20.",
+)
+def declaration_incidents(request: HttpRequest, number: str) -> list[IncidentRowOut]:
+    declaration = declaration_get(user=request.user, number=number)
+    if not may_see_incidents_of_declaration(request.user):
+        raise not_allowed(_("Incidents are read by customs managers, risk analysts and enforcement staff."))
+    rows = selectors.incidents_naming_parties(
+        user=request.user, party_ids=[declaration.importer_id, declaration.declarant_id, declaration.seller_id]
+    )
+    return [_row(i) for i in rows]
 
 
 @router.get(

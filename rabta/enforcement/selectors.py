@@ -49,6 +49,17 @@ def incident_list(
     before_id: int | None = None,
     limit: int = PAGE_SIZE,
 ) -> list[Incident]:
+    rows = incidents_filtered(user=user, review_status=review_status, incident_type=incident_type, formation=formation)
+    if before_id:
+        rows = rows.filter(id__lt=before_id)
+    return list(rows[: max(1, min(limit, PAGE_SIZE_MAX))])
+
+
+def incidents_filtered(
+    *, user: Actor, review_status: str | None = None, incident_type: str | None = None, formation: str | None = None
+) -> QuerySet[Incident]:
+    """The reports the reader sees with the list's filters, newest first, unpaged (the list pages
+    it; the export streams it)."""
     rows = Incident.objects.visible_to(user)
     if review_status:
         rows = rows.filter(review_status=review_status)
@@ -56,10 +67,7 @@ def incident_list(
         rows = rows.filter(incident_type=incident_type)
     if formation:
         rows = rows.filter(formation__code=formation)
-    if before_id:
-        rows = rows.filter(id__lt=before_id)
-    rows = rows.select_related("formation", "reported_by").order_by("-id")
-    return list(rows[: max(1, min(limit, PAGE_SIZE_MAX))])
+    return rows.select_related("formation", "reported_by").order_by("-id")
 
 
 def incident_timeline(*, user: Actor, incident: Incident) -> list[dict[str, Any]]:
@@ -321,7 +329,7 @@ def incidents_naming_parties(*, user: Actor, party_ids: list[int | None], limit:
         Incident.objects.visible_to(user)
         .filter(review_status="approved", parties__party_id__in=ids)
         .distinct()
-        .select_related("formation")
+        .select_related("formation", "reported_by")
         .order_by("-occurred_on", "-id")
     )
     return list(rows[:limit])

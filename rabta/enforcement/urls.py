@@ -7,6 +7,7 @@ app_name = "enforcement"
 urlpatterns = [
     path("incidents/", views.incident_list_page, name="incidents"),
     path("incidents/new/", views.incident_new_page, name="incident_new"),
+    path("incidents/export/", views.incidents_export, name="incidents_export"),
     path("review/", views.review_page, name="review"),
     path("trends/", views.trends_page, name="trends"),
     path("trends/export/<str:table>/", views.trends_export, name="trends_export"),

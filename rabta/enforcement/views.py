@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -76,23 +77,93 @@ def _incident(request: HttpRequest, reference: str) -> Incident:
 @login_required
 @require_http_methods(["GET"])
 def incident_list_page(request: HttpRequest) -> HttpResponse:
-    """The reports the reader sees, newest first (drafts only their reporter's)."""
+    """The reports the reader sees, newest first (drafts only their reporter's), with the filters
+    of the export."""
     _staff(request)
-    status = request.GET.get("status", "")
-    if status not in choices.ReviewStatus.values:
-        status = ""
-    rows = selectors.incident_list(user=request.user, review_status=status or None)
+    filters = _list_filters(request)
+    rows = selectors.incident_list(
+        user=request.user,
+        review_status=filters["review_status"],
+        incident_type=filters["incident_type"],
+        formation=filters["formation"],
+    )
     return render(
         request,
         "enforcement/incidents.html",
         {
             "incidents": rows,
-            "status": status,
+            "status": filters["review_status"] or "",
+            "incident_type": filters["incident_type"] or "",
+            "formation": filters["formation"] or "",
             "statuses": choices.ReviewStatus.choices,
+            "types": choices.IncidentType.choices,
+            "query": urlencode({k: str(v) for k, v in request.GET.items() if k in ("status", "type", "formation")}),
             "may_report": may_report(request.user),
             "may_review": may_review(request.user),
         },
     )
+
+
+def _list_filters(request: HttpRequest) -> dict[str, str | None]:
+    """The list's filters from the query; an unknown status or type is no filter (a stale link
+    still opens the list)."""
+    status = request.GET.get("status", "")
+    kind = request.GET.get("type", "")
+    formation = request.GET.get("formation", "").strip().upper()[:40]
+    return {
+        "review_status": status if status in choices.ReviewStatus.values else None,
+        "incident_type": kind if kind in choices.IncidentType.values else None,
+        "formation": formation or None,
+    }
+
+
+def _incident_columns() -> list[Column]:
+    return [
+        Column("reference", _("Reference")),
+        Column("occurred_on", _("Date of the incident")),
+        Column("formation", _("Formation")),
+        Column("formation_name", _("Formation name")),
+        Column("incident_type", _("Type of incident")),
+        Column("modus_operandi", _("Modus operandi")),
+        Column("route", _("Route or corridor")),
+        Column("review_status", _("Review status")),
+        Column("case_status", _("Case")),
+        Column("case_outcome", _("Outcome")),
+        Column("total_value", _("Value of goods (PKR)")),
+        Column("reported_by", _("Reporter")),
+    ]
+
+
+@login_required
+@require_http_methods(["GET"])
+def incidents_export(request: HttpRequest) -> HttpResponseBase:
+    """The list, with its filters, as CSV or Excel: every row the reader sees, not one page."""
+    _staff(request)
+    try:
+        fmt = export_format(request.GET.get("format"))
+    except DomainError as error:
+        return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
+    rows = (
+        {
+            "reference": i.reference,
+            "occurred_on": i.occurred_on.isoformat(),
+            "formation": i.formation.code,
+            "formation_name": i.formation.name,
+            "incident_type": i.get_incident_type_display(),
+            "modus_operandi": i.get_modus_operandi_display(),
+            "route": i.route,
+            "review_status": i.get_review_status_display(),
+            "case_status": i.get_case_status_display(),
+            "case_outcome": i.get_case_outcome_display() if i.case_outcome else "",
+            "total_value": i.total_value,
+            "reported_by": i.reported_by.full_name,
+        }
+        for i in selectors.incidents_filtered(user=request.user, **_list_filters(request)).iterator(chunk_size=500)
+    )
+    try:
+        return table_export(rows=rows, columns=_incident_columns(), fmt=fmt, filename="incidents")
+    except DomainError as error:
+        return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
 
 
 def _form_page(

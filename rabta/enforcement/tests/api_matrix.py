@@ -77,4 +77,10 @@ ROWS = [
         body=_evidence,
         why="the reporter or a supervisor of the line adds evidence; the customs manager reads it",
     ),
+    Row(
+        "GET /api/enforcement/declarations/{number}/incidents",
+        outcome(404, citizen=403, customs_manager=200),
+        path={"number": "declaration"},
+        why="the trader sees their declaration but not the incidents naming them",
+    ),
 ]
