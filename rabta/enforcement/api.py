@@ -17,16 +17,23 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from rabta.api.params import Int64, RowId
 from rabta.api.schemas import ErrorOut, EventOut
+from rabta.complaints.services.attachments import max_bytes
 from rabta.core.permissions import get_visible_or_404
+from rabta.core.ratelimit import rate_limit
+from rabta.customs.selectors import declaration_get
 from rabta.enforcement import selectors, services
 from rabta.enforcement.choices import CaseOutcome, CaseStatus, IncidentType, ModusOperandi, ReviewStatus
+from rabta.enforcement.downloads import evidence_response
 from rabta.enforcement.models import Incident
+from rabta.enforcement.permissions import may_see_incidents_of_declaration, not_allowed
 
 router = Router(tags=["enforcement"])
 
@@ -90,6 +97,17 @@ class IncidentAmendmentOut(Schema):
     changes: dict[str, Any]
 
 
+class IncidentEvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str = Field(description="of the stored (cleaned) file")
+    uploaded_at: datetime
+    uploaded_by: str
+    amendment_reason: str = Field(description="the reasons, when the file was added to an approved report")
+
+
 class IncidentOut(Schema):
     reference: str
     formation: str
@@ -117,6 +135,7 @@ class IncidentOut(Schema):
     parties: list[IncidentPartyOut]
     declarations: list[str]
     amendments: list[IncidentAmendmentOut]
+    evidence: list[IncidentEvidenceOut]
 
 
 class IncidentRowOut(Schema):
@@ -222,6 +241,7 @@ def _out(incident: Incident) -> IncidentOut:
             IncidentAmendmentOut(at=a.amended_at, by=a.amended_by.full_name, reason=a.reason, changes=a.changes)
             for a in incident.amendments.select_related("amended_by").order_by("amended_at", "id")
         ],
+        evidence=[IncidentEvidenceOut(**row) for row in selectors.incident_evidence(incident=incident)],
     )
 
 
@@ -263,19 +283,37 @@ def incident_list(
         before_id=before_id,
         limit=limit,
     )
-    return [
-        IncidentRowOut(
-            reference=i.reference,
-            formation=i.formation.code,
-            occurred_on=i.occurred_on,
-            incident_type=IncidentType(i.incident_type),
-            review_status=ReviewStatus(i.review_status),
-            case_status=CaseStatus(i.case_status),
-            total_value=i.total_value,
-            reported_by=i.reported_by.full_name,
-        )
-        for i in rows
-    ]
+    return [_row(i) for i in rows]
+
+
+def _row(i: Incident) -> IncidentRowOut:
+    return IncidentRowOut(
+        reference=i.reference,
+        formation=i.formation.code,
+        occurred_on=i.occurred_on,
+        incident_type=IncidentType(i.incident_type),
+        review_status=ReviewStatus(i.review_status),
+        case_status=CaseStatus(i.case_status),
+        total_value=i.total_value,
+        reported_by=i.reported_by.full_name,
+    )
+
+
+@router.get(
+    "/declarations/{number}/incidents",
+    response={200: list[IncidentRowOut], 403: ErrorOut, 404: ErrorOut},
+    summary="The approved incidents naming a declaration's importer, declarant or seller",
+    description="To a reader of both: the declaration (else 404) and approved incidents (customs managers, risk "
+    "analysts, enforcement staff; else 403), within the incidents they see; newest first, at most 20.",
+)
+def declaration_incidents(request: HttpRequest, number: str) -> list[IncidentRowOut]:
+    declaration = declaration_get(user=request.user, number=number)
+    if not may_see_incidents_of_declaration(request.user):
+        raise not_allowed(_("Incidents are read by customs managers, risk analysts and enforcement staff."))
+    rows = selectors.incidents_naming_parties(
+        user=request.user, party_ids=[declaration.importer_id, declaration.declarant_id, declaration.seller_id]
+    )
+    return [_row(i) for i in rows]
 
 
 @router.get(
@@ -359,3 +397,50 @@ def incident_case(request: HttpRequest, incident_ref: str, payload: IncidentCase
         reason=payload.reason,
     )
     return _fresh(incident)
+
+
+@router.get(
+    "/incidents/{incident_ref}/evidence",
+    response={200: list[IncidentEvidenceOut], 404: ErrorOut},
+    summary="A report's evidence files, oldest first",
+)
+def evidence_list(request: HttpRequest, incident_ref: str) -> list[dict[str, Any]]:
+    return selectors.incident_evidence(incident=_get(request, incident_ref))
+
+
+@router.post(
+    "/incidents/{incident_ref}/evidence",
+    response={201: IncidentEvidenceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    summary="Attach a photo (JPEG, PNG, WebP) or a PDF as evidence; stored cleaned of its metadata",
+    description="To a draft (its reporter), or to an approved report as an amendment with `reason` (its reporter "
+    "or a supervisor of its line); a submitted report takes none. The type is judged by the content. A photo's "
+    "GPS position is kept only with `share_location=true`.",
+)
+def evidence_upload(
+    request: HttpRequest,
+    incident_ref: str,
+    file: UploadedFile = File(...),  # noqa: B008  (ninja declares uploads this way)
+    reason: str = Form(""),
+    share_location: bool = Form(False),
+) -> Status[dict[str, Any]]:
+    rate_limit(request, scope="uploads", subjects=[str(request.user.pk)])
+    incident = _get(request, incident_ref)
+    created = services.evidence_add(
+        actor=request.user,
+        incident=incident,
+        name=file.name or "",
+        # One byte over the limit is enough for the service to refuse; no more is read.
+        data=file.read(max_bytes() + 1),
+        reason=reason,
+        share_location=share_location,
+    )
+    _, row = selectors.evidence_get(incident=incident, evidence_id=created.pk)
+    return Status(201, row)
+
+
+@router.get(
+    "/incidents/{incident_ref}/evidence/{evidence_id}", response={404: ErrorOut}, summary="One file, as a download"
+)
+def evidence_download(request: HttpRequest, incident_ref: str, evidence_id: RowId) -> FileResponse:
+    evidence, _row = selectors.evidence_get(incident=_get(request, incident_ref), evidence_id=evidence_id)
+    return evidence_response(evidence)

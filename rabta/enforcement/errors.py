@@ -44,3 +44,6 @@ class EnforcementError(ErrorCode):
     FIELD_NOT_AMENDABLE = "field_not_amendable"
     PERIOD_INVALID = "period_invalid"
     DIMENSION_UNKNOWN = "dimension_unknown"
+    EVIDENCE_EMPTY = "evidence_empty"
+    EVIDENCE_IN_REVIEW = "evidence_in_review"
+    EVIDENCE_CAP_REACHED = "evidence_cap_reached"

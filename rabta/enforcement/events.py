@@ -11,4 +11,5 @@ class EnforcementEvent(EventKind):
     APPROVED = "enforcement.incident_approved"
     AMENDED = "enforcement.incident_amended"
     CASE_UPDATED = "enforcement.incident_case_updated"
+    EVIDENCE_ADDED = "enforcement.evidence_added"
     TRENDS_REBUILT = "enforcement.trends_rebuilt"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rabta.enforcement import choices
 from rabta.enforcement.models import TrendDimension
@@ -166,9 +167,48 @@ class AmendForm(forms.Form):
     CHANGEABLE = ("description", "location", "route", "modus_operandi")
 
 
+class EvidenceForm(forms.Form):
+    """A photo or a PDF of evidence. The form checks only the size, so a file too large is refused
+    before anything else; its type and content are the attachment machinery's to judge."""
+
+    file = forms.FileField(label=_("A photo or a document"), error_messages={"required": _("Choose a file.")})
+    share_location = forms.BooleanField(
+        required=False,
+        label=_("Keep the place where the photo was taken"),
+        help_text=_("Otherwise Rabta removes the position from the photo; the time it was taken is kept."),
+    )
+    reason = forms.CharField(
+        label=_("Reasons for adding it"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("The report is approved: a new file is an amendment, with its reasons."),
+    )
+
+    def __init__(self, *args: Any, max_bytes: int, per_incident: int, approved: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        field = self.fields["file"]
+        field.help_text = _(
+            "A photo (JPEG, PNG or WebP) or a PDF, at most %(mb)s MB; up to %(count)s files per report. "
+            "Rabta removes hidden details such as the camera and its owner before it is stored."
+        ) % {"mb": max_bytes // (1024 * 1024), "count": per_incident}
+        field.widget.attrs["accept"] = "image/jpeg,image/png,image/webp,application/pdf"
+        if not approved:
+            del self.fields["reason"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("Files can be at most %(mb)s MB.") % {"mb": self.max_bytes // (1024 * 1024)}, code="too_large"
+            )
+        return upload
+
+
 class TrendForm(forms.Form):
     by = forms.ChoiceField(
-        label=_("By"),
+        # With its context: other catalogues translate a bare "By" as the author of something.
+        label=pgettext_lazy("incident trends: the dimension", "By"),
         required=False,
         choices=[
             (TrendDimension.ALL.value, _("All incidents")),

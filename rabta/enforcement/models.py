@@ -159,6 +159,30 @@ class IncidentAmendment(models.Model):
         return f"{self.incident_id} amended {self.amended_at:%Y-%m-%d}"
 
 
+class IncidentEvidence(models.Model):
+    """A file of evidence on a report (a photo of the seizure, a scanned memo): cleaned at upload by
+    the complaints' attachment machinery (type by content, metadata removed), stored under
+    MEDIA_ROOT with a random name, served only as a download to whoever sees the report. Added to a
+    draft by its reporter, or to an approved report as an amendment with reasons (``amendment``);
+    never changed or removed once the report is approved."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    name = models.CharField(max_length=200, help_text="the uploaded name, cleaned, with the detected type's extension")
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    location_kept = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+    amendment = models.OneToOneField(
+        IncidentAmendment, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.name}"
+
+
 class TrendDimension(models.TextChoices):
     ALL = "all", "all"
     ROUTE = "route", "route"

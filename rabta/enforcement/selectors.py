@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 
 from rabta.accounts.roles import Role
 from rabta.accounts.types import Actor, is_signed_in
-from rabta.core.errors import DomainError
+from rabta.core.errors import DomainError, NotFound
 from rabta.core.events import event_rows
 from rabta.core.models import Event
 from rabta.directory.models import Office
 from rabta.enforcement.errors import EnforcementError
-from rabta.enforcement.models import Incident, IncidentTrend
+from rabta.enforcement.models import Incident, IncidentEvidence, IncidentTrend
 from rabta.enforcement.permissions import require_trends
 from rabta.enforcement.services import NATION
 
@@ -49,6 +49,17 @@ def incident_list(
     before_id: int | None = None,
     limit: int = PAGE_SIZE,
 ) -> list[Incident]:
+    rows = incidents_filtered(user=user, review_status=review_status, incident_type=incident_type, formation=formation)
+    if before_id:
+        rows = rows.filter(id__lt=before_id)
+    return list(rows[: max(1, min(limit, PAGE_SIZE_MAX))])
+
+
+def incidents_filtered(
+    *, user: Actor, review_status: str | None = None, incident_type: str | None = None, formation: str | None = None
+) -> QuerySet[Incident]:
+    """The reports the reader sees with the list's filters, newest first, unpaged (the list pages
+    it; the export streams it)."""
     rows = Incident.objects.visible_to(user)
     if review_status:
         rows = rows.filter(review_status=review_status)
@@ -56,10 +67,7 @@ def incident_list(
         rows = rows.filter(incident_type=incident_type)
     if formation:
         rows = rows.filter(formation__code=formation)
-    if before_id:
-        rows = rows.filter(id__lt=before_id)
-    rows = rows.select_related("formation", "reported_by").order_by("-id")
-    return list(rows[: max(1, min(limit, PAGE_SIZE_MAX))])
+    return rows.select_related("formation", "reported_by").order_by("-id")
 
 
 def incident_timeline(*, user: Actor, incident: Incident) -> list[dict[str, Any]]:
@@ -67,6 +75,38 @@ def incident_timeline(*, user: Actor, incident: Incident) -> list[dict[str, Any]
         return "system" if event.actor is None else event.actor.full_name
 
     return event_rows(incident, actor_label=actor)
+
+
+def _evidence_row(evidence: IncidentEvidence) -> dict[str, Any]:
+    return {
+        "id": evidence.pk,
+        "name": evidence.name,
+        "content_type": evidence.content_type,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "uploaded_at": evidence.uploaded_at,
+        "uploaded_by": evidence.uploaded_by.full_name,
+        "amendment_reason": evidence.amendment.reason if evidence.amendment else "",
+    }
+
+
+def incident_evidence(*, incident: Incident) -> list[dict[str, Any]]:
+    """The files of a report, oldest first. The caller fetched ``incident`` through
+    ``get_visible_or_404``: whoever sees a report sees its evidence."""
+    rows = IncidentEvidence.objects.filter(incident=incident).select_related("uploaded_by", "amendment")
+    return [_evidence_row(e) for e in rows.order_by("uploaded_at", "id")]
+
+
+def evidence_get(*, incident: Incident, evidence_id: int) -> tuple[IncidentEvidence, dict[str, Any]]:
+    """One file of a report (fetched visible), or 404: a file of another report is not found here."""
+    evidence = (
+        IncidentEvidence.objects.filter(incident=incident, pk=evidence_id)
+        .select_related("uploaded_by", "amendment")
+        .first()
+    )
+    if evidence is None:
+        raise NotFound(_("No such file."))
+    return evidence, _evidence_row(evidence)
 
 
 def visible_formation_ids(user: Actor) -> list[int] | None:
@@ -289,7 +329,7 @@ def incidents_naming_parties(*, user: Actor, party_ids: list[int | None], limit:
         Incident.objects.visible_to(user)
         .filter(review_status="approved", parties__party_id__in=ids)
         .distinct()
-        .select_related("formation")
+        .select_related("formation", "reported_by")
         .order_by("-occurred_on", "-id")
     )
     return list(rows[:limit])

@@ -5,6 +5,8 @@ field is checked before anything is written, and every bad field is named at onc
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
@@ -19,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rabta.accounts.types import Actor, is_signed_in
+from rabta.complaints.errors import ComplaintsError
+from rabta.complaints.services.attachments import EXTENSIONS, attachment_clean, max_bytes, safe_name
 from rabta.core.errors import Conflict, DomainError, FieldErrorCollector
 from rabta.core.events import event_record
 from rabta.core.references import readable_reference_new
@@ -32,7 +37,14 @@ from rabta.directory.models import Jurisdiction, Office
 from rabta.enforcement import choices
 from rabta.enforcement.errors import EnforcementError
 from rabta.enforcement.events import EnforcementEvent
-from rabta.enforcement.models import Incident, IncidentAmendment, IncidentGoods, IncidentParty, IncidentTrend
+from rabta.enforcement.models import (
+    Incident,
+    IncidentAmendment,
+    IncidentEvidence,
+    IncidentGoods,
+    IncidentParty,
+    IncidentTrend,
+)
 from rabta.enforcement.permissions import IncidentAction, require_incident, require_report
 from rabta.risk.choices import ProfileKey
 from rabta.risk.services.profiles import profiles_incidents_count
@@ -62,6 +74,8 @@ AMENDABLE = (
     "conveyance_reference",
 )
 CASE_ORDER = list(choices.CaseStatus.values)
+# A report's evidence runs to a few photos and memos; the cap keeps one report from filling a disk.
+EVIDENCE_MAX = 30
 REBUILD_BATCH = 5000
 
 
@@ -570,6 +584,109 @@ def incident_case_update(
         data={"outcome": outcome, "fine": _plain(incident.fine_amount)},
     )
     return incident
+
+
+# Evidence
+
+
+def evidence_add(
+    *, actor: Actor, incident: Incident, name: str, data: bytes, reason: str = "", share_location: bool = False
+) -> IncidentEvidence:
+    """Attach a file of evidence to a report, cleaned as a complaint's attachment is
+    (``rabta.complaints.services.attachments``: type by content, JPEG, PNG, WebP or PDF only,
+    metadata removed; the capture time kept, the GPS position only with ``share_location``).
+
+    To a draft: its reporter. To an approved report: its reporter or a supervisor of its line, as
+    an amendment with ``reason`` (the report is immutable, so the file joins its amendments). A
+    submitted report takes none while it is reviewed: the supervisor approves what they read.
+    Empty, too large, wrong-type, unreadable or active files are refused with the field ``file``
+    named, and nothing is stored."""
+    incident = Incident.objects.select_related("formation").get(pk=incident.pk)
+    _evidence_allowed(actor, incident)
+    if not data:
+        raise DomainError.for_field("file", EnforcementError.EVIDENCE_EMPTY, _("This file is empty."))
+    limit = max_bytes()
+    if len(data) > limit:
+        raise DomainError.for_field(
+            "file",
+            ComplaintsError.ATTACHMENT_TOO_LARGE,
+            _("Files can be at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
+        )
+    approved = incident.review_status == choices.ReviewStatus.APPROVED
+    if approved:
+        reason = _reason(reason)
+    # The slow part (decoding, encoding) before the transaction, so no lock waits on it. An
+    # officer's evidence keeps when it was taken; where, only when they choose.
+    cleaned = attachment_clean(data, strip_identity=False, keep_location=share_location, name=name)
+    with transaction.atomic():
+        # Under the report's lock: a submit or an approval landing meanwhile is seen, and the cap holds.
+        incident = _locked(incident)
+        _evidence_allowed(actor, incident)
+        if (incident.review_status == choices.ReviewStatus.APPROVED) != approved:
+            raise Conflict(EnforcementError.EVIDENCE_IN_REVIEW, _("The report changed meanwhile; try again."))
+        if IncidentEvidence.objects.filter(incident_id=incident.pk).count() >= EVIDENCE_MAX:
+            raise Conflict(
+                EnforcementError.EVIDENCE_CAP_REACHED,
+                _("A report can carry at most %(cap)s files.") % {"cap": EVIDENCE_MAX},
+            )
+        person = _person(actor)
+        now = timezone.now()
+        shown = safe_name(name, cleaned.content_type)
+        amendment = None
+        if approved:
+            amendment = IncidentAmendment.objects.create(
+                incident=incident, changes={"evidence": [None, shown]}, reason=reason, amended_by=person, amended_at=now
+            )
+        evidence = IncidentEvidence(
+            incident=incident,
+            name=shown,
+            content_type=cleaned.content_type,
+            size=len(cleaned.data),
+            sha256=hashlib.sha256(cleaned.data).hexdigest(),
+            location_kept=cleaned.location_kept,
+            uploaded_by=person,
+            uploaded_at=now,
+            amendment=amendment,
+        )
+        # A random stored name with the detected type's extension: the uploaded name never reaches
+        # the file system.
+        evidence.file.save(
+            secrets.token_hex(16) + EXTENSIONS[cleaned.content_type], ContentFile(cleaned.data), save=False
+        )
+        try:
+            evidence.save()
+            event_record(
+                kind=EnforcementEvent.EVIDENCE_ADDED,
+                subject=incident,
+                actor=actor,
+                reason=reason if approved else "",
+                data={
+                    "evidence": evidence.pk,
+                    "type": cleaned.content_type,
+                    "size": len(cleaned.data),
+                    "sha256": evidence.sha256,
+                    "amendment": amendment.pk if amendment else None,
+                },
+            )
+        except BaseException:
+            evidence.file.delete(save=False)
+            raise
+    return evidence
+
+
+def _evidence_allowed(actor: Actor, incident: Incident) -> None:
+    status = incident.review_status
+    if status == choices.ReviewStatus.DRAFT:
+        require_incident(actor, incident, IncidentAction.EDIT)
+    elif status == choices.ReviewStatus.APPROVED:
+        require_incident(actor, incident, IncidentAction.AMEND)
+    else:
+        raise Conflict(
+            EnforcementError.EVIDENCE_IN_REVIEW,
+            _(
+                "A report under review takes no files; they are added to a draft, or to an approved report as an amendment."
+            ),
+        )
 
 
 # Trends

@@ -14,17 +14,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from rabta.api.errors import status_for
+from rabta.complaints.services.attachments import max_bytes
 from rabta.core.errors import CoreError, DomainError, form_invalid
 from rabta.core.exports import Column, export_format, table_export
 from rabta.core.permissions import get_visible_or_404
+from rabta.core.ratelimit import rate_limit
 from rabta.enforcement import choices, selectors, services
-from rabta.enforcement.forms import AmendForm, CaseForm, IncidentForm, ReturnForm, RuleDraftForm, TrendForm, field_for
+from rabta.enforcement.downloads import evidence_response
+from rabta.enforcement.events import EnforcementEvent
+from rabta.enforcement.forms import (
+    AmendForm,
+    CaseForm,
+    EvidenceForm,
+    IncidentForm,
+    ReturnForm,
+    RuleDraftForm,
+    TrendForm,
+    field_for,
+)
 from rabta.enforcement.models import Incident
 from rabta.enforcement.permissions import (
     IncidentAction,
@@ -62,23 +77,93 @@ def _incident(request: HttpRequest, reference: str) -> Incident:
 @login_required
 @require_http_methods(["GET"])
 def incident_list_page(request: HttpRequest) -> HttpResponse:
-    """The reports the reader sees, newest first (drafts only their reporter's)."""
+    """The reports the reader sees, newest first (drafts only their reporter's), with the filters
+    of the export."""
     _staff(request)
-    status = request.GET.get("status", "")
-    if status not in choices.ReviewStatus.values:
-        status = ""
-    rows = selectors.incident_list(user=request.user, review_status=status or None)
+    filters = _list_filters(request)
+    rows = selectors.incident_list(
+        user=request.user,
+        review_status=filters["review_status"],
+        incident_type=filters["incident_type"],
+        formation=filters["formation"],
+    )
     return render(
         request,
         "enforcement/incidents.html",
         {
             "incidents": rows,
-            "status": status,
+            "status": filters["review_status"] or "",
+            "incident_type": filters["incident_type"] or "",
+            "formation": filters["formation"] or "",
             "statuses": choices.ReviewStatus.choices,
+            "types": choices.IncidentType.choices,
+            "query": urlencode({k: str(v) for k, v in request.GET.items() if k in ("status", "type", "formation")}),
             "may_report": may_report(request.user),
             "may_review": may_review(request.user),
         },
     )
+
+
+def _list_filters(request: HttpRequest) -> dict[str, str | None]:
+    """The list's filters from the query; an unknown status or type is no filter (a stale link
+    still opens the list)."""
+    status = request.GET.get("status", "")
+    kind = request.GET.get("type", "")
+    formation = request.GET.get("formation", "").strip().upper()[:40]
+    return {
+        "review_status": status if status in choices.ReviewStatus.values else None,
+        "incident_type": kind if kind in choices.IncidentType.values else None,
+        "formation": formation or None,
+    }
+
+
+def _incident_columns() -> list[Column]:
+    return [
+        Column("reference", _("Reference")),
+        Column("occurred_on", _("Date of the incident")),
+        Column("formation", _("Formation")),
+        Column("formation_name", _("Formation name")),
+        Column("incident_type", _("Type of incident")),
+        Column("modus_operandi", _("Modus operandi")),
+        Column("route", _("Route or corridor")),
+        Column("review_status", _("Review status")),
+        Column("case_status", _("Case")),
+        Column("case_outcome", _("Outcome")),
+        Column("total_value", _("Value of goods (PKR)")),
+        Column("reported_by", _("Reporter")),
+    ]
+
+
+@login_required
+@require_http_methods(["GET"])
+def incidents_export(request: HttpRequest) -> HttpResponseBase:
+    """The list, with its filters, as CSV or Excel: every row the reader sees, not one page."""
+    _staff(request)
+    try:
+        fmt = export_format(request.GET.get("format"))
+    except DomainError as error:
+        return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
+    rows = (
+        {
+            "reference": i.reference,
+            "occurred_on": i.occurred_on.isoformat(),
+            "formation": i.formation.code,
+            "formation_name": i.formation.name,
+            "incident_type": i.get_incident_type_display(),
+            "modus_operandi": i.get_modus_operandi_display(),
+            "route": i.route,
+            "review_status": i.get_review_status_display(),
+            "case_status": i.get_case_status_display(),
+            "case_outcome": i.get_case_outcome_display() if i.case_outcome else "",
+            "total_value": i.total_value,
+            "reported_by": i.reported_by.full_name,
+        }
+        for i in selectors.incidents_filtered(user=request.user, **_list_filters(request)).iterator(chunk_size=500)
+    )
+    try:
+        return table_export(rows=rows, columns=_incident_columns(), fmt=fmt, filename="incidents")
+    except DomainError as error:
+        return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
 
 
 def _form_page(
@@ -183,15 +268,23 @@ def _detail(
         move_forms["case"] = CaseForm(initial={"case_status": incident.case_status, "outcome": incident.case_outcome})
     if IncidentAction.AMEND in open_moves:
         move_forms["amend"] = AmendForm(initial={name: getattr(incident, name) for name in AmendForm.CHANGEABLE})
-    if failed and bound is not None:
+    if failed and bound is not None and failed != "evidence":
         move_forms[failed] = bound
+    evidence_form: forms.Form | None = None
+    if open_moves & {IncidentAction.EDIT, IncidentAction.AMEND}:
+        evidence_form = bound if failed == "evidence" and bound is not None else _evidence_form(incident)
     context = {
         "incident": incident,
         "goods": sorted(incident.goods.all(), key=lambda g: g.line),
         "parties": list(incident.parties.all()),
         "declarations": list(incident.declarations.all()),
         "amendments": sorted(incident.amendments.all(), key=lambda a: a.amended_at),
-        "timeline": selectors.incident_timeline(user=request.user, incident=incident),
+        "evidence": selectors.incident_evidence(incident=incident),
+        "evidence_form": evidence_form,
+        "timeline": [
+            {**row, "label": event_label(row["kind"])}
+            for row in selectors.incident_timeline(user=request.user, incident=incident)
+        ],
         "moves": move_forms,
         "may_submit": IncidentAction.SUBMIT in open_moves,
         "may_edit": IncidentAction.EDIT in open_moves,
@@ -204,6 +297,21 @@ def _detail(
     if error is not None:
         response.status_code = status_for(error)
     return response
+
+
+def event_label(kind: str) -> str:
+    """What an event of a report's timeline was, in the reader's language."""
+    labels = {
+        EnforcementEvent.DRAFTED: _("drafted the report"),
+        EnforcementEvent.DRAFT_UPDATED: _("edited the draft"),
+        EnforcementEvent.SUBMITTED: _("submitted it for review"),
+        EnforcementEvent.RETURNED: _("sent it back to the reporter"),
+        EnforcementEvent.APPROVED: _("approved it"),
+        EnforcementEvent.AMENDED: _("amended it"),
+        EnforcementEvent.CASE_UPDATED: _("updated the case"),
+        EnforcementEvent.EVIDENCE_ADDED: _("added a file of evidence"),
+    }
+    return str(labels.get(kind, kind))  # type: ignore[call-overload]
 
 
 def _move(name: str, incident: Incident, actor: Any, data: dict[str, Any]) -> None:
@@ -476,3 +584,53 @@ def incident_rule_page(request: HttpRequest, reference: str) -> HttpResponse:
     if error is not None:
         response.status_code = status_for(error)
     return response
+
+
+def _evidence_form(incident: Incident, data: Any = None, files: Any = None) -> EvidenceForm:
+    return EvidenceForm(
+        data,
+        files,
+        max_bytes=max_bytes(),
+        per_incident=services.EVIDENCE_MAX,
+        approved=incident.review_status == choices.ReviewStatus.APPROVED,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def evidence_add_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """Attach a file of evidence (``services.evidence_add`` decides who and when)."""
+    _staff(request)
+    rate_limit(request, scope="uploads", subjects=[str(request.user.pk)])
+    incident = _incident(request, reference)
+    form = _evidence_form(incident, request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, incident, failed="evidence", bound=form, error=form_invalid())
+    upload = form.cleaned_data["file"]
+    try:
+        services.evidence_add(
+            actor=request.user,
+            incident=incident,
+            name=upload.name or "",
+            # One byte over the limit is enough for the service to refuse; no more is read.
+            data=upload.read(max_bytes() + 1),
+            reason=form.cleaned_data.get("reason", ""),
+            share_location=form.cleaned_data.get("share_location", False),
+        )
+    except DomainError as refusal:
+        _attach(form, refusal)
+        return _detail(request, _incident(request, reference), failed="evidence", bound=form, error=refusal)
+    messages.success(request, _("The file was added to the report."))
+    return redirect(reverse("enforcement:incident", args=[incident.reference]) + "#evidence-title")
+
+
+@login_required
+@require_http_methods(["GET"])
+def evidence_download(request: HttpRequest, reference: str, evidence_id: int) -> HttpResponseBase:
+    """One file of a report, to whoever sees the report (else 404), always as a download."""
+    _staff(request)
+    try:
+        evidence, _row = selectors.evidence_get(incident=_incident(request, reference), evidence_id=evidence_id)
+    except DomainError as missing:
+        raise Http404 from missing
+    return evidence_response(evidence)

@@ -191,8 +191,10 @@ def cast(settings, world, submit, personas):
         data=enforcement_conftest.incident_input(formation=world.collectorate.code),
     )
     enforcement.incident_submit(actor=incident.reported_by, incident=incident)
-    enforcement.incident_approve(
-        actor=make_staff("aso.sup@customs.gov.pk", Role.ENFORCEMENT_SUPERVISOR, world.collectorate), incident=incident
+    enforcement_supervisor = make_staff("aso.sup@customs.gov.pk", Role.ENFORCEMENT_SUPERVISOR, world.collectorate)
+    enforcement.incident_approve(actor=enforcement_supervisor, incident=incident)
+    incident_evidence = enforcement.evidence_add(
+        actor=enforcement_supervisor, incident=incident, name="seal.png", data=png(), reason="Photo of the seal"
     )
     action = responsibility.action_record(
         actor=personas.oversight,
@@ -243,6 +245,7 @@ def cast(settings, world, submit, personas):
         tariff_change=SimpleNamespace(pk=change.pk),  # by id (a change's own ``code`` is the tariff code's)
         tariff_enquiry=SimpleNamespace(pk=enquiry.pk),
         incident=incident,
+        incident_evidence=incident_evidence,
         action=action,
         exchange_agreement=exchange_agreement,
         exchange_import=exchange_import,

@@ -26,6 +26,11 @@ _BODY = {
     "goods": [{"tariff_code": "85171300", "description": "Smartphones", "quantity": "10", "unit": "NMB", "value": "1"}],
 }
 
+
+def _evidence(items):
+    return {"data": {"file": items.upload(), "reason": "Photo of the seal"}}
+
+
 ROWS = [
     Row("POST /api/enforcement/incidents", outcome(403), body=_BODY, why="enforcement officers report; none here"),
     Row("GET /api/enforcement/incidents", outcome(200)),
@@ -58,5 +63,24 @@ ROWS = [
         _seen(403),
         path=_INCIDENT,
         body={"case_status": "under_investigation", "reason": "FIR lodged"},
+    ),
+    Row("GET /api/enforcement/incidents/{incident_ref}/evidence", _seen(200), path=_INCIDENT),
+    Row(
+        "GET /api/enforcement/incidents/{incident_ref}/evidence/{evidence_id}",
+        _seen(200),
+        path={**_INCIDENT, "evidence_id": "incident_evidence"},
+    ),
+    Row(
+        "POST /api/enforcement/incidents/{incident_ref}/evidence",
+        _seen(403),
+        path=_INCIDENT,
+        body=_evidence,
+        why="the reporter or a supervisor of the line adds evidence; the customs manager reads it",
+    ),
+    Row(
+        "GET /api/enforcement/declarations/{number}/incidents",
+        outcome(404, citizen=403, customs_manager=200),
+        path={"number": "declaration"},
+        why="the trader sees their declaration but not the incidents naming them",
     ),
 ]

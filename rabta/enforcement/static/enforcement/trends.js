@@ -12,7 +12,7 @@
     plot.setOption({
       animation: false,
       tooltip: { trigger: "axis", renderMode: "richText" },
-      legend: rtl ? { type: "scroll", top: 0, right: 0 } : { type: "scroll", top: 0, left: 0 },
+      legend: rtl ? { type: "scroll", top: 0, right: 0, align: "right" } : { type: "scroll", top: 0, left: 0 },
       grid: { left: 30, right: 30, top: 40, bottom: 30, containLabel: true },
       xAxis: { type: "category", data: chart.months, inverse: rtl },
       yAxis: { type: "value", minInterval: 1, position: rtl ? "right" : "left" },
