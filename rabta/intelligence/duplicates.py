@@ -5,12 +5,22 @@ place) and its text. A row closed as a duplicate is a labelled positive. Each ro
 ``duplicate_score`` (the function intake uses), against the earlier rows of its group, newest
 ``CANDIDATES`` first (as intake does); it is *suggested* when one of them scores ≥ the threshold.
 Precision = labelled positives among suggested rows; recall = suggested rows among labelled positives.
-Coordinates are never used (Boston's rows often carry a default point)."""
+Coordinates are never used for scoring (Boston's rows often carry a default point).
+
+The pairwise figures judge every (row, candidate) comparison, but a staff member sees a short
+*ranked* list: :func:`rank_evaluate` asks, for each labelled duplicate whose original can be
+located in the sample (:func:`original_of`: the latest earlier row of its group at the same place,
+within ``ORIGINAL_WINDOW_DAYS``), whether that original is in the top 1, 3 and 5 of the ranking, and
+its reciprocal rank (MRR). The 311 rows do not name the original, so the location rule stands in
+for the label; it shares the address with the text compared, so it favours any ranking that reads
+the address: the figures bound the measure, on very few located originals."""
 
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +29,8 @@ from rabta.intelligence.normalize import char_ngrams, duplicate_score, ngram_sim
 
 CANDIDATES = 50  # as intake's DUPLICATE_CANDIDATES
 THRESHOLD = 0.5  # as intake's DUPLICATE_SIMILARITY (a test holds them equal)
+ORIGINAL_WINDOW_DAYS = 30
+TOP_K = (1, 3, 5)
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,16 @@ class Row:
     group: tuple[str, ...]
     text: str
     duplicate: bool
+    # Where, independently of the scoring: a normalised street address, else the exact point;
+    # empty when the row has neither (it then has no locatable original).
+    place: str = ""
+
+
+def _place(address: str, *point: str) -> str:
+    words = " ".join(address.upper().split())
+    if words:
+        return words
+    return "@" + ",".join(point) if all(p.strip() for p in point) else ""
 
 
 def nyc_rows(path: Path) -> list[Row]:
@@ -39,6 +61,7 @@ def nyc_rows(path: Path) -> list[Row]:
                 group=(r["Complaint Type"].strip(), r["Borough"].strip()),
                 text=" ".join((r["Descriptor"], r["Location Type"], r["Incident Address"], r["Incident Zip"])),
                 duplicate="duplicate" in r["Resolution Description"].lower(),
+                place=_place(r["Incident Address"], r["X Coordinate (State Plane)"], r["Y Coordinate (State Plane)"]),
             )
             for r in csv.DictReader(handle)
         ]
@@ -54,6 +77,7 @@ def boston_rows(path: Path) -> list[Row]:
                 group=(r["type"].strip(), r["neighborhood"].strip()),
                 text=" ".join((r["case_title"], r["location"])),
                 duplicate="duplicate" in r["closure_reason"].lower(),
+                place=_place(r["location"]),
             )
             for r in csv.DictReader(handle)
         ]
@@ -84,3 +108,91 @@ def evaluate(rows: list[Row], threshold: float = THRESHOLD) -> dict[str, float |
         "labelled": labelled,
         "suggested": suggested,
     }
+
+
+# --- Ranking ---------------------------------------------------------------------------------------
+
+# A scorer: (the row's grams, the candidates' grams newest first, their ages in days) -> a score each.
+Scorer = Callable[[frozenset[str], Sequence[frozenset[str]], Sequence[float]], list[float]]
+
+
+def jaccard_scores(mine: frozenset[str], theirs: Sequence[frozenset[str]], ages: Sequence[float]) -> list[float]:
+    """What intake ranks by: character-trigram Jaccard, discounted by age (``duplicate_score``)."""
+    return [duplicate_score(ngram_similarity(mine, t), age_days=a) for t, a in zip(theirs, ages, strict=True)]
+
+
+def idf_scores(mine: frozenset[str], theirs: Sequence[frozenset[str]], ages: Sequence[float]) -> list[float]:
+    """Cosine of the trigram sets weighted by their inverse frequency among the row and its
+    candidates (so grams every candidate shares, "street", "entire building", count little),
+    discounted by age as intake does. Needs nothing stored: the candidates are the corpus."""
+    docs = [mine, *theirs]
+    seen = Counter(g for d in docs for g in d)
+    idf = {g: math.log((1 + len(docs)) / (1 + n)) + 1.0 for g, n in seen.items()}
+
+    def norm(d: frozenset[str]) -> float:
+        return math.sqrt(sum(idf[g] ** 2 for g in d))
+
+    own = norm(mine)
+    out = []
+    for t, age in zip(theirs, ages, strict=True):
+        both = own * norm(t)
+        cosine = sum(idf[g] ** 2 for g in mine & t) / both if both else 0.0
+        out.append(duplicate_score(cosine, age_days=age))
+    return out
+
+
+SCORERS: dict[str, Scorer] = {"jaccard": jaccard_scores, "idf": idf_scores}
+
+
+def original_of(rows: Sequence[Row]) -> dict[int, int]:
+    """For each labelled duplicate (an index into ``rows``, time-ordered), its located original:
+    the latest earlier row of the same group at the same non-empty place, at most
+    ``ORIGINAL_WINDOW_DAYS`` before. Duplicates with none are left out."""
+    found: dict[int, int] = {}
+    for i, row in enumerate(rows):
+        if not row.duplicate or not row.place:
+            continue
+        for j in range(i - 1, -1, -1):
+            other = rows[j]
+            if (row.created - other.created).total_seconds() > ORIGINAL_WINDOW_DAYS * 86400:
+                break
+            if other.group == row.group and other.place == row.place:
+                found[i] = j
+                break
+    return found
+
+
+def rank_evaluate(rows: Sequence[Row], scorer: Scorer = jaccard_scores) -> dict[str, float | int | None]:
+    """recall@1/3/5 and MRR of the located originals among each duplicate's candidates (the newest
+    ``CANDIDATES`` earlier rows of its group, as intake reads them), ranked by ``scorer``, ties to
+    the newer candidate. An original outside the candidates counts as not found (rank 0)."""
+    ordered = sorted(rows, key=lambda r: r.created)
+    originals = original_of(ordered)
+    grams = [char_ngrams(r.text) for r in ordered]
+    by_group: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    reciprocal: list[float] = []
+    hits = dict.fromkeys(TOP_K, 0)
+    for i, row in enumerate(ordered):
+        if i in originals:
+            candidates = by_group[row.group][-CANDIDATES:][::-1]  # newest first
+            ages = [(row.created - ordered[j].created).total_seconds() / 86400 for j in candidates]
+            scores = scorer(grams[i], [grams[j] for j in candidates], ages)
+            ranking = [
+                j
+                for _s, _n, j in sorted(
+                    zip(scores, range(len(candidates)), candidates, strict=True), key=lambda item: (-item[0], item[1])
+                )
+            ]
+            rank = ranking.index(originals[i]) + 1 if originals[i] in ranking else 0
+            reciprocal.append(1 / rank if rank else 0.0)
+            for k in TOP_K:
+                hits[k] += 0 < rank <= k
+        by_group[row.group].append(i)
+    n = len(reciprocal)
+    figures: dict[str, float | int | None] = {
+        "labelled": sum(r.duplicate for r in ordered),
+        "located": n,
+        "mrr": round(sum(reciprocal) / n, 3) if n else None,
+    }
+    figures.update({f"recall_at_{k}": round(hits[k] / n, 3) if n else None for k in TOP_K})
+    return figures

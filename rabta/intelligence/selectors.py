@@ -4,6 +4,7 @@ complaint on its work page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,8 +22,10 @@ from rabta.intelligence.models import MisuseSignal, RecurringCluster
 from rabta.intelligence.permissions import may_see_triage, require_recurring, require_review_signals
 from rabta.intelligence.suggest import Suggestion, category_suggest
 
-QUEUE_MAX = 100
-CLUSTERS_MAX = 200
+# The pages and the API lists show a page at a time: PAGE_SIZE by default, never more than
+# PAGE_SIZE_MAX whatever a client asks for.
+PAGE_SIZE = 25
+PAGE_SIZE_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -34,31 +37,44 @@ class SignalRow:
     complainant_name: str | None
 
 
-def signal_queue(*, user: Actor, status: str = SignalStatus.OPEN) -> list[SignalRow]:
-    """The signals of complaints within the reader's scope, newest first (oversight only)."""
+def signal_list(*, user: Actor, status: str = SignalStatus.OPEN) -> QuerySet[MisuseSignal]:
+    """The signals of complaints within the reader's scope with ``status`` (an unknown one reads as
+    open), newest first (oversight only: ``Forbidden`` otherwise). A query: page it."""
     require_review_signals(user)
-    if user is None:
-        return []
-    rows = (
+    return (
         MisuseSignal.objects.visible_to(user)
         .filter(status=status if status in SignalStatus.values else SignalStatus.OPEN)
         .select_related("complaint__complainant", "reviewed_by")
-        .order_by("-created_at", "-id")[:QUEUE_MAX]
+        .order_by("-created_at", "-id")
     )
+
+
+def signal_rows(*, user: Actor, signals: Iterable[MisuseSignal]) -> list[SignalRow]:
+    """Each signal with its complaint's number and the complainant's name as this reader may see
+    it (``complaint_view``: None when the complainant is hidden from the office)."""
+    if user is None:
+        return []
     return [
         SignalRow(
             signal=s,
             tracking_number=s.complaint.tracking_number,
             complainant_name=complaint_view(s.complaint, reader_id=user.pk)["complainant_name"],
         )
-        for s in rows
+        for s in signals
     ]
 
 
+def signal_queue(*, user: Actor, status: str = SignalStatus.OPEN) -> list[SignalRow]:
+    """The first page of :func:`signal_list`, as rows."""
+    return signal_rows(user=user, signals=signal_list(user=user, status=status)[:PAGE_SIZE])
+
+
 def signal_get(*, user: Actor, signal_id: int) -> MisuseSignal:
-    """One signal within the reader's scope (404 outside it)."""
-    require_review_signals(user)
-    return get_visible_or_404(MisuseSignal.objects.select_related("complaint"), user, pk=signal_id)
+    """One signal within the reader's scope: not found outside it, and for anyone who is not
+    oversight (who sees no signal at all), so that a signal's existence never leaks."""
+    return get_visible_or_404(
+        MisuseSignal.objects.select_related("complaint__complainant", "reviewed_by"), user, pk=signal_id
+    )
 
 
 @dataclass(frozen=True)
@@ -71,7 +87,7 @@ class ClusterFilters:
 
 def cluster_list(*, user: Actor, filters: ClusterFilters | None = None) -> QuerySet[RecurringCluster]:
     """The stored recurring clusters of the offices the reader oversees, rising first, then the
-    largest; filtered by office, category and district code (oversight only)."""
+    largest; filtered by office, category and district code (oversight only). A query: page it."""
     require_recurring(user)
     filters = filters or ClusterFilters()
     rows = RecurringCluster.objects.visible_to(user).select_related("office", "category", "district")
@@ -83,7 +99,15 @@ def cluster_list(*, user: Actor, filters: ClusterFilters | None = None) -> Query
         rows = rows.filter(district__code=filters.district)
     if filters.rising_only:
         rows = rows.filter(rising=True)
-    return rows.order_by("-rising", "-recent", "id")[:CLUSTERS_MAX]
+    return rows.order_by("-rising", "-recent", "id")
+
+
+def cluster_get(*, user: Actor, cluster_id: int) -> RecurringCluster:
+    """One stored cluster of an office the reader oversees; not found otherwise (and for anyone
+    who is not oversight)."""
+    return get_visible_or_404(
+        RecurringCluster.objects.select_related("office", "category", "district"), user, pk=cluster_id
+    )
 
 
 @dataclass(frozen=True)

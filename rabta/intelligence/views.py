@@ -4,8 +4,12 @@ misuse signals; oversight's recurring problems. Outside the reader's role the pa
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +27,16 @@ from rabta.intelligence.choices import SignalStatus
 from rabta.intelligence.forms import ClusterFilterForm, SignalQueueForm, SignalReviewForm
 from rabta.intelligence.permissions import may_review_signals, may_see_recurring
 from rabta.intelligence.suggest import category_suggest
+
+
+def _page(request: HttpRequest, rows: QuerySet[Any]) -> tuple[Page[Any], str]:
+    """One page of ``rows`` (``selectors.PAGE_SIZE`` each; a page number past the end is the last
+    page, one that is not a number the first), and the query string of the other filters, for the
+    pager's links."""
+    page: Page[Any] = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    others = request.GET.copy()
+    others.pop("page", None)
+    return page, others.urlencode()
 
 
 @require_POST
@@ -52,10 +66,13 @@ def _signals_page(
 ) -> HttpResponse:
     queue_form = SignalQueueForm(request.GET)
     status = queue_form.cleaned_data["status"] if queue_form.is_valid() and queue_form.cleaned_data["status"] else ""
-    rows = selectors.signal_queue(user=request.user, status=status or SignalStatus.OPEN)
+    page, query = _page(request, selectors.signal_list(user=request.user, status=status or SignalStatus.OPEN))
+    rows = selectors.signal_rows(user=request.user, signals=page.object_list)
     context = {
         "queue_form": queue_form,
         "status": status or SignalStatus.OPEN,
+        "page": page,
+        "query": query,
         "rows": [
             {
                 "row": row,
@@ -122,6 +139,11 @@ def recurring(request: HttpRequest) -> HttpResponse:
         district=(data.get("district") or "").strip(),
         rising_only=bool(data.get("rising")),
     )
-    clusters = list(selectors.cluster_list(user=request.user, filters=filters))
+    page, query = _page(request, selectors.cluster_list(user=request.user, filters=filters))
+    clusters = list(page.object_list)
     computed = max((c.computed_at for c in clusters), default=None)
-    return render(request, "intelligence/recurring.html", {"form": form, "clusters": clusters, "computed": computed})
+    return render(
+        request,
+        "intelligence/recurring.html",
+        {"form": form, "clusters": clusters, "computed": computed, "page": page, "query": query},
+    )

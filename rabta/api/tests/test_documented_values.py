@@ -13,6 +13,7 @@ from django.conf import settings
 from rabta.accountability.models import OfficerAudit, ResponsibilityRating
 from rabta.api.api import api
 from rabta.complaints.choices import Anonymity, Kind, Outcome, Priority, RejectReason, Status
+from rabta.intelligence.choices import SignalStatus
 from rabta.reviews.models import DecisionReview
 
 README = (Path(settings.BASE_DIR).parent / "README.md").read_text()
@@ -31,8 +32,12 @@ INPUTS = [
     ("finding", list(OfficerAudit.Finding), ["AuditCloseIn"]),
     ("decision_type", list(DecisionReview.DecisionType), ["ReviewFileIn", "get /api/reviews"]),
     ("result", list(DecisionReview.Result), ["ReviewDecideIn"]),
+    # A misuse signal's list filter and its review (intelligence); the README names them in the
+    # rows of the same field.
+    ("status", list(SignalStatus), ["get /api/intelligence/signals"]),
+    ("decision", [SignalStatus.CONFIRMED, SignalStatus.DISMISSED], ["SignalReviewIn"]),
 ]
-IDS = [name for name, _, _ in INPUTS]
+IDS = [f"{name}-{places[0]}" for name, _, places in INPUTS]
 
 
 def _enum_values(node) -> set[str]:

@@ -31,6 +31,7 @@ from rabta.directory.models import Post
 from rabta.enforcement import services as enforcement
 from rabta.enforcement.tests import conftest as enforcement_conftest
 from rabta.exchange import services as exchange
+from rabta.intelligence.models import MisuseSignal, RecurringCluster
 from rabta.reviews import services as reviews
 from rabta.tariff.demo import demo_tariff_create
 from rabta.tariff.models import TariffCode
@@ -221,7 +222,27 @@ def cast(settings, world, submit, personas):
     exchange_import = exchange.partner_import(
         actor=exchange_officer, agreement=exchange_agreement, data=b"{}", file_format="json"
     )
+    # Intelligence: an open misuse signal on the complaint hidden from the office, a stored cluster.
+    signal = MisuseSignal.objects.create(
+        kind="abusive_language",
+        complaint=hidden,
+        complainant=citizen,
+        evidence={"terms": ["idiot"]},
+        score=1,
+        created_at=hidden.created_at,
+    )
+    cluster = RecurringCluster.objects.create(
+        office=world.office_a,
+        category=hidden.category,
+        district=hidden.jurisdiction,
+        recent=3,
+        terms=["water"],
+        examples=["No water in the street."],
+        computed_at=hidden.created_at,
+    )
     items = SimpleNamespace(
+        signal=SimpleNamespace(pk=signal.pk),
+        cluster=SimpleNamespace(pk=cluster.pk),
         routed=routed,
         acknowledged=ack,
         waiting=waiting,
@@ -285,6 +306,8 @@ ITEM_READS = {
     "action_id": "GET /api/accountability/actions/{action_id}",
     "agreement_id": "GET /api/exchange/agreements/{agreement_id}",
     "import_id": "GET /api/exchange/imports/{import_id}",
+    "signal_id": "GET /api/intelligence/signals/{signal_id}",
+    "cluster_id": "GET /api/intelligence/clusters/{cluster_id}",
 }
 
 
