@@ -391,9 +391,8 @@ def _rollups_upsert(deltas: Mapping[Key, Counter[str]], units_of: Mapping[int, l
         table = quote(model._meta.db_table)
         key_columns = [quote(fields[name].column) for name in keys]
         unique = next(c for c in model._meta.constraints if isinstance(c, UniqueConstraint))
-        conflict = ", ".join(
-            quote(fields[name].column) for name in (model._meta.get_field(f).attname for f in unique.fields)
-        )
+        by_name = {field.name: field for field in model._meta.concrete_fields}
+        conflict = ", ".join(quote(by_name[name].column) for name in unique.fields)
         positions = ", ".join(str(index + 1) for index in range(len(keys)))
         updates = ", ".join(f"{quote(name)} = {table}.{quote(name)} + EXCLUDED.{quote(name)}" for name in COUNTERS)
         return (
