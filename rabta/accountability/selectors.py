@@ -140,6 +140,20 @@ def action_list(
     return list(rows if limit is None else rows[:limit])
 
 
+def action_offices_all_visible(*, user: Actor, offices: QuerySet[Office]) -> bool:
+    """Does ``user`` see every action on ``offices`` (oversight of each one's government)? Then the
+    exact counts of their actions tell them nothing they cannot list. One query."""
+    governments = oversight_governments(user)
+    if not governments:
+        return False
+    return not offices.exclude(department__government_id__in=governments).exists()
+
+
+def action_governments_overseen(*, user: Actor) -> set[int]:
+    """The governments whose offices' actions ``user`` sees in full (oversight assignments)."""
+    return set(oversight_governments(user))
+
+
 def action_get(*, user: Actor, action_id: int) -> AccountabilityAction:
     """One action within ``user``'s sight; 404 otherwise."""
     return get_visible_or_404(_actions(), user, pk=action_id)

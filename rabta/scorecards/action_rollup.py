@@ -167,3 +167,40 @@ def action_counts(*, units: list[tuple[str, int]], start: date, end: date) -> di
         if unit in found:
             found[unit][row["kind"]] = (row["recorded"] or 0) - (row["withdrawn"] or 0)
     return {unit: ActionCounts(by_kind=counts) for unit, counts in found.items()}
+
+
+@dataclass(frozen=True)
+class ShownActions:
+    """What a reader is shown of a unit's action counts. For the public (and staff outside the
+    unit's oversight) a count from 1 to ``floor - 1`` is withheld (``None``): the minimum cell of
+    the group breakdowns (``RABTA_SCORECARD_MIN_CELL``), so that a few actions in an office cannot
+    be traced to an officer. Staff who see every action of the unit get the exact counts."""
+
+    by_kind: dict[str, int | None]
+    disciplinary: int | None
+    commendations: int | None
+    exact: bool
+
+    def rows(self) -> list[tuple[ActionKind, int | None]]:
+        return [(kind, self.by_kind[kind]) for kind in ActionKind]
+
+
+def _shown(count: int, floor: int) -> int | None:
+    return count if count == 0 or count >= floor else None
+
+
+def actions_shown(counts: ActionCounts, *, floor: int, exact: bool) -> ShownActions:
+    """``counts`` as ``actions_shown`` publishes them (see :class:`ShownActions`). The disciplinary
+    total is published beside its kinds, so one withheld kind under a published total could be read
+    back as the total minus the others: then the smallest other kind counted is withheld too."""
+    if exact:
+        by_kind: dict[str, int | None] = dict(counts.by_kind)
+        return ShownActions(by_kind, counts.disciplinary, counts.commendations, exact=True)
+    by_kind = {kind: _shown(count, floor) for kind, count in counts.by_kind.items()}
+    total = _shown(counts.disciplinary, floor)
+    withheld = [kind for kind in DISCIPLINARY if by_kind[kind] is None]
+    if total is not None and len(withheld) == 1:
+        others = [kind for kind in DISCIPLINARY if by_kind[kind]]
+        if others:
+            by_kind[min(others, key=lambda kind: (counts.by_kind[kind], kind))] = None
+    return ShownActions(by_kind, total, by_kind[ActionKind.COMMENDATION], exact=False)

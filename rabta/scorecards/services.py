@@ -8,10 +8,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import UniqueConstraint
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -61,6 +62,18 @@ FOLDED_KINDS = (
 )
 
 Key = tuple[int, int, date, int]  # office, category, day, groups
+
+
+class Folded(NamedTuple):
+    """What the fold reads of one event (a plain row: no model instance a event)."""
+
+    id: int
+    occurred_at: datetime
+    kind: str
+    subject_id: str
+    data: dict[str, Any]
+
+
 Unit = tuple[str, int]  # level, id
 
 
@@ -128,7 +141,7 @@ def _groups_of(bits: int) -> list[str]:
     return [group for group, bit in GROUP_BITS.items() if bits & bit]
 
 
-def _fold(events: list[Event]) -> None:
+def _fold(events: list[Folded]) -> None:
     """Apply ``events`` (in id order) to the tracks and roll-ups. The caller holds the cursor."""
     if not events:
         return
@@ -191,9 +204,65 @@ def _fold(events: list[Event]) -> None:
         for counter in _counters(event, track):
             counts[counter] += 1
 
-    ComplaintTrack.objects.bulk_create(created.values())
-    ComplaintTrack.objects.bulk_update([tracks[pk] for pk in changed], ["office", "pending"])
+    _tracks_write(list(created.values()), [tracks[pk] for pk in sorted(changed)])
     _rollups_add(deltas)
+
+
+def _tracks_write(created: list[ComplaintTrack], changed: list[ComplaintTrack]) -> None:
+    """Write the batch's new tracks and the moves of the others. On PostgreSQL one statement,
+    ``INSERT ... SELECT FROM unnest(...) ON CONFLICT (complaint_id) DO UPDATE`` of the office and
+    the pending flag (a new track is inserted, a known one takes its new place): one array a column,
+    linear in the tracks. (Django's ``bulk_update`` builds a ``CASE WHEN`` a row, quadratic in the
+    batch and most of a fold's time at 5,000 events.) Elsewhere (SQLite) the ORM's bulk writes."""
+    if connection.vendor != "postgresql":
+        ComplaintTrack.objects.bulk_create(created)
+        ComplaintTrack.objects.bulk_update(changed, ["office", "pending"], batch_size=500)
+        return
+    rows = sorted([*created, *changed], key=lambda track: track.complaint_id)
+    if not rows:
+        return
+    names = ("complaint_id", "office_id", "category_id", "received_at", "place_id", "groups", "pending")
+    fields = {field.attname: field for field in ComplaintTrack._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    table = quote(ComplaintTrack._meta.db_table)
+    columns = [fields[name].column for name in names]
+    types = [_array_type(fields[name]) for name in names]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608  (names from the model, values bound)
+        f"SELECT * FROM unnest({', '.join(_ARRAY.format(kind) for kind in types)}) "
+        f"ON CONFLICT ({quote(fields['complaint_id'].column)}) DO UPDATE SET "
+        f"{quote(fields['office_id'].column)} = EXCLUDED.{quote(fields['office_id'].column)}, "
+        f"{quote(fields['pending'].column)} = EXCLUDED.{quote(fields['pending'].column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_pg_list(getattr(track, name) for track in rows) for name in names])
+
+
+# An array parameter, sent as one comma-separated text (empty for NULL) and split by the server. The
+# connection binds parameters on the client (psycopg's ClientCursor), which renders a list element
+# by element in Python: for a batch's arrays most of the fold's own CPU time, measured. The values
+# are numbers, dates, timestamps, booleans and the levels' codes: none holds a comma.
+_ARRAY = "string_to_array(%s, ',', '')::{}[]"
+
+
+def _pg_list(values: Iterable[Any]) -> str:
+    return ",".join(_pg_text(value) for value in values)
+
+
+def _pg_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    return str(value)
+
+
+def _array_type(field: Any) -> str:
+    """The PostgreSQL type of ``field``'s column without its modifiers (``varchar(12)`` → ``varchar``)
+    and checks, to cast an array parameter to."""
+    return str(field.db_type(connection)).split("(")[0].split(" ")[0]
 
 
 # What an event makes of "waiting for the office" (the backlog); kinds not listed leave it as it is.
@@ -206,7 +275,7 @@ PENDING_AFTER: dict[ComplaintsEvent, bool] = {
 }
 
 
-def _counters(event: Event, track: ComplaintTrack) -> Iterable[str]:
+def _counters(event: Folded, track: ComplaintTrack) -> Iterable[str]:
     """The counters one event adds one to, at the office that holds the complaint."""
     kind = event.kind
     if kind == ComplaintsEvent.ROUTED:
@@ -247,6 +316,9 @@ def _rollups_add(deltas: dict[Key, Counter[str]]) -> None:
     if not deltas:
         return
     units_of = _office_units({key[0] for key in deltas})
+    if connection.vendor == "postgresql":
+        _rollups_upsert(deltas, units_of)
+        return
     by_office: dict[tuple[int, int, date], Counter[str]] = defaultdict(Counter)
     by_unit: dict[tuple[str, int, date], Counter[str]] = defaultdict(Counter)
     by_group: dict[tuple[str, int, date, str], Counter[str]] = defaultdict(Counter)
@@ -263,14 +335,10 @@ def _rollups_add(deltas: dict[Key, Counter[str]]) -> None:
 
 
 def _add(model: type[RollupCounters], names: tuple[str, ...], deltas: Mapping[tuple[Any, ...], Counter[str]]) -> None:
-    """Add ``deltas`` (key → counts) to the rows of ``model`` keyed by ``names``. On PostgreSQL one
-    statement, ``INSERT ... ON CONFLICT DO UPDATE`` adding the deltas to the row found, whatever the
-    number of rows; elsewhere (SQLite) one read of the rows that may exist, one insert of the new
-    ones, one update of the others. Work is proportional to the rows the batch touches."""
+    """Not PostgreSQL (SQLite): add ``deltas`` (key → counts) to the rows of ``model`` keyed by
+    ``names``: one read of the rows that may exist, one insert of the new ones, one update of the
+    others. Work is proportional to the rows the batch touches."""
     if not deltas:
-        return
-    if connection.vendor == "postgresql":
-        _upsert(model, names, deltas)
         return
     lookup = {f"{name}__in": {key[index] for key in deltas} for index, name in enumerate(names)}
     existing = {tuple(getattr(row, name) for name in names): row for row in model.objects.filter(**lookup)}  # type: ignore[attr-defined]
@@ -288,54 +356,113 @@ def _add(model: type[RollupCounters], names: tuple[str, ...], deltas: Mapping[tu
     model.objects.bulk_update(updated, list(COUNTERS), batch_size=1000)  # type: ignore[attr-defined]
 
 
-def _upsert(
-    model: type[RollupCounters], names: tuple[str, ...], deltas: Mapping[tuple[Any, ...], Counter[str]]
-) -> None:
-    """PostgreSQL: every row of ``deltas`` in one ``INSERT ... SELECT FROM unnest(...) ON CONFLICT
-    (key) DO UPDATE SET counter = row.counter + EXCLUDED.counter``: one array parameter a column, so
-    the statement is the same size whatever the batch. Keys in a fixed order (two folds never hold
-    the cursor at once, but a rebuild's rows are written in the same order too)."""
-    fields = {field.attname: field for field in model._meta.concrete_fields}
-    keys = [fields[name] for name in names]
-    table = connection.ops.quote_name(model._meta.db_table)
+COUNTER_NUMBER = {name: number for number, name in enumerate(COUNTERS)}
+
+
+def _rollups_upsert(deltas: Mapping[Key, Counter[str]], units_of: Mapping[int, list[Unit]]) -> None:
+    """PostgreSQL: the batch's counts into the three roll-up tables in one statement, set-based.
+
+    Python sends what the events changed, sparse: one row per (office, category, day, groups,
+    counter) with the number to add, and each office's units (``_office_units``: the one reader of
+    the tree). The database pivots the counters, fans them out to the units and the complainant
+    groups with joins, and adds them to the rows with ``INSERT ... ON CONFLICT (key) DO UPDATE SET
+    c = row.c + EXCLUDED.c``, one data-modifying CTE a table. Every parameter is an array, so the
+    statement is the same size whatever the batch, and the work is proportional to the rows the
+    batch touches. Each insert runs in key order (a rebuild's rows are written in the same order)."""
+    changes = [
+        (key, COUNTER_NUMBER[name], amount)
+        for key, counts in deltas.items()
+        for name, amount in counts.items()
+        if amount
+    ]
+    mapping = [
+        (office_id, str(level), int(unit_id)) for office_id, units in units_of.items() for level, unit_id in units
+    ]
     quote = connection.ops.quote_name
-    ordered = sorted(deltas.items(), key=lambda item: tuple(str(part) for part in item[0]))
-    columns = [*(field.column for field in keys), *COUNTERS]
-    types = [*(str(field.db_type(connection)) for field in keys), *(["integer"] * len(COUNTERS))]
-    arrays: list[list[Any]] = [[key[index] for key, _ in ordered] for index in range(len(keys))]
-    arrays += [[counts.get(name, 0) for _, counts in ordered] for name in COUNTERS]
-    column_list = ", ".join(quote(column) for column in columns)
-    unnest = ", ".join(f"%s::{kind.split('(')[0]}[]" for kind in types)
-    updates = ", ".join(f"{quote(name)} = {table}.{quote(name)} + EXCLUDED.{quote(name)}" for name in COUNTERS)
-    conflict = ", ".join(quote(field.column) for field in keys)
-    sql = (
-        f"INSERT INTO {table} ({column_list}) SELECT * FROM unnest({unnest}) "  # noqa: S608  (names from the model, values bound)
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    pivot = ", ".join(
+        f"sum(CASE WHEN e.counter = {number} THEN e.amount ELSE 0 END) AS {quote(name)}"
+        for number, name in enumerate(COUNTERS)
     )
+    sums = ", ".join(f"sum(d.{quote(name)})" for name in COUNTERS)
+    named_sums = ", ".join(f"sum(d.{quote(name)}) AS {quote(name)}" for name in COUNTERS)
+
+    def insert(model: type[RollupCounters], keys: dict[str, str], source: str) -> str:
+        fields = {field.attname: field for field in model._meta.concrete_fields}
+        table = quote(model._meta.db_table)
+        key_columns = [quote(fields[name].column) for name in keys]
+        unique = next(c for c in model._meta.constraints if isinstance(c, UniqueConstraint))
+        by_name = {field.name: field for field in model._meta.concrete_fields}
+        conflict = ", ".join(quote(by_name[name].column) for name in unique.fields)
+        positions = ", ".join(str(index + 1) for index in range(len(keys)))
+        updates = ", ".join(f"{quote(name)} = {table}.{quote(name)} + EXCLUDED.{quote(name)}" for name in COUNTERS)
+        return (
+            f"INSERT INTO {table} ({', '.join([*key_columns, *(quote(name) for name in COUNTERS)])}) "
+            f"SELECT {', '.join(keys.values())}, {sums} {source} GROUP BY {positions} ORDER BY {positions} "
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+        )
+
+    daily = insert(DailyRollup, {"office_id": "d.office_id", "day": "d.day", "category_id": "d.category_id"}, "FROM d")
+    unit = insert(
+        UnitRollup,
+        {"level": "m.level", "unit_id": "m.unit_id", "day": "d.day"},
+        "FROM o AS d JOIN m ON m.office_id = d.office_id",
+    )
+    group = insert(
+        GroupRollup,
+        {"level": "m.level", "unit_id": "m.unit_id", "day": "d.day", "group": "g.name"},
+        "FROM d JOIN m ON m.office_id = d.office_id JOIN g ON (d.groups & g.bit) <> 0",
+    )
+    sql = (
+        "WITH e (office_id, category_id, day, groups, counter, amount) AS ("  # noqa: S608  (names from the model, values bound)
+        f"SELECT * FROM unnest({_ARRAY.format('bigint')}, {_ARRAY.format('bigint')}, {_ARRAY.format('date')}, "
+        f"{_ARRAY.format('integer')}, {_ARRAY.format('integer')}, {_ARRAY.format('integer')})), "
+        f"d AS (SELECT e.office_id, e.category_id, e.day, e.groups, {pivot} FROM e GROUP BY 1, 2, 3, 4), "
+        f"m (office_id, level, unit_id) AS (SELECT * FROM unnest({_ARRAY.format('bigint')}, "
+        f"{_ARRAY.format('text')}, {_ARRAY.format('bigint')})), "
+        f"g (name, bit) AS (SELECT * FROM unnest({_ARRAY.format('text')}, {_ARRAY.format('integer')})), "
+        # The offices' days (categories and groups summed) before the fan-out: fewer rows to join.
+        f"o AS (SELECT d.office_id, d.day, {named_sums} FROM d GROUP BY 1, 2), "
+        f"daily AS ({daily}), unit AS ({unit}) {group}"
+    )
+    params = [
+        ",".join(str(key[0]) for key, _, _ in changes),
+        ",".join(str(key[1]) for key, _, _ in changes),
+        ",".join(key[2].isoformat() for key, _, _ in changes),
+        ",".join(str(key[3]) for key, _, _ in changes),
+        ",".join(str(number) for _, number, _ in changes),
+        ",".join(str(amount) for _, _, amount in changes),
+        ",".join(str(office_id) for office_id, _, _ in mapping),
+        ",".join(level for _, level, _ in mapping),
+        ",".join(str(unit_id) for _, _, unit_id in mapping),
+        ",".join(GROUP_BITS),
+        ",".join(str(bit) for bit in GROUP_BITS.values()),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, arrays)
+        # The planner's estimates of unnest are far off; its JIT would compile for longer than the
+        # statement runs (a fifth of a batch's time, measured). For this transaction only.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
 
 
-def _batch(after: int, *, batch_size: int, settle: timedelta, now: datetime) -> tuple[list[Event], int]:
+def _batch(after: int, *, batch_size: int, settle: timedelta, now: datetime) -> tuple[list[Folded], int]:
     """The next events after ``after`` (at most ``batch_size`` ids), and the id the cursor moves to:
     the last id looked at. The ids run on from ``after`` without a gap are taken at once; after a
     missing id, the scan stops before the first event younger than ``settle``."""
-    rows = list(
-        Event.objects.filter(id__gt=after)
-        .order_by("id")
-        .values_list("id", "occurred_at", "kind", "subject_type")[:batch_size]
-    )
+    rows = list(Event.objects.filter(id__gt=after).order_by("id").values_list("id", "occurred_at")[:batch_size])
     end = after
-    wanted: list[int] = []
-    for pk, occurred_at, kind, subject_type in rows:
+    for pk, occurred_at in rows:
         if pk != end + 1 and occurred_at > now - settle:
             break  # an id is missing before this one: it may still commit, so wait until settled
         end = pk
-        if subject_type == SUBJECT_TYPE and kind in FOLDED_KINDS:
-            wanted.append(pk)
-    events = list(
-        Event.objects.filter(id__in=wanted).order_by("id").only("id", "occurred_at", "kind", "subject_id", "data")
-    )
+    if end == after:
+        return [], end
+    # The complaint events among them, read by range (no list of ids to send), as plain rows.
+    events = [
+        Folded(*row)
+        for row in Event.objects.filter(id__gt=after, id__lte=end, subject_type=SUBJECT_TYPE, kind__in=FOLDED_KINDS)
+        .order_by("id")
+        .values_list("id", "occurred_at", "kind", "subject_id", "data")
+    ]
     return events, end
 
 

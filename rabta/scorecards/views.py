@@ -164,7 +164,7 @@ def league(request: HttpRequest) -> HttpResponseBase:
         return render(request, "scorecards/league.html", {"form": form, "rows": None}, status=_status(error))
     if request.GET.get("format"):
         return _export(request, tables.league_columns(), tables.league_rows(rows, language), "league")
-    actions = league_actions(rows, start=filters.get("start"), end=filters.get("end"))
+    actions = league_actions(request, rows, start=filters.get("start"), end=filters.get("end"))
     return render(
         request,
         "scorecards/league.html",
@@ -175,6 +175,7 @@ def league(request: HttpRequest) -> HttpResponseBase:
             "definitions": DEFINITIONS,
             "min_sample": filters.get("min_sample") or selectors.settings.RABTA_LEAGUE_MIN_SAMPLE,
             "actions": actions,
+            "min_cell": selectors.min_cell(),
             "query": _query_without(request, "format"),
         },
     )

@@ -11,8 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rabta.accountability import services
+from rabta.accountability.choices import ActionKind
 from rabta.accountability.tests.actions import TAKEN, record
-from rabta.scorecards.action_rollup import action_counts, action_fold, action_fold_all, action_rebuild
+from rabta.scorecards.action_rollup import (
+    ActionCounts,
+    action_counts,
+    action_fold,
+    action_fold_all,
+    action_rebuild,
+    actions_shown,
+)
 from rabta.scorecards.models import ActionRollup
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +86,18 @@ def test_folding_in_any_batches_equals_a_rebuild(oversight, plan, batches):
     incremental = table()
     action_rebuild(settle=NOW)
     assert table() == incremental
+
+
+def test_small_counts_are_withheld_and_a_lone_withheld_kind_is_not_left_to_subtraction():
+    counts = ActionCounts(by_kind={**dict.fromkeys(ActionKind.values, 0), "warning": 10, "show_cause": 2})
+    shown = actions_shown(counts, floor=5, exact=False)
+    assert shown.by_kind["show_cause"] is None  # 2 is fewer than 5
+    # The total (12) is published, so the warnings (the smallest other kind) are withheld too:
+    # 12 - 10 would give the show-causes back.
+    assert shown.disciplinary == 12 and shown.by_kind["warning"] is None
+    assert shown.by_kind["suspension"] == 0 and shown.commendations == 0
+    few = ActionCounts(by_kind={**dict.fromkeys(ActionKind.values, 0), "warning": 1, "commendation": 6})
+    shown = actions_shown(few, floor=5, exact=False)
+    assert shown.disciplinary is None and shown.by_kind["warning"] is None and shown.commendations == 6
+    assert actions_shown(few, floor=5, exact=True).by_kind["warning"] == 1
+    assert actions_shown(few, floor=5, exact=True).disciplinary == 1

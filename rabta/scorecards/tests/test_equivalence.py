@@ -16,7 +16,7 @@ from rabta.accounts.roles import Role
 from rabta.core.models import Event
 from rabta.scorecards.choices import Level
 from rabta.scorecards.models import COUNTERS, DAY_BUCKETS, DailyRollup, FoldCursor, UnitRollup
-from rabta.scorecards.services import rollup_fold, rollup_fold_all, rollup_rebuild
+from rabta.scorecards.services import _office_units, rollup_fold, rollup_fold_all, rollup_rebuild
 from rabta.scorecards.tests.histories import snapshot, step
 
 NOW = timedelta(0)  # fold events as soon as they are written (no settling time in a test)
@@ -44,6 +44,9 @@ def test_incremental_folds_equal_a_rebuild_from_scratch(seed, world, citizen, of
         rollup_rebuild(settle=NOW)
         rebuilt = snapshot()
     assert folded == rebuilt
+    # And the units' rows are the offices' rows fanned out over the tree, computed here apart from
+    # the fold (on PostgreSQL the fold fans out in SQL; this is the Python reading of the tree).
+    assert unit_rows() == fanned_out_daily_rows()
     # The history must have exercised the roll-ups, or the equality proves nothing.
     totals = DailyRollup.objects.aggregate(**{name: Sum(name) for name in COUNTERS})
     # The nation's unit holds every office's counts, day by day.
@@ -72,3 +75,20 @@ def test_the_histories_reach_every_counter(world, citizen, officer_a, submit):
     buckets = [name for name, _, _ in DAY_BUCKETS]
     assert [name for name in silent if name not in buckets] == [], moves
     assert len(set(buckets) - set(silent)) >= 3, moves  # the buckets themselves: test_services.py
+
+
+def unit_rows() -> dict[tuple[str, int, object], tuple[int, ...]]:
+    rows = UnitRollup.objects.values_list("level", "unit_id", "day", *COUNTERS)
+    return {(level, unit_id, day): tuple(counts) for level, unit_id, day, *counts in rows if any(counts)}
+
+
+def fanned_out_daily_rows() -> dict[tuple[str, int, object], tuple[int, ...]]:
+    daily = list(DailyRollup.objects.values_list("office_id", "day", *COUNTERS))
+    units = _office_units({row[0] for row in daily})
+    found: dict[tuple[str, int, object], list[int]] = {}
+    for office_id, day, *counts in daily:
+        for level, unit_id in units[office_id]:
+            total = found.setdefault((str(level), unit_id, day), [0] * len(COUNTERS))
+            for index, value in enumerate(counts):
+                total[index] += value
+    return {key: tuple(counts) for key, counts in found.items() if any(counts)}

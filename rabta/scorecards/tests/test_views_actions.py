@@ -28,8 +28,9 @@ def counts_table(body: str) -> str:
 
 
 def test_a_units_page_shows_the_counts_to_everyone_and_the_history_to_oversight(
-    client, world, oversight, officer_b, actions
+    client, settings, world, oversight, officer_b, actions
 ):
+    settings.RABTA_SCORECARD_MIN_CELL = 1  # every count published (the rule itself: below)
     url = f"/en/scorecards/office/{world.office_a.code}/"
     public = client.get(url, PERIOD).content.decode()
     table = counts_table(public)
@@ -43,6 +44,27 @@ def test_a_units_page_shows_the_counts_to_everyone_and_the_history_to_oversight(
     assert counts_table(nation).count('<td class="num">1</td>') == 2
 
 
-def test_the_league_table_counts_each_offices_actions(client, world, actions):
+def test_the_league_table_counts_each_offices_actions(client, settings, world, actions):
+    settings.RABTA_SCORECARD_MIN_CELL = 1
     body = client.get("/en/scorecards/league/", {**PERIOD, "min_sample": 1}).content.decode()
     assert "Disciplinary actions" in body and "Commendations" in body
+
+
+def test_small_action_counts_are_withheld_from_the_public_and_exact_for_oversight_of_the_unit(
+    client, settings, world, oversight, oversight_sindh, officer_a, actions
+):
+    settings.RABTA_SCORECARD_MIN_CELL = 5  # one suspension and one commendation: both too few
+    url = f"/en/scorecards/office/{world.office_a.code}/"
+    for reader in (client, signed_in(officer_a), signed_in(oversight_sindh)):
+        table = counts_table(reader.get(url, PERIOD).content.decode())
+        assert '<td class="num">1</td>' not in table and table.count("too few") == 2, reader
+        assert table.count('<td class="num">0</td>') == 4  # nothing taken: a zero is no person's
+    page = signed_in(oversight).get(url, PERIOD).content.decode()
+    assert counts_table(page).count('<td class="num">1</td>') == 2 and "too few" not in counts_table(page)
+    assert "Exact counts" in page
+    # The government's page too: Punjab's oversight sees all of it, Sindh's does not.
+    government = "/en/scorecards/government/PB/"
+    assert counts_table(signed_in(oversight).get(government, PERIOD).content.decode()).count(">1</td>") == 2
+    assert counts_table(signed_in(oversight_sindh).get(government, PERIOD).content.decode()).count("too few") == 2
+    # The nation holds Sindh's offices too, which Punjab's oversight does not see: withheld.
+    assert "too few" in counts_table(signed_in(oversight).get("/en/scorecards/nation/pk/", PERIOD).content.decode())
