@@ -222,10 +222,12 @@ class DeclarationItem(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="cus_item_quantity_positive"),
             models.CheckConstraint(condition=Q(customs_value__gte=0), name="cus_item_value_not_negative"),
         ]
-        indexes = [
-            # Lists and value control by code: WHERE tariff_code LIKE '8528%'.
-            models.Index(fields=["tariff_code"], name="cus_item_tariff_idx"),
-        ]
+        # No index on tariff_code: the queries by code are prefix matches (``tariff_code LIKE
+        # '8528%'``: exchange's mirror check, the agencies' prefixes) and group-bys on a substring,
+        # none of which a plain btree serves under the database's C.UTF-8 collation (PostgreSQL 15
+        # uses an index for LIKE only under the "C" collation or a pattern_ops class), so the one
+        # there was never used; it cost about 4 of the bulk import's 20 server CPU-seconds per
+        # million items (random keys). docs/customs.md ("Bulk import") has the measurement.
 
     def __str__(self) -> str:
         return f"{self.declaration_id}/{self.item_number}"
