@@ -29,10 +29,10 @@ def test_an_agency_records_a_result_and_customs_reads_it_beside_the_lane(
     axe_violations,
     live_server,
     world,
-    ppd,
-    customs_manager,
+    ppd,  # noqa: F811
+    customs_manager,  # noqa: F811
     language,
-    width,  # noqa: F811
+    width,
 ):
     page.set_viewport_size({"width": width, "height": 900})
     officer = agency_officer("officer@ppd.gov.pk", ppd)
