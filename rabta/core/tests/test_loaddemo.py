@@ -44,6 +44,7 @@ def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_not
         "accountability actions",
         "open311",
         "risk",
+        "exchange",
     ]
     assert lines[-1].startswith("demo loaded in ")
     again = second.getvalue()
@@ -54,4 +55,5 @@ def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_not
     assert "accountability actions: 0 recorded" in again
     assert "customs: 0 declarations filed" in again
     assert "still in clearance" in first.getvalue()  # the demo leaves a backlog for the pages and dashboard
+    assert "exchange: 0 agreements made" in again
     assert "risk: 0 rules created, 0 demo declarations filed (lanes {'red': 1, 'yellow': 1, 'green': 2})" in again
