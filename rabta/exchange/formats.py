@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from xml.etree.ElementTree import TreeBuilder
 from xml.parsers import expat
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from rabta.exchange import wco
 
@@ -20,27 +20,62 @@ class XmlRefused(ValueError):
     """A DTD or an entity declaration: refused before anything is read."""
 
 
+CHUNK_CHARACTERS = 64 * 1024  # records are gathered into chunks of about this size: one yield, one hash update each
+
+
+def _gathered(parts: Iterable[str]) -> Iterator[str]:
+    buffer: list[str] = []
+    size = 0
+    for part in parts:
+        buffer.append(part)
+        size += len(part)
+        if size >= CHUNK_CHARACTERS:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
 def json_stream(header: dict[str, Any], records: Iterable[dict[str, Any]], element: str) -> Iterator[str]:
-    yield f'{{"{wco.ROOT}": {json.dumps(header, sort_keys=True)}, "{element}": ['
-    for number, record in enumerate(records):
-        yield ("," if number else "") + "\n" + json.dumps(record, sort_keys=True, ensure_ascii=False)
-    yield "\n]}\n"
+    def parts() -> Iterator[str]:
+        yield f'{{"{wco.ROOT}": {json.dumps(header, sort_keys=True)}, "{element}": ['
+        dumps = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+        for number, record in enumerate(records):
+            yield ("," if number else "") + "\n" + dumps(record)
+        yield "\n]}\n"
+
+    return _gathered(parts())
 
 
-def _xml(name: str, value: Any) -> str:
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def _xml(name: str, value: Any, out: list[str]) -> None:
+    """``value`` under ``name`` appended to ``out``: a dict is an element of elements, a list repeats
+    ``name``. One list of parts per record, joined once (the recursion of joins cost half the XML time)."""
     if isinstance(value, dict):
-        return f"<{name}>" + "".join(_xml(key, inner) for key, inner in value.items()) + f"</{name}>"
-    if isinstance(value, list):
-        return "".join(_xml(name, one) for one in value)
-    return f"<{name}>{escape(str(value))}</{name}>"
+        out.append(f"<{name}>")
+        for key, inner in value.items():
+            _xml(key, inner, out)
+        out.append(f"</{name}>")
+    elif isinstance(value, list):
+        for one in value:
+            _xml(name, one, out)
+    else:
+        out.append(f"<{name}>{str(value).translate(_ESCAPES)}</{name}>")
 
 
 def xml_stream(header: dict[str, Any], records: Iterable[dict[str, Any]], element: str) -> Iterator[str]:
-    attributes = "".join(f" {key}={quoteattr(str(value))}" for key, value in sorted(header.items()))
-    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<{wco.ROOT}{attributes}>'
-    for record in records:
-        yield "\n" + _xml(element, record)
-    yield f"\n</{wco.ROOT}>\n"
+    def parts() -> Iterator[str]:
+        attributes = "".join(f" {key}={quoteattr(str(value))}" for key, value in sorted(header.items()))
+        yield f'<?xml version="1.0" encoding="UTF-8"?>\n<{wco.ROOT}{attributes}>'
+        for record in records:
+            out = ["\n"]
+            _xml(element, record, out)
+            yield "".join(out)
+        yield f"\n</{wco.ROOT}>\n"
+
+    return _gathered(parts())
 
 
 def _refuse(*_args: Any) -> None:

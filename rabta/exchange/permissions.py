@@ -13,6 +13,8 @@ from rabta.accounts.types import Actor
 from rabta.core.errors import Forbidden
 from rabta.exchange.errors import ExchangeError
 
+EXCHANGE_ROLES = frozenset({Role.EXCHANGE_OFFICER})  # the navigation's audience too
+
 
 class ExchangeAction(StrEnum):
     MANAGE_AGREEMENTS = "manage_agreements"
@@ -28,7 +30,7 @@ def exchange_allowed(user: Actor, action: ExchangeAction | str) -> bool:
     ExchangeAction(action)
     if user is None:
         return True
-    return Role.EXCHANGE_OFFICER in user_roles(user)
+    return bool(user_roles(user) & {str(role) for role in EXCHANGE_ROLES})
 
 
 def require_exchange(user: Actor, action: ExchangeAction | str) -> None:

@@ -3,8 +3,10 @@ sees all, anyone else nothing); the rows an export streams are read here too, ch
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -75,60 +77,70 @@ def bank_request_list(*, user: Actor, limit: int = PAGE_SIZE) -> list[BankReques
 # -- the rows of an export ---------------------------------------------------------------------------
 
 
+def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
 def export_declarations(
     *, country: str, start: date, end: date
 ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """The declarations of trade with ``country`` (an item from or consigned from it) declared in
-    the period, as values and items keyed by :data:`rabta.exchange.wco.FIELDS`; read in chunks."""
-    items = DeclarationItem.objects.order_by("item_number").only(
-        "declaration_id",
-        "item_number",
-        "tariff_code",
-        "description",
-        "origin_country",
-        "departure_country",
-        "quantity",
-        "unit",
-        "net_mass_kg",
-        "customs_value",
+    the period, as values and items keyed by :data:`rabta.exchange.wco.FIELDS`.
+
+    Set-based: the declarations are read as tuples through one server-side cursor, and each chunk
+    of :data:`CHUNK` fetches its items in one query, as tuples too. Model instances and a
+    prefetch per chunk cost three quarters of an export's time (profiled: 10,000 declarations)."""
+    trade = DeclarationItem.objects.filter(Q(origin_country=country) | Q(departure_country=country))
+    heads = (
+        Declaration.objects.filter(declared_on__gte=start, declared_on__lte=end, pk__in=trade.values("declaration_id"))
+        .order_by("declared_on", "pk")
+        .values_list(
+            "pk", "number", "declared_on", "regime", "transport_mode", "currency", "station__code", "collectorate__code"
+        )
     )
-    rows = (
-        Declaration.objects.filter(declared_on__gte=start, declared_on__lte=end)
-        .filter(
-            pk__in=DeclarationItem.objects.filter(Q(origin_country=country) | Q(departure_country=country)).values(
-                "declaration_id"
+    for batch in _batches(heads.iterator(chunk_size=CHUNK), CHUNK):
+        goods: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        lines = (
+            DeclarationItem.objects.filter(declaration_id__in=[row[0] for row in batch])
+            .order_by("declaration_id", "item_number")
+            .values_list(
+                "declaration_id",
+                "item_number",
+                "tariff_code",
+                "description",
+                "origin_country",
+                "departure_country",
+                "quantity",
+                "unit",
+                "net_mass_kg",
+                "customs_value",
             )
         )
-        .select_related("collectorate", "station")
-        .only("number", "declared_on", "regime", "transport_mode", "currency", "collectorate__code", "station__code")
-        .order_by("declared_on", "pk")
-        .prefetch_related(Prefetch("items", queryset=items))
-    )
-    for declaration in rows.iterator(chunk_size=CHUNK):
-        office = declaration.station or declaration.collectorate
-        values = {
-            "reference": declaration.number,
-            "issue_date": declaration.declared_on.isoformat(),
-            "type": declaration.regime,
-            "office": office.code if office else None,
-            "transport_mode": declaration.transport_mode,
-            "currency": declaration.currency,
-        }
-        goods = [
-            {
-                "item_number": item.item_number,
-                "tariff_code": item.tariff_code,
-                "description": item.description,
-                "origin": item.origin_country,
-                "export_country": item.departure_country,
-                "quantity": str(item.quantity),
-                "unit": item.unit,
-                "net_mass": str(item.net_mass_kg),
-                "customs_value": str(item.customs_value),
+        for owner, number, code, description, origin, departure, quantity, unit, mass, value in lines:
+            goods[owner].append(
+                {
+                    "item_number": number,
+                    "tariff_code": code,
+                    "description": description,
+                    "origin": origin,
+                    "export_country": departure,
+                    "quantity": str(quantity),
+                    "unit": unit,
+                    "net_mass": str(mass),
+                    "customs_value": str(value),
+                }
+            )
+        for pk, number, declared_on, regime, transport_mode, currency, station, collectorate in batch:
+            values = {
+                "reference": number,
+                "issue_date": declared_on.isoformat(),
+                "type": regime,
+                "office": station or collectorate,
+                "transport_mode": transport_mode,
+                "currency": currency,
             }
-            for item in declaration.items.all()
-        ]
-        yield values, goods
+            yield values, goods.get(pk, [])
 
 
 def export_incidents(*, country: str, start: date, end: date) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:

@@ -53,8 +53,9 @@ from rabta.exchange.models import (
     PartnerImport,
 )
 from rabta.exchange.permissions import ExchangeAction, require_exchange
-from rabta.risk.models_valuation import ValueCheck
-from rabta.risk.vocab_valuation import FLAGGED
+from rabta.risk.selectors_outside import trader_value_control
+from rabta.risk.services.outside import OutsideFindingIn, outside_findings_record
+from rabta.risk.vocab_valuation import OutsideBasis, OutsideSource
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_REJECTS_STORED = 10_000
@@ -241,7 +242,7 @@ def exchange_export(
         raise DomainError.for_field(
             "from", ExchangeError.PERIOD_OUTSIDE_AGREEMENT, _("The period lies outside the agreement's validity.")
         )
-    allowed = set(agreement.fields)
+    allowed = frozenset(agreement.fields)
     read = selectors.export_declarations if dataset == Dataset.DECLARATIONS else selectors.export_incidents
     header = {
         "Agreement": agreement.pk,
@@ -494,14 +495,43 @@ def _mirror_check(
             )
     findings.extend(_mirror_by_period(stored, agreement, unmatched, tolerance))
     MirrorFinding.objects.bulk_create(findings)
-    for finding in MirrorFinding.objects.filter(partner_import=stored):
+    kept = list(MirrorFinding.objects.filter(partner_import=stored).order_by("pk"))
+    for finding in kept:
         event_record(
             kind=ExchangeEvent.MIRROR_FOUND,
             subject=finding,
             actor=actor,
             data={"basis": finding.basis, "gap_percent": str(finding.gap_percent), "import": stored.pk},
         )
+    _to_value_control(kept, agreement, actor)
     return findings
+
+
+def _to_value_control(findings: list[MirrorFinding], agreement: Agreement, actor: Actor) -> None:
+    """Hand the mirror findings to value control (risk's service), in the import's transaction, so
+    they show wherever value-control findings show; an import that fails keeps none of them."""
+    if not findings:
+        return
+    outside_findings_record(
+        actor=actor,
+        source=OutsideSource.MIRROR,
+        findings=[
+            OutsideFindingIn(
+                source_key=f"exchange.mirror:{finding.pk}",
+                basis=OutsideBasis.SHIPMENT if finding.basis == MirrorBasis.SHIPMENT else OutsideBasis.PERIOD,
+                declaration_id=finding.declaration_id,
+                partner_country=agreement.partner_country,
+                reference=finding.reference,
+                hs6=finding.hs6,
+                month=finding.month,
+                currency=finding.currency,
+                declared_value=finding.import_value,
+                outside_value=finding.export_value,
+                tolerance_percent=agreement.tolerance_percent,
+            )
+            for finding in findings
+        ],
+    )
 
 
 def _mirror_by_period(
@@ -552,18 +582,15 @@ def _months(first: date | None, last: date | None) -> dict[str, str | None]:
 
 
 def trader_summary(party: Party | None) -> dict[str, Any]:
-    """What customs may tell a bank about a trader: counts, months and kinds of value-control and
-    mirror findings and of approved incidents naming them. No declaration, line, value or person."""
+    """What customs may tell a bank about a trader: counts, months and kinds of value-control
+    findings (value control's own summary, mirror findings included), of the exchange's mirror
+    findings and of approved incidents naming them. No declaration, line, value or person."""
     if party is None:
-        checks = ValueCheck.objects.none()
         mirrors = MirrorFinding.objects.none()
         incidents = Incident.objects.none()
     else:
-        checks = ValueCheck.objects.filter(declaration__importer=party)
         mirrors = MirrorFinding.objects.filter(declaration__importer=party)
         incidents = Incident.objects.filter(review_status=ReviewStatus.APPROVED, parties__party=party).distinct()
-    flagged = checks.filter(finding__in=FLAGGED)
-    span = flagged.aggregate(first=Min("declaration__declared_on"), last=Max("declaration__declared_on"))
     mirror_span = mirrors.aggregate(first=Min("month"), last=Max("month"))
     incident_span = incidents.aggregate(first=Min("occurred_on"), last=Max("occurred_on"))
     by_type = dict(
@@ -571,12 +598,7 @@ def trader_summary(party: Party | None) -> dict[str, Any]:
     )
     return {
         "known_trader": party is not None,
-        "value_control": {
-            "declarations_checked": checks.count(),
-            "findings": flagged.count(),
-            "by_kind": dict(flagged.values_list("finding").annotate(n=Count("pk")).order_by()),
-            **_months(span["first"], span["last"]),
-        },
+        "value_control": trader_value_control(importer_id=party.pk if party is not None else None),
         "mirror_checks": {"findings": mirrors.count(), **_months(mirror_span["first"], mirror_span["last"])},
         "incidents": {
             "count": sum(by_type.values()),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rabta.exchange.choices import Dataset
@@ -85,15 +86,27 @@ def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     target[path[-1]] = value
 
 
-def shape(values: dict[str, Any], items: list[dict[str, Any]], allowed: set[str], dataset: str) -> dict[str, Any]:
+@lru_cache(maxsize=64)
+def _chosen(allowed: frozenset[str], dataset: str) -> tuple[tuple[Field, ...], tuple[Field, ...]]:
+    """The declaration-level and item-level fields of ``dataset`` in ``allowed``, in FIELD_LIST order
+    (chosen once per agreement, not once per record)."""
+    fields = DATASET_FIELDS[dataset]
+    return (
+        tuple(field for field in fields if field.level == "declaration" and field.key in allowed),
+        tuple(field for field in fields if field.level == "item" and field.key in allowed),
+    )
+
+
+def shape(
+    values: dict[str, Any], items: list[dict[str, Any]], allowed: set[str] | frozenset[str], dataset: str
+) -> dict[str, Any]:
     """One record as WCO elements: only the fields in ``allowed`` (the agreement's) and of
     ``dataset``; the goods items only when the agreement gives at least one item field."""
     record: dict[str, Any] = {}
-    fields = DATASET_FIELDS[dataset]
-    for field in fields:
-        if field.level == "declaration" and field.key in allowed and values.get(field.key) is not None:
+    head_fields, item_fields = _chosen(frozenset(allowed), dataset)
+    for field in head_fields:
+        if values.get(field.key) is not None:
             _put(record, field.path, values[field.key])
-    item_fields = [field for field in fields if field.level == "item" and field.key in allowed]
     if item_fields:
         shaped = []
         for item in items:

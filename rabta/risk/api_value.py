@@ -54,6 +54,20 @@ class ItemValueOut(Schema):
     shortfall_pkr: float
 
 
+class OutsideFindingOut(Schema):
+    source: str = Field(description="mirror: the exchange's mirror check against a partner's export declarations")
+    basis: str = Field(description="shipment (this declaration) or period (month × HS6 × partner)")
+    finding: str = Field(description="mirror_below or mirror_above")
+    finding_label: str
+    partner_country: str
+    month: date
+    currency: str
+    declared_value: float = Field(description="Rabta's declared import value, in currency")
+    outside_value: float = Field(description="The partner's declared export value, in currency")
+    gap_percent: float = Field(description="(declared - outside) / outside × 100")
+    reason: str
+
+
 class DeclarationValueOut(Schema):
     number: str
     finding: str = Field(description="The most severe finding of the items")
@@ -62,6 +76,9 @@ class DeclarationValueOut(Schema):
     checked_at: datetime | None
     shortfall_pkr: float
     items: list[ItemValueOut]
+    outside_findings: list[OutsideFindingOut] = Field(
+        description="Findings handed to value control from outside its bands (the exchange's mirror checks)"
+    )
 
 
 class AuditReasonOut(Schema):

@@ -34,8 +34,9 @@ from rabta.customs.choices import Outcome, Status
 from rabta.customs.models import Declaration, Examination
 from rabta.risk import permissions_valuation as permissions
 from rabta.risk.models_valuation import AuditCandidate, ValueCheck, ValueControlRun
+from rabta.risk.selectors_outside import outside_findings_of
 from rabta.risk.valuation import value_findings, worst_finding
-from rabta.risk.vocab_valuation import Finding, RunKind, ValuationEvent
+from rabta.risk.vocab_valuation import OUTSIDE_AS_BAND, Finding, RunKind, ValuationEvent
 
 VALUE_POINTS: dict[str, float] = {Finding.FAR_BELOW: 1.0, Finding.BELOW: 0.6, Finding.ABOVE: 0.2}
 WEIGHT_VALUE = 0.5
@@ -99,10 +100,21 @@ class Scored:
 
 
 def audit_score(
-    *, finding: str, shortfall: Decimal, flagged_items: Sequence[dict[str, Any]], history: History, model: float | None
+    *,
+    finding: str,
+    shortfall: Decimal,
+    flagged_items: Sequence[dict[str, Any]],
+    history: History,
+    model: float | None,
+    outside: Sequence[dict[str, Any]] = (),
 ) -> Scored:
-    """The score and reasons of one released declaration (pure: the tests and the refresh share it)."""
-    value = VALUE_POINTS.get(finding, 0.0)
+    """The score and reasons of one released declaration (pure: the tests and the refresh share it).
+    An outside finding (a mirror check) weighs like the band finding it resembles
+    (``OUTSIDE_AS_BAND``); the value component is the heavier of the two."""
+    value = max(
+        [VALUE_POINTS.get(finding, 0.0)]
+        + [VALUE_POINTS.get(OUTSIDE_AS_BAND.get(found["finding"], ""), 0.0) for found in outside]
+    )
     rate = history.rate
     weights = WEIGHT_VALUE + WEIGHT_HISTORY + (WEIGHT_MODEL if model is not None else 0.0)
     score = (
@@ -115,6 +127,15 @@ def audit_score(
                 "code": f"value_{item['finding']}",
                 "weight": round(WEIGHT_VALUE * VALUE_POINTS.get(item["finding"], 0.0) / weights, 4),
                 "text": _("Item %(n)s: %(reason)s") % {"n": item["item_number"], "reason": item["reason"]},
+            }
+        )
+    for found in outside:
+        points = VALUE_POINTS.get(OUTSIDE_AS_BAND.get(found["finding"], ""), 0.0)
+        reasons.append(
+            {
+                "code": f"outside_{found['finding']}",
+                "weight": round(WEIGHT_VALUE * points / weights, 4),
+                "text": found["reason"],
             }
         )
     if history.examined > 0:
@@ -193,6 +214,7 @@ def audit_candidates_refresh(*, actor: Actor, released_since: date | None = None
         checks = {check.declaration_id: check for check in ValueCheck.objects.filter(declaration_id__in=ids)}
         histories = _histories(declaration.importer_id for declaration in declarations)
         models = _model_scores(ids)
+        outside = outside_findings_of(ids)
         rows = []
         for declaration in declarations:
             finding, shortfall, flagged = _value_of(declaration, checks.get(declaration.pk))
@@ -204,6 +226,7 @@ def audit_candidates_refresh(*, actor: Actor, released_since: date | None = None
                 flagged_items=flagged,
                 history=history,
                 model=models.get(declaration.pk),
+                outside=outside.get(declaration.pk, ()),
             )
             rows.append(
                 AuditCandidate(

@@ -10,9 +10,9 @@ from django.db.models import Q
 
 from rabta.accounts.types import Actor
 from rabta.core.models import TimeStampedModel
-from rabta.risk.vocab_valuation import BandLevel, Basis, Finding, RunKind
+from rabta.risk.vocab_valuation import BandLevel, Basis, Finding, OutsideBasis, OutsideFinding, OutsideSource, RunKind
 
-__all__ = ["AuditCandidate", "ValueBand", "ValueCheck", "ValueControlRun"]
+__all__ = ["AuditCandidate", "OutsideValueFinding", "ValueBand", "ValueCheck", "ValueControlRun"]
 
 
 class ValueControlRun(TimeStampedModel):
@@ -124,3 +124,63 @@ class AuditCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.declaration_id}: {self.score:.3f}"
+
+
+class OutsideValueFindingQuerySet(models.QuerySet["OutsideValueFinding"]):
+    def visible_to(self, user: Actor) -> OutsideValueFindingQuerySet:
+        """A finding about one declaration is in the scope of whoever sees the declaration; a finding
+        about a month of trade (no declaration) is national, for risk analysts and oversight."""
+        from rabta.accounts.roles import Role, user_roles
+        from rabta.customs.models import Declaration
+
+        if user is None:
+            return self.all()
+        own = Q(declaration__in=Declaration.objects.visible_to(user))
+        if user_roles(user) & {str(Role.RISK_ANALYST), str(Role.OVERSIGHT)}:
+            own |= Q(declaration__isnull=True)
+        return self.filter(own)
+
+
+class OutsideValueFinding(models.Model):
+    """A value-control finding made outside the bands and handed to value control through
+    :func:`rabta.risk.services.outside.outside_findings_record`: today the exchange's mirror checks
+    (declared import value against a partner administration's declared export value), for one
+    declaration or for one month × HS6 × currency of trade with the partner. Written once; the same
+    (source, source_key) is recorded once, so a source may hand the same finding again."""
+
+    source = models.CharField(max_length=12, choices=OutsideSource.choices)
+    source_key = models.CharField(max_length=80, help_text="the source's own key for the finding")
+    basis = models.CharField(max_length=10, choices=OutsideBasis.choices)
+    finding = models.CharField(max_length=16, choices=OutsideFinding.choices)
+    declaration = models.ForeignKey(
+        "customs.Declaration", null=True, blank=True, on_delete=models.CASCADE, related_name="outside_value_findings"
+    )
+    partner_country = models.CharField(max_length=2, blank=True)
+    reference = models.CharField(max_length=40, blank=True)
+    hs6 = models.CharField(max_length=6, blank=True)
+    month = models.DateField()
+    currency = models.CharField(max_length=3)
+    declared_value = models.DecimalField(max_digits=22, decimal_places=2)
+    outside_value = models.DecimalField(max_digits=22, decimal_places=2)
+    gap_percent = models.DecimalField(max_digits=9, decimal_places=2, help_text="(declared - outside) / outside × 100")
+    tolerance_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    reason = models.CharField(max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    objects = OutsideValueFindingQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_key"], name="risk_outside_finding_once"),
+            models.CheckConstraint(
+                condition=Q(basis=OutsideBasis.PERIOD) | Q(declaration__isnull=False),
+                name="risk_outside_shipment_has_declaration",
+            ),
+        ]
+        # The foreign key's own index serves the reads (one declaration's findings, an importer's).
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.finding} {self.reference or self.hs6} {self.gap_percent}%"

@@ -40,6 +40,7 @@ from rabta.customs.choices import DiscrepancyType
 from rabta.customs.models import Declaration, DeclarationItem
 from rabta.risk import permissions_valuation as permissions
 from rabta.risk.models_valuation import ValueBand, ValueCheck, ValueControlRun
+from rabta.risk.selectors_outside import declaration_outside_findings
 from rabta.risk.vocab_valuation import (
     FLAGGED,
     SEVERITY,
@@ -563,6 +564,7 @@ class DeclarationValue:
     checked_at: Any
     shortfall_pkr: float
     items: list[dict[str, Any]]
+    outside_findings: list[dict[str, Any]] = field(default_factory=list)
 
 
 def declaration_value(*, user: Actor, number: str) -> DeclarationValue:
@@ -571,6 +573,7 @@ def declaration_value(*, user: Actor, number: str) -> DeclarationValue:
     declaration = get_visible_or_404(Declaration.objects.prefetch_related("items"), user, number=number)
     permissions.require_read_value_check(user)
     stored = ValueCheck.objects.filter(declaration=declaration).first()
+    outside = declaration_outside_findings(user=user, declaration=declaration)
     if stored is not None:
         return DeclarationValue(
             number=declaration.number,
@@ -580,6 +583,7 @@ def declaration_value(*, user: Actor, number: str) -> DeclarationValue:
             checked_at=stored.checked_at,
             shortfall_pkr=float(stored.shortfall),
             items=stored.items,
+            outside_findings=outside,
         )
     checks = value_findings(declaration)
     finding = worst_finding(checks)
@@ -591,4 +595,5 @@ def declaration_value(*, user: Actor, number: str) -> DeclarationValue:
         checked_at=None,
         shortfall_pkr=round(sum(check.shortfall_pkr for check in checks), 2),
         items=[check.as_dict() for check in checks],
+        outside_findings=outside,
     )

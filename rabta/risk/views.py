@@ -29,7 +29,7 @@ from rabta.core.exports import Column, export_format, table_export
 from rabta.core.live import live_etag, live_response
 from rabta.customs.models import Declaration
 from rabta.customs.services.rollups import LIVE_TOPIC as CLEARANCE_TOPIC
-from rabta.risk import selectors, selectors_agency
+from rabta.risk import selectors, selectors_agency, selectors_outside
 from rabta.risk.audit import audit_candidates
 from rabta.risk.choices import AgencyOutcome, AgencyResult, DecisionSource, RuleStatus
 from rabta.risk.dashboard import WINDOWS, Window, risk_dashboard
@@ -297,7 +297,11 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         {"rank": page.start_index() + i, "candidate": candidate, "reasons": _reason_texts(candidate.reasons)}
         for i, candidate in enumerate(page)
     ]
-    return render(request, "risk/audit.html", {"page": page, "rows": rows})
+    outside = list(selectors_outside.outside_findings_list(user=request.user)[:OUTSIDE_SHOWN])
+    return render(request, "risk/audit.html", {"page": page, "rows": rows, "outside": outside})
+
+
+OUTSIDE_SHOWN = 25
 
 
 def _reason_texts(reasons: list[Any]) -> list[str]:
@@ -450,7 +454,13 @@ def lane_panel(request: HttpRequest, declaration: Declaration) -> dict[str, Any]
         return None
     source = decision["source"]
     label = DecisionSource(source).label if source in DecisionSource.values else source
-    return {**decision, "source_label": label, "agencies": _agency_outcomes(request, declaration)}
+    outside = selectors_outside.declaration_outside_findings(user=request.user, declaration=declaration)
+    return {
+        **decision,
+        "source_label": label,
+        "agencies": _agency_outcomes(request, declaration),
+        "outside_findings": outside,
+    }
 
 
 def _agency_outcomes(request: HttpRequest, declaration: Declaration) -> list[dict[str, Any]]:

@@ -37,6 +37,32 @@ SEVERITY: dict[str, int] = {
 FLAGGED = frozenset({Finding.FAR_BELOW, Finding.BELOW, Finding.ABOVE})
 
 
+class OutsideSource(models.TextChoices):
+    """Where a value-control finding made outside value control's bands comes from."""
+
+    MIRROR = "mirror", _("Mirror check against a partner administration's export declarations")
+
+
+class OutsideBasis(models.TextChoices):
+    SHIPMENT = "shipment", _("One shipment (the same declaration)")
+    PERIOD = "period", _("One month, HS6 code and partner country")
+
+
+class OutsideFinding(models.TextChoices):
+    """An outside comparison's verdict: the declared import value below the other side's value is the
+    under-invoicing signal; above it, over-invoicing (money moved abroad)."""
+
+    MIRROR_BELOW = "mirror_below", _("Declared import value below the partner's declared export value")
+    MIRROR_ABOVE = "mirror_above", _("Declared import value above the partner's declared export value")
+
+
+# An outside finding weighs in the audit score like the band finding it resembles.
+OUTSIDE_AS_BAND: dict[str, str] = {
+    OutsideFinding.MIRROR_BELOW: Finding.BELOW,
+    OutsideFinding.MIRROR_ABOVE: Finding.ABOVE,
+}
+
+
 class BandLevel(models.TextChoices):
     """How narrow the history behind a band is: the code from this origin, the code from anywhere,
     or the code's HS heading (its first four digits) from anywhere."""
@@ -62,9 +88,11 @@ class ValuationError(ErrorCode):
     FILE_COLUMN_MISSING = "value_file_column_missing"
     FILE_VALUE_INVALID = "value_file_value_invalid"
     FILE_EMPTY = "value_file_empty"
+    OUTSIDE_INVALID = "value_outside_invalid"
 
 
 class ValuationEvent(EventKind):
     BANDS_REBUILT = "risk.value_bands_rebuilt"
     DECLARATION_CHECKED = "risk.value_checked"
     AUDIT_REFRESHED = "risk.audit_candidates_refreshed"
+    OUTSIDE_RECORDED = "risk.value_outside_recorded"

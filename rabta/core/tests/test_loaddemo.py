@@ -45,6 +45,7 @@ def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_not
         "open311",
         "risk",
         "enforcement",
+        "exchange",
     ]
     assert lines[-1].startswith("demo loaded in ")
     again = second.getvalue()
@@ -57,4 +58,5 @@ def test_loaddemo_prints_each_domains_summary_in_order_and_a_second_run_adds_not
     assert "still in clearance" in first.getvalue()  # the demo leaves a backlog for the pages and dashboard
     assert "enforcement: 38 incidents reported at " in first.getvalue()
     assert "enforcement: 0 incidents reported" in again
+    assert "exchange: 0 agreements made" in again
     assert "risk: 0 rules created, 0 demo declarations filed (lanes {'red': 1, 'yellow': 1, 'green': 2})" in again

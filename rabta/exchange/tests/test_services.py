@@ -185,6 +185,46 @@ def test_a_shipment_declared_far_below_the_partners_export_value_is_a_mirror_fin
     assert within.findings == 0  # 3.8 % apart: within the agreement's 10 %
 
 
+def test_a_mirror_finding_reaches_value_control_the_declaration_check_and_a_banks_summary(
+    exchange_officer, bank_agreement, declarations, customs_manager
+):
+    from rabta.risk.models_valuation import OutsideValueFinding
+    from rabta.risk.valuation import declaration_value
+
+    agreement = agreement_for(exchange_officer)
+    stored = services.partner_import(
+        actor=exchange_officer, agreement=agreement, data=_partner_file(value="4000000"), file_format="json"
+    )
+    mirror = MirrorFinding.objects.get(partner_import=stored)
+    kept = OutsideValueFinding.objects.get()
+    assert (kept.source, kept.source_key, kept.declaration, kept.finding, kept.gap_percent) == (
+        "mirror",
+        f"exchange.mirror:{mirror.pk}",
+        declarations[0],
+        "mirror_below",
+        Decimal("-37.50"),
+    )
+    shown = declaration_value(user=customs_manager, number=declarations[0].number).outside_findings
+    assert [(f["finding"], f["partner_country"], f["gap_percent"]) for f in shown] == [("mirror_below", "CN", -37.5)]
+    answer = services.bank_request_answer(actor=exchange_officer, agreement=bank_agreement, ntn="1234567-8").answer
+    assert answer["value_control"]["outside_findings"] == answer["mirror_checks"]["findings"] == 1
+    assert answer["value_control"]["outside_by_kind"] == {"mirror_below": 1}
+
+
+def test_a_period_mirror_finding_reaches_value_control_without_a_declaration(exchange_officer, declarations):
+    from rabta.risk.models_valuation import OutsideValueFinding
+
+    agreement = agreement_for(exchange_officer)
+    services.partner_import(
+        actor=exchange_officer,
+        agreement=agreement,
+        data=_partner_file(reference="CN-EXP-78", value="9000000", day="2026-11-12"),
+        file_format="json",
+    )
+    kept = OutsideValueFinding.objects.get()
+    assert (kept.basis, kept.declaration, kept.hs6, kept.month) == ("period", None, "852872", date(2026, 11, 1))
+
+
 def test_an_unmatched_partner_declaration_is_compared_by_month_code_and_partner(exchange_officer, declarations):
     agreement = agreement_for(exchange_officer)
     stored = services.partner_import(
@@ -260,6 +300,10 @@ def test_a_bank_gets_counts_never_declarations(exchange_officer, bank_agreement,
         "by_kind": {"far_below_band": 1},
         "first_month": "2026-11",
         "last_month": "2026-11",
+        "outside_findings": 0,
+        "outside_by_kind": {},
+        "outside_first_month": None,
+        "outside_last_month": None,
     }
     text = json.dumps(answer)
     for declaration in declarations:

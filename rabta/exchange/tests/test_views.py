@@ -66,3 +66,13 @@ def test_the_commands_export_to_a_file_and_import_it_back(tmp_path, agreement, d
     answer = json.loads(out.getvalue())
     assert (answer["status"], answer["rows"], answer["rejects"]) == ("accepted", 2, [])
     assert PartnerImport.objects.get().file_format == "xml"
+
+
+def test_the_navigation_offers_the_exchange_pages_to_its_officer_only(exchange_officer, customs_manager):
+    def nav(user) -> str:
+        page = signed_in(user).get("/en/").content.decode()
+        return page[page.index('<nav class="site-nav"') : page.index("</nav>")]
+
+    officers = nav(exchange_officer)
+    assert 'href="/en/exchange/"' in officers and 'href="/en/exchange/banks/"' in officers
+    assert "/en/exchange/" not in nav(customs_manager)

@@ -201,3 +201,58 @@ def test_the_lane_panel_is_not_for_a_reader_who_may_not_know_why(world, filed, t
     assert views.lane_panel(request, filed) is None
     request.user = customs_manager
     assert views.lane_panel(request, filed)["lane"] == filed.lane
+
+
+def _mirror(declaration):
+    from decimal import Decimal
+
+    from rabta.risk.services.outside import OutsideFindingIn, outside_findings_record
+
+    outside_findings_record(
+        actor=None,
+        source="mirror",
+        findings=[
+            OutsideFindingIn(
+                source_key="exchange.mirror:1",
+                basis="shipment",
+                declaration_id=declaration.pk,
+                partner_country="CN",
+                reference=declaration.number,
+                month=dt.date(2026, 11, 1),
+                currency="USD",
+                declared_value=Decimal("2500000"),
+                outside_value=Decimal("4000000"),
+                tolerance_percent=Decimal("10"),
+            ),
+            OutsideFindingIn(
+                source_key="exchange.mirror:2",
+                basis="period",
+                partner_country="CN",
+                hs6="851713",
+                month=dt.date(2026, 10, 1),
+                currency="USD",
+                declared_value=Decimal("100"),
+                outside_value=Decimal("900"),
+                tolerance_percent=Decimal("10"),
+            ),
+        ],
+    )
+
+
+def test_the_declaration_page_shows_its_mirror_findings_to_staff_not_to_the_trader(
+    world, filed, customs_manager, trader
+):
+    _mirror(filed)
+    body = signed_in(customs_manager).get(f"/en/customs/declarations/{filed.number}/").content.decode()
+    assert 'id="outside-findings"' in body and "37.5% below" in body
+    assert "37.5% below" not in signed_in(trader).get(f"/en/customs/declarations/{filed.number}/").content.decode()
+
+
+def test_the_audit_page_lists_mirror_findings_national_ones_for_the_analyst_only(
+    world, filed, analyst, customs_manager
+):
+    _mirror(filed)
+    body = signed_in(analyst).get("/en/risk/audit/").content.decode()
+    assert filed.number in body and "HS 851713 2026-10" in body
+    managers = signed_in(customs_manager).get("/en/risk/audit/").content.decode()
+    assert "37.5% below" in managers and "HS 851713" not in managers
